@@ -1,0 +1,47 @@
+import type { Job } from 'bullmq';
+import { z } from 'zod';
+import { promoteDue } from '../src/queue/promoter.js';
+import { SEND_JOB } from '../src/queue/queues.js';
+import { reconcile } from '../src/queue/reconcile.js';
+import type { JobDeps } from './deps.js';
+import { sendMilestone } from './send-milestone.js';
+
+export interface JobDefinition<T> {
+  schema: z.ZodType<T>;
+  handler(deps: JobDeps, data: T, job: Job, token?: string): Promise<unknown>;
+}
+
+function define<T>(definition: JobDefinition<T>): JobDefinition<T> {
+  return definition;
+}
+
+function promoterDeps(deps: JobDeps) {
+  return { db: deps.db, sendQueue: deps.sendQueue, clock: deps.clock, settings: deps.config };
+}
+
+/**
+ * Every job postship runs, declared once: name → payload schema → handler.
+ * A name without a handler does not compile; a payload that does not parse fails loudly.
+ */
+export const JOB_CATALOG = {
+  [SEND_JOB]: define({
+    schema: z.object({ sendId: z.number().int().positive(), v: z.literal(1) }),
+    handler: sendMilestone,
+  }),
+  /** Periodic: moves sends due within the horizon from SQLite into BullMQ. */
+  promote: define({
+    schema: z.object({}).passthrough(),
+    handler: (deps) => promoteDue(promoterDeps(deps)),
+  }),
+  /** Periodic: re-enqueues ledger rows whose job vanished from Redis. */
+  reconcile: define({
+    schema: z.object({}).passthrough(),
+    handler: (deps) => reconcile({ ...promoterDeps(deps), claimLeaseMs: deps.config.claimLeaseMs }),
+  }),
+} as const;
+
+export type JobName = keyof typeof JOB_CATALOG;
+
+export function isJobName(name: string): name is JobName {
+  return Object.hasOwn(JOB_CATALOG, name);
+}

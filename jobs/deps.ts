@@ -1,0 +1,21 @@
+import type { Queue } from 'bullmq';
+import type { Logger } from 'pino';
+import type { Config } from '../src/config/config.js';
+import type { Clock } from '../src/domain/clock.js';
+import type { MailTransport } from '../src/mail/transport.js';
+import type { TemplateSet } from '../src/mail/templates.js';
+import type { SendJobData } from '../src/queue/queues.js';
+import type { ProfileResolver } from '../src/services/profiles.js';
+import type { Db } from '../src/store/db.js';
+
+/** What job handlers may touch: narrow, wired once in the composition root. */
+export interface JobDeps {
+  db: Db;
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+  templates: TemplateSet;
+  transport: MailTransport;
+  sendQueue: Queue<SendJobData>;
+  profiles: ProfileResolver;
+}

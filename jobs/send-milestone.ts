@@ -1,0 +1,175 @@
+import { DelayedError, type Job } from 'bullmq';
+import { DateTime } from 'luxon';
+import { decide } from '../src/domain/decide.js';
+import type { Milestone } from '../src/domain/milestones.js';
+import { composeMessage } from '../src/mail/compose.js';
+import { buildContext } from '../src/mail/context.js';
+import { renderMessage } from '../src/mail/render.js';
+import { classifySendError, describeSendError } from '../src/mail/smtp-errors.js';
+import type { SendJobData } from '../src/queue/queues.js';
+import { storeIdentity } from '../src/services/profiles.js';
+import {
+  claimSend,
+  getOrder,
+  getSend,
+  isSuppressed,
+  orderFromRow,
+  PENDING_STATUSES,
+  recordCancelled,
+  recordFailed,
+  recordSent,
+  recordSkip,
+  releaseClaim,
+  reschedule,
+  sentMilestones,
+  suppress,
+  type SendRow,
+} from '../src/store/ledger.js';
+import { firstEventAt } from '../src/store/tracking.js';
+import type { JobDeps } from './deps.js';
+
+/** How long a throttled send waits before trying again (plus jitter). */
+const THROTTLE_DELAY_MS = 30_000;
+
+export type SendOutcome = 'sent' | 'skipped' | 'cancelled' | 'failed' | 'rescheduled' | 'noop';
+
+/**
+ * The worker's whole job for one due send: re-read the ledger, decide, claim,
+ * render, send, record. A job is only a reminder; the row says what is true.
+ */
+export async function sendMilestone(deps: JobDeps, data: SendJobData, job: Job, token?: string): Promise<SendOutcome> {
+  const { db, clock } = deps;
+  const row = getSend(db, data.sendId);
+  if (!row || !PENDING_STATUSES.includes(row.status)) return 'noop';
+  const orderRow = getOrder(db, row.orderId);
+  if (!orderRow) return 'noop';
+  const order = orderFromRow(orderRow);
+  const milestone = row.milestone as Milestone;
+  const profile = deps.profiles(order);
+  const now = clock.now();
+  const log = deps.logger.child({ orderId: order.orderId, milestone, jobId: job.id, attempt: job.attemptsMade + 1 });
+
+  const decision = decide({
+    milestone,
+    dueAt: DateTime.fromMillis(row.dueAt, { zone: 'utc' }),
+    isResend: row.resendOf !== null,
+    orderState: order.state,
+    sentMilestones: sentMilestones(db, order.orderId),
+    suppressed: isSuppressed(db, order.buyerEmail, milestone),
+    profile,
+    now,
+  });
+  switch (decision.kind) {
+    case 'cancel':
+      recordCancelled(db, row.id, orderRow.stateReason ?? 'cancelled', now.toMillis());
+      log.info('send cancelled: order cancelled');
+      return 'cancelled';
+    case 'skip':
+      recordSkip(db, row.id, decision.reason, now.toMillis());
+      log.info({ reason: decision.reason }, 'send skipped');
+      return 'skipped';
+    case 'reschedule':
+      return rescheduleJob(deps, row, decision.at, job, token);
+    case 'send':
+      return deliver(deps, row, job, log);
+  }
+}
+
+async function rescheduleJob(deps: JobDeps, row: SendRow, at: DateTime, job: Job, token?: string): Promise<SendOutcome> {
+  const now = deps.clock.now().toMillis();
+  if (at.toMillis() - now > deps.config.horizonMs || !token) {
+    reschedule(deps.db, row.id, at.toMillis(), 'scheduled', now); // back to SQLite; the promoter brings it back
+    return 'rescheduled';
+  }
+  reschedule(deps.db, row.id, at.toMillis(), 'queued', now);
+  await job.moveToDelayed(at.toMillis(), token);
+  throw new DelayedError();
+}
+
+async function deliver(deps: JobDeps, row: SendRow, job: Job, log: JobDeps['logger']): Promise<SendOutcome> {
+  const { db, clock, config } = deps;
+  const claimed = claimSend(db, row.id, clock.now().toMillis(), config.claimLeaseMs);
+  if (!claimed) {
+    log.debug('send already claimed elsewhere');
+    return 'noop';
+  }
+  const order = orderFromRow(getOrder(db, row.orderId)!);
+  const milestone = row.milestone as Milestone;
+  const store = storeIdentity(config.file, order.store);
+  let message: ReturnType<typeof composeMessage>;
+  let rendered: ReturnType<typeof renderMessage>;
+  try {
+    const eventAt = firstEventAt(db, order.orderId, milestone);
+    const context = buildContext({
+      order,
+      milestone,
+      profile: deps.profiles(order),
+      store,
+      eventAt: eventAt === null ? null : DateTime.fromMillis(eventAt, { zone: 'utc' }),
+    });
+    rendered = renderMessage(deps.templates, milestone, context, store?.templates);
+    message = composeMessage({
+      order, milestone, sendId: row.id, resendOf: row.resendOf, rendered, store, defaultFrom: config.from,
+    });
+  } catch (err) {
+    // A broken template fails the same way every time: record it, do not retry.
+    recordFailed(db, row.id, `render failed: ${(err as Error).message}`, clock.now().toMillis());
+    log.error({ err: (err as Error).message }, 'render failed');
+    return 'failed';
+  }
+  const started = Date.now();
+  try {
+    const result = await deps.transport.send(message);
+    recordSent(
+      db,
+      row.id,
+      {
+        messageId: result.messageId || message.messageId,
+        smtpResponse: result.response,
+        subject: message.subject,
+        template: rendered.template,
+        locale: rendered.locale,
+      },
+      clock.now().toMillis(),
+    );
+    log.info({ messageId: message.messageId, ms: Date.now() - started }, 'sent');
+    return 'sent';
+  } catch (err) {
+    return handleSendError(deps, row, order.buyerEmail, err, job, log);
+  }
+}
+
+async function handleSendError(
+  deps: JobDeps,
+  row: SendRow,
+  email: string,
+  err: unknown,
+  job: Job,
+  log: JobDeps['logger'],
+): Promise<SendOutcome> {
+  const { db, clock } = deps;
+  const now = clock.now().toMillis();
+  const kind = classifySendError(err);
+  const reason = describeSendError(err);
+  if (kind === 'permanent') {
+    recordFailed(db, row.id, reason, now);
+    suppress(db, email, 'all', `hard bounce: ${reason}`, now);
+    log.warn({ reason }, 'send failed permanently; address suppressed');
+    return 'failed';
+  }
+  const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+  if (kind === 'transient' && lastAttempt) {
+    recordFailed(db, row.id, `gave up after ${job.attemptsMade + 1} attempts: ${reason}`, now);
+    log.error({ reason }, 'send failed after the last attempt');
+    return 'failed';
+  }
+  releaseClaim(db, row.id, reason, now);
+  if (kind === 'throttled' && job.token) {
+    // Throttling is the server pacing us, not a failure: wait without using up an attempt.
+    log.warn({ reason }, 'send throttled; retrying later');
+    await job.moveToDelayed(Date.now() + THROTTLE_DELAY_MS * (1 + Math.random()), job.token);
+    throw new DelayedError();
+  }
+  log.warn({ reason }, 'send failed; will retry');
+  throw err instanceof Error ? err : new Error(reason);
+}

@@ -1,0 +1,43 @@
+import { DelayedError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { SEND_QUEUE, type SendJobData } from '../src/queue/queues.js';
+import { isJobName, JOB_CATALOG, type JobDefinition } from './catalog.js';
+import type { JobDeps } from './deps.js';
+
+export interface WorkerOptions {
+  connection: Redis;
+  concurrency: number;
+  /** Short in fault tests; BullMQ's default otherwise. */
+  lockDurationMs?: number;
+}
+
+/** Starts the send worker: one BullMQ Worker dispatching each job to its catalog handler. */
+export function startSendWorker(deps: JobDeps, options: WorkerOptions): Worker<SendJobData> {
+  const worker = new Worker<SendJobData>(
+    SEND_QUEUE,
+    async (job: Job, token?: string) => {
+      if (!isJobName(job.name)) throw new Error(`no handler for job "${job.name}"`);
+      const definition = JOB_CATALOG[job.name] as JobDefinition<unknown>;
+      const data = definition.schema.parse(job.data);
+      return definition.handler(deps, data, job, token);
+    },
+    {
+      connection: options.connection,
+      prefix: deps.config.queuePrefix,
+      concurrency: options.concurrency,
+      ...(options.lockDurationMs ? { lockDuration: options.lockDurationMs } : {}),
+    },
+  );
+  worker.on('failed', (job, err) => {
+    if (err instanceof DelayedError) return;
+    deps.logger.warn({ jobId: job?.id, attempt: job?.attemptsMade, err: err.message }, 'job attempt failed');
+  });
+  worker.on('error', (err) => deps.logger.error({ err: err.message }, 'worker error'));
+  return worker;
+}
+
+/** Periodic upkeep as BullMQ job schedulers: one runs at a time, however many workers. */
+export async function scheduleUpkeep(deps: JobDeps, reconcileEveryMs = 5 * 60_000): Promise<void> {
+  await deps.sendQueue.upsertJobScheduler('promote', { every: deps.config.promoteEveryMs }, { name: 'promote', data: {} as never });
+  await deps.sendQueue.upsertJobScheduler('reconcile', { every: reconcileEveryMs }, { name: 'reconcile', data: {} as never });
+}

@@ -1,0 +1,111 @@
+import { Duration } from 'luxon';
+import { z } from 'zod';
+import { findCarrier } from '../domain/carriers.js';
+import { isIsoCountry } from '../domain/countries.js';
+import { MILESTONES } from '../domain/milestones.js';
+import type { ProfileOverride, ProfileRule, StoreIdentity } from '../domain/profile.js';
+import { parseClockTime } from '../domain/send-window.js';
+
+/** The config file named by POSTSHIP_CONFIG, after validation. */
+export interface ConfigFile {
+  defaults: ProfileOverride;
+  profiles: ProfileRule[];
+  stores: Record<string, StoreIdentity>;
+}
+
+export const EMPTY_CONFIG_FILE: ConfigFile = { defaults: {}, profiles: [], stores: {} };
+
+const isoDuration = z.string().refine((v) => Duration.fromISO(v).isValid && Duration.fromISO(v).toMillis() >= 0, {
+  error: (issue) => `${JSON.stringify(issue.input)} is not an ISO-8601 duration (e.g. "P1D", "PT2S", "P14D")`,
+});
+
+const clockTime = z.string().refine((v) => parseClockTime(v) !== null, {
+  error: (issue) => `${JSON.stringify(issue.input)} is not a time of day "HH:mm" (e.g. "09:00", "24:00")`,
+});
+
+const milestoneRecord = <T extends z.ZodType>(value: T) =>
+  z.strictObject(Object.fromEntries(MILESTONES.map((m) => [m, value.optional()])) as Record<(typeof MILESTONES)[number], z.ZodOptional<T>>);
+
+const transitDays = z
+  .strictObject({ min: z.number().int().positive(), max: z.number().int().positive() })
+  .refine((t) => t.min <= t.max, { error: 'min must not exceed max' });
+
+const overrideShape = {
+  milestones: milestoneRecord(z.boolean()).optional(),
+  delays: z.strictObject({ day1: isoDuration.optional(), day14: isoDuration.optional() }).optional(),
+  sendWindow: z.strictObject({ start: clockTime, end: clockTime }).optional(),
+  transitDays: transitDays.optional(),
+  trackingUrl: z
+    .string()
+    .refine((v) => v.includes('{tracking}') && /^https?:\/\//.test(v), {
+      error: (issue) => `${JSON.stringify(issue.input)} must be an http(s) URL containing {tracking}`,
+    })
+    .optional(),
+  staleAfter: milestoneRecord(isoDuration).optional(),
+};
+
+const carrierCode = z.string().transform((v, ctx) => {
+  const carrier = findCarrier(v);
+  if (!carrier) {
+    ctx.addIssue({ code: 'custom', message: `${JSON.stringify(v)} is not a known carrier` });
+    return z.NEVER;
+  }
+  return carrier.code;
+});
+
+const countryCode = z.string().refine((v) => isIsoCountry(v), {
+  error: (issue) => `${JSON.stringify(issue.input)} is not an ISO 3166-1 alpha-2 country code`,
+});
+
+const schema = z.strictObject({
+  $schema: z.string().optional(),
+  defaults: z.strictObject(overrideShape).optional(),
+  profiles: z
+    .array(
+      z.strictObject({
+        carrier: carrierCode.optional(),
+        country: countryCode.optional(),
+        store: z.string().min(1).optional(),
+        ...overrideShape,
+      }),
+    )
+    .optional(),
+  stores: z
+    .record(
+      z.string(),
+      z.strictObject({
+        from: z.string().min(3).optional(),
+        replyTo: z.string().min(3).optional(),
+        name: z.string().min(1).optional(),
+        signature: z.string().optional(),
+        templates: z.string().min(1).optional(),
+        profile: z.strictObject(overrideShape).optional(),
+      }),
+    )
+    .optional(),
+});
+
+export function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  return path.reduce<string>(
+    (out, p) => (typeof p === 'number' ? `${out}[${p}]` : out ? `${out}.${String(p)}` : String(p)),
+    '',
+  );
+}
+
+export type ConfigFileResult = { ok: true; file: ConfigFile } | { ok: false; problems: string[] };
+
+/** Validates a parsed config file, reporting every problem with its path. */
+export function parseConfigFile(data: unknown): ConfigFileResult {
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      problems: parsed.error.issues.map((issue) => {
+        const keys = issue.code === 'unrecognized_keys' ? ` (${issue.keys.join(', ')})` : '';
+        return `${formatPath(issue.path) || '(root)'}: ${issue.message}${keys}`;
+      }),
+    };
+  }
+  const { defaults = {}, profiles = [], stores = {} } = parsed.data;
+  return { ok: true, file: { defaults, profiles, stores } };
+}

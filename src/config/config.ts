@@ -1,0 +1,124 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Duration } from 'luxon';
+import { InputError } from '../domain/errors.js';
+import { EMPTY_CONFIG_FILE, parseConfigFile, type ConfigFile } from './config-file.js';
+
+/** Everything a postship process needs to know, validated once at start. */
+export interface Config {
+  redisUrl: string | null;
+  dbPath: string;
+  smtpUrl: string | null;
+  outbox: string;
+  /** Default sender when a store has none. */
+  from: string;
+  queuePrefix: string;
+  concurrency: number;
+  /** Only sends due within this many ms are put into Redis; the rest wait in SQLite. */
+  horizonMs: number;
+  promoteEveryMs: number;
+  sendAttempts: number;
+  backoffMs: number;
+  /** A `sending` claim older than this is presumed dead (worker killed mid-send). */
+  claimLeaseMs: number;
+  logLevel: string;
+  port: number;
+  configPath: string | null;
+  file: ConfigFile;
+}
+
+type Env = Record<string, string | undefined>;
+
+interface Reader {
+  problems: string[];
+  env: Env;
+}
+
+function text(r: Reader, name: string, fallback: string): string {
+  const value = r.env[name]?.trim();
+  return value ? value : fallback;
+}
+
+function integer(r: Reader, name: string, fallback: number, min: number): number {
+  const raw = r.env[name]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) {
+    r.problems.push(`${name}: ${JSON.stringify(raw)} must be a whole number >= ${min}`);
+    return fallback;
+  }
+  return value;
+}
+
+function duration(r: Reader, name: string, fallback: string): number {
+  const raw = text(r, name, fallback);
+  const parsed = Duration.fromISO(raw);
+  if (!parsed.isValid) {
+    r.problems.push(`${name}: ${JSON.stringify(raw)} is not an ISO-8601 duration (e.g. "PT15M")`);
+    return Duration.fromISO(fallback).toMillis();
+  }
+  return parsed.toMillis();
+}
+
+function url(r: Reader, name: string, protocols: string[]): string | null {
+  const raw = r.env[name]?.trim();
+  if (!raw) return null;
+  try {
+    const parsed = new URL(raw);
+    if (!protocols.includes(parsed.protocol)) throw new Error('protocol');
+    return raw;
+  } catch {
+    const redacted = raw.replace(/\/\/[^@/]*@/, '//***@');
+    r.problems.push(`${name}: ${JSON.stringify(redacted)} is not a ${protocols.join(' or ')} URL`);
+    return null;
+  }
+}
+
+function readConfigFile(r: Reader, path: string | null): ConfigFile {
+  if (!path) return EMPTY_CONFIG_FILE;
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (err as Error).message;
+    r.problems.push(`POSTSHIP_CONFIG: cannot read ${path}: ${reason}`);
+    return EMPTY_CONFIG_FILE;
+  }
+  const result = parseConfigFile(data);
+  if (!result.ok) {
+    r.problems.push(...result.problems.map((p) => `${path}: ${p}`));
+    return EMPTY_CONFIG_FILE;
+  }
+  return result.file;
+}
+
+/** Reads env and the config file; throws one InputError listing every problem. */
+export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
+  const r: Reader = { problems: [], env };
+  const configPath = env.POSTSHIP_CONFIG?.trim() ? resolve(cwd, env.POSTSHIP_CONFIG.trim()) : null;
+  const config: Config = {
+    redisUrl: url(r, 'REDIS_URL', ['redis:', 'rediss:']),
+    dbPath: resolve(cwd, text(r, 'POSTSHIP_DB', './data/postship.db')),
+    smtpUrl: url(r, 'SMTP_URL', ['smtp:', 'smtps:']),
+    outbox: resolve(cwd, text(r, 'POSTSHIP_OUTBOX', './outbox')),
+    from: text(r, 'POSTSHIP_FROM', 'Customer Care <care@example.com>'),
+    queuePrefix: text(r, 'POSTSHIP_QUEUE_PREFIX', 'postship'),
+    concurrency: integer(r, 'POSTSHIP_CONCURRENCY', 20, 1),
+    horizonMs: duration(r, 'POSTSHIP_HORIZON', 'PT15M'),
+    promoteEveryMs: duration(r, 'POSTSHIP_PROMOTE_EVERY', 'PT30S'),
+    sendAttempts: integer(r, 'POSTSHIP_SEND_ATTEMPTS', 6, 1),
+    backoffMs: duration(r, 'POSTSHIP_BACKOFF', 'PT10S'),
+    claimLeaseMs: duration(r, 'POSTSHIP_CLAIM_LEASE', 'PT5M'),
+    logLevel: text(r, 'LOG_LEVEL', 'info'),
+    port: integer(r, 'PORT', 3000, 0),
+    configPath,
+    file: readConfigFile(r, configPath),
+  };
+  if (config.queuePrefix.includes(':') || /\s/.test(config.queuePrefix)) {
+    r.problems.push(`POSTSHIP_QUEUE_PREFIX: ${JSON.stringify(config.queuePrefix)} must not contain ":" or spaces`);
+  }
+  if (r.problems.length > 0) {
+    throw new InputError('config_invalid', r.problems, 'Fix the values above and start again; see README "Configuration".');
+  }
+  return config;
+}

@@ -1,0 +1,77 @@
+/**
+ * Destination countries postship knows well: default buyer locale (BCP 47),
+ * default IANA zone (the most populous one; buyers elsewhere pass their own),
+ * and weekend days (ISO weekday numbers, 1 = Monday) for business-day maths.
+ * Any other valid ISO 3166-1 alpha-2 code is accepted with English and UTC.
+ */
+export interface CountryInfo {
+  code: string;
+  name: string;
+  locale: string;
+  timezone: string;
+  weekend: readonly number[];
+}
+
+const SAT_SUN = [6, 7] as const;
+const FRI_SAT = [5, 6] as const;
+
+const rows: Array<[string, string, string, string, readonly number[]]> = [
+  ['US', 'United States', 'en-US', 'America/New_York', SAT_SUN],
+  ['RU', 'Russia', 'ru', 'Europe/Moscow', SAT_SUN],
+  ['BR', 'Brazil', 'pt-BR', 'America/Sao_Paulo', SAT_SUN],
+  ['ES', 'Spain', 'es', 'Europe/Madrid', SAT_SUN],
+  ['FR', 'France', 'fr', 'Europe/Paris', SAT_SUN],
+  ['DE', 'Germany', 'de', 'Europe/Berlin', SAT_SUN],
+  ['GB', 'United Kingdom', 'en-GB', 'Europe/London', SAT_SUN],
+  ['PL', 'Poland', 'pl', 'Europe/Warsaw', SAT_SUN],
+  ['IT', 'Italy', 'it', 'Europe/Rome', SAT_SUN],
+  ['NL', 'Netherlands', 'nl', 'Europe/Amsterdam', SAT_SUN],
+  ['IL', 'Israel', 'he', 'Asia/Jerusalem', FRI_SAT],
+  ['UA', 'Ukraine', 'uk', 'Europe/Kyiv', SAT_SUN],
+  ['KR', 'South Korea', 'ko', 'Asia/Seoul', SAT_SUN],
+  ['CA', 'Canada', 'en-CA', 'America/Toronto', SAT_SUN],
+  ['AU', 'Australia', 'en-AU', 'Australia/Sydney', SAT_SUN],
+  ['MX', 'Mexico', 'es-MX', 'America/Mexico_City', SAT_SUN],
+  ['CL', 'Chile', 'es-CL', 'America/Santiago', SAT_SUN],
+  ['SA', 'Saudi Arabia', 'ar', 'Asia/Riyadh', FRI_SAT],
+  ['AE', 'United Arab Emirates', 'ar', 'Asia/Dubai', SAT_SUN],
+  ['TR', 'Turkey', 'tr', 'Europe/Istanbul', SAT_SUN],
+  ['BE', 'Belgium', 'fr-BE', 'Europe/Brussels', SAT_SUN],
+  ['PT', 'Portugal', 'pt-PT', 'Europe/Lisbon', SAT_SUN],
+  ['SE', 'Sweden', 'sv', 'Europe/Stockholm', SAT_SUN],
+  ['CZ', 'Czechia', 'cs', 'Europe/Prague', SAT_SUN],
+  ['JP', 'Japan', 'ja', 'Asia/Tokyo', SAT_SUN],
+];
+
+export const COUNTRIES: ReadonlyMap<string, CountryInfo> = new Map(
+  rows.map(([code, name, locale, timezone, weekend]) => [code, { code, name, locale, timezone, weekend }]),
+);
+
+/** Codes people type that are not ISO 3166-1 alpha-2, with the code they mean. */
+const COMMON_MISTAKES: Record<string, string> = {
+  UK: 'GB', EN: 'GB', EL: 'GR', USA: 'US', RUS: 'RU', BRA: 'BR', ESP: 'ES', FRA: 'FR', DEU: 'DE',
+  GER: 'DE', POL: 'PL', ITA: 'IT', NLD: 'NL', ISR: 'IL', UKR: 'UA', KOR: 'KR', CAN: 'CA', AUS: 'AU',
+  MEX: 'MX', CHL: 'CL', SAU: 'SA', ARE: 'AE', UAE: 'AE', TUR: 'TR', BEL: 'BE', PRT: 'PT', SWE: 'SE',
+  CZE: 'CZ', JPN: 'JP', GBR: 'GB',
+};
+
+const regionNames = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'code' });
+
+/** True for any assigned ISO 3166-1 alpha-2 code (ICU knows their names). */
+const NOT_COUNTRIES = new Set(['ZZ', 'EU', 'EZ', 'UN', 'QO', 'XA', 'XB', 'XK']);
+
+export function isIsoCountry(code: string): boolean {
+  if (!/^[A-Z]{2}$/.test(code) || code in COMMON_MISTAKES || NOT_COUNTRIES.has(code)) return false;
+  const name = regionNames.of(code);
+  return name !== undefined && name !== code;
+}
+
+export function suggestCountry(input: string): string | undefined {
+  return COMMON_MISTAKES[input.trim().toUpperCase()];
+}
+
+export function countryInfo(code: string): CountryInfo {
+  return (
+    COUNTRIES.get(code) ?? { code, name: regionNames.of(code) ?? code, locale: 'en', timezone: 'UTC', weekend: SAT_SUN }
+  );
+}

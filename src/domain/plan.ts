@@ -1,0 +1,68 @@
+import { DateTime, Duration } from 'luxon';
+import type { EventMilestone, Milestone, TimedMilestone } from './milestones.js';
+import { TIMED_MILESTONES } from './milestones.js';
+import type { Order } from './order.js';
+import type { Profile } from './profile.js';
+import { applySendWindow } from './send-window.js';
+
+export type SkipReason =
+  | 'cancelled'
+  | 'superseded'
+  | 'stale'
+  | 'suppressed'
+  | 'returned'
+  | 'delivered'
+  | 'disabled';
+
+/** One ledger row to write: a message due at `dueAt` (UTC), or a skip recorded up front. */
+export interface PlannedSend {
+  milestone: Milestone;
+  dueAt: DateTime;
+  status: 'scheduled' | 'skipped';
+  reason: SkipReason | null;
+}
+
+function baseTime(order: Order, milestone: TimedMilestone, profile: Profile): DateTime {
+  const shipped = order.shippedAt.setZone(order.buyerTimezone);
+  if (milestone === 'shipped') return shipped;
+  // Calendar arithmetic in the buyer's zone: "one day later" keeps the wall-clock time across DST.
+  return shipped.plus(Duration.fromISO(profile.delays[milestone]));
+}
+
+function isStale(milestone: Milestone, dueAt: DateTime, profile: Profile, now: DateTime): boolean {
+  return now.diff(dueAt).toMillis() > Duration.fromISO(profile.staleAfter[milestone]).toMillis();
+}
+
+function planOne(order: Order, milestone: Milestone, base: DateTime, profile: Profile, now: DateTime): PlannedSend {
+  const dueAt = applySendWindow(base, order.buyerTimezone, profile.sendWindow);
+  if (!profile.milestones[milestone]) return { milestone, dueAt, status: 'skipped', reason: 'disabled' };
+  if (isStale(milestone, dueAt, profile, now)) return { milestone, dueAt, status: 'skipped', reason: 'stale' };
+  return { milestone, dueAt, status: 'scheduled', reason: null };
+}
+
+/**
+ * The time-based sends for a newly entered order. An old order imported late
+ * gets its long-past messages recorded as skipped `stale`, not sent.
+ */
+export function planSends(order: Order, profile: Profile, now: DateTime): PlannedSend[] {
+  return TIMED_MILESTONES.map((m) => planOne(order, m, baseTime(order, m, profile), profile, now));
+}
+
+/** The send for an event milestone reached at `occurredAt` (due at once, inside the window). */
+export function planEventSend(
+  order: Order,
+  milestone: EventMilestone,
+  occurredAt: DateTime,
+  profile: Profile,
+  now: DateTime,
+): PlannedSend {
+  // Due when we learn of it, not when it happened: the webhook may arrive late.
+  const base = occurredAt > now ? occurredAt : now;
+  return planOne(order, milestone, base, profile, now);
+}
+
+export function staleLimit(milestone: Milestone, profile: Profile): Duration {
+  return Duration.fromISO(profile.staleAfter[milestone]);
+}
+
+export { isStale };

@@ -1,0 +1,104 @@
+import type { Milestone } from './milestones.js';
+
+/** The rules for one (carrier, destination country, store), after resolution. */
+export interface Profile {
+  milestones: Record<Milestone, boolean>;
+  /** ISO-8601 durations after shipped-at. */
+  delays: { day1: string; day14: string };
+  /** Buyer-local "HH:mm" bounds; end may be "24:00". */
+  sendWindow: { start: string; end: string };
+  /** Expected transit in business days; null means "use the built-in table". */
+  transitDays: { min: number; max: number } | null;
+  /** Overrides the carrier's tracking-link template (`{tracking}` placeholder). */
+  trackingUrl: string | null;
+  /** How late past its due time a message may still go out (ISO-8601 durations). */
+  staleAfter: Record<Milestone, string>;
+}
+
+/** The part of a profile a config file may set; every field optional. */
+export interface ProfileOverride {
+  milestones?: Partial<Record<Milestone, boolean>>;
+  delays?: Partial<Profile['delays']>;
+  sendWindow?: Profile['sendWindow'];
+  transitDays?: { min: number; max: number };
+  trackingUrl?: string;
+  staleAfter?: Partial<Record<Milestone, string>>;
+}
+
+export interface ProfileRule extends ProfileOverride {
+  carrier?: string;
+  country?: string;
+  store?: string;
+}
+
+export interface StoreIdentity {
+  /** RFC 5322 address, e.g. `Acme Store <care@acme.example>`. */
+  from?: string;
+  replyTo?: string;
+  /** Display name used in greetings and signatures. */
+  name?: string;
+  signature?: string;
+  /** A folder of the store's own templates, looked up before the built-in ones. */
+  templates?: string;
+  profile?: ProfileOverride;
+}
+
+export const DEFAULT_PROFILE: Profile = {
+  milestones: { shipped: true, day1: true, customs: true, post_office: true, day14: true },
+  delays: { day1: 'P1D', day14: 'P14D' },
+  sendWindow: { start: '09:00', end: '20:00' },
+  transitDays: null,
+  trackingUrl: null,
+  // Past these, a message says something no longer true ("shipped today") or useless.
+  staleAfter: { shipped: 'P2D', day1: 'P2D', customs: 'P3D', post_office: 'P2D', day14: 'P7D' },
+};
+
+export interface ProfileKey {
+  carrier: string;
+  country: string;
+  store: string;
+}
+
+/** store beats carrier beats country; two keys beat one. */
+function specificity(rule: ProfileRule): number {
+  return (rule.store ? 4 : 0) + (rule.carrier ? 2 : 0) + (rule.country ? 1 : 0);
+}
+
+function matches(rule: ProfileRule, key: ProfileKey): boolean {
+  return (
+    (!rule.carrier || rule.carrier === key.carrier) &&
+    (!rule.country || rule.country === key.country) &&
+    (!rule.store || rule.store === key.store)
+  );
+}
+
+function merge(base: Profile, over: ProfileOverride): Profile {
+  return {
+    milestones: { ...base.milestones, ...over.milestones },
+    delays: { ...base.delays, ...over.delays },
+    sendWindow: over.sendWindow ?? base.sendWindow,
+    transitDays: over.transitDays ?? base.transitDays,
+    trackingUrl: over.trackingUrl ?? base.trackingUrl,
+    staleAfter: { ...base.staleAfter, ...over.staleAfter },
+  };
+}
+
+/**
+ * Resolves the profile for a key: built-in defaults, then the config's defaults,
+ * then the store's own profile, then each matching rule from least to most specific.
+ */
+export function resolveProfile(
+  key: ProfileKey,
+  defaults: ProfileOverride,
+  rules: readonly ProfileRule[],
+  store?: StoreIdentity,
+): Profile {
+  let profile = merge(DEFAULT_PROFILE, defaults);
+  const storeRule: ProfileRule[] = store?.profile ? [{ ...store.profile, store: key.store }] : [];
+  const applicable = [...storeRule, ...rules]
+    .map((rule, index) => ({ rule, index }))
+    .filter(({ rule }) => matches(rule, key))
+    .sort((a, b) => specificity(a.rule) - specificity(b.rule) || a.index - b.index);
+  for (const { rule } of applicable) profile = merge(profile, rule);
+  return profile;
+}

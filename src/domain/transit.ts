@@ -1,0 +1,37 @@
+import type { DateTime } from 'luxon';
+import type { CarrierClass } from './carriers.js';
+
+export interface TransitDays {
+  min: number;
+  max: number;
+}
+
+/**
+ * Built-in expectations by carrier class when nothing more specific is known.
+ * Assumption: parcels from mainland China to a major destination, business days.
+ */
+export const CLASS_TRANSIT: Record<CarrierClass, TransitDays> = {
+  postal: { min: 15, max: 30 },
+  economy: { min: 10, max: 20 },
+  express: { min: 3, max: 7 },
+};
+
+/** Adds business days (skipping the destination's weekend) in the zone of `start`. */
+export function addBusinessDays(start: DateTime, days: number, weekend: readonly number[]): DateTime {
+  let day = start;
+  let left = days;
+  while (left > 0) {
+    day = day.plus({ days: 1 });
+    if (!weekend.includes(day.weekday)) left -= 1;
+  }
+  return day;
+}
+
+/** The expected arrival window for a parcel shipped at `shippedAt` (in the buyer's zone). */
+export function expectedWindow(
+  shippedAt: DateTime,
+  transit: TransitDays,
+  weekend: readonly number[],
+): { from: DateTime; to: DateTime } {
+  return { from: addBusinessDays(shippedAt, transit.min, weekend), to: addBusinessDays(shippedAt, transit.max, weekend) };
+}

@@ -1,0 +1,109 @@
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
+
+export interface OutgoingMessage {
+  from: string;
+  replyTo?: string;
+  to: { name: string; address: string };
+  subject: string;
+  text: string;
+  html: string;
+  messageId: string;
+  headers?: Record<string, string>;
+  /** Used to name the outbox file. */
+  fileStem: string;
+}
+
+export interface SendResult {
+  messageId: string;
+  response: string;
+}
+
+/** Where messages go: a real SMTP server, or .eml files in an outbox folder. */
+export interface MailTransport {
+  readonly description: string;
+  send(message: OutgoingMessage): Promise<SendResult>;
+  /** Connects (and authenticates) or checks the folder is writable; throws on failure. */
+  verify(): Promise<void>;
+  close(): void;
+}
+
+function toMail(message: OutgoingMessage) {
+  const { fileStem: _unused, ...mail } = message;
+  return { ...mail, date: new Date() };
+}
+
+/** Adds `pool=true` unless the URL says otherwise: one connection per message is ~15x slower. */
+export function pooledUrl(smtpUrl: string): string {
+  const url = new URL(smtpUrl);
+  if (!url.searchParams.has('pool')) url.searchParams.set('pool', 'true');
+  return url.toString();
+}
+
+export function redactUrl(smtpUrl: string): string {
+  try {
+    const url = new URL(smtpUrl);
+    if (url.password) url.password = '***';
+    return url.toString();
+  } catch {
+    return '(invalid URL)';
+  }
+}
+
+export function smtpTransport(smtpUrl: string, options: { timeoutMs?: number } = {}): MailTransport {
+  const timeout = options.timeoutMs ?? 30_000;
+  const transporter: Transporter = nodemailer.createTransport(pooledUrl(smtpUrl), {
+    // nodemailer's defaults wait minutes on a dead server; a worker should fail fast and retry.
+    connectionTimeout: timeout,
+    greetingTimeout: timeout,
+    socketTimeout: timeout * 2,
+  } as object);
+  return {
+    description: `SMTP ${redactUrl(smtpUrl)}`,
+    async send(message) {
+      const info = await transporter.sendMail(toMail(message));
+      return { messageId: info.messageId, response: String(info.response ?? '') };
+    },
+    async verify() {
+      await transporter.verify();
+    },
+    close() {
+      transporter.close();
+    },
+  };
+}
+
+/** Writes each message as an .eml file: the default when no SMTP server is configured. */
+export function outboxTransport(dir: string): MailTransport {
+  const transporter = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  return {
+    description: `outbox ${dir}`,
+    async send(message) {
+      const info = await transporter.sendMail(toMail(message));
+      await mkdir(dir, { recursive: true });
+      const file = join(dir, `${message.fileStem.replace(/[^A-Za-z0-9._-]/g, '_')}.eml`);
+      // Write then rename: a reader never sees half a message.
+      const tmp = `${file}.${process.pid}.tmp`;
+      await writeFile(tmp, info.message as Buffer);
+      await rename(tmp, file);
+      return { messageId: info.messageId, response: `250 written to ${file}` };
+    },
+    async verify() {
+      await mkdir(dir, { recursive: true });
+      const probe = join(dir, `.probe-${process.pid}`);
+      await writeFile(probe, '');
+      await rename(probe, `${probe}.done`);
+      const { rm } = await import('node:fs/promises');
+      await rm(`${probe}.done`, { force: true });
+    },
+    close() {
+      transporter.close();
+    },
+  };
+}
+
+export function createTransport(config: { smtpUrl: string | null; outbox: string }): MailTransport {
+  return config.smtpUrl ? smtpTransport(config.smtpUrl) : outboxTransport(config.outbox);
+}

@@ -1,0 +1,18 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The package root, found from this file whether run from src/ (tests) or dist/src/ (built). */
+function findRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) || !existsSync(join(dir, 'migrations'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('postship: cannot find the package root (migrations/ and package.json)');
+    dir = parent;
+  }
+  return dir;
+}
+
+export const PACKAGE_ROOT = findRoot();
+export const MIGRATIONS_DIR = join(PACKAGE_ROOT, 'migrations');
+export const TEMPLATES_DIR = join(PACKAGE_ROOT, 'templates');

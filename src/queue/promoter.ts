@@ -1,0 +1,48 @@
+import type { Queue } from 'bullmq';
+import type { Clock } from '../domain/clock.js';
+import type { Db } from '../store/db.js';
+import { dueForPromotion, markQueued, markScheduled } from '../store/ledger.js';
+import { SEND_JOB, sendJobOptions, type QueueSettings, type SendJobData } from './queues.js';
+
+export interface PromoterDeps {
+  db: Db;
+  sendQueue: Queue<SendJobData>;
+  clock: Clock;
+  settings: QueueSettings & { horizonMs: number };
+}
+
+const BATCH = 1000;
+
+/**
+ * Moves sends due within the horizon from SQLite into BullMQ as delayed jobs.
+ * Redis holds only the next minutes of work; the long tail stays on disk.
+ * Rows are marked queued before the jobs are added; if Redis refuses, they go back.
+ */
+export async function promoteDue(deps: PromoterDeps): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const now = deps.clock.now().toMillis();
+    const due = dueForPromotion(deps.db, now + deps.settings.horizonMs, BATCH);
+    const ids = markQueued(
+      deps.db,
+      due.map((r) => r.id),
+      now,
+    );
+    if (ids.length === 0) return total;
+    const dueAt = new Map(due.map((r) => [r.id, r.dueAt]));
+    try {
+      await deps.sendQueue.addBulk(
+        ids.map((id) => ({
+          name: SEND_JOB,
+          data: { sendId: id, v: 1 as const },
+          opts: sendJobOptions(deps.settings, id, (dueAt.get(id) ?? now) - now),
+        })),
+      );
+    } catch (err) {
+      markScheduled(deps.db, ids, now);
+      throw err;
+    }
+    total += ids.length;
+    if (due.length < BATCH) return total;
+  }
+}

@@ -1,0 +1,38 @@
+import { Queue, type JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+
+export const SEND_QUEUE = 'send';
+export const SEND_JOB = 'send.milestone';
+
+/** Deterministic: one job per ledger row; BullMQ refuses ':' in custom ids. */
+export function sendJobId(sendId: number): string {
+  return `send.${sendId}`;
+}
+
+export interface SendJobData {
+  sendId: number;
+  /** Payload version: a job is a reminder to read the ledger, so it carries ids only. */
+  v: 1;
+}
+
+export interface QueueSettings {
+  queuePrefix: string;
+  sendAttempts: number;
+  backoffMs: number;
+}
+
+export function sendJobOptions(settings: QueueSettings, sendId: number, delayMs: number): JobsOptions {
+  return {
+    jobId: sendJobId(sendId),
+    delay: Math.max(0, Math.round(delayMs)),
+    attempts: settings.sendAttempts,
+    backoff: { type: 'exponential', delay: settings.backoffMs, jitter: 0.5 },
+    // The ledger is the record; finished jobs only cost Redis memory.
+    removeOnComplete: true,
+    removeOnFail: { age: 7 * 24 * 3600, count: 1000 },
+  };
+}
+
+export function createSendQueue(connection: Redis, settings: QueueSettings): Queue<SendJobData> {
+  return new Queue<SendJobData>(SEND_QUEUE, { connection, prefix: settings.queuePrefix });
+}

@@ -1,0 +1,59 @@
+import type { Queue } from 'bullmq';
+import { queuedSends, releaseExpiredClaims } from '../store/ledger.js';
+import { promoteDue, type PromoterDeps } from './promoter.js';
+import { SEND_JOB, sendJobId, sendJobOptions, type SendJobData } from './queues.js';
+
+export interface ReconcileReport {
+  expiredClaims: number;
+  requeued: number;
+  promoted: number;
+}
+
+const PAGE = 500;
+
+const LIVE_STATES = new Set(['waiting', 'delayed', 'active', 'prioritized', 'waiting-children']);
+
+/** Which of these job ids have a live job in Redis (finished or missing ones do not count). */
+async function liveJobIds(queue: Queue<SendJobData>, ids: string[]): Promise<Set<string>> {
+  const states = await Promise.all(ids.map((id) => queue.getJobState(id)));
+  return new Set(ids.filter((_, i) => LIVE_STATES.has(states[i])));
+}
+
+/**
+ * The database is the truth: finds queued rows whose job is gone from Redis
+ * (flushed, restarted without persistence) and claims past their lease (a
+ * worker killed mid-send), and enqueues them again with their remaining delay.
+ * Never duplicates a job that exists: job ids are deterministic.
+ */
+export async function reconcile(deps: PromoterDeps & { claimLeaseMs: number }): Promise<ReconcileReport> {
+  const now = deps.clock.now().toMillis();
+  const expiredClaims = releaseExpiredClaims(deps.db, now, deps.claimLeaseMs).length;
+  let requeued = 0;
+  let after = 0;
+  for (;;) {
+    const rows = queuedSends(deps.db, after, PAGE);
+    if (rows.length === 0) break;
+    after = rows[rows.length - 1].id;
+    const live = await liveJobIds(
+      deps.sendQueue,
+      rows.map((r) => sendJobId(r.id)),
+    );
+    const missing = rows.filter((r) => !live.has(sendJobId(r.id)));
+    for (const row of missing) {
+      // A finished job still in Redis (kept for inspection) would block re-adding the same id.
+      await deps.sendQueue.remove(sendJobId(row.id));
+    }
+    if (missing.length > 0) {
+      await deps.sendQueue.addBulk(
+        missing.map((r) => ({
+          name: SEND_JOB,
+          data: { sendId: r.id, v: 1 as const },
+          opts: sendJobOptions(deps.settings, r.id, r.dueAt - now),
+        })),
+      );
+    }
+    requeued += missing.length;
+  }
+  const promoted = await promoteDue(deps);
+  return { expiredClaims, requeued, promoted };
+}

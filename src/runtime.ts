@@ -1,0 +1,117 @@
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { JobDeps } from '../jobs/deps.js';
+import type { Config } from './config/config.js';
+import { systemClock, type Clock } from './domain/clock.js';
+import { createLogger } from './logger.js';
+import { TemplateSet } from './mail/templates.js';
+import { createTransport, type MailTransport } from './mail/transport.js';
+import { promoteDue } from './queue/promoter.js';
+import { createSendQueue, sendJobId, type SendJobData } from './queue/queues.js';
+import { connectRedis, ensureRedis } from './queue/redis.js';
+import { reconcile } from './queue/reconcile.js';
+import { profileResolver, type ProfileResolver } from './services/profiles.js';
+import { Shutdown } from './shutdown.js';
+import { closeDb, openDb, type Db } from './store/db.js';
+
+/**
+ * The composition root: config, clock, logger, database, Redis, queue,
+ * templates and transport wired once, handed out as narrow dependencies.
+ * Redis and the transport are opened lazily, so commands that only read the
+ * ledger never need them.
+ */
+export class Runtime {
+  readonly db: Db;
+  readonly profiles: ProfileResolver;
+  readonly templates = new TemplateSet();
+  readonly shutdown = new Shutdown();
+  private redisConn: Redis | null = null;
+  private queue: Queue<SendJobData> | null = null;
+  private mail: MailTransport | null = null;
+
+  constructor(
+    readonly config: Config,
+    readonly clock: Clock = systemClock,
+    readonly logger: Logger = createLogger(config.logLevel),
+    private readonly redisMode: 'worker' | 'command' = 'command',
+    transport?: MailTransport,
+  ) {
+    this.db = openDb(config.dbPath);
+    this.profiles = profileResolver(config.file);
+    this.mail = transport ?? null;
+  }
+
+  get redisUrl(): string {
+    return this.config.redisUrl ?? 'redis://127.0.0.1:6379';
+  }
+
+  /** Connects on first use; throws one clear RuntimeError when Redis is down. */
+  async redis(): Promise<Redis> {
+    if (!this.redisConn) {
+      this.redisConn = connectRedis(this.redisUrl, this.redisMode);
+      await ensureRedis(this.redisConn, this.redisUrl);
+    }
+    return this.redisConn;
+  }
+
+  async sendQueue(): Promise<Queue<SendJobData>> {
+    if (!this.queue) this.queue = createSendQueue(await this.redis(), this.config);
+    return this.queue;
+  }
+
+  transport(): MailTransport {
+    this.mail ??= createTransport(this.config);
+    return this.mail;
+  }
+
+  orderDeps() {
+    return { db: this.db, clock: this.clock, profiles: this.profiles };
+  }
+
+  async promoterDeps() {
+    return { db: this.db, clock: this.clock, sendQueue: await this.sendQueue(), settings: this.config };
+  }
+
+  async jobDeps(): Promise<JobDeps> {
+    return {
+      db: this.db,
+      config: this.config,
+      clock: this.clock,
+      logger: this.logger,
+      templates: this.templates,
+      transport: this.transport(),
+      sendQueue: await this.sendQueue(),
+      profiles: this.profiles,
+    };
+  }
+
+  async promote(): Promise<number> {
+    return promoteDue(await this.promoterDeps());
+  }
+
+  async reconcile() {
+    return reconcile({ ...(await this.promoterDeps()), claimLeaseMs: this.config.claimLeaseMs });
+  }
+
+  /** Removes queued jobs of cancelled sends: a courtesy, the worker re-checks the row anyway. */
+  async removeJobs(sendIds: number[]): Promise<void> {
+    if (sendIds.length === 0) return;
+    const queue = await this.sendQueue();
+    for (const id of sendIds) await queue.remove(sendJobId(id));
+  }
+
+  /** Closes what was opened, in order: queue, Redis, transport, SQLite. Safe to call twice. */
+  async close(): Promise<void> {
+    if (this.closing) return this.closing;
+    this.shutdown.add('queue', () => this.queue?.close());
+    this.shutdown.add('redis', () => this.redisConn?.quit().catch(() => this.redisConn?.disconnect()));
+    this.shutdown.add('transport', () => this.mail?.close());
+    this.shutdown.add('database', () => closeDb(this.db));
+    this.closing = this.shutdown.close(10_000, (name, err) =>
+      this.logger.warn({ step: name, err: String(err) }, 'close failed'),
+    );
+    return this.closing;
+  }
+  private closing: Promise<void> | null = null;
+}

@@ -1,0 +1,111 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import { DateTime } from 'luxon';
+import type { Order } from '../domain/order.js';
+import { isEventMilestoneOutcome, OUTCOME_RANK, type NormalizedEvent, type TrackingOutcome } from '../domain/tracking-status.js';
+import type { Db } from '../store/db.js';
+import { orderFromRow, type OrderRow } from '../store/ledger.js';
+import { orders, sends, trackingEvents } from '../store/schema.js';
+import { scheduleEventMilestone, type OrderServiceDeps } from './orders.js';
+
+export type StoreResult = { stored: true; id: number } | { stored: false; duplicateOf: number };
+
+/** Stores an event durably, once per (provider, dedup key). The raw body is kept as received. */
+export function recordTrackingEvent(db: Db, event: NormalizedEvent, raw: string, now: number): StoreResult {
+  const inserted = db
+    .insert(trackingEvents)
+    .values({
+      provider: event.provider,
+      dedupKey: event.dedupKey,
+      trackingNumber: event.trackingNumber.toUpperCase(),
+      carrier: event.carrier,
+      providerStatus: event.providerStatus,
+      milestone: event.outcome,
+      occurredAt: event.occurredAt ? DateTime.fromISO(event.occurredAt).toMillis() : now,
+      receivedAt: now,
+      raw,
+    })
+    .onConflictDoNothing()
+    .returning({ id: trackingEvents.id })
+    .get();
+  if (inserted) return { stored: true, id: inserted.id };
+  const existing = db
+    .select({ id: trackingEvents.id })
+    .from(trackingEvents)
+    .where(and(eq(trackingEvents.provider, event.provider), eq(trackingEvents.dedupKey, event.dedupKey)))
+    .get();
+  return { stored: false, duplicateOf: existing?.id ?? 0 };
+}
+
+/** The order a tracking number belongs to; the carrier breaks ties between reused numbers. */
+export function findOrderForTracking(db: Db, trackingNumber: string, carrier: string | null): OrderRow | undefined {
+  const candidates = db.select().from(orders).where(eq(orders.trackingNumber, trackingNumber.toUpperCase())).all();
+  if (candidates.length <= 1 || !carrier) return candidates[0];
+  return candidates.find((o) => o.carrier === carrier) ?? candidates[0];
+}
+
+function applyToOrder(deps: OrderServiceDeps, row: OrderRow, outcome: TrackingOutcome, occurredAt: DateTime): string {
+  const { db } = deps;
+  const now = deps.clock.now().toMillis();
+  const rank = OUTCOME_RANK[outcome];
+  if (row.state === 'cancelled') return 'ignored: order cancelled';
+  if (outcome === 'exception') return 'recorded: exception';
+  if (rank <= row.stageRank) return `ignored: order already past ${outcome}`;
+  const order: Order = orderFromRow(row);
+  if (outcome === 'delivered' || outcome === 'returned') {
+    return db.transaction((tx) => {
+      tx.update(orders)
+        .set({ state: outcome, stateReason: outcome, stageRank: rank, lastEventAt: occurredAt.toMillis(), updatedAt: now })
+        .where(eq(orders.orderId, row.orderId))
+        .run();
+      if (outcome === 'returned') {
+        // A returned parcel must never get "hope you love it, please review".
+        tx.update(sends)
+          .set({ status: 'cancelled', reason: 'returned', updatedAt: now })
+          .where(and(eq(sends.orderId, row.orderId), eq(sends.milestone, 'day14'), inArray(sends.status, ['scheduled', 'queued'])))
+          .run();
+      }
+      return `order ${outcome}`;
+    });
+  }
+  if (!isEventMilestoneOutcome(outcome)) return 'ignored';
+  db.update(orders)
+    .set({ stageRank: rank, lastEventAt: occurredAt.toMillis(), updatedAt: now })
+    .where(eq(orders.orderId, row.orderId))
+    .run();
+  const send = scheduleEventMilestone(deps, order, outcome, occurredAt);
+  return send ? `scheduled ${outcome}` : `ignored: ${outcome} already scheduled`;
+}
+
+/** Applies a stored event to its order (if known) and records what it did. */
+export function applyStoredEvent(deps: OrderServiceDeps, eventId: number): string {
+  const { db } = deps;
+  const event = db.select().from(trackingEvents).where(eq(trackingEvents.id, eventId)).get();
+  if (!event) return 'missing';
+  if (event.processedAt !== null && event.orderId !== null) return event.outcome ?? 'processed';
+  const order = findOrderForTracking(db, event.trackingNumber, event.carrier);
+  const now = deps.clock.now().toMillis();
+  let outcome: string;
+  if (!order) outcome = 'unmatched';
+  else if (!event.milestone) outcome = 'recorded: no milestone';
+  else {
+    const at = DateTime.fromMillis(event.occurredAt ?? now, { zone: 'utc' });
+    outcome = applyToOrder(deps, order, event.milestone as TrackingOutcome, at);
+  }
+  db.update(trackingEvents)
+    .set({ orderId: order?.orderId ?? null, processedAt: now, outcome })
+    .where(eq(trackingEvents.id, eventId))
+    .run();
+  return outcome;
+}
+
+/** Events that arrived before their order: applied, oldest first, once the order is entered. */
+export function applyUnmatchedEvents(deps: OrderServiceDeps, order: Order): number {
+  const pending = deps.db
+    .select({ id: trackingEvents.id, occurredAt: trackingEvents.occurredAt })
+    .from(trackingEvents)
+    .where(and(eq(trackingEvents.trackingNumber, order.trackingNumber), eq(trackingEvents.outcome, 'unmatched')))
+    .all()
+    .sort((a, b) => (a.occurredAt ?? 0) - (b.occurredAt ?? 0));
+  for (const event of pending) applyStoredEvent(deps, event.id);
+  return pending.length;
+}

@@ -1,0 +1,50 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { RuntimeError } from '../domain/errors.js';
+import { MIGRATIONS_DIR } from '../paths.js';
+import * as schema from './schema.js';
+
+export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+
+/**
+ * Opens (creating if needed) the SQLite ledger and applies pending migrations.
+ * WAL lets the CLI read while a worker writes; busy_timeout lets several
+ * processes share the file without "database is locked" on short contention.
+ */
+export function openDb(path: string, options: { migrate?: boolean } = {}): Db {
+  let sqlite: Database.Database;
+  try {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    sqlite = new Database(path);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('busy_timeout = 5000');
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma('foreign_keys = ON');
+  } catch (err) {
+    throw new RuntimeError(
+      'db_unavailable',
+      `cannot open the database at ${path}: ${(err as Error).message}`,
+      'Check POSTSHIP_DB points at a writable file path.',
+      { cause: err },
+    );
+  }
+  const db = drizzle(sqlite, { schema }) as Db;
+  if (options.migrate !== false) {
+    try {
+      migrate(db, { migrationsFolder: MIGRATIONS_DIR });
+    } catch (err) {
+      sqlite.close();
+      throw new RuntimeError('db_migrate_failed', `cannot migrate ${path}: ${(err as Error).message}`, undefined, {
+        cause: err,
+      });
+    }
+  }
+  return db;
+}
+
+export function closeDb(db: Db): void {
+  if (db.$client.open) db.$client.close();
+}

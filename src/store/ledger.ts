@@ -1,0 +1,263 @@
+import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { DateTime } from 'luxon';
+import type { Milestone } from '../domain/milestones.js';
+import type { Order, OrderState } from '../domain/order.js';
+import type { PlannedSend, SkipReason } from '../domain/plan.js';
+import type { Db } from './db.js';
+import { orders, sends, suppressions, type SendStatus } from './schema.js';
+
+export type OrderRow = typeof orders.$inferSelect;
+export type SendRow = typeof sends.$inferSelect;
+
+/** Statuses a send can still move out of by itself. */
+export const PENDING_STATUSES: SendStatus[] = ['scheduled', 'queued', 'sending'];
+
+export function orderFromRow(row: OrderRow): Order {
+  return {
+    orderId: row.orderId,
+    store: row.store,
+    buyerName: row.buyerName,
+    buyerEmail: row.buyerEmail,
+    buyerLocale: row.buyerLocale,
+    buyerTimezone: row.buyerTimezone,
+    country: row.country,
+    carrier: row.carrier,
+    trackingNumber: row.trackingNumber,
+    shippedAt: DateTime.fromMillis(row.shippedAt, { zone: 'utc' }),
+    state: row.state as OrderState,
+  };
+}
+
+function sendValues(orderId: string, planned: PlannedSend, now: number) {
+  return {
+    orderId,
+    milestone: planned.milestone,
+    status: planned.status,
+    reason: planned.reason,
+    dueAt: planned.dueAt.toMillis(),
+    createdAt: now,
+    updatedAt: now,
+  } as const;
+}
+
+/**
+ * Records a new order with its planned sends in one transaction.
+ * An order already known changes nothing: entering it twice schedules nothing new.
+ */
+export function insertOrder(db: Db, order: Order, planned: PlannedSend[], now: number): { created: boolean } {
+  return db.transaction((tx) => {
+    const inserted = tx
+      .insert(orders)
+      .values({
+        orderId: order.orderId,
+        store: order.store,
+        buyerName: order.buyerName,
+        buyerEmail: order.buyerEmail,
+        buyerLocale: order.buyerLocale,
+        buyerTimezone: order.buyerTimezone,
+        country: order.country,
+        carrier: order.carrier,
+        trackingNumber: order.trackingNumber,
+        shippedAt: order.shippedAt.toMillis(),
+        state: order.state,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .onConflictDoNothing()
+      .run();
+    if (inserted.changes === 0) return { created: false };
+    if (planned.length > 0) tx.insert(sends).values(planned.map((p) => sendValues(order.orderId, p, now))).run();
+    return { created: true };
+  });
+}
+
+/** Adds one send for an event milestone; false when the order already has that milestone. */
+export function insertSend(db: Db, orderId: string, planned: PlannedSend, now: number): SendRow | null {
+  const rows = db.insert(sends).values(sendValues(orderId, planned, now)).onConflictDoNothing().returning().all();
+  return rows[0] ?? null;
+}
+
+export function getOrder(db: Db, orderId: string): OrderRow | undefined {
+  return db.select().from(orders).where(eq(orders.orderId, orderId)).get();
+}
+
+export function getSend(db: Db, id: number): SendRow | undefined {
+  return db.select().from(sends).where(eq(sends.id, id)).get();
+}
+
+export function sendsOfOrder(db: Db, orderId: string): SendRow[] {
+  return db.select().from(sends).where(eq(sends.orderId, orderId)).orderBy(asc(sends.dueAt), asc(sends.id)).all();
+}
+
+export function sentMilestones(db: Db, orderId: string): Milestone[] {
+  return db
+    .select({ milestone: sends.milestone })
+    .from(sends)
+    .where(and(eq(sends.orderId, orderId), eq(sends.status, 'sent')))
+    .all()
+    .map((r) => r.milestone as Milestone);
+}
+
+/** Scheduled rows due before `until`, oldest first: what the promoter puts into Redis next. */
+export function dueForPromotion(db: Db, until: number, limit: number): Pick<SendRow, 'id' | 'dueAt'>[] {
+  return db
+    .select({ id: sends.id, dueAt: sends.dueAt })
+    .from(sends)
+    .where(and(eq(sends.status, 'scheduled'), lte(sends.dueAt, until)))
+    .orderBy(asc(sends.dueAt))
+    .limit(limit)
+    .all();
+}
+
+export function markQueued(db: Db, ids: number[], now: number): number[] {
+  if (ids.length === 0) return [];
+  return db
+    .update(sends)
+    .set({ status: 'queued', queuedAt: now, updatedAt: now })
+    .where(and(inArray(sends.id, ids), eq(sends.status, 'scheduled')))
+    .returning({ id: sends.id })
+    .all()
+    .map((r) => r.id);
+}
+
+export function markScheduled(db: Db, ids: number[], now: number): void {
+  if (ids.length === 0) return;
+  db.update(sends)
+    .set({ status: 'scheduled', queuedAt: null, updatedAt: now })
+    .where(and(inArray(sends.id, ids), eq(sends.status, 'queued')))
+    .run();
+}
+
+/**
+ * The atomic claim: one conditional update. Zero rows means another worker has
+ * it, or it was cancelled or finished. A `sending` claim older than the lease is
+ * taken over (its worker died mid-send).
+ */
+export function claimSend(db: Db, id: number, now: number, leaseMs: number): SendRow | null {
+  const rows = db
+    .update(sends)
+    .set({ status: 'sending', attempts: sql`${sends.attempts} + 1`, claimedAt: now, updatedAt: now })
+    .where(
+      and(
+        eq(sends.id, id),
+        or(
+          inArray(sends.status, ['scheduled', 'queued']),
+          and(eq(sends.status, 'sending'), lt(sends.claimedAt, now - leaseMs)),
+        ),
+      ),
+    )
+    .returning()
+    .all();
+  return rows[0] ?? null;
+}
+
+export interface SentFacts {
+  messageId: string;
+  smtpResponse: string;
+  subject: string;
+  template: string;
+  locale: string;
+}
+
+export function recordSent(db: Db, id: number, facts: SentFacts, now: number): void {
+  db.update(sends)
+    .set({ ...facts, status: 'sent', sentAt: now, error: null, updatedAt: now })
+    .where(and(eq(sends.id, id), eq(sends.status, 'sending')))
+    .run();
+}
+
+/** A sending row goes back to queued after a transient failure; BullMQ retries it. */
+export function releaseClaim(db: Db, id: number, error: string, now: number): void {
+  db.update(sends)
+    .set({ status: 'queued', error, claimedAt: null, updatedAt: now })
+    .where(and(eq(sends.id, id), eq(sends.status, 'sending')))
+    .run();
+}
+
+export function recordFailed(db: Db, id: number, error: string, now: number, facts: Partial<SentFacts> = {}): void {
+  db.update(sends)
+    .set({ ...facts, status: 'failed', error, updatedAt: now })
+    .where(and(eq(sends.id, id), inArray(sends.status, PENDING_STATUSES)))
+    .run();
+}
+
+export function recordSkip(db: Db, id: number, reason: SkipReason, now: number): boolean {
+  return (
+    db
+      .update(sends)
+      .set({ status: 'skipped', reason, updatedAt: now })
+      .where(and(eq(sends.id, id), inArray(sends.status, ['scheduled', 'queued'])))
+      .run().changes > 0
+  );
+}
+
+export function recordCancelled(db: Db, id: number, reason: string, now: number): boolean {
+  return (
+    db
+      .update(sends)
+      .set({ status: 'cancelled', reason, updatedAt: now })
+      .where(and(eq(sends.id, id), inArray(sends.status, ['scheduled', 'queued'])))
+      .run().changes > 0
+  );
+}
+
+/** Moves a send to a later due time; beyond the horizon it waits in SQLite again. */
+export function reschedule(db: Db, id: number, dueAt: number, status: 'scheduled' | 'queued', now: number): void {
+  db.update(sends)
+    .set({ status, dueAt, updatedAt: now })
+    .where(and(eq(sends.id, id), inArray(sends.status, ['scheduled', 'queued'])))
+    .run();
+}
+
+/** Cancels the order and every message still pending; returns the cancelled send ids. */
+export function cancelOrder(db: Db, orderId: string, reason: string, now: number): number[] {
+  return db.transaction((tx) => {
+    tx.update(orders).set({ state: 'cancelled', stateReason: reason, updatedAt: now }).where(eq(orders.orderId, orderId)).run();
+    return tx
+      .update(sends)
+      .set({ status: 'cancelled', reason, updatedAt: now })
+      .where(and(eq(sends.orderId, orderId), inArray(sends.status, ['scheduled', 'queued'])))
+      .returning({ id: sends.id })
+      .all()
+      .map((r) => r.id);
+  });
+}
+
+/** The suppression scope that blocks a milestone: hard bounces block all, unsubscribes block reviews. */
+export function isSuppressed(db: Db, email: string, milestone: Milestone): boolean {
+  const row = db.select().from(suppressions).where(eq(suppressions.email, email.toLowerCase())).get();
+  if (!row) return false;
+  return row.scope === 'all' || milestone === 'day14';
+}
+
+export function suppress(db: Db, email: string, scope: 'all' | 'review', reason: string, now: number): void {
+  db.insert(suppressions)
+    .values({ email: email.toLowerCase(), scope, reason, createdAt: now })
+    .onConflictDoUpdate({
+      target: suppressions.email,
+      // A hard bounce widens an unsubscribe; an unsubscribe never narrows a hard bounce.
+      set: { scope: sql`CASE WHEN ${suppressions.scope} = 'all' THEN 'all' ELSE excluded.scope END`, reason },
+    })
+    .run();
+}
+
+/** Rows the reconciler looks at: queued (their job may be gone) and claims past the lease. */
+export function queuedSends(db: Db, afterId: number, limit: number): Pick<SendRow, 'id' | 'dueAt'>[] {
+  return db
+    .select({ id: sends.id, dueAt: sends.dueAt })
+    .from(sends)
+    .where(and(eq(sends.status, 'queued'), sql`${sends.id} > ${afterId}`))
+    .orderBy(asc(sends.id))
+    .limit(limit)
+    .all();
+}
+
+export function releaseExpiredClaims(db: Db, now: number, leaseMs: number): number[] {
+  return db
+    .update(sends)
+    .set({ status: 'queued', claimedAt: null, error: 'claim expired (worker stopped mid-send)', updatedAt: now })
+    .where(and(eq(sends.status, 'sending'), or(isNull(sends.claimedAt), lt(sends.claimedAt, now - leaseMs))))
+    .returning({ id: sends.id })
+    .all()
+    .map((r) => r.id);
+}

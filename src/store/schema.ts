@@ -1,0 +1,104 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+// Times are integer milliseconds since the epoch, UTC: cheap to compare and index.
+
+export const orders = sqliteTable(
+  'orders',
+  {
+    orderId: text('order_id').primaryKey(),
+    store: text('store').notNull(),
+    buyerName: text('buyer_name').notNull(),
+    buyerEmail: text('buyer_email').notNull(),
+    buyerLocale: text('buyer_locale').notNull(),
+    buyerTimezone: text('buyer_timezone').notNull(),
+    country: text('country').notNull(),
+    carrier: text('carrier').notNull(),
+    trackingNumber: text('tracking_number').notNull(),
+    shippedAt: integer('shipped_at').notNull(),
+    state: text('state', { enum: ['active', 'delivered', 'returned', 'cancelled'] }).notNull().default('active'),
+    /** Why the order left `active`: a cancel reason, or the tracking status. */
+    stateReason: text('state_reason'),
+    /** Furthest logistics stage reached (milestone rank), so old events never move it back. */
+    stageRank: integer('stage_rank').notNull().default(0),
+    lastEventAt: integer('last_event_at'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('orders_tracking_idx').on(t.trackingNumber), index('orders_store_idx').on(t.store)],
+);
+
+export const SEND_STATUSES = ['scheduled', 'queued', 'sending', 'sent', 'skipped', 'cancelled', 'failed'] as const;
+export type SendStatus = (typeof SEND_STATUSES)[number];
+
+export const sends = sqliteTable(
+  'sends',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    orderId: text('order_id')
+      .notNull()
+      .references(() => orders.orderId),
+    milestone: text('milestone').notNull(),
+    /** Set on a deliberate resend: the send it repeats. */
+    resendOf: integer('resend_of'),
+    status: text('status', { enum: SEND_STATUSES }).notNull(),
+    dueAt: integer('due_at').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    queuedAt: integer('queued_at'),
+    claimedAt: integer('claimed_at'),
+    sentAt: integer('sent_at'),
+    messageId: text('message_id'),
+    smtpResponse: text('smtp_response'),
+    subject: text('subject'),
+    template: text('template'),
+    locale: text('locale'),
+    /** Skip or cancel reason (`stale`, `superseded`, `refund`...). */
+    reason: text('reason'),
+    /** Last failure, for failed rows and for retries in progress. */
+    error: text('error'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    // One scheduled message per order x milestone; resends are rows of their own.
+    uniqueIndex('sends_order_milestone_uq').on(t.orderId, t.milestone).where(sql`${t.resendOf} IS NULL`),
+    index('sends_status_due_idx').on(t.status, t.dueAt),
+    index('sends_order_idx').on(t.orderId),
+  ],
+);
+
+export const trackingEvents = sqliteTable(
+  'tracking_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    provider: text('provider').notNull(),
+    /** Provider event id, or a key derived from the event when the provider has none. */
+    dedupKey: text('dedup_key').notNull(),
+    trackingNumber: text('tracking_number').notNull(),
+    carrier: text('carrier'),
+    orderId: text('order_id'),
+    /** Provider status words as received, e.g. `InTransit/InTransit_CustomsProcessing`. */
+    providerStatus: text('provider_status'),
+    /** Normalized: customs | post_office | delivered | exception | returned | null. */
+    milestone: text('milestone'),
+    occurredAt: integer('occurred_at'),
+    receivedAt: integer('received_at').notNull(),
+    processedAt: integer('processed_at'),
+    /** What applying it did: `scheduled customs`, `unmatched`, `ignored: older than stage`... */
+    outcome: text('outcome'),
+    raw: text('raw').notNull(),
+  },
+  (t) => [
+    uniqueIndex('tracking_events_dedup_uq').on(t.provider, t.dedupKey),
+    index('tracking_events_number_idx').on(t.trackingNumber),
+    index('tracking_events_order_idx').on(t.orderId),
+  ],
+);
+
+export const suppressions = sqliteTable('suppressions', {
+  email: text('email').primaryKey(),
+  /** `all` (hard bounce) or `review` (unsubscribed from review requests). */
+  scope: text('scope', { enum: ['all', 'review'] }).notNull(),
+  reason: text('reason').notNull(),
+  createdAt: integer('created_at').notNull(),
+});
