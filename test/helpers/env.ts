@@ -1,0 +1,43 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inject } from 'vitest';
+import { loadConfig, type Config } from '../../src/config/config.js';
+
+/** The run's real Redis (started by global-setup). */
+export function redisUrl(): string {
+  return inject('redisUrl');
+}
+
+/** A queue prefix no other test uses, so tests share one Redis without seeing each other. */
+export function uniquePrefix(name = 't'): string {
+  return `${name}-${randomBytes(4).toString('hex')}`;
+}
+
+export interface TempDir {
+  path: string;
+  file(name: string): string;
+  remove(): void;
+}
+
+export function tempDir(prefix = 'postship-test-'): TempDir {
+  const path = mkdtempSync(join(tmpdir(), prefix));
+  return { path, file: (name) => join(path, name), remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+/**
+ * A Config as the processes would load it, from env-style values: a temp SQLite
+ * file, the test Redis and a fresh queue prefix unless overridden.
+ */
+export function testConfig(dir: TempDir, env: Record<string, string | undefined> = {}): Config {
+  return loadConfig({
+    POSTSHIP_DB: dir.file('postship.db'),
+    POSTSHIP_OUTBOX: dir.file('outbox'),
+    REDIS_URL: redisUrl(),
+    POSTSHIP_QUEUE_PREFIX: uniquePrefix(),
+    POSTSHIP_BACKOFF: 'PT0.2S',
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
+}
