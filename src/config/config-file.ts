@@ -100,10 +100,7 @@ export function parseConfigFile(data: unknown): ConfigFileResult {
   if (!parsed.success) {
     return {
       ok: false,
-      problems: parsed.error.issues.map((issue) => {
-        const keys = issue.code === 'unrecognized_keys' ? ` (${issue.keys.join(', ')})` : '';
-        return `${formatPath(issue.path) || '(root)'}: ${issue.message}${keys}`;
-      }),
+      problems: parsed.error.issues.map((issue) => `${formatPath(issue.path) || '(root)'}: ${issue.message}`),
     };
   }
   const { defaults = {}, profiles = [], stores = {} } = parsed.data;

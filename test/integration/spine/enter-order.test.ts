@@ -1,0 +1,51 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { enterOrder } from '../../../src/services/orders.js';
+import { sendsOfOrder } from '../../../src/store/ledger.js';
+import { tempDir, testConfig, type TempDir } from '../../helpers/env.js';
+import { testPipeline, type TestPipeline } from '../../helpers/worker.js';
+
+const order = {
+  orderId: 'AE-1001',
+  buyer: { name: 'John Smith', email: 'john@example.com' },
+  country: 'US',
+  carrier: 'epacket',
+  trackingNumber: 'LX000000001CN',
+};
+
+describe('entering an order', () => {
+  let dir: TempDir;
+  let pipeline: TestPipeline;
+  beforeEach(() => {
+    dir = tempDir();
+    pipeline = testPipeline(testConfig(dir));
+  });
+  afterEach(async () => {
+    await pipeline.close();
+    dir.remove();
+  });
+
+  it('records the time-based sends once; entering it again schedules nothing new', async () => {
+    const { runtime } = pipeline;
+    const first = enterOrder(runtime.orderDeps(), order);
+    expect(first.created).toBe(true);
+    expect(first.sends.map((s) => s.milestone).sort()).toEqual(['day1', 'day14', 'shipped']);
+    const promoted = await runtime.promote();
+    const queue = await runtime.sendQueue();
+    const jobsBefore = await queue.getJobCounts('waiting', 'delayed');
+
+    const again = enterOrder(runtime.orderDeps(), { ...order, buyer: { ...order.buyer, name: 'Someone Else' } });
+    expect(again.created).toBe(false);
+    expect(again.order.buyerName).toBe('John Smith');
+    expect(await runtime.promote()).toBe(0);
+    expect(sendsOfOrder(runtime.db, order.orderId)).toHaveLength(3);
+    expect(await queue.getJobCounts('waiting', 'delayed')).toEqual(jobsBefore);
+    // Only the shipped notice is within the 15-minute horizon: day1 and day14 wait in SQLite.
+    expect(promoted).toBe(1);
+  });
+
+  it('writes nothing for an invalid order', () => {
+    const { runtime } = pipeline;
+    expect(() => enterOrder(runtime.orderDeps(), { ...order, country: 'UK' })).toThrow(/did you mean "GB"/);
+    expect(sendsOfOrder(runtime.db, order.orderId)).toHaveLength(0);
+  });
+});
