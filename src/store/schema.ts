@@ -102,3 +102,9 @@ export const suppressions = sqliteTable('suppressions', {
   reason: text('reason').notNull(),
   createdAt: integer('created_at').notNull(),
 });
+
+/** Small facts about this installation, e.g. the generated unsubscribe-link secret. */
+export const meta = sqliteTable('meta', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});
