@@ -18,4 +18,6 @@ export interface JobDeps {
   transport: MailTransport;
   sendQueue: Queue<SendJobData>;
   profiles: ProfileResolver;
+  /** For review requests' one-click unsubscribe links. */
+  unsubscribe: { publicUrl: string; secret: string };
 }

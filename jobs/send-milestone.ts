@@ -1,6 +1,7 @@
 import { DelayedError, type Job } from 'bullmq';
 import { DateTime } from 'luxon';
 import { decide } from '../src/domain/decide.js';
+import { listUnsubscribeHeaders, unsubscribeUrl } from '../src/domain/unsubscribe.js';
 import type { Milestone } from '../src/domain/milestones.js';
 import { composeMessage } from '../src/mail/compose.js';
 import { buildContext } from '../src/mail/context.js';
@@ -108,8 +109,13 @@ async function deliver(deps: JobDeps, row: SendRow, job: Job, log: JobDeps['logg
       eventAt: eventAt === null ? null : DateTime.fromMillis(eventAt, { zone: 'utc' }),
     });
     rendered = renderMessage(deps.templates, milestone, context, store?.templates);
+    // Review requests are the one kind of message a buyer may opt out of (RFC 8058 one-click).
+    const extraHeaders =
+      milestone === 'day14'
+        ? listUnsubscribeHeaders(unsubscribeUrl(deps.unsubscribe.publicUrl, deps.unsubscribe.secret, order.buyerEmail))
+        : undefined;
     message = composeMessage({
-      order, milestone, sendId: row.id, resendOf: row.resendOf, rendered, store, defaultFrom: config.from,
+      order, milestone, sendId: row.id, resendOf: row.resendOf, rendered, store, defaultFrom: config.from, extraHeaders,
     });
   } catch (err) {
     // A broken template fails the same way every time: record it, do not retry.

@@ -1,6 +1,8 @@
 import { DelayedError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { assertRedisFitForQueue } from '../src/queue/guards.js';
 import { SEND_QUEUE, type SendJobData } from '../src/queue/queues.js';
+import { reconcile } from '../src/queue/reconcile.js';
 import { isJobName, JOB_CATALOG, type JobDefinition } from './catalog.js';
 import type { JobDeps } from './deps.js';
 
@@ -40,4 +42,26 @@ export function startSendWorker(deps: JobDeps, options: WorkerOptions): Worker<S
 export async function scheduleUpkeep(deps: JobDeps, reconcileEveryMs = 5 * 60_000): Promise<void> {
   await deps.sendQueue.upsertJobScheduler('promote', { every: deps.config.promoteEveryMs }, { name: 'promote', data: {} as never });
   await deps.sendQueue.upsertJobScheduler('reconcile', { every: reconcileEveryMs }, { name: 'reconcile', data: {} as never });
+}
+
+export interface RunningWorker {
+  worker: Worker<SendJobData>;
+  /** Stops taking jobs and waits for in-flight sends (BullMQ Worker.close). */
+  close(): Promise<void>;
+}
+
+/**
+ * Everything a send-worker process does at start: refuse an evicting Redis,
+ * reconcile the ledger with the queue (jobs may be gone after a Redis restart),
+ * start the worker and the periodic upkeep.
+ */
+export async function runWorker(deps: JobDeps, options: WorkerOptions): Promise<RunningWorker> {
+  await assertRedisFitForQueue(options.connection, deps.logger);
+  const report = await reconcile({
+    db: deps.db, sendQueue: deps.sendQueue, clock: deps.clock, settings: deps.config, claimLeaseMs: deps.config.claimLeaseMs,
+  });
+  if (report.requeued + report.expiredClaims > 0) deps.logger.info(report, 'reconciled ledger with the queue at start');
+  const worker = startSendWorker(deps, options);
+  await scheduleUpkeep(deps);
+  return { worker, close: () => worker.close() };
 }

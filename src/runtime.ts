@@ -14,6 +14,7 @@ import { reconcile } from './queue/reconcile.js';
 import { profileResolver, type ProfileResolver } from './services/profiles.js';
 import { Shutdown } from './shutdown.js';
 import { closeDb, openDb, type Db } from './store/db.js';
+import { installationSecret } from './store/meta.js';
 
 /**
  * The composition root: config, clock, logger, database, Redis, queue,
@@ -83,6 +84,10 @@ export class Runtime {
       transport: this.transport(),
       sendQueue: await this.sendQueue(),
       profiles: this.profiles,
+      unsubscribe: {
+        publicUrl: this.config.publicUrl,
+        secret: this.config.unsubscribeSecret ?? installationSecret(this.db, 'unsubscribe-secret'),
+      },
     };
   }
 

@@ -23,6 +23,10 @@ export interface Config {
   claimLeaseMs: number;
   logLevel: string;
   port: number;
+  /** Where buyers reach the daemon's public endpoints (unsubscribe links). */
+  publicUrl: string;
+  /** Signs unsubscribe links; null means "generate one and keep it in the database". */
+  unsubscribeSecret: string | null;
   configPath: string | null;
   file: ConfigFile;
 }
@@ -96,6 +100,7 @@ function readConfigFile(r: Reader, path: string | null): ConfigFile {
 export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
   const r: Reader = { problems: [], env };
   const configPath = env.POSTSHIP_CONFIG?.trim() ? resolve(cwd, env.POSTSHIP_CONFIG.trim()) : null;
+  const port = integer(r, 'PORT', 3000, 0);
   const config: Config = {
     redisUrl: url(r, 'REDIS_URL', ['redis:', 'rediss:']),
     dbPath: resolve(cwd, text(r, 'POSTSHIP_DB', './data/postship.db')),
@@ -110,7 +115,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     backoffMs: duration(r, 'POSTSHIP_BACKOFF', 'PT10S'),
     claimLeaseMs: duration(r, 'POSTSHIP_CLAIM_LEASE', 'PT5M'),
     logLevel: text(r, 'LOG_LEVEL', 'info'),
-    port: integer(r, 'PORT', 3000, 0),
+    port,
+    publicUrl: url(r, 'POSTSHIP_PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${port}`,
+    unsubscribeSecret: env.POSTSHIP_UNSUBSCRIBE_SECRET?.trim() || null,
     configPath,
     file: readConfigFile(r, configPath),
   };

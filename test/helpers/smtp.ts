@@ -1,3 +1,4 @@
+import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 
 export interface ReceivedMail {
@@ -6,6 +7,8 @@ export interface ReceivedMail {
   raw: string;
   messageId: string | null;
   subject: string | null;
+  /** MIME-decoded message: html, text, headers. */
+  parse(): Promise<ParsedMail>;
 }
 
 export interface SmtpSink {
@@ -18,7 +21,8 @@ export interface SmtpSink {
   start(): Promise<void>;
 }
 
-function header(raw: string, name: string): string | null {
+/** A header's unfolded value from a raw message. */
+export function header(raw: string, name: string): string | null {
   const head = raw.split(/\r?\n\r?\n/)[0] ?? '';
   const unfolded = head.replace(/\r?\n[ \t]+/g, ' ');
   const match = new RegExp(`^${name}:\\s*(.*)$`, 'im').exec(unfolded);
@@ -53,6 +57,7 @@ export async function startSmtpSink(port = 0, extra: Partial<SMTPServerOptions> 
             raw,
             messageId: header(raw, 'Message-ID'),
             subject: header(raw, 'Subject'),
+            parse: () => simpleParser(raw),
           });
           cb();
         });

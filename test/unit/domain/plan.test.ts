@@ -4,7 +4,7 @@ import type { Order } from '../../../src/domain/order.js';
 import { planEventSend, planSends } from '../../../src/domain/plan.js';
 import { DEFAULT_PROFILE, type Profile } from '../../../src/domain/profile.js';
 
-function order(over: Partial<Order> & { shippedAt: string }): Order {
+function order(over: Omit<Partial<Order>, 'shippedAt'> & { shippedAt: string }): Order {
   return {
     orderId: 'A1', store: 'default', buyerName: 'Ana', buyerEmail: 'ana@example.com', buyerLocale: 'es',
     buyerTimezone: 'Europe/Madrid', country: 'ES', carrier: 'china-post', trackingNumber: 'RR1CN', state: 'active',
