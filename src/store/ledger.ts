@@ -7,6 +7,65 @@ import type { Db } from './db.js';
 import { orders, sends, suppressions, type SendStatus } from './schema.js';
 
 export type OrderRow = typeof orders.$inferSelect;
+
+const p = sql.placeholder;
+
+/**
+ * The worker's hot-path statements, prepared once per connection: building a
+ * Drizzle query costs ~120 µs, running a prepared one ~2 µs.
+ */
+function prepareStatements(db: Db) {
+  return {
+    getSend: db.select().from(sends).where(eq(sends.id, p('id'))).prepare(),
+    getOrder: db.select().from(orders).where(eq(orders.orderId, p('orderId'))).prepare(),
+    sentMilestones: db
+      .select({ milestone: sends.milestone })
+      .from(sends)
+      .where(and(eq(sends.orderId, p('orderId')), eq(sends.status, 'sent')))
+      .prepare(),
+    suppression: db.select().from(suppressions).where(eq(suppressions.email, p('email'))).prepare(),
+    claim: db
+      .update(sends)
+      .set({ status: 'sending', attempts: sql`${sends.attempts} + 1`, claimedAt: sql`${p('now')}`, updatedAt: sql`${p('now')}` })
+      .where(
+        and(
+          eq(sends.id, p('id')),
+          or(
+            inArray(sends.status, ['scheduled', 'queued']),
+            and(eq(sends.status, 'sending'), lt(sends.claimedAt, p('expiredBefore'))),
+          ),
+        ),
+      )
+      .returning()
+      .prepare(),
+    recordSent: db
+      .update(sends)
+      .set({
+        status: 'sent',
+        messageId: sql`${p('messageId')}`,
+        smtpResponse: sql`${p('smtpResponse')}`,
+        subject: sql`${p('subject')}`,
+        template: sql`${p('template')}`,
+        locale: sql`${p('locale')}`,
+        sentAt: sql`${p('now')}`,
+        error: null,
+        updatedAt: sql`${p('now')}`,
+      })
+      .where(and(eq(sends.id, p('id')), eq(sends.status, 'sending')))
+      .prepare(),
+  };
+}
+
+const statementCache = new WeakMap<Db, ReturnType<typeof prepareStatements>>();
+
+function statements(db: Db) {
+  let cached = statementCache.get(db);
+  if (!cached) {
+    cached = prepareStatements(db);
+    statementCache.set(db, cached);
+  }
+  return cached;
+}
 export type SendRow = typeof sends.$inferSelect;
 
 /** Statuses a send can still move out of by itself. */
@@ -78,11 +137,11 @@ export function insertSend(db: Db, orderId: string, planned: PlannedSend, now: n
 }
 
 export function getOrder(db: Db, orderId: string): OrderRow | undefined {
-  return db.select().from(orders).where(eq(orders.orderId, orderId)).get();
+  return statements(db).getOrder.get({ orderId });
 }
 
 export function getSend(db: Db, id: number): SendRow | undefined {
-  return db.select().from(sends).where(eq(sends.id, id)).get();
+  return statements(db).getSend.get({ id });
 }
 
 export function sendsOfOrder(db: Db, orderId: string): SendRow[] {
@@ -90,11 +149,8 @@ export function sendsOfOrder(db: Db, orderId: string): SendRow[] {
 }
 
 export function sentMilestones(db: Db, orderId: string): Milestone[] {
-  return db
-    .select({ milestone: sends.milestone })
-    .from(sends)
-    .where(and(eq(sends.orderId, orderId), eq(sends.status, 'sent')))
-    .all()
+  return statements(db)
+    .sentMilestones.all({ orderId })
     .map((r) => r.milestone as Milestone);
 }
 
@@ -134,21 +190,7 @@ export function markScheduled(db: Db, ids: number[], now: number): void {
  * taken over (its worker died mid-send).
  */
 export function claimSend(db: Db, id: number, now: number, leaseMs: number): SendRow | null {
-  const rows = db
-    .update(sends)
-    .set({ status: 'sending', attempts: sql`${sends.attempts} + 1`, claimedAt: now, updatedAt: now })
-    .where(
-      and(
-        eq(sends.id, id),
-        or(
-          inArray(sends.status, ['scheduled', 'queued']),
-          and(eq(sends.status, 'sending'), lt(sends.claimedAt, now - leaseMs)),
-        ),
-      ),
-    )
-    .returning()
-    .all();
-  return rows[0] ?? null;
+  return statements(db).claim.get({ id, now, expiredBefore: now - leaseMs }) ?? null;
 }
 
 export interface SentFacts {
@@ -160,10 +202,7 @@ export interface SentFacts {
 }
 
 export function recordSent(db: Db, id: number, facts: SentFacts, now: number): void {
-  db.update(sends)
-    .set({ ...facts, status: 'sent', sentAt: now, error: null, updatedAt: now })
-    .where(and(eq(sends.id, id), eq(sends.status, 'sending')))
-    .run();
+  statements(db).recordSent.run({ id, now, ...facts });
 }
 
 /** A sending row goes back to queued after a transient failure; BullMQ retries it. */
@@ -225,7 +264,7 @@ export function cancelOrder(db: Db, orderId: string, reason: string, now: number
 
 /** The suppression scope that blocks a milestone: hard bounces block all, unsubscribes block reviews. */
 export function isSuppressed(db: Db, email: string, milestone: Milestone): boolean {
-  const row = db.select().from(suppressions).where(eq(suppressions.email, email.toLowerCase())).get();
+  const row = statements(db).suppression.get({ email: email.toLowerCase() });
   if (!row) return false;
   return row.scope === 'all' || milestone === 'day14';
 }

@@ -1,0 +1,44 @@
+import { DateTime } from 'luxon';
+import { enterOrder } from '../../src/services/orders.js';
+import { scratch, type BenchEnv, type Figure } from '../harness.js';
+
+async function usedMemory(runtime: { redis(): Promise<import('ioredis').Redis> }): Promise<number> {
+  const info = await (await runtime.redis()).info('memory');
+  return Number(/used_memory:(\d+)/.exec(info)?.[1] ?? NaN);
+}
+
+/**
+ * Redis bytes per in-flight order: orders shipped 3 days ago (shipped/day1 done),
+ * day14 pending. With the horizon, day14 waits in SQLite, not in Redis.
+ */
+export async function redisMemoryPerOrder(env: BenchEnv): Promise<Figure> {
+  const count = env.quick ? 10_000 : 100_000;
+  const s = scratch(env);
+  const runtime = s.runtime(s.config());
+  const before = await usedMemory(runtime);
+  const shippedAt = DateTime.utc().minus({ days: 3 }).toISO();
+  const insert = runtime.db.$client.transaction((from: number, to: number) => {
+    for (let i = from; i < to; i++) {
+      enterOrder(runtime.orderDeps(), {
+        orderId: `M${i}`, buyer: { name: 'B', email: `m${i}@example.com` }, country: 'US', carrier: 'china-post',
+        trackingNumber: `MT${i}`, shippedAt,
+      });
+    }
+  });
+  for (let i = 0; i < count; i += 5000) insert(i, Math.min(count, i + 5000));
+  await runtime.promote();
+  await runtime.reconcile();
+  const after = await usedMemory(runtime);
+  const pendingDay14 = runtime.db.$client
+    .prepare("SELECT count(*) AS n FROM sends WHERE milestone = 'day14' AND status = 'scheduled'")
+    .get() as { n: number };
+  const perOrder = Math.max(0, after - before) / count;
+  await (await runtime.sendQueue()).obliterate({ force: true });
+  await runtime.close();
+  s.remove();
+  return {
+    id: 3, name: `Redis memory per in-flight order (${count} with day14 pending)`, unit: 'bytes', value: perOrder,
+    limitName: 'plain BullMQ delayed job (~1 KB)', limit: 1060, target: '<= 300 bytes', pass: perOrder <= 300 && pendingDay14.n === count,
+    notes: `${pendingDay14.n} day14 sends pending in SQLite`,
+  };
+}

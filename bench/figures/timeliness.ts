@@ -1,0 +1,50 @@
+import { DateTime } from 'luxon';
+import { startSendWorker } from '../../jobs/worker.js';
+import { sends } from '../../src/store/schema.js';
+import { enterOrder } from '../../src/services/orders.js';
+import { percentile, scratch, sleep, type BenchEnv, type Figure } from '../harness.js';
+import type { BenchSink } from '../sink.js';
+import { benchSmtpUrl } from './delivery.js';
+
+/**
+ * Due messages arrive at a steady 100/s (day1 of orders shipped one day ago,
+ * due times spread 10 ms apart); lag = SMTP acceptance - due time.
+ */
+export async function timeliness(env: BenchEnv, sink: BenchSink): Promise<Figure> {
+  const seconds = env.quick ? 5 : 20;
+  const count = seconds * 100;
+  const s = scratch(env);
+  const runtime = s.runtime(s.config({ SMTP_URL: benchSmtpUrl(sink), POSTSHIP_PROMOTE_EVERY: 'PT5S' }));
+  const start = DateTime.utc().plus({ seconds: 3 });
+  for (let i = 0; i < count; i++) {
+    // day1 = shipped-at + P1D: shipped exactly one day before the wanted due time.
+    const due = start.plus({ milliseconds: i * 10 });
+    enterOrder(runtime.orderDeps(), {
+      orderId: `L${i}`, buyer: { name: 'B', email: `l${i}@example.com` }, country: 'US', carrier: 'cainiao',
+      trackingNumber: `LT${i}`, shippedAt: due.minus({ days: 1 }).toISO(),
+    });
+  }
+  // The shipped notices are stale (a day old) and skipped; only the day1 sends are due.
+  const deps = await runtime.jobDeps();
+  const worker = startSendWorker(deps, { connection: await runtime.redis(), concurrency: 50 });
+  await worker.waitUntilReady();
+  sink.reset();
+  await runtime.promote();
+  const deadline = Date.now() + (seconds + 30) * 1000;
+  while (sink.count < count && Date.now() < deadline) await sleep(50);
+  const rows = runtime.db.select({ dueAt: sends.dueAt, messageId: sends.messageId, milestone: sends.milestone }).from(sends).all();
+  const lags = rows
+    .filter((r) => r.milestone === 'day1' && r.messageId && sink.acceptedAt.has(r.messageId))
+    .map((r) => sink.acceptedAt.get(r.messageId!)! - r.dueAt)
+    .sort((a, b) => a - b);
+  await worker.close();
+  await (await runtime.sendQueue()).obliterate({ force: true });
+  await runtime.close();
+  s.remove();
+  const p99 = percentile(lags, 99);
+  return {
+    id: 5, name: `timeliness at 100 due msg/s (${count} messages)`, unit: 'ms p99 lag', value: p99, limitName: '-', limit: null,
+    target: '< 1000 ms', pass: lags.length === count && p99 < 1000,
+    notes: `p50 ${percentile(lags, 50)} ms, max ${lags[lags.length - 1]} ms, ${lags.length}/${count} delivered`,
+  };
+}

@@ -1,0 +1,54 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../src/paths.js';
+import { resolveRedisForDemo } from '../src/queue/resolve-redis.js';
+import { deliveryThroughput } from './figures/delivery.js';
+import { redisMemoryPerOrder } from './figures/memory.js';
+import { timeliness } from './figures/timeliness.js';
+import type { BenchEnv, Figure } from './harness.js';
+import { startSink } from './sink.js';
+
+/**
+ * `npm run bench [-- --quick]`: each figure measured beside its limit in the
+ * same run, on the same machine; a table on stdout, JSON in bench/results/latest.json.
+ */
+async function main(): Promise<void> {
+  const quick = process.argv.includes('--quick');
+  const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',').map(Number);
+  const redis = await resolveRedisForDemo(process.env.REDIS_URL?.trim() || null);
+  const sink = await startSink();
+  const env: BenchEnv = { quick, redisUrl: redis.url, smtpUrl: sink.url };
+  const figures: Figure[] = [];
+  const steps: Array<[number, () => Promise<Figure>]> = [
+    [1, () => deliveryThroughput(env, sink)],
+    [3, () => redisMemoryPerOrder(env)],
+    [5, () => timeliness(env, sink)],
+  ];
+  const started = Date.now();
+  for (const [id, step] of steps) {
+    if (only && !only.includes(id)) continue;
+    const figure = await step();
+    figures.push(figure);
+    console.log(`#${figure.id} ${figure.name}: ${figure.value.toFixed(1)} ${figure.unit}` +
+      (figure.limit !== null ? ` (limit ${figure.limit.toFixed(1)}, ${figure.limitName})` : '') + ` → ${figure.pass ? 'PASS' : 'MISS'}`);
+  }
+  await sink.stop();
+  await redis.ephemeral?.stop();
+  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version };
+  console.log('\n| # | figure | value | limit | target | result |\n|---|---|---|---|---|---|');
+  for (const f of figures) {
+    const ratio = f.limit ? ` (${(f.value / f.limit).toFixed(2)} x)` : '';
+    console.log(`| ${f.id} | ${f.name} | ${f.value.toFixed(1)} ${f.unit}${ratio} | ${f.limit === null ? '-' : `${f.limit.toFixed(1)} (${f.limitName})`} | ${f.target} | ${f.pass ? 'pass' : 'MISS'} |`);
+  }
+  console.log(`\n${machine.cpus} cores (${machine.cpuModel}), ${machine.memoryGiB} GiB, Node ${machine.node}; ${((Date.now() - started) / 1000).toFixed(0)} s${quick ? ', --quick' : ''}`);
+  const out = join(PACKAGE_ROOT, 'bench', 'results');
+  mkdirSync(out, { recursive: true });
+  writeFileSync(join(out, 'latest.json'), JSON.stringify({ at: new Date().toISOString(), quick, machine, figures }, null, 2));
+  process.exitCode = quick && figures.some((f) => !Number.isFinite(f.value)) ? 1 : 0;
+}
+
+main().catch((err) => {
+  console.error(`bench failed: ${err instanceof Error ? err.stack : err}`);
+  process.exit(1);
+});
