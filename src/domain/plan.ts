@@ -1,9 +1,10 @@
-import { DateTime, Duration } from 'luxon';
+import { DateTime } from 'luxon';
 import type { EventMilestone, Milestone, TimedMilestone } from './milestones.js';
 import { TIMED_MILESTONES } from './milestones.js';
 import type { Order } from './order.js';
 import type { Profile } from './profile.js';
-import { applySendWindow } from './send-window.js';
+import { windowedMs } from './send-window.js';
+import { addInZone, durationMs } from './wall-clock.js';
 
 export type SkipReason =
   | 'cancelled'
@@ -22,19 +23,19 @@ export interface PlannedSend {
   reason: SkipReason | null;
 }
 
-function baseTime(order: Order, milestone: TimedMilestone, profile: Profile): DateTime {
-  const shipped = order.shippedAt.setZone(order.buyerTimezone);
+function baseTime(order: Order, milestone: TimedMilestone, profile: Profile): number {
+  const shipped = order.shippedAt.toMillis();
   if (milestone === 'shipped') return shipped;
   // Calendar arithmetic in the buyer's zone: "one day later" keeps the wall-clock time across DST.
-  return shipped.plus(Duration.fromISO(profile.delays[milestone]));
+  return addInZone(shipped, profile.delays[milestone], order.buyerTimezone);
 }
 
 function isStale(milestone: Milestone, dueAt: DateTime, profile: Profile, now: DateTime): boolean {
-  return now.diff(dueAt).toMillis() > Duration.fromISO(profile.staleAfter[milestone]).toMillis();
+  return now.toMillis() - dueAt.toMillis() > durationMs(profile.staleAfter[milestone]);
 }
 
-function planOne(order: Order, milestone: Milestone, base: DateTime, profile: Profile, now: DateTime): PlannedSend {
-  const dueAt = applySendWindow(base, order.buyerTimezone, profile.sendWindow);
+function planOne(order: Order, milestone: Milestone, base: number, profile: Profile, now: DateTime): PlannedSend {
+  const dueAt = DateTime.fromMillis(windowedMs(base, order.buyerTimezone, profile.sendWindow), { zone: 'utc' });
   if (!profile.milestones[milestone]) return { milestone, dueAt, status: 'skipped', reason: 'disabled' };
   if (isStale(milestone, dueAt, profile, now)) return { milestone, dueAt, status: 'skipped', reason: 'stale' };
   return { milestone, dueAt, status: 'scheduled', reason: null };
@@ -58,11 +59,7 @@ export function planEventSend(
 ): PlannedSend {
   // Due when we learn of it, not when it happened: the webhook may arrive late.
   const base = occurredAt > now ? occurredAt : now;
-  return planOne(order, milestone, base, profile, now);
-}
-
-export function staleLimit(milestone: Milestone, profile: Profile): Duration {
-  return Duration.fromISO(profile.staleAfter[milestone]);
+  return planOne(order, milestone, base.toMillis(), profile, now);
 }
 
 export { isStale };

@@ -1,4 +1,5 @@
-import type { DateTime } from 'luxon';
+import { DateTime } from 'luxon';
+import { DAY_MS, fromWall, toWall, wallTimeOfDay } from './wall-clock.js';
 
 /** "HH:mm" → minutes after midnight; "24:00" is the end of the day. */
 export function parseClockTime(value: string): number | null {
@@ -9,21 +10,23 @@ export function parseClockTime(value: string): number | null {
 }
 
 /**
- * Moves an instant into the buyer's send window: a message due outside
+ * Moves an instant (ms) into the buyer's send window: a message due outside
  * [start, end) local time goes at the next window start. Windows may cross
- * midnight (start > end). Works in the buyer's zone, so DST is the zone's.
+ * midnight (start > end). Works on the buyer's wall clock, so DST is the zone's.
  */
-export function applySendWindow(due: DateTime, zone: string, window: { start: string; end: string }): DateTime {
-  const start = parseClockTime(window.start) ?? 0;
-  const end = parseClockTime(window.end) ?? 24 * 60;
-  if (start === end || (start === 0 && end === 24 * 60)) return due.toUTC();
-  const local = due.setZone(zone);
-  const minute = local.hour * 60 + local.minute + local.second / 60 + local.millisecond / 60000;
-  const inside = start < end ? minute >= start && minute < end : minute >= start || minute < end;
-  if (inside) return due.toUTC();
-  const atStart = (day: DateTime) =>
-    day.set({ hour: Math.floor(start / 60), minute: start % 60, second: 0, millisecond: 0 });
-  const sameDay = atStart(local);
+export function windowedMs(dueMs: number, zone: string, window: { start: string; end: string }): number {
+  const start = (parseClockTime(window.start) ?? 0) * 60_000;
+  const end = (parseClockTime(window.end) ?? 24 * 60) * 60_000;
+  if (start === end || (start === 0 && end === DAY_MS)) return dueMs;
+  const wall = toWall(dueMs, zone);
+  const timeOfDay = wallTimeOfDay(wall);
+  const inside = start < end ? timeOfDay >= start && timeOfDay < end : timeOfDay >= start || timeOfDay < end;
+  if (inside) return dueMs;
+  const todayStart = wall - timeOfDay + start;
   // Before today's start: today's start. After today's end: tomorrow's start.
-  return (sameDay > local ? sameDay : atStart(local.plus({ days: 1 }))).toUTC();
+  return fromWall(todayStart > wall ? todayStart : todayStart + DAY_MS, zone);
+}
+
+export function applySendWindow(due: DateTime, zone: string, window: { start: string; end: string }): DateTime {
+  return DateTime.fromMillis(windowedMs(due.toMillis(), zone, window), { zone: 'utc' });
 }
