@@ -10,7 +10,15 @@ export interface CountryInfo {
   locale: string;
   timezone: string;
   weekend: readonly number[];
+  /** In the EU customs union (IOSS VAT, the EU low-value parcel duty). */
+  eu: boolean;
 }
+
+/** EU member states (ISO 3166-1 alpha-2), for customs notes that apply to the whole union. */
+export const EU_MEMBERS: ReadonlySet<string> = new Set([
+  'AT', 'BE', 'BG', 'HR', 'CY', 'CZ', 'DK', 'EE', 'FI', 'FR', 'DE', 'GR', 'HU', 'IE', 'IT', 'LV', 'LT', 'LU',
+  'MT', 'NL', 'PL', 'PT', 'RO', 'SK', 'SI', 'ES', 'SE',
+]);
 
 const SAT_SUN = [6, 7] as const;
 const FRI_SAT = [5, 6] as const;
@@ -44,7 +52,7 @@ const rows: Array<[string, string, string, string, readonly number[]]> = [
 ];
 
 export const COUNTRIES: ReadonlyMap<string, CountryInfo> = new Map(
-  rows.map(([code, name, locale, timezone, weekend]) => [code, { code, name, locale, timezone, weekend }]),
+  rows.map(([code, name, locale, timezone, weekend]) => [code, { code, name, locale, timezone, weekend, eu: EU_MEMBERS.has(code) }]),
 );
 
 /** Codes people type that are not ISO 3166-1 alpha-2, with the code they mean. */
@@ -72,6 +80,8 @@ export function suggestCountry(input: string): string | undefined {
 
 export function countryInfo(code: string): CountryInfo {
   return (
-    COUNTRIES.get(code) ?? { code, name: regionNames.of(code) ?? code, locale: 'en', timezone: 'UTC', weekend: SAT_SUN }
+    COUNTRIES.get(code) ?? {
+      code, name: regionNames.of(code) ?? code, locale: 'en', timezone: 'UTC', weekend: SAT_SUN, eu: EU_MEMBERS.has(code),
+    }
   );
 }

@@ -1,5 +1,6 @@
 import type { DateTime } from 'luxon';
 import type { CarrierClass } from './carriers.js';
+import { TRANSIT_TABLE, type TransitTable } from './data/transit-table.js';
 
 export interface TransitDays {
   min: number;
@@ -15,6 +16,23 @@ export const CLASS_TRANSIT: Record<CarrierClass, TransitDays> = {
   economy: { min: 10, max: 20 },
   express: { min: 3, max: 7 },
 };
+
+/** Where an expectation came from: the profile's override, the class x country table, or the class default. */
+export type TransitBasis = 'profile' | 'table' | 'class';
+
+export interface TransitExpectation extends TransitDays {
+  basis: TransitBasis;
+  /** What the figure assumes or where it comes from (the table's note). */
+  note: string;
+}
+
+/** The expected transit for a carrier class to a country: table row, else the class default. */
+export function transitFor(carrierClass: CarrierClass, country: string, table: TransitTable = TRANSIT_TABLE): TransitExpectation {
+  const row = table[country]?.[carrierClass];
+  if (row) return { min: row.min, max: row.max, basis: 'table', note: row.basis };
+  const fallback = CLASS_TRANSIT[carrierClass];
+  return { ...fallback, basis: 'class', note: `class default for ${carrierClass} (no row for ${country})` };
+}
 
 /** Adds business days (skipping the destination's weekend) in the zone of `start`. */
 export function addBusinessDays(start: DateTime, days: number, weekend: readonly number[]): DateTime {

@@ -1,20 +1,35 @@
-import type { DateTime } from 'luxon';
+import { Duration, type DateTime } from 'luxon';
 import { findCarrier, trackingLink } from '../domain/carriers.js';
 import { countryInfo } from '../domain/countries.js';
+import { customsNotesFor, type CustomsNote, type CustomsNoteData } from '../domain/customs.js';
 import type { Milestone } from '../domain/milestones.js';
 import type { Order } from '../domain/order.js';
 import type { Profile, StoreIdentity } from '../domain/profile.js';
-import { CLASS_TRANSIT, expectedWindow } from '../domain/transit.js';
+import { expectedWindow, transitFor, type TransitBasis } from '../domain/transit.js';
+import type { TransitTable } from '../domain/data/transit-table.js';
 
 /** The variables every template may use. Optional facts are present as null, never missing (strict mode). */
 export interface RenderContext {
   milestone: Milestone;
   order: { id: string; trackingNumber: string; shippedAt: string; country: string; countryName: string };
-  buyer: { name: string; firstName: string; email: string; locale: string; timezone: string };
-  carrier: { code: string; name: string; class: string; trackingUrl: string };
-  store: { id: string; name: string; signature: string | null; replyTo: string | null };
-  expected: { minDays: number; maxDays: number; from: string; to: string };
+  /** `language` is the primary subtag of `locale` (`pt` for `pt-BR`). */
+  buyer: { name: string; firstName: string; email: string; locale: string; language: string; timezone: string };
+  /** `isPostal` / `isEconomy` / `isExpress` mirror `class`, for `{{#if}}` in templates. */
+  carrier: {
+    code: string; name: string; class: string; trackingUrl: string;
+    isPostal: boolean; isEconomy: boolean; isExpress: boolean;
+  };
+  /** `replyToAddress` is the bare address of `replyTo` (for `mailto:`). */
+  store: { id: string; name: string; signature: string | null; replyTo: string | null; replyToAddress: string | null };
+  /**
+   * The expected delivery window in business days. `basis` says where it came from
+   * (profile override, class x country table, class default), `note` what it assumes;
+   * `passed` is true when the window ended before this message's moment (an apology is due).
+   */
+  expected: { minDays: number; maxDays: number; from: string; to: string; basis: TransitBasis; note: string; passed: boolean };
   event: { occurredAt: string | null };
+  /** Customs notes for this country and milestone, text in the buyer's language; null when none applies. */
+  customs: { notes: CustomsNote[] | null; eu: boolean };
 }
 
 export interface ContextInput {
@@ -24,19 +39,46 @@ export interface ContextInput {
   store: StoreIdentity | undefined;
   /** When the tracking event behind an event milestone happened. */
   eventAt?: DateTime | null;
+  /** Replaces the built-in customs notes (e.g. a seller's corrected list from config). */
+  customsNotes?: readonly CustomsNoteData[];
+  /** Replaces the built-in class x country transit table. */
+  transitTable?: TransitTable;
 }
 
 function firstName(name: string): string {
   return name.trim().split(/\s+/)[0] ?? '';
 }
 
-export function buildContext({ order, milestone, profile, store, eventAt }: ContextInput): RenderContext {
+/** `Acme <care@acme.example>` → `care@acme.example`. */
+export function bareAddress(value: string | null | undefined): string | null {
+  if (!value) return null;
+  const angle = /<([^<>\s]+@[^<>\s]+)>/.exec(value);
+  return (angle ? angle[1] : value).trim() || null;
+}
+
+/** The moment a message speaks from: the tracking event, else shipped-at plus the milestone's delay. */
+function momentOf(milestone: Milestone, shipped: DateTime, profile: Profile, eventAt: DateTime | null): DateTime {
+  if (eventAt) return eventAt;
+  const delay = milestone === 'day1' || milestone === 'day14' ? Duration.fromISO(profile.delays[milestone]) : null;
+  return delay?.isValid ? shipped.plus(delay) : shipped;
+}
+
+export function buildContext({ order, milestone, profile, store, eventAt, customsNotes, transitTable }: ContextInput): RenderContext {
   const carrier = findCarrier(order.carrier);
   if (!carrier) throw new Error(`unknown carrier ${order.carrier}`); // validated on entry; a stale row is a bug
   const country = countryInfo(order.country);
-  const transit = profile.transitDays ?? CLASS_TRANSIT[carrier.class];
+  const table = transitFor(carrier.class, order.country, transitTable);
+  const transit = profile.transitDays
+    ? { ...profile.transitDays, basis: 'profile' as const, note: 'profile transitDays override' }
+    : table;
   const shipped = order.shippedAt.setZone(order.buyerTimezone);
   const window = expectedWindow(shipped, transit, country.weekend);
+  const event = eventAt ? eventAt.setZone(order.buyerTimezone) : null;
+  const moment = momentOf(milestone, shipped, profile, event);
+  const notes = customsNotesFor(
+    { country: order.country, milestone, locale: order.buyerLocale, arrival: (event ?? window.from).toISODate() ?? '' },
+    customsNotes,
+  );
   return {
     milestone,
     order: {
@@ -51,6 +93,7 @@ export function buildContext({ order, milestone, profile, store, eventAt }: Cont
       firstName: firstName(order.buyerName),
       email: order.buyerEmail,
       locale: order.buyerLocale,
+      language: order.buyerLocale.split('-')[0].toLowerCase(),
       timezone: order.buyerTimezone,
     },
     carrier: {
@@ -58,19 +101,27 @@ export function buildContext({ order, milestone, profile, store, eventAt }: Cont
       name: carrier.name,
       class: carrier.class,
       trackingUrl: trackingLink(profile.trackingUrl ?? carrier.trackingUrl, order.trackingNumber),
+      isPostal: carrier.class === 'postal',
+      isEconomy: carrier.class === 'economy',
+      isExpress: carrier.class === 'express',
     },
     store: {
       id: order.store,
       name: store?.name ?? (order.store === 'default' ? 'our store' : order.store),
       signature: store?.signature ?? null,
       replyTo: store?.replyTo ?? null,
+      replyToAddress: bareAddress(store?.replyTo),
     },
     expected: {
       minDays: transit.min,
       maxDays: transit.max,
       from: window.from.toISODate() ?? '',
       to: window.to.toISODate() ?? '',
+      basis: transit.basis,
+      note: transit.note,
+      passed: moment.startOf('day') > window.to.startOf('day'),
     },
-    event: { occurredAt: eventAt ? eventAt.setZone(order.buyerTimezone).toISO() : null },
+    event: { occurredAt: event ? event.toISO() : null },
+    customs: { notes: notes.length > 0 ? notes : null, eu: country.eu },
   };
 }

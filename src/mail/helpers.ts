@@ -1,13 +1,22 @@
-import type { HelperOptions } from 'handlebars';
+import Handlebars, { type HelperOptions } from 'handlebars';
 import { DateTime } from 'luxon';
 
 interface RootWithBuyer {
   buyer: { locale: string; timezone: string };
 }
 
+/**
+ * The zone and the locale to format in. A template written in one language passes
+ * `lang="es"`: the buyer's own tag is used when it is that language (`es-MX` keeps
+ * its conventions), else the template's, so an English fallback for an `ar` buyer
+ * never shows Arabic dates inside English text. Without `lang`, the buyer's locale.
+ */
 function zoneAndLocale(options: HelperOptions): { zone: string; locale: string } {
   const root = options.data?.root as RootWithBuyer | undefined;
-  return { zone: root?.buyer.timezone ?? 'UTC', locale: root?.buyer.locale ?? 'en' };
+  const buyer = root?.buyer.locale ?? 'en';
+  const lang = typeof options.hash?.lang === 'string' ? options.hash.lang : undefined;
+  const locale = !lang || buyer.split('-')[0] === lang.split('-')[0] ? buyer : lang;
+  return { zone: root?.buyer.timezone ?? 'UTC', locale };
 }
 
 function toDate(value: unknown, helper: string): DateTime {
@@ -23,12 +32,20 @@ const STYLES: Record<string, Intl.DateTimeFormatOptions> = {
   datetime: { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit' },
 };
 
+type PluralCategory = 'zero' | 'one' | 'two' | 'few' | 'many' | 'other';
+
+function pluralForm(options: HelperOptions, category: PluralCategory, helper: string): string {
+  const form = options.hash?.[category] ?? options.hash?.other;
+  if (typeof form !== 'string') throw new Error(`{{${helper}}}: give at least other="..." (and one=, few=, many= as the language needs)`);
+  return form;
+}
+
 /**
  * Template helpers. Dates are formatted in the buyer's zone and locale, taken
  * from the render context, so a template never decides either.
  */
 export const helpers = {
-  /** {{date order.shippedAt "long"}} → "20 November 2026" / "20 de noviembre de 2026" */
+  /** {{date order.shippedAt "long" lang="es"}} → "20 November 2026" / "20 de noviembre de 2026" */
   date(value: unknown, ...args: unknown[]): string {
     const options = args.pop() as HelperOptions;
     const style = typeof args[0] === 'string' ? args[0] : 'long';
@@ -37,7 +54,7 @@ export const helpers = {
     if (!format) throw new Error(`{{date}}: unknown style ${JSON.stringify(style)} (use ${Object.keys(STYLES).join(', ')})`);
     return new Intl.DateTimeFormat(locale, { ...format, timeZone: zone }).format(toDate(value, 'date').toJSDate());
   },
-  /** {{dateRange expected.from expected.to}} → "12–20 December 2026", localized. */
+  /** {{dateRange expected.from expected.to lang="es"}} → "12–20 December 2026", localized. */
   dateRange(from: unknown, to: unknown, options: HelperOptions): string {
     const { zone, locale } = zoneAndLocale(options);
     const format = new Intl.DateTimeFormat(locale, { ...STYLES.long, timeZone: zone });
@@ -47,6 +64,37 @@ export const helpers = {
   number(value: unknown, options: HelperOptions): string {
     const { locale } = zoneAndLocale(options);
     return new Intl.NumberFormat(locale).format(Number(value));
+  },
+  /** {{plural n one="day" other="days" lang="en"}}: the form for n in the locale's plural rules. */
+  plural(value: unknown, options: HelperOptions): string {
+    const { locale } = zoneAndLocale(options);
+    return pluralForm(options, new Intl.PluralRules(locale).select(Number(value)) as PluralCategory, 'plural');
+  },
+  /** {{pluralRange 12 21 one="рабочий день" few="рабочих дня" many="рабочих дней" lang="ru"}}: the form after "12–21". */
+  pluralRange(min: unknown, max: unknown, options: HelperOptions): string {
+    const { locale } = zoneAndLocale(options);
+    const rules = new Intl.PluralRules(locale) as Intl.PluralRules & { selectRange?: (a: number, b: number) => string };
+    const category = rules.selectRange ? rules.selectRange(Number(min), Number(max)) : rules.select(Number(max));
+    return pluralForm(options, category as PluralCategory, 'pluralRange');
+  },
+  /** {{countryName order.country lang="de"}} → "Vereinigte Staaten". */
+  countryName(code: unknown, options: HelperOptions): string {
+    const { locale } = zoneAndLocale(options);
+    const name = new Intl.DisplayNames([locale], { type: 'region', fallback: 'code' }).of(String(code));
+    return name ?? String(code);
+  },
+  /**
+   * {{opt "replyLabel" "Questions? Write to us at"}}: a partial's hash parameter, or
+   * the default when the caller (e.g. an older store template) did not pass it.
+   */
+  opt(this: unknown, name: unknown, fallback: unknown): unknown {
+    const own = this && typeof this === 'object' ? (this as Record<string, unknown>)[String(name)] : undefined;
+    return own ?? fallback;
+  },
+  /** {{nl2br store.signature}}: escaped text with its line breaks kept, for HTML. */
+  nl2br(value: unknown): Handlebars.SafeString {
+    const lines = String(value ?? '').split(/\r?\n/).map((l) => Handlebars.Utils.escapeExpression(l));
+    return new Handlebars.SafeString(lines.join('<br>'));
   },
   eq(a: unknown, b: unknown): boolean {
     return a === b;
