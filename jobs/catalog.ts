@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { promoteDue } from '../src/queue/promoter.js';
 import { SEND_JOB } from '../src/queue/queues.js';
 import { reconcile } from '../src/queue/reconcile.js';
+import { applyTrackingEvent, TRACKING_JOB } from './apply-tracking-event.js';
 import type { JobDeps } from './deps.js';
 import { sendMilestone } from './send-milestone.js';
 
@@ -27,6 +28,11 @@ export const JOB_CATALOG = {
   [SEND_JOB]: define({
     schema: z.object({ sendId: z.number().int().positive(), v: z.literal(1) }),
     handler: sendMilestone,
+  }),
+  /** A stored tracking event (webhook) applied to its order; promotes what it scheduled. */
+  [TRACKING_JOB]: define({
+    schema: z.object({ eventId: z.number().int().positive(), v: z.literal(1) }),
+    handler: applyTrackingEvent,
   }),
   /** Periodic: moves sends due within the horizon from SQLite into BullMQ. */
   promote: define({

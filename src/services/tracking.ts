@@ -1,4 +1,4 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lte } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Order } from '../domain/order.js';
 import { isEventMilestoneOutcome, OUTCOME_RANK, type NormalizedEvent, type TrackingOutcome } from '../domain/tracking-status.js';
@@ -8,6 +8,15 @@ import { orders, sends, trackingEvents } from '../store/schema.js';
 import { scheduleEventMilestone, type OrderServiceDeps } from './orders.js';
 
 export type StoreResult = { stored: true; id: number } | { stored: false; duplicateOf: number };
+
+/**
+ * When it happened, in ms. Never later than now: carrier-local times without
+ * an offset can read hours ahead, and a future time would delay the message.
+ */
+function occurredMillis(occurredAt: string | null, now: number): number {
+  const at = occurredAt ? DateTime.fromISO(occurredAt).toMillis() : NaN;
+  return Number.isFinite(at) ? Math.min(at, now) : now;
+}
 
 /** Stores an event durably, once per (provider, dedup key). The raw body is kept as received. */
 export function recordTrackingEvent(db: Db, event: NormalizedEvent, raw: string, now: number): StoreResult {
@@ -20,7 +29,7 @@ export function recordTrackingEvent(db: Db, event: NormalizedEvent, raw: string,
       carrier: event.carrier,
       providerStatus: event.providerStatus,
       milestone: event.outcome,
-      occurredAt: event.occurredAt ? DateTime.fromISO(event.occurredAt).toMillis() : now,
+      occurredAt: occurredMillis(event.occurredAt, now),
       receivedAt: now,
       raw,
     })
@@ -34,6 +43,11 @@ export function recordTrackingEvent(db: Db, event: NormalizedEvent, raw: string,
     .where(and(eq(trackingEvents.provider, event.provider), eq(trackingEvents.dedupKey, event.dedupKey)))
     .get();
   return { stored: false, duplicateOf: existing?.id ?? 0 };
+}
+
+/** Stores the events of one webhook delivery together: all or none, so a retry finds them all missing. */
+export function recordTrackingEvents(db: Db, events: readonly NormalizedEvent[], raw: string, now: number): StoreResult[] {
+  return db.transaction((tx) => events.map((event) => recordTrackingEvent(tx as unknown as Db, event, raw, now)));
 }
 
 /** The order a tracking number belongs to; the carrier breaks ties between reused numbers. */
@@ -108,4 +122,34 @@ export function applyUnmatchedEvents(deps: OrderServiceDeps, order: Order): numb
     .sort((a, b) => (a.occurredAt ?? 0) - (b.occurredAt ?? 0));
   for (const event of pending) applyStoredEvent(deps, event.id);
   return pending.length;
+}
+
+export interface PendingReport {
+  applied: number;
+  /** Events that scheduled a message: the caller promotes after a sweep that scheduled any. */
+  scheduled: number;
+}
+
+/**
+ * Applies stored events nobody applied yet, oldest first: the safety net when
+ * Redis was down as a webhook was accepted, or the job was lost with Redis.
+ * `olderThanMs` leaves fresh events to their job. Applying twice is harmless.
+ */
+export function applyPendingEvents(
+  deps: OrderServiceDeps,
+  options: { olderThanMs?: number; limit?: number } = {},
+): PendingReport {
+  const cutoff = deps.clock.now().toMillis() - (options.olderThanMs ?? 60_000);
+  const pending = deps.db
+    .select({ id: trackingEvents.id })
+    .from(trackingEvents)
+    .where(and(isNull(trackingEvents.processedAt), lte(trackingEvents.receivedAt, cutoff)))
+    .orderBy(asc(trackingEvents.occurredAt), asc(trackingEvents.id))
+    .limit(options.limit ?? 5000)
+    .all();
+  let scheduled = 0;
+  for (const { id } of pending) {
+    if (applyStoredEvent(deps, id).startsWith('scheduled')) scheduled += 1;
+  }
+  return { applied: pending.length, scheduled };
 }

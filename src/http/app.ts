@@ -1,0 +1,21 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { HttpAppDeps } from './deps.js';
+import { BODY_LIMIT_BYTES, httpErrorHandler, problem } from './errors.js';
+import { webhookRoutes } from './webhooks/index.js';
+
+export type { HttpAppDeps } from './deps.js';
+
+/**
+ * The HTTP app, built apart from listen() so tests bind port 0. Each concern
+ * is a plugin with its own prefix (webhooks now; health, metrics,
+ * unsubscribe and admin register the same way).
+ */
+export function buildHttpApp(deps: HttpAppDeps): FastifyInstance {
+  const app = Fastify({ loggerInstance: deps.logger, bodyLimit: BODY_LIMIT_BYTES, disableRequestLogging: true });
+  app.setErrorHandler(httpErrorHandler);
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send(problem('not_found', `no route for ${request.method} ${request.url.split('?')[0]}`)),
+  );
+  app.register(webhookRoutes, { prefix: '/webhooks', deps });
+  return app as unknown as FastifyInstance;
+}

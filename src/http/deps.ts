@@ -1,0 +1,16 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../domain/clock.js';
+import type { Db } from '../store/db.js';
+import type { WebhookSecrets } from './secrets.js';
+
+/** What the HTTP app may touch: narrow, wired once by the caller (startHttpServer or a test). */
+export interface HttpAppDeps {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  secrets: WebhookSecrets;
+  /** Hands stored tracking events to the queue. May fail, or hang while Redis is down. */
+  enqueueTrackingEvents(eventIds: number[]): Promise<void>;
+  /** How long an answer waits for the queue before leaving the events to the sweep. Default 2 s. */
+  enqueueTimeoutMs?: number;
+}

@@ -1,0 +1,57 @@
+import { DateTime } from 'luxon';
+import type { z } from 'zod';
+import { OUTCOME_RANK, type NormalizedEvent, type TrackingOutcome } from '../../domain/tracking-status.js';
+
+/** What a provider adapter makes of a parsed, signature-checked payload. Pure. */
+export type AdapterResult =
+  | { kind: 'events'; events: NormalizedEvent[] }
+  /** Well-formed but carries no tracking status (e.g. AfterShip `edd_revise`): acknowledged, not stored. */
+  | { kind: 'ignored'; reason: string }
+  | { kind: 'invalid'; problems: string[] };
+
+export type Adapter = (payload: unknown) => AdapterResult;
+
+export function invalid(error: z.ZodError): AdapterResult {
+  return {
+    kind: 'invalid',
+    problems: error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(body)'}: ${i.message}`),
+  };
+}
+
+/**
+ * A provider time as a UTC ISO instant. Carrier-local times without an offset
+ * are read as UTC: wrong by a few hours at most, and storage clamps the future.
+ */
+export function toUtcIso(time: string | number | null | undefined): string | null {
+  if (time === null || time === undefined || time === '') return null;
+  const parsed =
+    typeof time === 'number' ? DateTime.fromSeconds(time, { zone: 'utc' }) : DateTime.fromISO(time, { zone: 'utc' });
+  return parsed.isValid ? parsed.toUTC().toISO() : null;
+}
+
+function rank(outcome: TrackingOutcome | null): number {
+  return outcome ? OUTCOME_RANK[outcome] : -1;
+}
+
+/**
+ * Payloads repeat the whole history, and a carrier's batch of scans yields one
+ * webhook for the latest only, so a customs scan can hide behind a later
+ * "departed". The furthest-stage event of the history is kept when it goes
+ * further than the current status; its dedup key comes from the scan itself,
+ * so replays of the same history store nothing new.
+ */
+export function furthestHistoryEvent(current: TrackingOutcome | null, history: NormalizedEvent[]): NormalizedEvent | null {
+  let best: NormalizedEvent | null = null;
+  for (const event of history) {
+    if (rank(event.outcome) <= Math.max(rank(current), 0)) continue;
+    if (!best || rank(event.outcome) > rank(best.outcome)) best = event;
+    else if (rank(event.outcome) === rank(best.outcome) && (event.occurredAt ?? '') > (best.occurredAt ?? '')) best = event;
+  }
+  return best;
+}
+
+/** The primary event, then the history event if any, without two of one dedup key. */
+export function withHistory(primary: NormalizedEvent, history: NormalizedEvent[]): NormalizedEvent[] {
+  const extra = furthestHistoryEvent(primary.outcome, history);
+  return extra && extra.dedupKey !== primary.dedupKey ? [extra, primary] : [primary];
+}

@@ -1,0 +1,39 @@
+import { enqueueTrackingEvents } from '../../jobs/apply-tracking-event.js';
+import type { Runtime } from '../runtime.js';
+import { buildHttpApp } from './app.js';
+import { webhookSecretsFrom, type WebhookSecrets } from './secrets.js';
+
+export interface HttpServer {
+  /** Where it listens, e.g. http://127.0.0.1:3000 (the real port when asked for 0). */
+  url: string;
+  /** Stops accepting, finishes in-flight requests. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+export interface HttpServerOptions {
+  /** Default: the webhook secrets of process.env. */
+  secrets?: WebhookSecrets;
+  /** Default 0.0.0.0: providers call in from outside. */
+  host?: string;
+}
+
+/** Builds the app on the runtime's database and queue and listens on `port` (0 = any free port). */
+export async function startHttpServer(runtime: Runtime, port: number, options: HttpServerOptions = {}): Promise<HttpServer> {
+  const app = buildHttpApp({
+    db: runtime.db,
+    clock: runtime.clock,
+    logger: runtime.logger,
+    secrets: options.secrets ?? webhookSecretsFrom(process.env),
+    enqueueTrackingEvents: async (ids) => enqueueTrackingEvents(await runtime.sendQueue(), runtime.config, ids),
+  });
+  const host = options.host ?? '0.0.0.0';
+  await app.listen({ port, host });
+  const address = app.server.address();
+  const bound = typeof address === 'object' && address ? address.port : port;
+  const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  let closing: Promise<void> | null = null;
+  return {
+    url: `http://${shown.includes(':') ? `[${shown}]` : shown}:${bound}`,
+    close: () => (closing ??= app.close()),
+  };
+}

@@ -1,0 +1,22 @@
+import type { FastifyInstance } from 'fastify';
+import type { HttpAppDeps } from '../deps.js';
+import { BODY_LIMIT_BYTES } from '../errors.js';
+import { aftershipRoute } from './aftership.js';
+import { genericRoute } from './generic.js';
+import { receiveWebhook } from './receive.js';
+import { seventeenTrackRoute } from './seventeen-track.js';
+
+export const WEBHOOK_ROUTES = [aftershipRoute, seventeenTrackRoute, genericRoute];
+
+/**
+ * POST /webhooks/<provider>. Signatures cover the exact bytes sent, so within
+ * this plugin (and only here) JSON bodies arrive as raw Buffers; each route
+ * verifies, then parses. Other content types get 415.
+ */
+export async function webhookRoutes(app: FastifyInstance, options: { deps: HttpAppDeps }): Promise<void> {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: BODY_LIMIT_BYTES }, (_request, body, done) =>
+    done(null, body),
+  );
+  for (const route of WEBHOOK_ROUTES) app.post(route.path, receiveWebhook(route, options.deps));
+}

@@ -1,0 +1,64 @@
+import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
+import { recordTrackingEvents, type StoreResult } from '../../services/tracking.js';
+import type { HttpAppDeps } from '../deps.js';
+import { problem } from '../errors.js';
+import { secretOf } from '../secrets.js';
+import type { WebhookRoute } from './route.js';
+
+/**
+ * The queue is a courtesy here: the event is already durable. If Redis is
+ * down or slow, answer anyway and leave the event to applyPendingEvents.
+ */
+async function handOver(deps: HttpAppDeps, ids: number[], log: FastifyBaseLogger): Promise<boolean> {
+  const timeoutMs = deps.enqueueTimeoutMs ?? 2000;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the queue did not answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    await Promise.race([deps.enqueueTrackingEvents(ids), timeout]);
+    return true;
+  } catch (err) {
+    log.warn({ eventIds: ids, err: (err as Error).message }, 'tracking events stored but not queued; the pending-event sweep applies them');
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Secret → signature on the raw bytes → JSON → provider adapter → SQLite → queue → answer. */
+export function receiveWebhook(route: WebhookRoute, deps: HttpAppDeps) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    const secret = secretOf(deps.secrets, route.secretName);
+    if (!secret) {
+      return reply.code(503).send(problem('not_configured', `${route.secretName} is not set, so ${route.provider} webhooks are refused`));
+    }
+    const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    if (!route.verify(raw, request.headers[route.signatureHeader], secret)) {
+      return reply.code(401).send(problem('bad_signature', `missing or invalid ${route.signatureHeader} header`));
+    }
+    let payload: unknown;
+    try {
+      payload = JSON.parse(raw.toString('utf8'));
+    } catch (err) {
+      return reply.code(400).send(problem('malformed_json', `the body is not valid JSON: ${(err as Error).message}`));
+    }
+    const adapted = route.adapt(payload);
+    if (adapted.kind === 'invalid') {
+      return reply.code(400).send(problem('invalid_payload', `not a ${route.provider} tracking webhook`, adapted.problems));
+    }
+    if (adapted.kind === 'ignored') return reply.code(200).send({ status: 'ignored', reason: adapted.reason });
+
+    let results: StoreResult[];
+    try {
+      results = recordTrackingEvents(deps.db, adapted.events, raw.toString('utf8'), deps.clock.now().toMillis());
+    } catch (err) {
+      request.log.error({ err, provider: route.provider }, 'cannot store tracking event');
+      return reply.code(503).send(problem('storage_unavailable', 'the event could not be stored; please retry'));
+    }
+    const stored = results.flatMap((r) => (r.stored ? [r.id] : []));
+    if (stored.length === 0) return reply.code(200).send({ status: 'duplicate', events: results.length });
+    const queued = await handOver(deps, stored, request.log);
+    return reply.code(202).send({ status: 'accepted', stored: stored.length, duplicates: results.length - stored.length, queued });
+  };
+}
