@@ -72,7 +72,7 @@ export async function sendMilestone(deps: JobDeps, data: SendJobData, job: Job, 
     case 'reschedule':
       return rescheduleJob(deps, row, decision.at, job, token);
     case 'send':
-      return deliver(deps, row, job, log);
+      return deliver(deps, row, job, log, token);
   }
 }
 
@@ -87,11 +87,18 @@ async function rescheduleJob(deps: JobDeps, row: SendRow, at: DateTime, job: Job
   throw new DelayedError();
 }
 
-async function deliver(deps: JobDeps, row: SendRow, job: Job, log: JobDeps['logger']): Promise<SendOutcome> {
+async function deliver(deps: JobDeps, row: SendRow, job: Job, log: JobDeps['logger'], token?: string): Promise<SendOutcome> {
   const { db, clock, config } = deps;
-  const claimed = claimSend(db, row.id, clock.now().toMillis(), config.claimLeaseMs);
+  const now = clock.now().toMillis();
+  const claimed = claimSend(db, row.id, now, config.claimLeaseMs);
   if (!claimed) {
-    log.debug('send already claimed elsewhere');
+    const current = getSend(db, row.id);
+    if (current?.status === 'sending' && current.claimedAt !== null && token) {
+      // Claimed by a worker that may have died mid-send: look again when its lease ends.
+      log.debug('send claimed elsewhere; checking again when the claim expires');
+      await job.moveToDelayed(current.claimedAt + config.claimLeaseMs + 100, token);
+      throw new DelayedError();
+    }
     return 'noop';
   }
   const order = orderFromRow(getOrder(db, row.orderId)!);

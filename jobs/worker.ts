@@ -27,7 +27,10 @@ export function startSendWorker(deps: JobDeps, options: WorkerOptions): Worker<S
       connection: options.connection,
       prefix: deps.config.queuePrefix,
       concurrency: options.concurrency,
-      ...(options.lockDurationMs ? { lockDuration: options.lockDurationMs } : {}),
+      // A killed worker's jobs come back after one lock duration; stalled checks run as often.
+      lockDuration: options.lockDurationMs ?? deps.config.lockDurationMs,
+      stalledInterval: options.lockDurationMs ?? deps.config.lockDurationMs,
+      maxStalledCount: 1000,
     },
   );
   worker.on('failed', (job, err) => {

@@ -21,6 +21,8 @@ export interface Config {
   backoffMs: number;
   /** A `sending` claim older than this is presumed dead (worker killed mid-send). */
   claimLeaseMs: number;
+  /** BullMQ job lock; a worker that stops renewing it (killed, frozen) loses the job after this. */
+  lockDurationMs: number;
   logLevel: string;
   port: number;
   /** Where buyers reach the daemon's public endpoints (unsubscribe links). */
@@ -111,9 +113,10 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     concurrency: integer(r, 'POSTSHIP_CONCURRENCY', 20, 1),
     horizonMs: duration(r, 'POSTSHIP_HORIZON', 'PT15M'),
     promoteEveryMs: duration(r, 'POSTSHIP_PROMOTE_EVERY', 'PT30S'),
-    sendAttempts: integer(r, 'POSTSHIP_SEND_ATTEMPTS', 6, 1),
+    sendAttempts: integer(r, 'POSTSHIP_SEND_ATTEMPTS', 10, 1),
     backoffMs: duration(r, 'POSTSHIP_BACKOFF', 'PT10S'),
     claimLeaseMs: duration(r, 'POSTSHIP_CLAIM_LEASE', 'PT5M'),
+    lockDurationMs: duration(r, 'POSTSHIP_LOCK_DURATION', 'PT30S'),
     logLevel: text(r, 'LOG_LEVEL', 'info'),
     port,
     publicUrl: url(r, 'POSTSHIP_PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${port}`,
