@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { safeEqual, verifyAftership, verifyGeneric, verifySeventeenTrack } from '../../src/http/verify-signature.js';
+import { sign17track, signAftership, signGeneric } from '../fixtures/webhooks/payloads.js';
+
+const body = '{"event":"tracking_update","msg":{"tracking_number":"LX123456789CN"}}';
+const raw = Buffer.from(body);
+
+describe('webhook signatures on the raw body', () => {
+  it('accepts AfterShip base64 HMAC-SHA256 and refuses another secret, a changed body, a missing header', () => {
+    const header = signAftership(body, 's3cret')['aftership-hmac-sha256'];
+    expect(header).toHaveLength(44);
+    expect(verifyAftership(raw, header, 's3cret')).toBe(true);
+    expect(verifyAftership(raw, header, 'other')).toBe(false);
+    expect(verifyAftership(Buffer.from(`${body} `), header, 's3cret')).toBe(false);
+    expect(verifyAftership(raw, undefined, 's3cret')).toBe(false);
+    expect(verifyAftership(raw, [header, header], 's3cret')).toBe(false);
+  });
+
+  it('accepts 17TRACK sha256(body + "/" + key) in hex, either case', () => {
+    const { sign } = sign17track(body, 'KEY17');
+    expect(sign).toMatch(/^[0-9a-f]{64}$/);
+    expect(verifySeventeenTrack(raw, sign, 'KEY17')).toBe(true);
+    expect(verifySeventeenTrack(raw, sign.toUpperCase(), 'KEY17')).toBe(true);
+    expect(verifySeventeenTrack(raw, sign, 'KEY18')).toBe(false);
+  });
+
+  it('accepts the generic sha256=<hex> header only with its prefix', () => {
+    const header = signGeneric(body, 'gen')['x-postship-signature'];
+    expect(verifyGeneric(raw, header, 'gen')).toBe(true);
+    expect(verifyGeneric(raw, header.replace('sha256=', ''), 'gen')).toBe(false);
+  });
+
+  it('compares strings of different lengths without throwing', () => {
+    expect(safeEqual('abc', 'abcd')).toBe(false);
+    expect(safeEqual('abcd', 'abcd')).toBe(true);
+  });
+});
