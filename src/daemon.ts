@@ -1,0 +1,92 @@
+import type { Logger } from 'pino';
+import { runWorker, type RunningWorker } from '../jobs/worker.js';
+import type { Config } from './config/config.js';
+import { systemClock } from './domain/clock.js';
+import { createLogger } from './logger.js';
+import { Runtime } from './runtime.js';
+
+export type Role = 'worker' | 'web';
+export const ROLES: readonly Role[] = ['worker', 'web'];
+
+export interface DaemonOptions {
+  roles: readonly Role[];
+  /** How long in-flight sends may take to finish after SIGTERM/SIGINT. */
+  shutdownDeadlineMs?: number;
+  logger?: Logger;
+  /** Starts the HTTP server for the web role; returns its close function. */
+  startWeb?: (runtime: Runtime) => Promise<{ url: string; close(): Promise<void> }>;
+}
+
+export interface RunningDaemon {
+  runtime: Runtime;
+  worker: RunningWorker | null;
+  /** Resolves when the daemon has stopped (after a signal or stop()). */
+  stopped: Promise<void>;
+  stop(reason?: string): Promise<void>;
+}
+
+/**
+ * The background service: send workers, the web server and periodic upkeep in
+ * one process, or split by role across processes that share Redis and SQLite.
+ * Shutdown order: stop taking HTTP requests, let in-flight sends finish within
+ * the deadline, then close the queue, Redis and SQLite.
+ */
+export async function startDaemon(config: Config, options: DaemonOptions): Promise<RunningDaemon> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const runtime = new Runtime(config, systemClock, logger, 'worker');
+  const deadline = options.shutdownDeadlineMs ?? 10_000;
+  let web: { url: string; close(): Promise<void> } | null = null;
+  let worker: RunningWorker | null = null;
+  try {
+    if (options.roles.includes('worker')) {
+      worker = await runWorker(await runtime.jobDeps(), { connection: await runtime.redis(), concurrency: config.concurrency });
+      logger.info({ concurrency: config.concurrency, transport: runtime.transport().description }, 'send worker started');
+    }
+    if (options.roles.includes('web') && options.startWeb) {
+      web = await options.startWeb(runtime);
+      logger.info({ url: web.url }, 'web server listening');
+    }
+  } catch (err) {
+    await worker?.close();
+    await web?.close();
+    await runtime.close();
+    throw err;
+  }
+
+  let resolveStopped!: () => void;
+  const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
+  let stopping: Promise<void> | null = null;
+  const stop = (reason = 'stop requested') => {
+    stopping ??= (async () => {
+      logger.info({ reason, deadlineMs: deadline }, 'shutting down');
+      const started = Date.now();
+      await web?.close().catch((err) => logger.warn({ err: String(err) }, 'web server close failed'));
+      if (worker) {
+        const left = Math.max(0, deadline - (Date.now() - started));
+        const finished = await Promise.race([
+          worker.close().then(() => true),
+          new Promise<boolean>((resolve) => setTimeout(() => resolve(false), left).unref()),
+        ]);
+        // Sends still in flight keep their claim; the lease hands them to the next worker.
+        if (!finished) logger.warn('in-flight sends did not finish before the deadline; their claims will expire and be retried');
+      }
+      await runtime.close();
+      logger.info({ ms: Date.now() - started }, 'stopped');
+      resolveStopped();
+    })();
+    return stopping;
+  };
+  return { runtime, worker, stopped, stop };
+}
+
+/** Runs the daemon until SIGTERM or SIGINT; resolves with the exit code. */
+export async function runDaemonUntilSignal(config: Config, options: DaemonOptions): Promise<number> {
+  const daemon = await startDaemon(config, options);
+  const onSignal = (signal: NodeJS.Signals) => void daemon.stop(signal);
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+  await daemon.stopped;
+  process.off('SIGTERM', onSignal);
+  process.off('SIGINT', onSignal);
+  return 0;
+}
