@@ -32,6 +32,27 @@ const STYLES: Record<string, Intl.DateTimeFormatOptions> = {
   datetime: { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit' },
 };
 
+// Building Intl formatters dominates render time; a message uses a handful, so keep them.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function dateFormat(locale: string, zone: string, style: string): Intl.DateTimeFormat {
+  const key = `${locale}|${zone}|${style}`;
+  let format = formatters.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale, { ...STYLES[style], timeZone: zone });
+    formatters.set(key, format);
+  }
+  return format;
+}
+const pluralRules = new Map<string, Intl.PluralRules>();
+function rulesFor(locale: string): Intl.PluralRules & { selectRange?: (a: number, b: number) => string } {
+  let rules = pluralRules.get(locale);
+  if (!rules) {
+    rules = new Intl.PluralRules(locale);
+    pluralRules.set(locale, rules);
+  }
+  return rules;
+}
+
 type PluralCategory = 'zero' | 'one' | 'two' | 'few' | 'many' | 'other';
 
 function pluralForm(options: HelperOptions, category: PluralCategory, helper: string): string {
@@ -52,13 +73,12 @@ export const helpers = {
     const { zone, locale } = zoneAndLocale(options);
     const format = STYLES[style];
     if (!format) throw new Error(`{{date}}: unknown style ${JSON.stringify(style)} (use ${Object.keys(STYLES).join(', ')})`);
-    return new Intl.DateTimeFormat(locale, { ...format, timeZone: zone }).format(toDate(value, 'date').toJSDate());
+    return dateFormat(locale, zone, style).format(toDate(value, 'date').toJSDate());
   },
   /** {{dateRange expected.from expected.to lang="es"}} → "12–20 December 2026", localized. */
   dateRange(from: unknown, to: unknown, options: HelperOptions): string {
     const { zone, locale } = zoneAndLocale(options);
-    const format = new Intl.DateTimeFormat(locale, { ...STYLES.long, timeZone: zone });
-    return format.formatRange(toDate(from, 'dateRange').toJSDate(), toDate(to, 'dateRange').toJSDate());
+    return dateFormat(locale, zone, 'long').formatRange(toDate(from, 'dateRange').toJSDate(), toDate(to, 'dateRange').toJSDate());
   },
   /** {{number 1234.5}} in the buyer's locale. */
   number(value: unknown, options: HelperOptions): string {
@@ -68,12 +88,12 @@ export const helpers = {
   /** {{plural n one="day" other="days" lang="en"}}: the form for n in the locale's plural rules. */
   plural(value: unknown, options: HelperOptions): string {
     const { locale } = zoneAndLocale(options);
-    return pluralForm(options, new Intl.PluralRules(locale).select(Number(value)) as PluralCategory, 'plural');
+    return pluralForm(options, rulesFor(locale).select(Number(value)) as PluralCategory, 'plural');
   },
   /** {{pluralRange 12 21 one="рабочий день" few="рабочих дня" many="рабочих дней" lang="ru"}}: the form after "12–21". */
   pluralRange(min: unknown, max: unknown, options: HelperOptions): string {
     const { locale } = zoneAndLocale(options);
-    const rules = new Intl.PluralRules(locale) as Intl.PluralRules & { selectRange?: (a: number, b: number) => string };
+    const rules = rulesFor(locale);
     const category = rules.selectRange ? rules.selectRange(Number(min), Number(max)) : rules.select(Number(max));
     return pluralForm(options, category as PluralCategory, 'pluralRange');
   },

@@ -1,0 +1,126 @@
+import { DateTime } from 'luxon';
+import { CARRIERS } from '../domain/carriers.js';
+import { COUNTRIES } from '../domain/countries.js';
+import { validateCustomsNotes, type CustomsNoteData } from '../domain/customs.js';
+import { MILESTONES, type Milestone } from '../domain/milestones.js';
+import type { Order } from '../domain/order.js';
+import { DEFAULT_PROFILE } from '../domain/profile.js';
+import { buildContext } from './context.js';
+import { renderMessage } from './render.js';
+import type { TemplateSet } from './templates.js';
+
+/** The languages postship ships templates for; each must have every milestone without falling back. */
+export const TEMPLATE_LANGUAGES = ['en', 'es', 'fr', 'pt', 'ru', 'de', 'pl', 'it'] as const;
+
+export interface CheckOptions {
+  /** Locales to render; default: every shipped language plus every country's default locale. */
+  locales?: readonly string[];
+  milestones?: readonly Milestone[];
+  carriers?: readonly string[];
+  countries?: readonly string[];
+  /** A store's templates folder, searched first (as when sending). */
+  storeDir?: string;
+  customsNotes?: readonly CustomsNoteData[];
+  /** Locales that must resolve to their own folder, not a fallback; default TEMPLATE_LANGUAGES. */
+  requireOwn?: readonly string[];
+}
+
+export interface CheckFailure {
+  milestone: Milestone | null;
+  locale: string | null;
+  carrier: string | null;
+  country: string | null;
+  /** The template that was used, e.g. `templates/es/customs`, when one resolved. */
+  template: string | null;
+  message: string;
+}
+
+export interface CheckResult {
+  ok: boolean;
+  /** Renders attempted (each renders subject, HTML and text). */
+  rendered: number;
+  failures: CheckFailure[];
+}
+
+/** Fixed sample dates: before and after the EU duty change, so both note variants render. */
+const SHIPPED_AT = [DateTime.fromISO('2026-03-10T08:30:00Z'), DateTime.fromISO('2026-11-20T08:30:00Z')];
+
+function sampleOrder(i: number, country: string, carrier: string, locale: string): Order {
+  const info = COUNTRIES.get(country);
+  return {
+    orderId: `CHK-${i}`,
+    store: i % 2 === 0 ? 'default' : 'check-store',
+    buyerName: i % 3 === 0 ? '' : 'Ana <b>Souza</b> & Co',
+    buyerEmail: 'buyer@example.com',
+    buyerLocale: locale,
+    buyerTimezone: info?.timezone ?? 'UTC',
+    country,
+    carrier,
+    trackingNumber: `RB${100000 + i}CN`,
+    shippedAt: SHIPPED_AT[i % SHIPPED_AT.length],
+    state: 'active',
+  };
+}
+
+/** Problems in rendered output that strict mode does not catch. */
+function outputProblems(subject: string, html: string, text: string): string[] {
+  const problems: string[] = [];
+  if (!subject.trim()) problems.push('subject is empty');
+  for (const [part, body] of [['subject', subject], ['html', html], ['text', text]] as const) {
+    if (/\{\{|\}\}/.test(body)) problems.push(`${part} contains unrendered "{{" or "}}"`);
+    if (/\b(undefined|NaN|Invalid DateTime|\[object Object\])\b/.test(body)) problems.push(`${part} contains undefined/NaN/invalid date`);
+  }
+  if (!/<html[^>]*\slang="[A-Za-z-]+"/.test(html)) problems.push('html has no lang attribute');
+  if (/<script\b/i.test(html)) problems.push('html contains a script');
+  if (/<img\b(?![^>]*\balt=)/i.test(html)) problems.push('html has an image without alt text');
+  if (/<b>Souza<\/b>/.test(html)) problems.push('html does not escape the buyer name');
+  return problems;
+}
+
+/**
+ * Renders every milestone x locale x a sample of carriers and countries with
+ * strict variables and returns every failure (none thrown). Countries rotate
+ * through carriers so each carrier and each country is seen in every locale.
+ */
+export function checkTemplates(templates: TemplateSet, options: CheckOptions = {}): CheckResult {
+  const countries = options.countries ?? [...COUNTRIES.keys()];
+  const carriers = options.carriers ?? CARRIERS.map((c) => c.code);
+  const defaultLocales = [...new Set([...TEMPLATE_LANGUAGES, ...[...COUNTRIES.values()].map((c) => c.locale)])];
+  const locales = options.locales ?? defaultLocales;
+  const milestones = options.milestones ?? MILESTONES;
+  const requireOwn = new Set(options.requireOwn ?? TEMPLATE_LANGUAGES);
+  const failures: CheckFailure[] = validateCustomsNotes(options.customsNotes).map((message) => ({
+    milestone: null, locale: null, carrier: null, country: null, template: null, message,
+  }));
+  let rendered = 0;
+  let i = 0;
+  const pairs = Math.max(countries.length, carriers.length);
+  for (const milestone of milestones) {
+    for (const locale of locales) {
+      for (let k = 0; k < pairs; k += 1) {
+        const country = countries[k % countries.length];
+        const carrier = carriers[k % carriers.length];
+        i += 1;
+        rendered += 1;
+        const at = { milestone, locale, carrier, country };
+        try {
+          const order = sampleOrder(i, country, carrier, locale);
+          const eventAt = milestone === 'customs' || milestone === 'post_office' ? (i % 2 ? order.shippedAt.plus({ days: 9 }) : null) : null;
+          const store = order.store === 'default' ? undefined : { name: 'Check & Co', signature: 'Lily\nCheck & Co care team', replyTo: 'Check Co <care@check.example>' };
+          const context = buildContext({ order, milestone, profile: DEFAULT_PROFILE, store, eventAt, customsNotes: options.customsNotes });
+          const message = renderMessage(templates, milestone, context, options.storeDir);
+          const language = locale.split('-')[0];
+          if (requireOwn.has(language) && message.locale !== locale && message.locale !== language) {
+            failures.push({ ...at, template: message.template, message: `locale "${locale}" fell back to ${message.template}` });
+          }
+          for (const message_ of outputProblems(message.subject, message.html, message.text)) {
+            failures.push({ ...at, template: message.template, message: message_ });
+          }
+        } catch (err) {
+          failures.push({ ...at, template: null, message: (err as Error).message });
+        }
+      }
+    }
+  }
+  return { ok: failures.length === 0, rendered, failures };
+}
