@@ -11,7 +11,7 @@ export type { HttpAppDeps } from './deps.js';
  * unsubscribe and admin register the same way).
  */
 export function buildHttpApp(deps: HttpAppDeps): FastifyInstance {
-  const app = Fastify({ loggerInstance: deps.logger, bodyLimit: BODY_LIMIT_BYTES, disableRequestLogging: true });
+  const app = Fastify({ loggerInstance: deps.logger, bodyLimit: BODY_LIMIT_BYTES });
   app.setErrorHandler(httpErrorHandler);
   app.setNotFoundHandler((request, reply) =>
     reply.code(404).send(problem('not_found', `no route for ${request.method} ${request.url.split('?')[0]}`)),

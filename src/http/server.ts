@@ -15,6 +15,8 @@ export interface HttpServerOptions {
   secrets?: WebhookSecrets;
   /** Default 0.0.0.0: providers call in from outside. */
   host?: string;
+  /** How long an answer waits for Redis before leaving events to the sweep. Default 2 s. */
+  enqueueTimeoutMs?: number;
 }
 
 /** Builds the app on the runtime's database and queue and listens on `port` (0 = any free port). */
@@ -25,6 +27,7 @@ export async function startHttpServer(runtime: Runtime, port: number, options: H
     logger: runtime.logger,
     secrets: options.secrets ?? webhookSecretsFrom(process.env),
     enqueueTrackingEvents: async (ids) => enqueueTrackingEvents(await runtime.sendQueue(), runtime.config, ids),
+    enqueueTimeoutMs: options.enqueueTimeoutMs,
   });
   const host = options.host ?? '0.0.0.0';
   await app.listen({ port, host });
