@@ -2,7 +2,8 @@ import { DelayedError, type Job } from 'bullmq';
 import { DateTime } from 'luxon';
 import { decide } from '../src/domain/decide.js';
 import { listUnsubscribeHeaders, unsubscribeUrl } from '../src/domain/unsubscribe.js';
-import type { Milestone } from '../src/domain/milestones.js';
+import { isEventMilestone, type Milestone } from '../src/domain/milestones.js';
+import type { Order } from '../src/domain/order.js';
 import { composeMessage } from '../src/mail/compose.js';
 import { buildContext } from '../src/mail/context.js';
 import { renderMessage } from '../src/mail/render.js';
@@ -72,7 +73,7 @@ export async function sendMilestone(deps: JobDeps, data: SendJobData, job: Job, 
     case 'reschedule':
       return rescheduleJob(deps, row, decision.at, job, token);
     case 'send':
-      return deliver(deps, row, job, log, token);
+      return deliver(deps, row, order, job, log, token);
   }
 }
 
@@ -87,7 +88,14 @@ async function rescheduleJob(deps: JobDeps, row: SendRow, at: DateTime, job: Job
   throw new DelayedError();
 }
 
-async function deliver(deps: JobDeps, row: SendRow, job: Job, log: JobDeps['logger'], token?: string): Promise<SendOutcome> {
+async function deliver(
+  deps: JobDeps,
+  row: SendRow,
+  order: Order,
+  job: Job,
+  log: JobDeps['logger'],
+  token?: string,
+): Promise<SendOutcome> {
   const { db, clock, config } = deps;
   const now = clock.now().toMillis();
   const claimed = claimSend(db, row.id, now, config.claimLeaseMs);
@@ -101,13 +109,12 @@ async function deliver(deps: JobDeps, row: SendRow, job: Job, log: JobDeps['logg
     }
     return 'noop';
   }
-  const order = orderFromRow(getOrder(db, row.orderId)!);
   const milestone = row.milestone as Milestone;
   const store = storeIdentity(config.file, order.store);
   let message: ReturnType<typeof composeMessage>;
   let rendered: ReturnType<typeof renderMessage>;
   try {
-    const eventAt = firstEventAt(db, order.orderId, milestone);
+    const eventAt = isEventMilestone(milestone) ? firstEventAt(db, order.orderId, milestone) : null;
     const context = buildContext({
       order,
       milestone,
