@@ -1,0 +1,97 @@
+import { writeFileSync } from 'node:fs';
+import { DateTime } from 'luxon';
+import { afterEach, describe, expect, it } from 'vitest';
+import { systemClock } from '../../src/domain/clock.js';
+import { startHttpServer } from '../../src/http/server.js';
+import { silentLogger } from '../../src/logger.js';
+import { Runtime } from '../../src/runtime.js';
+import { enterOrder } from '../../src/services/orders.js';
+import { applyPendingEvents } from '../../src/services/tracking.js';
+import { sends, trackingEvents } from '../../src/store/schema.js';
+import { tempDir, testConfig, type TempDir } from '../helpers/env.js';
+import { startSmtpSink, type SmtpSink } from '../helpers/smtp.js';
+import { testPipeline, type TestPipeline } from '../helpers/worker.js';
+import { SECRETS, startWebhookStack, type WebhookStack } from '../fixtures/webhooks/harness.js';
+import { seventeenTrackPayload, sign17track } from '../fixtures/webhooks/payloads.js';
+
+function customsPush(number: string): string {
+  const at = DateTime.utc().minus({ minutes: 10 });
+  return JSON.stringify(seventeenTrackPayload({
+    number, status: 'InTransit', subStatus: 'InTransit_CustomsProcessing', events: [{ subStatus: 'InTransit_CustomsProcessing', at }],
+  }));
+}
+
+describe('webhooks while Redis is down', () => {
+  let dir: TempDir;
+  let smtp: SmtpSink;
+  let pipeline: TestPipeline | null = null;
+  afterEach(async () => {
+    await pipeline?.close();
+    await smtp?.stop();
+    dir?.remove();
+  });
+
+  it('stores and acknowledges the event, then the sweep applies it once Redis is back, and it is sent', async () => {
+    dir = tempDir();
+    smtp = await startSmtpSink();
+    const configPath = dir.file('config.json');
+    writeFileSync(configPath, JSON.stringify({ defaults: { sendWindow: { start: '00:00', end: '24:00' } } }));
+    const env = { SMTP_URL: smtp.url, POSTSHIP_CONFIG: configPath };
+
+    // The receiver's Redis is a closed port: nothing listens there.
+    const down = new Runtime(testConfig(dir, { ...env, REDIS_URL: 'redis://127.0.0.1:1' }), systemClock, silentLogger(), 'command');
+    enterOrder(down.orderDeps(), {
+      orderId: 'ORD-R', buyer: { name: 'Ana', email: 'ana@example.com' }, country: 'FR', carrier: 'china-post',
+      trackingNumber: 'RR1CN', shippedAt: DateTime.utc().minus({ days: 5 }).toISO(),
+    });
+    const server = await startHttpServer(down, 0, { secrets: SECRETS, host: '127.0.0.1', enqueueTimeoutMs: 5000 });
+    const body = customsPush('RR1CN');
+    const res = await fetch(`${server.url}/webhooks/17track`, {
+      method: 'POST', body, headers: { 'content-type': 'application/json', ...sign17track(body, SECRETS.SEVENTEENTRACK_API_KEY) },
+    });
+    expect(res.status).toBe(202);
+    expect(await res.json()).toMatchObject({ status: 'accepted', stored: 1, queued: false });
+    const stored = down.db.select().from(trackingEvents).all();
+    expect(stored).toHaveLength(1);
+    expect(stored[0].processedAt).toBeNull();
+    await server.close();
+    await down.close();
+
+    // Redis is back: a worker on the same database; the periodic reconcile runs the sweep.
+    pipeline = testPipeline(testConfig(dir, env));
+    await pipeline.startWorker();
+    const { runtime } = pipeline;
+    // Fresh events are left to their job for a minute; past that the sweep takes them.
+    expect(applyPendingEvents(runtime.orderDeps())).toEqual({ applied: 0, scheduled: 0 });
+    expect(applyPendingEvents(runtime.orderDeps(), { olderThanMs: 0 })).toEqual({ applied: 1, scheduled: 1 });
+    expect(applyPendingEvents(runtime.orderDeps(), { olderThanMs: 0 })).toEqual({ applied: 0, scheduled: 0 });
+    await runtime.promote();
+    const customs = () => runtime.db.select().from(sends).all().find((s) => s.milestone === 'customs');
+    await expect.poll(() => customs()?.status, { timeout: 15_000 }).toBe('sent');
+    expect(smtp.received.filter((m) => m.to.includes('ana@example.com')).length).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('webhooks while SQLite refuses writes', () => {
+  let stack: WebhookStack;
+  afterEach(async () => {
+    await stack.close();
+  });
+
+  it('answers 503 so the provider retries, and the retry is accepted once writes work again', async () => {
+    stack = await startWebhookStack();
+    stack.enter('ORD-S', 'RR2CN');
+    const body = customsPush('RR2CN');
+    const headers = sign17track(body, SECRETS.SEVENTEENTRACK_API_KEY);
+    const sqlite = stack.pipeline.runtime.db.$client;
+    sqlite.pragma('query_only = ON');
+    const refused = await stack.post('/webhooks/17track', body, headers);
+    expect(refused.status).toBe(503);
+    expect(refused.body.error).toBe('storage_unavailable');
+    sqlite.pragma('query_only = OFF');
+    expect(stack.events()).toHaveLength(0);
+    const retried = await stack.post('/webhooks/17track', body, headers);
+    expect(retried.status).toBe(202);
+    await expect.poll(() => stack.sendsOf('ORD-S').find((s) => s.milestone === 'customs')?.status, { timeout: 15_000 }).toBe('sent');
+  });
+});
