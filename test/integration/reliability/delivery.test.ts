@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSendWorker } from '../../../jobs/worker.js';
@@ -38,17 +39,27 @@ describe('delivery guarantees', () => {
   const status = (id: number) => getSend(pipeline.runtime.db, id)!.status;
 
   it('escapes buyer fields in HTML and keeps CR/LF out of the headers', async () => {
+    // A store template that puts the buyer's name in the subject and the HTML, whatever the built-in copy says.
+    const templates = dir.file('store-templates');
+    mkdirSync(join(templates, 'en'), { recursive: true });
+    writeFileSync(join(templates, 'en', 'shipped.subject.hbs'), 'For {{buyer.name}}: order {{order.id}}');
+    writeFileSync(join(templates, 'en', 'shipped.html.hbs'), '<p>Hello {{buyer.name}}</p>');
+    writeFileSync(join(templates, 'en', 'shipped.text.hbs'), 'Hello {{buyer.name}}');
+    const configPath = dir.file('config-store.json');
+    writeFileSync(configPath, JSON.stringify({ defaults: { sendWindow: { start: '00:00', end: '24:00' } }, stores: { acme: { templates } } }));
+    await pipeline.close();
+    pipeline = testPipeline(testConfig(dir, { SMTP_URL: smtp.url, POSTSHIP_CONFIG: configPath }));
     const { runtime } = pipeline;
     await pipeline.startWorker();
     const evil = '<img/src=x/onerror=alert(1)>\r\nBcc: victim@example.com';
-    const { sends: rows } = enter('X-1', { buyer: { name: evil, email: 'eve@example.com' } });
+    const { sends: rows } = enter('X-1', { store: 'acme', buyer: { name: evil, email: 'eve@example.com', locale: 'en' } });
     await runtime.promote();
     const shipped = rows.find((r) => r.milestone === 'shipped')!;
     await expect.poll(() => status(shipped.id)).toBe('sent');
     const mail = await smtp.received[0].parse();
     expect(mail.headers.has('bcc')).toBe(false);
     expect(smtp.received[0].to).toEqual(['eve@example.com']);
-    expect(mail.html).toBeTruthy();
+    expect(mail.subject).toBe('For <img/src=x/onerror=alert(1)> Bcc: victim@example.com: order X-1');
     expect(mail.html).not.toContain('<img/src=x');
     expect(mail.html).toContain('&lt;img/src&#x3D;x/onerror&#x3D;alert(1)&gt;');
   });

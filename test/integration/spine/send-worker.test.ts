@@ -15,7 +15,7 @@ const ALWAYS_OPEN = { defaults: { sendWindow: { start: '00:00', end: '24:00' } }
 
 function order(id: string, over: Record<string, unknown> = {}) {
   return {
-    orderId: id, buyer: { name: 'Ana Souza', email: `${id.toLowerCase()}@example.com` }, country: 'BR',
+    orderId: id, buyer: { name: 'Ana Souza', email: `${id.toLowerCase()}@example.com`, locale: 'en' }, country: 'BR',
     carrier: 'cainiao', trackingNumber: `LP${id.replace(/\W/g, '')}`, ...over,
   };
 }
