@@ -19,8 +19,13 @@ export interface RenderContext {
     code: string; name: string; class: string; trackingUrl: string;
     isPostal: boolean; isEconomy: boolean; isExpress: boolean;
   };
-  /** `replyToAddress` is the bare address of `replyTo` (for `mailto:`). */
-  store: { id: string; name: string; signature: string | null; replyTo: string | null; replyToAddress: string | null };
+  /**
+   * `replyToAddress` is the bare address of `replyTo` (for `mailto:`); `named` is false when the
+   * store has no display name and `name` is the English placeholder, so templates can say "us" instead.
+   */
+  store: {
+    id: string; name: string; named: boolean; signature: string | null; replyTo: string | null; replyToAddress: string | null;
+  };
   /**
    * The expected delivery window in business days. `basis` says where it came from
    * (profile override, class x country table, class default), `note` what it assumes;
@@ -108,6 +113,7 @@ export function buildContext({ order, milestone, profile, store, eventAt, custom
     store: {
       id: order.store,
       name: store?.name ?? (order.store === 'default' ? 'our store' : order.store),
+      named: Boolean(store?.name) || order.store !== 'default',
       signature: store?.signature ?? null,
       replyTo: store?.replyTo ?? null,
       replyToAddress: bareAddress(store?.replyTo),
