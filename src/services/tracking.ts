@@ -90,8 +90,17 @@ function applyToOrder(deps: OrderServiceDeps, row: OrderRow, outcome: TrackingOu
   return send ? `scheduled ${outcome}` : `ignored: ${outcome} already scheduled`;
 }
 
-/** Applies a stored event to its order (if known) and records what it did. */
+/**
+ * Applies a stored event to its order (if known) and records what it did.
+ * One immediate (write-locked) transaction: the order's stage is read and
+ * moved forward atomically, so two workers applying two events of one parcel
+ * cannot move it back, and a job racing the sweep applies the event once.
+ */
 export function applyStoredEvent(deps: OrderServiceDeps, eventId: number): string {
+  return deps.db.transaction(() => applyInTransaction(deps, eventId), { behavior: 'immediate' });
+}
+
+function applyInTransaction(deps: OrderServiceDeps, eventId: number): string {
   const { db } = deps;
   const event = db.select().from(trackingEvents).where(eq(trackingEvents.id, eventId)).get();
   if (!event) return 'missing';
