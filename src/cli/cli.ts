@@ -1,0 +1,90 @@
+import type { Readable, Writable } from 'node:stream';
+import { createColors } from 'picocolors';
+import { pino, type Logger } from 'pino';
+import { loadConfig, type Config } from '../config/config.js';
+import { PostshipError, RuntimeError } from '../domain/errors.js';
+import { Runtime } from '../runtime.js';
+
+export type Env = Record<string, string | undefined>;
+export type Colors = ReturnType<typeof createColors>;
+
+/**
+ * What every command gets from the entry point: streams, env and a place to
+ * leave its exit status. Commands never call process.exit themselves.
+ */
+export interface Cli {
+  env: Env;
+  stdin: Readable;
+  stdout: Writable & { isTTY?: boolean; columns?: number };
+  stderr: Writable & { isTTY?: boolean };
+  /** Colours only when a person is looking at a terminal. */
+  colors: Colors;
+  /** Set by a command that finished but must not report success (e.g. import with invalid rows). */
+  exitCode: 0 | 1 | 2;
+}
+
+export function createCli(
+  env: Env = process.env,
+  streams: Pick<Cli, 'stdin' | 'stdout' | 'stderr'> = process,
+): Cli {
+  const tty = Boolean(streams.stdout.isTTY) && !env.NO_COLOR;
+  return { env, ...streams, colors: createColors(tty), exitCode: 0 };
+}
+
+export function print(cli: Cli, text = ''): void {
+  cli.stdout.write(`${text}\n`);
+}
+
+export function printJson(cli: Cli, data: unknown): void {
+  cli.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
+}
+
+export function warn(cli: Cli, text: string): void {
+  cli.stderr.write(`${text}\n`);
+}
+
+/** Width to fit tables into: the terminal's, but never wider than 80 when piped. */
+export function terminalWidth(cli: Cli): number {
+  return cli.stdout.isTTY && cli.stdout.columns ? Math.max(40, cli.stdout.columns) : 80;
+}
+
+/** Short-lived commands log warnings to stderr only, so stdout stays clean data. */
+function commandLogger(env: Env): Logger {
+  return pino({ level: env.LOG_LEVEL?.trim() || 'warn' }, pino.destination(2));
+}
+
+export function cliConfig(cli: Cli): Config {
+  return loadConfig(cli.env);
+}
+
+/** Opens the runtime for one command and always closes it, success or failure. */
+export async function withRuntime<T>(cli: Cli, fn: (runtime: Runtime) => Promise<T> | T): Promise<T> {
+  const config = cliConfig(cli);
+  const runtime = new Runtime(config, undefined, commandLogger(cli.env), 'command');
+  try {
+    return await fn(runtime);
+  } finally {
+    await runtime.close();
+  }
+}
+
+/**
+ * Puts what the command just recorded into Redis. The SQLite write already
+ * happened and is durable, so a Redis outage is reported as such: nothing is
+ * lost, the daemon's promoter queues the rows once Redis is back.
+ */
+export async function promoteAfterWrite(runtime: Runtime, what: string): Promise<number> {
+  try {
+    return await runtime.promote();
+  } catch (err) {
+    if (err instanceof PostshipError && err.code === 'redis_unavailable') {
+      throw new RuntimeError(
+        'redis_unavailable',
+        `${what} saved in the database but not queued: ${err.message}`,
+        `${err.hint ?? ''} Nothing is lost: the daemon queues them once Redis is back (or run this command again).`.trim(),
+        { cause: err },
+      );
+    }
+    throw err;
+  }
+}

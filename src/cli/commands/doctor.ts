@@ -1,0 +1,63 @@
+import { Command } from 'commander';
+import { loadConfig, type Config } from '../../config/config.js';
+import { print, printJson, terminalWidth, type Cli } from '../cli.js';
+import { checkConfig, checkDatabase, checkMail, checkRedis, checkTemplates, type CheckResult } from '../doctor-checks.js';
+import { wrap } from '../format.js';
+
+async function runChecks(cli: Cli): Promise<CheckResult[]> {
+  let config: Config | null = null;
+  let error: unknown = null;
+  try {
+    config = loadConfig(cli.env);
+  } catch (err) {
+    error = err;
+  }
+  const rows = [checkConfig(config, error)];
+  // A broken config file should not hide the state of Redis, the database or SMTP.
+  const base = config ?? (() => {
+    try {
+      return loadConfig({ ...cli.env, POSTSHIP_CONFIG: undefined });
+    } catch {
+      return null;
+    }
+  })();
+  if (!base) return rows;
+  rows.push(...(await checkRedis(base.redisUrl ?? 'redis://127.0.0.1:6379')));
+  rows.push(...checkDatabase(base.dbPath));
+  rows.push(await checkMail(base));
+  rows.push(...checkTemplates(base));
+  return rows;
+}
+
+function printTable(cli: Cli, rows: CheckResult[]): void {
+  const { green, yellow, red, bold } = cli.colors;
+  const width = Math.min(terminalWidth(cli), 100);
+  const indent = ' '.repeat(22);
+  print(cli, bold(`${'check'.padEnd(14)}  ${'result'.padEnd(4)}  detail`));
+  for (const row of rows) {
+    const paint = row.result === 'ok' ? green : row.result === 'warn' ? yellow : red;
+    const result = paint(row.result.toUpperCase().padEnd(4));
+    print(cli, `${row.check.slice(0, 14).padEnd(14)}  ${result}  ${wrap(row.detail, width - indent.length, indent)}`);
+    if (row.fix && row.result !== 'ok') print(cli, `${indent}${wrap(`fix: ${row.fix}`, width - indent.length, indent)}`);
+  }
+}
+
+async function doctor(cli: Cli, o: { json?: boolean }): Promise<void> {
+  const rows = await runChecks(cli);
+  const failed = rows.filter((r) => r.result === 'fail').length;
+  if (o.json) printJson(cli, { ok: failed === 0, checks: rows });
+  else {
+    printTable(cli, rows);
+    print(cli);
+    print(cli, failed === 0 ? 'all checks passed' : `${failed} check(s) failed`);
+  }
+  if (failed > 0) cli.exitCode = 1;
+}
+
+export function doctorCommand(cli: Cli): Command {
+  return new Command('doctor')
+    .description('check Redis, the database, SMTP or outbox, the config file and every template')
+    .option('--json', 'print JSON: {ok, checks: [{check, result, detail, fix}]}')
+    .addHelpText('after', '\nExit code 1 when any check fails (warnings do not fail).\n\nExample:\n  $ postship doctor')
+    .action((options: { json?: boolean }) => doctor(cli, options));
+}

@@ -1,0 +1,160 @@
+import { readFileSync } from 'node:fs';
+import { Command } from 'commander';
+import { InputError } from '../../domain/errors.js';
+import { validateOrder, type OrderInput } from '../../domain/order.js';
+import { enterOrder, type EnterResult } from '../../services/orders.js';
+import { applyUnmatchedEvents } from '../../services/tracking.js';
+import { print, printJson, promoteAfterWrite, withRuntime, type Cli } from '../cli.js';
+import { fitTable, isoUtc, localTime, utcTime } from '../format.js';
+import { asFlagProblem } from '../order-flags.js';
+import { readStdin } from '../stdin.js';
+
+interface EnqueueOptions {
+  orderId?: string;
+  email?: string;
+  name?: string;
+  country?: string;
+  carrier?: string;
+  tracking?: string;
+  store?: string;
+  locale?: string;
+  timezone?: string;
+  shippedAt?: string;
+  json?: string | true;
+}
+
+function fromFlags(o: EnqueueOptions): OrderInput {
+  return {
+    orderId: o.orderId,
+    store: o.store,
+    buyer: { name: o.name, email: o.email, locale: o.locale, timezone: o.timezone },
+    country: o.country,
+    carrier: o.carrier,
+    trackingNumber: o.tracking,
+    shippedAt: o.shippedAt,
+  };
+}
+
+async function readJsonInput(cli: Cli, source: string): Promise<unknown[]> {
+  let text: string;
+  try {
+    text = source === '-' ? await readStdin(cli.stdin) : readFileSync(source, 'utf8');
+  } catch (err) {
+    throw new InputError('json_unreadable', [`--json ${source}: cannot read: ${(err as Error).message}`]);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw new InputError('json_invalid', [`--json ${source}: not valid JSON: ${(err as Error).message}`]);
+  }
+  const list = Array.isArray(data) ? data : [data];
+  if (list.length === 0) throw new InputError('json_empty', [`--json ${source}: the array holds no orders`]);
+  return list;
+}
+
+function hasOrderFlags(o: EnqueueOptions): boolean {
+  const flags = [o.orderId, o.email, o.name, o.country, o.carrier, o.tracking, o.store, o.locale, o.timezone, o.shippedAt];
+  return flags.some((v) => v !== undefined);
+}
+
+async function ordersFrom(cli: Cli, o: EnqueueOptions): Promise<{ inputs: unknown[]; labelled: (i: number, p: string) => string }> {
+  if (typeof o.json === 'string') {
+    if (hasOrderFlags(o)) {
+      throw new InputError('input_ambiguous', ['give the order either as flags or as --json FILE, not both']);
+    }
+    const inputs = await readJsonInput(cli, o.json);
+    return { inputs, labelled: (i, p) => (inputs.length > 1 ? `[${i}].${p}` : p) };
+  }
+  return { inputs: [fromFlags(o)], labelled: (_i, p) => asFlagProblem(p) };
+}
+
+function describe(result: EnterResult) {
+  const zone = result.order.buyerTimezone;
+  return {
+    orderId: result.order.orderId,
+    created: result.created,
+    buyerTimezone: zone,
+    sends: result.sends.map((s) => ({
+      sendId: s.id,
+      milestone: s.milestone,
+      status: s.status,
+      reason: s.reason,
+      dueLocal: localTime(s.dueAt, zone),
+      dueUtc: isoUtc(s.dueAt),
+    })),
+  };
+}
+
+async function enqueue(cli: Cli, o: EnqueueOptions): Promise<void> {
+  const { inputs, labelled } = await ordersFrom(cli, o);
+  await withRuntime(cli, async (runtime) => {
+    // Every order is checked before any is written: bad input writes nothing.
+    const now = runtime.clock.now();
+    const problems = inputs.flatMap((input, i) => {
+      const v = validateOrder(input, now);
+      return v.ok ? [] : v.problems.map((p) => labelled(i, p));
+    });
+    if (problems.length > 0) throw new InputError('order_invalid', problems, 'Fix the values above; nothing was recorded.');
+    const results = inputs.map((input) => {
+      const result = enterOrder(runtime.orderDeps(), input);
+      if (result.created) applyUnmatchedEvents(runtime.orderDeps(), result.order);
+      return describe(result);
+    });
+    // The orders are durable now; print what was scheduled even if queueing fails.
+    let queued: number | null = null;
+    let failure: unknown = null;
+    try {
+      queued = await promoteAfterWrite(runtime, inputs.length === 1 ? 'the order is' : `${inputs.length} orders are`);
+    } catch (err) {
+      failure = err;
+    }
+    if (o.json !== undefined) printJson(cli, { orders: results, queued });
+    else printText(cli, results);
+    if (failure) throw failure;
+  });
+}
+
+function printText(cli: Cli, results: ReturnType<typeof describe>[]): void {
+  const { bold, dim } = cli.colors;
+  for (const r of results) {
+    print(cli, `${bold(r.orderId)}  ${r.created ? 'scheduled' : dim('already known: nothing new scheduled')}  (${r.buyerTimezone})`);
+    print(
+      cli,
+      fitTable(
+        ['milestone', 'status', 'due (buyer local)', 'due (UTC)'],
+        r.sends.map((s) => [s.milestone, s.reason ? `${s.status}: ${s.reason}` : s.status, s.dueLocal, utcTime(Date.parse(s.dueUtc!))]),
+      ),
+    );
+    print(cli);
+  }
+}
+
+export function enqueueCommand(cli: Cli): Command {
+  return new Command('enqueue')
+    .description('record one shipped order (or a JSON list) and schedule its messages')
+    .option('--order-id <id>', 'your order id (unique per order)')
+    .option('--email <email>', "buyer's email address")
+    .option('--name <name>', "buyer's name")
+    .option('--country <CC>', 'destination, ISO 3166-1 alpha-2 (e.g. US, GB, BR)')
+    .option('--carrier <code>', 'carrier code or alias (e.g. china-post, epacket, cainiao)')
+    .option('--tracking <number>', 'tracking number')
+    .option('--store <store>', 'store id from the config file (default: "default")')
+    .option('--locale <bcp47>', "buyer's language (default: the country's)")
+    .option('--timezone <zone>', "buyer's IANA time zone (default: the country's)")
+    .option('--shipped-at <iso>', 'when the parcel left, ISO-8601 (default: now)')
+    .option('--json [file]', 'read orders from a JSON file (- for stdin; one object or an array) and print JSON; alone: print JSON')
+    .addHelpText(
+      'after',
+      `
+JSON fields: orderId, store, buyer {name, email, locale, timezone}, country,
+carrier, trackingNumber, shippedAt. Entering a known order schedules nothing new.
+
+Examples:
+  $ postship enqueue --order-id AE-1001 --email ana@example.com --name "Ana Souza" \\
+      --country BR --carrier cainiao --tracking LP00123456789
+  $ postship enqueue --json orders.json
+  $ cat order.json | postship enqueue --json -`,
+    )
+    .action((options: EnqueueOptions) => enqueue(cli, options));
+}

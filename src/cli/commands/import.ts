@@ -1,0 +1,113 @@
+import { statSync } from 'node:fs';
+import { basename } from 'node:path';
+import cliProgress from 'cli-progress';
+import { Command } from 'commander';
+import { InputError } from '../../domain/errors.js';
+import { IMPORT_COLUMNS, readOrderCsv } from '../../services/import-csv.js';
+import { importOrders, type ImportSummary } from '../../services/import.js';
+import { print, printJson, promoteAfterWrite, warn, withRuntime, type Cli } from '../cli.js';
+
+interface ImportOptions {
+  json?: boolean;
+  batch?: string;
+}
+
+const SHOWN_INVALID = 1000;
+
+function fileSize(file: string): number {
+  try {
+    const stat = statSync(file);
+    if (!stat.isFile()) throw new Error('not a regular file');
+    return stat.size;
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
+    throw new InputError('import_unreadable', [`${file}: cannot read: ${reason}`]);
+  }
+}
+
+/** A progress bar on stderr, only when a person watches a terminal. */
+function progressBar(cli: Cli, total: number) {
+  if (!cli.stderr.isTTY) return null;
+  const bar = new cliProgress.SingleBar(
+    { format: 'importing [{bar}] {percentage}% | {rows} rows | {eta_formatted} left', stream: cli.stderr as NodeJS.WritableStream, hideCursor: true },
+    cliProgress.Presets.shades_classic,
+  );
+  bar.start(Math.max(total, 1), 0, { rows: 0 });
+  return bar;
+}
+
+function printSummary(cli: Cli, file: string, s: ImportSummary, queued: number | null, seconds: number): void {
+  const { green, yellow, red, bold } = cli.colors;
+  const name = basename(file);
+  for (const row of s.invalidRows) {
+    for (const problem of row.problems) warn(cli, `${name} line ${row.line}: ${problem}`);
+  }
+  if (s.invalid > s.invalidRows.length) warn(cli, `... and ${s.invalid - s.invalidRows.length} more invalid rows not shown`);
+  const rate = seconds > 0 ? Math.round(s.rows / seconds) : s.rows;
+  print(cli, bold(`${name}: ${s.rows} rows in ${seconds.toFixed(1)} s (${rate} rows/s)`));
+  print(cli, `  imported       ${green(String(s.imported))}`);
+  print(cli, `  already known  ${yellow(String(s.alreadyKnown))}`);
+  print(cli, `  invalid        ${s.invalid > 0 ? red(String(s.invalid)) : '0'}`);
+  if (queued !== null) print(cli, `  queued now     ${queued}`);
+}
+
+async function importFile(cli: Cli, file: string, o: ImportOptions): Promise<void> {
+  const batchSize = o.batch === undefined ? 1000 : Number(o.batch);
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) {
+    throw new InputError('flag_invalid', [`--batch ${JSON.stringify(o.batch)} must be a whole number from 1 to 10000`]);
+  }
+  const size = fileSize(file);
+  await withRuntime(cli, async (runtime) => {
+    const started = performance.now();
+    const bar = progressBar(cli, size);
+    let summary: ImportSummary;
+    try {
+      summary = await importOrders(runtime.orderDeps(), readOrderCsv(file, (bytes) => bar?.update(bytes)), {
+        batchSize,
+        keepInvalid: SHOWN_INVALID,
+        onProgress: (s) => bar?.update({ rows: s.rows }),
+      });
+    } finally {
+      bar?.stop();
+    }
+    const seconds = (performance.now() - started) / 1000;
+    let queued: number | null = null;
+    let failure: unknown = null;
+    try {
+      if (summary.imported > 0) queued = await promoteAfterWrite(runtime, `${summary.imported} imported orders are`);
+      else queued = 0;
+    } catch (err) {
+      failure = err;
+    }
+    if (o.json) printJson(cli, { file, ...summary, queued, seconds: Number(seconds.toFixed(3)) });
+    else printSummary(cli, file, summary, queued, seconds);
+    if (failure) throw failure;
+    // Valid rows are in; invalid ones are bad input the seller has to fix.
+    if (summary.invalid > 0) cli.exitCode = 2;
+  });
+}
+
+export function importCommand(cli: Cli): Command {
+  return new Command('import')
+    .description('bulk-import a CSV order export (streamed; safe to re-run)')
+    .argument('<file.csv>', 'CSV file with a header row')
+    .option('--json', 'print the summary as JSON')
+    .option('--batch <rows>', 'rows per database transaction', '1000')
+    .addHelpText(
+      'after',
+      `
+Columns (header names matched ignoring case, spaces and dashes):
+  required: order_id, buyer_email, country, carrier, tracking_number
+  optional: buyer_name, shipped_at (ISO-8601, default now), store,
+            locale (BCP 47), timezone (IANA)
+  all:      ${IMPORT_COLUMNS.join(', ')}
+
+Invalid rows are reported with their line number and skipped; valid rows are
+imported anyway. Orders already known are left as they are. Exit code 0 when
+every row is valid, 2 when some rows were invalid, 1 on a runtime failure.
+
+Example:
+  $ postship import orders-2026-11-20.csv`,
+    )
+    .action((file: string, options: ImportOptions) => importFile(cli, file, options));
+}

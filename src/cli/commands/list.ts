@@ -1,0 +1,58 @@
+import { Command } from 'commander';
+import { print, printJson, terminalWidth, withRuntime, type Cli } from '../cli.js';
+import { fitTable, utcTime } from '../format.js';
+import { countSends, listSends, parseFilter, type FilterFlags } from '../send-filter.js';
+import { addFilterOptions, parsePaging, sendView, type PagingFlags } from '../send-rows.js';
+
+type ListOptions = FilterFlags & PagingFlags & { json?: boolean };
+
+async function list(cli: Cli, o: ListOptions): Promise<void> {
+  const filter = parseFilter(o);
+  const paging = parsePaging(o, 50);
+  const limit = paging.limit ?? 50;
+  await withRuntime(cli, (runtime) => {
+    const total = countSends(runtime.db, filter);
+    const rows = listSends(runtime.db, filter, limit, paging.offset);
+    if (o.json) {
+      printJson(cli, { total, limit, offset: paging.offset, rows: rows.map(sendView) });
+      return;
+    }
+    if (rows.length === 0) {
+      print(cli, total === 0 ? 'no sends match' : `no sends on this page (${total} match)`);
+      return;
+    }
+    const table = rows.map((r) => [
+      r.orderId,
+      r.resendOf ? `${r.milestone}*` : r.milestone,
+      r.status,
+      utcTime(r.dueAt),
+      r.carrier,
+      r.country,
+      r.store,
+    ]);
+    print(cli, fitTable(['order', 'milestone', 'status', 'due (UTC)', 'carrier', 'cc', 'store'], table, terminalWidth(cli)));
+    const first = paging.offset + 1;
+    const page = Math.floor(paging.offset / limit) + 1;
+    const more = first + rows.length - 1 < total ? `; next: --page ${page + 1}` : '';
+    print(cli, cli.colors.dim(`rows ${first}-${first + rows.length - 1} of ${total}${more}${rows.some((r) => r.resendOf) ? '  (* resend)' : ''}`));
+  });
+}
+
+export function listCommand(cli: Cli): Command {
+  const command = new Command('list').description('list sends, filtered and paged (reads the database only)');
+  return addFilterOptions(command)
+    .option('--limit <n>', 'rows per page (default 50)')
+    .option('--page <n>', 'page number, from 1')
+    .option('--offset <n>', 'rows to skip (instead of --page)')
+    .option('--json', 'print JSON: {total, limit, offset, rows}')
+    .addHelpText(
+      'after',
+      `
+Rows are ordered by due time. Times are UTC; --json adds buyer-local times.
+
+Examples:
+  $ postship list --status failed --since 2026-11-01
+  $ postship list --milestone customs --country BR,MX --limit 20 --page 2`,
+    )
+    .action((options: ListOptions) => list(cli, options));
+}

@@ -1,0 +1,111 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { Command } from 'commander';
+import { DateTime } from 'luxon';
+import { InputError } from '../../domain/errors.js';
+import { isEventMilestone, isMilestone, MILESTONES, type Milestone } from '../../domain/milestones.js';
+import { validateOrder, type Order } from '../../domain/order.js';
+import { buildContext } from '../../mail/context.js';
+import { renderMessage } from '../../mail/render.js';
+import { TemplateSet } from '../../mail/templates.js';
+import { profileResolver, storeIdentity } from '../../services/profiles.js';
+import { closeDb, openDb } from '../../store/db.js';
+import { getOrder, orderFromRow } from '../../store/ledger.js';
+import { firstEventAt } from '../../store/tracking.js';
+import type { Config } from '../../config/config.js';
+import { cliConfig, print, printJson, type Cli } from '../cli.js';
+import { asFlagProblem } from '../order-flags.js';
+
+interface PreviewOptions {
+  carrier?: string;
+  country?: string;
+  locale?: string;
+  store?: string;
+  order?: string;
+  out?: string;
+  json?: boolean;
+}
+
+/** How long ago the sample parcel shipped when each milestone goes out, for believable dates. */
+const SAMPLE_AGE_DAYS: Record<Milestone, number> = { shipped: 0, day1: 1, customs: 6, post_office: 12, day14: 14 };
+
+function sampleOrder(o: PreviewOptions, now: DateTime, milestone: Milestone): Order {
+  const problems: string[] = [];
+  if (!o.carrier) problems.push('--carrier is required (or use --order ID for a real order)');
+  if (!o.country) problems.push('--country is required (or use --order ID for a real order)');
+  const validation = validateOrder(
+    {
+      orderId: 'PREVIEW-1001',
+      store: o.store,
+      buyer: { name: 'Alex Sample', email: 'alex.sample@example.com', locale: o.locale },
+      country: o.country ?? '',
+      carrier: o.carrier ?? '',
+      trackingNumber: 'LP00123456789CN',
+      shippedAt: now.minus({ days: SAMPLE_AGE_DAYS[milestone] }).toISO(),
+    },
+    now,
+  );
+  if (!validation.ok) problems.push(...validation.problems.map(asFlagProblem).filter((p) => !/^--(carrier|country) "" /.test(p)));
+  if (problems.length > 0) throw new InputError('preview_invalid', problems);
+  return (validation as { ok: true; order: Order }).order;
+}
+
+function realOrder(config: Config, o: PreviewOptions, milestone: Milestone): { order: Order; eventAt: DateTime | null } {
+  if (o.carrier || o.country || o.store) {
+    throw new InputError('preview_invalid', ['--order uses the order\'s own carrier, country and store; drop --carrier, --country and --store']);
+  }
+  const db = openDb(config.dbPath);
+  try {
+    const row = getOrder(db, o.order!);
+    if (!row) throw new InputError('order_unknown', [`--order ${JSON.stringify(o.order)} is not a known order`]);
+    const order = orderFromRow(row);
+    if (o.locale) order.buyerLocale = o.locale;
+    const at = firstEventAt(db, order.orderId, milestone);
+    return { order, eventAt: at === null ? null : DateTime.fromMillis(at, { zone: 'utc' }) };
+  } finally {
+    closeDb(db);
+  }
+}
+
+async function preview(cli: Cli, milestone: string, o: PreviewOptions): Promise<void> {
+  if (!isMilestone(milestone)) {
+    throw new InputError('milestone_unknown', [`milestone ${JSON.stringify(milestone)} is not one of ${MILESTONES.join(', ')}`]);
+  }
+  const config = cliConfig(cli);
+  const now = DateTime.utc();
+  const { order, eventAt } = o.order
+    ? realOrder(config, o, milestone)
+    : { order: sampleOrder(o, now, milestone), eventAt: isEventMilestone(milestone) ? now.minus({ hours: 3 }) : null };
+  const store = storeIdentity(config.file, order.store);
+  const context = buildContext({ order, milestone, profile: profileResolver(config.file)(order), store, eventAt });
+  const rendered = renderMessage(new TemplateSet(), milestone, context, store?.templates);
+  const out = resolve(o.out ?? `previews/${milestone}-${rendered.locale}-${order.carrier}-${order.country}.html`);
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, rendered.html);
+  if (o.json) {
+    printJson(cli, { milestone, orderId: order.orderId, template: rendered.template, locale: rendered.locale, subject: rendered.subject, text: rendered.text, htmlPath: out });
+    return;
+  }
+  const { bold, dim } = cli.colors;
+  print(cli, dim(`template ${rendered.template} (locale ${rendered.locale}) for ${order.orderId}`));
+  print(cli, `${bold('Subject:')} ${rendered.subject}`);
+  print(cli);
+  print(cli, rendered.text.trimEnd());
+  print(cli);
+  print(cli, `HTML written to ${out}`);
+}
+
+export function previewCommand(cli: Cli): Command {
+  return new Command('preview')
+    .description('render a milestone email: subject and text here, HTML to a file')
+    .argument('<milestone>', MILESTONES.join(' | '))
+    .option('--carrier <code>', 'carrier for the sample order')
+    .option('--country <CC>', 'destination country for the sample order')
+    .option('--locale <bcp47>', "language (default: the country's)")
+    .option('--store <store>', 'store id, for its name, signature and templates')
+    .option('--order <id>', 'use a real order from the database instead of sample data')
+    .option('--out <file>', 'where to write the HTML (default: previews/<milestone>-<locale>-<carrier>-<country>.html)')
+    .option('--json', 'print JSON: {subject, text, htmlPath, template, locale}')
+    .addHelpText('after', '\nExamples:\n  $ postship preview customs --carrier china-post --country ES\n  $ postship preview day14 --order AE-1001 --locale en')
+    .action((milestone: string, options: PreviewOptions) => preview(cli, milestone, options));
+}

@@ -1,0 +1,144 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DateTime } from 'luxon';
+import type { Config } from '../config/config.js';
+import { InputError } from '../domain/errors.js';
+import { MILESTONES } from '../domain/milestones.js';
+import { validateOrder } from '../domain/order.js';
+import { buildContext } from '../mail/context.js';
+import { renderMessage } from '../mail/render.js';
+import { TemplateSet } from '../mail/templates.js';
+import { outboxTransport, redactUrl, smtpTransport } from '../mail/transport.js';
+import { TEMPLATES_DIR } from '../paths.js';
+import { connectRedis, ensureRedis, readRedisFacts, redactRedisUrl } from '../queue/redis.js';
+import { profileResolver, storeIdentity } from '../services/profiles.js';
+import { migrationState } from './migrations.js';
+
+export interface CheckResult {
+  check: string;
+  result: 'ok' | 'warn' | 'fail';
+  detail: string;
+  fix?: string;
+}
+
+const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+export function checkConfig(config: Config | null, error: unknown): CheckResult {
+  if (error) {
+    const problems = error instanceof InputError ? error.problems.join('; ') : message(error);
+    return { check: 'config', result: 'fail', detail: problems, fix: 'Fix the values named above (environment or POSTSHIP_CONFIG file); see README "Configuration".' };
+  }
+  const stores = Object.keys(config!.file.stores).length;
+  const detail = config!.configPath
+    ? `${config!.configPath} valid (${config!.file.profiles.length} profiles, ${stores} stores)`
+    : 'no config file (POSTSHIP_CONFIG unset): built-in defaults';
+  return { check: 'config', result: 'ok', detail };
+}
+
+function versionAtLeast(version: string, major: number, minor: number): boolean {
+  const [a, b] = version.split('.').map(Number);
+  return a > major || (a === major && b >= minor);
+}
+
+export async function checkRedis(url: string): Promise<CheckResult[]> {
+  const shown = redactRedisUrl(url);
+  const redis = connectRedis(url, 'command');
+  try {
+    await ensureRedis(redis, url);
+  } catch (err) {
+    redis.disconnect();
+    return [{ check: 'redis', result: 'fail', detail: `${shown} not reachable`, fix: 'Start redis-server, or set REDIS_URL to a reachable server.' }];
+  }
+  try {
+    const facts = await readRedisFacts(redis);
+    const rows: CheckResult[] = [];
+    rows.push(
+      versionAtLeast(facts.version, 6, 2)
+        ? { check: 'redis', result: 'ok', detail: `${shown} reachable, version ${facts.version}` }
+        : { check: 'redis', result: 'fail', detail: `${shown} runs version ${facts.version}; BullMQ needs 6.2 or newer`, fix: 'Upgrade Redis to 6.2 or newer.' },
+    );
+    rows.push(
+      facts.maxmemoryPolicy === 'noeviction'
+        ? { check: 'redis policy', result: 'ok', detail: 'maxmemory-policy noeviction' }
+        : {
+            check: 'redis policy', result: 'fail', detail: `maxmemory-policy is ${facts.maxmemoryPolicy}: Redis may evict queued jobs`,
+            fix: 'redis-cli CONFIG SET maxmemory-policy noeviction (and set it in redis.conf)',
+          },
+    );
+    if (!facts.persistence) {
+      rows.push({ check: 'redis persist', result: 'warn', detail: 'no RDB or AOF persistence: a restart empties the queue (reconcile refills it from SQLite)', fix: 'Enable appendonly yes in redis.conf.' });
+    }
+    return rows;
+  } catch (err) {
+    return [{ check: 'redis', result: 'warn', detail: `${shown} reachable, but its settings cannot be read: ${message(err)}`, fix: 'Allow CONFIG GET, or check maxmemory-policy is noeviction by hand.' }];
+  } finally {
+    redis.disconnect();
+  }
+}
+
+export function checkDatabase(dbPath: string): CheckResult[] {
+  if (!existsSync(dbPath)) {
+    return [{ check: 'database', result: 'fail', detail: `${dbPath} does not exist`, fix: 'Run `postship migrate` (or check POSTSHIP_DB).' }];
+  }
+  try {
+    const state = migrationState(dbPath);
+    const db: CheckResult = { check: 'database', result: 'ok', detail: `${dbPath} opens` };
+    if (state.pending.length === 0) return [db, { check: 'migrations', result: 'ok', detail: `current (${state.applied.length} applied)` }];
+    return [db, { check: 'migrations', result: 'fail', detail: `${state.pending.length} pending: ${state.pending.join(', ')}`, fix: 'Run `postship migrate`.' }];
+  } catch (err) {
+    return [{ check: 'database', result: 'fail', detail: message(err), fix: 'Check POSTSHIP_DB points at a readable SQLite file.' }];
+  }
+}
+
+export async function checkMail(config: Config): Promise<CheckResult> {
+  const transport = config.smtpUrl ? smtpTransport(config.smtpUrl, { timeoutMs: 5000 }) : outboxTransport(config.outbox);
+  const what = config.smtpUrl ? `SMTP ${redactUrl(config.smtpUrl)}` : `outbox ${config.outbox}`;
+  try {
+    await transport.verify();
+    return { check: 'mail', result: 'ok', detail: config.smtpUrl ? `${what} connects and authenticates` : `${what} is writable` };
+  } catch (err) {
+    const fix = config.smtpUrl
+      ? 'Check SMTP_URL host, port and credentials (smtps:// for port 465).'
+      : 'Make POSTSHIP_OUTBOX a writable folder, or set SMTP_URL.';
+    return { check: 'mail', result: 'fail', detail: `${what}: ${message(err)}`, fix };
+  } finally {
+    transport.close();
+  }
+}
+
+function localeDirs(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory() && d.name !== 'partials').map((d) => d.name);
+}
+
+/** Renders every milestone in every template folder with sample data; en is always checked. */
+export function checkTemplates(config: Config): CheckResult[] {
+  const templates = new TemplateSet();
+  const now = DateTime.utc();
+  const targets: Array<{ label: string; store: string; locale: string }> = [];
+  for (const locale of new Set(['en', ...localeDirs(TEMPLATES_DIR)])) targets.push({ label: `templates ${locale}`, store: 'default', locale });
+  for (const [store, identity] of Object.entries(config.file.stores)) {
+    if (!identity.templates) continue;
+    for (const locale of new Set(['en', ...localeDirs(identity.templates)])) targets.push({ label: `${store} ${locale}`, store, locale });
+  }
+  return targets.map(({ label, store, locale }) => {
+    const failures: string[] = [];
+    for (const milestone of MILESTONES) {
+      const v = validateOrder(
+        { orderId: 'DOCTOR-1', store, buyer: { name: 'Alex Sample', email: 'alex@example.com', locale }, country: 'US', carrier: 'china-post', trackingNumber: 'LP00123456789CN' },
+        now,
+      );
+      if (!v.ok) return { check: label, result: 'fail', detail: v.problems.join('; '), fix: 'Fix the store or locale in the config file.' } as CheckResult;
+      try {
+        const identity = storeIdentity(config.file, store);
+        const context = buildContext({ order: v.order, milestone, profile: profileResolver(config.file)(v.order), store: identity, eventAt: now });
+        renderMessage(templates, milestone, context, identity?.templates);
+      } catch (err) {
+        failures.push(`${milestone}: ${message(err)}`);
+      }
+    }
+    return failures.length === 0
+      ? { check: label, result: 'ok', detail: `all ${MILESTONES.length} milestones render` }
+      : { check: label, result: 'fail', detail: failures.join('; '), fix: `Fix the template(s) named above; \`postship preview MILESTONE --carrier china-post --country US --locale ${locale}\` shows the result.` };
+  });
+}

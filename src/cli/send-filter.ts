@@ -1,0 +1,150 @@
+import { and, asc, count, eq, gt, gte, inArray, lt, or, type SQL } from 'drizzle-orm';
+import { DateTime } from 'luxon';
+import { carrierCodes, findCarrier } from '../domain/carriers.js';
+import { isIsoCountry, suggestCountry } from '../domain/countries.js';
+import { InputError } from '../domain/errors.js';
+import { MILESTONES } from '../domain/milestones.js';
+import type { Db } from '../store/db.js';
+import { orders, SEND_STATUSES, sends } from '../store/schema.js';
+
+/** Filter flags shared by `list` and `export`, as typed. */
+export interface FilterFlags {
+  status?: string;
+  milestone?: string;
+  carrier?: string;
+  country?: string;
+  store?: string;
+  since?: string;
+  until?: string;
+}
+
+export interface SendFilter {
+  statuses: string[];
+  milestones: string[];
+  carriers: string[];
+  countries: string[];
+  stores: string[];
+  since: number | null;
+  until: number | null;
+}
+
+function list(value: string | undefined): string[] {
+  return value ? value.split(',').map((v) => v.trim()).filter(Boolean) : [];
+}
+
+function oneOf(problems: string[], flag: string, values: string[], allowed: readonly string[]): string[] {
+  for (const v of values) {
+    if (!allowed.includes(v)) problems.push(`${flag} ${JSON.stringify(v)} is not one of ${allowed.join(', ')}`);
+  }
+  return values;
+}
+
+function date(problems: string[], flag: string, value: string | undefined, endOfDay: boolean): number | null {
+  if (!value) return null;
+  const parsed = DateTime.fromISO(value, { zone: 'utc' });
+  if (!parsed.isValid) {
+    problems.push(`${flag} ${JSON.stringify(value)} is not an ISO-8601 date or date-time (e.g. "2026-11-20" or "2026-11-20T08:00:00Z")`);
+    return null;
+  }
+  // A bare date in --until means "through the end of that day".
+  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(value);
+  return (endOfDay && dateOnly ? parsed.plus({ days: 1 }) : parsed).toMillis();
+}
+
+/** Validates every filter flag at once; throws one InputError listing each problem. */
+export function parseFilter(flags: FilterFlags): SendFilter {
+  const problems: string[] = [];
+  const carriers = list(flags.carrier).map((c) => {
+    const found = findCarrier(c);
+    if (!found) problems.push(`--carrier ${JSON.stringify(c)} is not a known carrier (known: ${carrierCodes().join(', ')})`);
+    return found?.code ?? c;
+  });
+  const countries = list(flags.country).map((c) => {
+    const code = c.toUpperCase();
+    if (!isIsoCountry(code)) {
+      const s = suggestCountry(c);
+      problems.push(`--country ${JSON.stringify(c)} is not an ISO 3166-1 alpha-2 code${s ? ` (did you mean "${s}"?)` : ' (e.g. "US", "GB", "BR")'}`);
+    }
+    return code;
+  });
+  const filter: SendFilter = {
+    statuses: oneOf(problems, '--status', list(flags.status), SEND_STATUSES),
+    milestones: oneOf(problems, '--milestone', list(flags.milestone), MILESTONES),
+    carriers,
+    countries,
+    stores: list(flags.store),
+    since: date(problems, '--since', flags.since, false),
+    until: date(problems, '--until', flags.until, true),
+  };
+  if (filter.since !== null && filter.until !== null && filter.since >= filter.until) {
+    problems.push(`--since ${flags.since} is not before --until ${flags.until}`);
+  }
+  if (problems.length > 0) throw new InputError('filter_invalid', problems);
+  return filter;
+}
+
+function where(f: SendFilter): SQL | undefined {
+  const conditions = [
+    f.statuses.length ? inArray(sends.status, f.statuses as (typeof SEND_STATUSES)[number][]) : undefined,
+    f.milestones.length ? inArray(sends.milestone, f.milestones) : undefined,
+    f.carriers.length ? inArray(orders.carrier, f.carriers) : undefined,
+    f.countries.length ? inArray(orders.country, f.countries) : undefined,
+    f.stores.length ? inArray(orders.store, f.stores) : undefined,
+    f.since !== null ? gte(sends.dueAt, f.since) : undefined,
+    f.until !== null ? lt(sends.dueAt, f.until) : undefined,
+  ].filter((c): c is SQL => c !== undefined);
+  return conditions.length ? and(...conditions) : undefined;
+}
+
+const columns = {
+  sendId: sends.id,
+  orderId: sends.orderId,
+  store: orders.store,
+  milestone: sends.milestone,
+  resendOf: sends.resendOf,
+  status: sends.status,
+  dueAt: sends.dueAt,
+  sentAt: sends.sentAt,
+  country: orders.country,
+  carrier: orders.carrier,
+  trackingNumber: orders.trackingNumber,
+  buyerEmail: orders.buyerEmail,
+  buyerTimezone: orders.buyerTimezone,
+  messageId: sends.messageId,
+  reason: sends.reason,
+  error: sends.error,
+};
+
+
+export type SendListRow = ReturnType<ReturnType<typeof base>['all']>[number];
+
+function base(db: Db) {
+  return db.select(columns).from(sends).innerJoin(orders, eq(orders.orderId, sends.orderId));
+}
+
+export function countSends(db: Db, f: SendFilter): number {
+  return db.select({ n: count() }).from(sends).innerJoin(orders, eq(orders.orderId, sends.orderId)).where(where(f)).get()?.n ?? 0;
+}
+
+/** One page, ordered by due time (then id, so pages are stable). */
+export function listSends(db: Db, f: SendFilter, limit: number, offset: number): SendListRow[] {
+  return base(db).where(where(f)).orderBy(asc(sends.dueAt), asc(sends.id)).limit(limit).offset(offset).all();
+}
+
+/**
+ * Every matching row in the same order as listSends, read in chunks by
+ * keyset so a million-row export never sits in memory or rescans from 0.
+ */
+export function* iterateSends(db: Db, f: SendFilter, chunk = 2000): Generator<SendListRow> {
+  let after: { dueAt: number; id: number } | null = null;
+  for (;;) {
+    const keyset: SQL | undefined = after
+      ? or(gt(sends.dueAt, after.dueAt), and(eq(sends.dueAt, after.dueAt), gt(sends.id, after.id)))
+      : undefined;
+    const rows: SendListRow[] = base(db).where(and(where(f), keyset)).orderBy(asc(sends.dueAt), asc(sends.id)).limit(chunk).all();
+    yield* rows;
+    if (rows.length < chunk) return;
+    const last = rows[rows.length - 1];
+    after = { dueAt: last.dueAt, id: last.sendId };
+  }
+}
