@@ -92,6 +92,8 @@ export const trackingEvents = sqliteTable(
     uniqueIndex('tracking_events_dedup_uq').on(t.provider, t.dedupKey),
     index('tracking_events_number_idx').on(t.trackingNumber),
     index('tracking_events_order_idx').on(t.orderId),
+    // The pending-event sweep's query: small, since nearly every event is processed within seconds.
+    index('tracking_events_pending_idx').on(t.receivedAt).where(sql`${t.processedAt} IS NULL`),
   ],
 );
 

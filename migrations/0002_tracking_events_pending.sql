@@ -1,0 +1,1 @@
+CREATE INDEX `tracking_events_pending_idx` ON `tracking_events` (`received_at`) WHERE "tracking_events"."processed_at" IS NULL;
