@@ -40,6 +40,13 @@ export type SendOutcome = 'sent' | 'skipped' | 'cancelled' | 'failed' | 'resched
  * render, send, record. A job is only a reminder; the row says what is true.
  */
 export async function sendMilestone(deps: JobDeps, data: SendJobData, job: Job, token?: string): Promise<SendOutcome> {
+  const outcome = await decideAndAct(deps, data, job, token);
+  const milestone = outcome === 'noop' ? null : getSend(deps.db, data.sendId)?.milestone;
+  if (milestone) deps.metrics?.sendOutcomes.inc({ milestone, outcome });
+  return outcome;
+}
+
+async function decideAndAct(deps: JobDeps, data: SendJobData, job: Job, token?: string): Promise<SendOutcome> {
   const { db, clock } = deps;
   const row = getSend(db, data.sendId);
   if (!row || !PENDING_STATUSES.includes(row.status)) return 'noop';
@@ -152,6 +159,9 @@ async function deliver(
       },
       clock.now().toMillis(),
     );
+    const acceptedAt = clock.now().toMillis();
+    deps.metrics?.sendDuration.observe({ milestone }, (Date.now() - started) / 1000);
+    deps.metrics?.dueLag.observe({ milestone }, Math.max(0, acceptedAt - row.dueAt) / 1000);
     log.info({ messageId: message.messageId, ms: Date.now() - started }, 'sent');
     return 'sent';
   } catch (err) {
