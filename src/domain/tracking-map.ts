@@ -63,6 +63,24 @@ export const SEVENTEEN_TRACK_SUB_STATUSES: Table = {
   Exception_Returned: 'returned',
 };
 
+/**
+ * EasyPost tracker `status` (10 documented values). EasyPost has no customs
+ * status; its customs `status_detail` names are not documented in full, so
+ * none are mapped rather than guessed.
+ */
+export const EASYPOST_STATUSES: Table = {
+  unknown: null,
+  pre_transit: null,
+  in_transit: null,
+  out_for_delivery: 'post_office',
+  available_for_pickup: 'post_office',
+  delivered: 'delivered',
+  return_to_sender: 'returned',
+  failure: 'exception',
+  cancelled: 'exception',
+  error: null, // EasyPost could not track it: says nothing about the parcel
+};
+
 /** postship's own webhook format: the statuses a sender may use. */
 export const GENERIC_STATUSES: Table = {
   info_received: null,
@@ -97,6 +115,10 @@ export function outcomeForSeventeenTrack(status: string | null | undefined, subS
   const bySub = lookup(SEVENTEEN_TRACK_SUB_STATUSES, subStatus);
   if (bySub !== undefined) return bySub;
   return lookup(SEVENTEEN_TRACK_STATUSES, status || subStatus?.split('_')[0]) ?? null;
+}
+
+export function outcomeForEasyPost(status: string | null | undefined): TrackingOutcome | null {
+  return lookup(EASYPOST_STATUSES, status) ?? null;
 }
 
 export function isGenericStatus(status: string): boolean {

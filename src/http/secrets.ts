@@ -1,5 +1,10 @@
 /** The env variables holding each webhook route's secret. */
-export const WEBHOOK_SECRET_NAMES = ['AFTERSHIP_WEBHOOK_SECRET', 'SEVENTEENTRACK_API_KEY', 'POSTSHIP_WEBHOOK_SECRET'] as const;
+export const WEBHOOK_SECRET_NAMES = [
+  'AFTERSHIP_WEBHOOK_SECRET',
+  'SEVENTEENTRACK_API_KEY',
+  'POSTSHIP_WEBHOOK_SECRET',
+  'EASYPOST_WEBHOOK_SECRET',
+] as const;
 export type WebhookSecretName = (typeof WEBHOOK_SECRET_NAMES)[number];
 
 /**

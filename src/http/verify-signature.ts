@@ -49,3 +49,13 @@ export function verifyGeneric(raw: Buffer, header: HeaderValue, secret: string):
   const claimed = single(header);
   return claimed !== null && safeEqual(claimed.toLowerCase(), genericSignature(raw, secret));
 }
+
+/** EasyPost: `x-hmac-signature: hmac-sha256-hex=<hex HMAC-SHA256 of the raw body>`, keyed with the NFKD-normalized secret. */
+export function easyPostSignature(raw: Buffer, secret: string): string {
+  return `hmac-sha256-hex=${createHmac('sha256', Buffer.from(secret.normalize('NFKD'), 'utf8')).update(raw).digest('hex')}`;
+}
+
+export function verifyEasyPost(raw: Buffer, header: HeaderValue, secret: string): boolean {
+  const claimed = single(header);
+  return claimed !== null && safeEqual(claimed.toLowerCase(), easyPostSignature(raw, secret));
+}

@@ -1,7 +1,8 @@
 import { DateTime } from 'luxon';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
-  aftershipPayload, genericPayload, seventeenTrackPayload, sign17track, signAftership, signGeneric, type Scan,
+  aftershipPayload, easyPostPayload, genericPayload, seventeenTrackPayload, sign17track, signAftership, signEasyPost, signGeneric,
+  type Scan,
 } from '../fixtures/webhooks/payloads.js';
 import { SECRETS, startWebhookStack, type WebhookStack } from '../fixtures/webhooks/harness.js';
 
@@ -32,6 +33,11 @@ const PROVIDERS = {
     body: (tn: string, status: [string, string]) => JSON.stringify(genericPayload({ trackingNumber: tn, status: status[1], at: now() })),
     sign: (body: string) => signGeneric(body, SECRETS.POSTSHIP_WEBHOOK_SECRET),
   },
+  easypost: {
+    path: '/webhooks/easypost',
+    body: (tn: string, status: [string, string]) => JSON.stringify(easyPostPayload({ trackingCode: tn, status: status[1], at: now() })),
+    sign: (body: string) => signEasyPost(body, SECRETS.EASYPOST_WEBHOOK_SECRET),
+  },
 } as const;
 type ProviderName = keyof typeof PROVIDERS;
 
@@ -55,6 +61,11 @@ const MILESTONE_CASES: [ProviderName, [string, string], string][] = [
   ['generic', ['', 'delivered'], 'delivered'],
   ['generic', ['', 'failed_attempt'], 'exception'],
   ['generic', ['', 'returned'], 'returned'],
+  ['easypost', ['', 'out_for_delivery'], 'post_office'],
+  ['easypost', ['', 'available_for_pickup'], 'post_office'],
+  ['easypost', ['', 'delivered'], 'delivered'],
+  ['easypost', ['', 'failure'], 'exception'],
+  ['easypost', ['', 'return_to_sender'], 'returned'],
 ];
 
 describe('tracking webhooks over real HTTP', () => {
@@ -175,7 +186,8 @@ describe('tracking webhooks over real HTTP', () => {
 
   it.each(Object.keys(PROVIDERS) as ProviderName[])('%s: refuses a bad or missing signature with 401 and stores nothing', async (provider) => {
     const p = PROVIDERS[provider];
-    const body = p.body('LX800CN', ['InTransit', provider === 'generic' ? 'customs' : 'InTransit_006']);
+    const status = { aftership: 'InTransit_006', '17track': 'InTransit_CustomsProcessing', generic: 'customs', easypost: 'out_for_delivery' }[provider];
+    const body = p.body('LX800CN', ['InTransit', status]);
     const forged = p.sign(body.replace('LX800CN', 'LX801CN'));
     const bad = await stack.post(p.path, body, forged);
     expect(bad.status).toBe(401);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { safeEqual, verifyAftership, verifyGeneric, verifySeventeenTrack } from '../../src/http/verify-signature.js';
-import { sign17track, signAftership, signGeneric } from '../fixtures/webhooks/payloads.js';
+import { safeEqual, verifyAftership, verifyEasyPost, verifyGeneric, verifySeventeenTrack } from '../../src/http/verify-signature.js';
+import { sign17track, signAftership, signEasyPost, signGeneric } from '../fixtures/webhooks/payloads.js';
 
 const body = '{"event":"tracking_update","msg":{"tracking_number":"LX123456789CN"}}';
 const raw = Buffer.from(body);
@@ -28,6 +28,14 @@ describe('webhook signatures on the raw body', () => {
     const header = signGeneric(body, 'gen')['x-postship-signature'];
     expect(verifyGeneric(raw, header, 'gen')).toBe(true);
     expect(verifyGeneric(raw, header.replace('sha256=', ''), 'gen')).toBe(false);
+  });
+
+  it('accepts EasyPost hmac-sha256-hex=<hex> keyed with the NFKD form of the secret', () => {
+    // "ﬁ" (U+FB01) normalizes to "fi" under NFKD: both spellings sign alike.
+    const header = signEasyPost(body, 'ﬁne-secret')['x-hmac-signature'];
+    expect(header).toMatch(/^hmac-sha256-hex=[0-9a-f]{64}$/);
+    expect(verifyEasyPost(raw, header, 'fine-secret')).toBe(true);
+    expect(verifyEasyPost(raw, header, 'fine-secret2')).toBe(false);
   });
 
   it('compares strings of different lengths without throwing', () => {

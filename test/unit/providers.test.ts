@@ -1,11 +1,12 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { adaptAftership } from '../../src/http/providers/aftership.js';
+import { adaptEasyPost } from '../../src/http/providers/easypost.js';
 import { adaptGeneric } from '../../src/http/providers/generic.js';
 import { adaptSeventeenTrack } from '../../src/http/providers/seventeen-track.js';
 import type { AdapterResult } from '../../src/http/providers/adapter.js';
 import type { NormalizedEvent } from '../../src/domain/tracking-status.js';
-import { aftershipPayload, fixture, genericPayload, seventeenTrackPayload } from '../fixtures/webhooks/payloads.js';
+import { aftershipPayload, easyPostPayload, fixture, genericPayload, seventeenTrackPayload } from '../fixtures/webhooks/payloads.js';
 
 const T0 = DateTime.fromISO('2025-01-08T05:40:00Z', { zone: 'utc' });
 
@@ -153,5 +154,21 @@ describe('generic adapter', () => {
     expect(result.kind).toBe('invalid');
     const problems = result.kind === 'invalid' ? result.problems : [];
     expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['carrier', 'occurred_at', 'status', 'tracking_number']);
+  });
+});
+
+describe('EasyPost adapter', () => {
+  it('reads the tracker.updated example: out for delivery, keyed by the event id', () => {
+    expect(events(adaptEasyPost(fixture('easypost-tracker-updated.json')))).toEqual([
+      {
+        provider: 'easypost', dedupKey: 'evt_3f1c...', trackingNumber: '9400100000000000000000', carrier: null,
+        providerStatus: 'out_for_delivery/out_for_delivery', outcome: 'post_office', occurredAt: '2025-01-09T08:02:00.000Z',
+      },
+    ]);
+  });
+
+  it('reads return_to_sender as returned and ignores non-tracker events', () => {
+    expect(events(adaptEasyPost(easyPostPayload({ trackingCode: 'EZ1', status: 'return_to_sender', at: T0 })))[0].outcome).toBe('returned');
+    expect(adaptEasyPost(easyPostPayload({ trackingCode: 'EZ1', status: 'delivered', at: T0, description: 'batch.updated' })).kind).toBe('ignored');
   });
 });

@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import {
   AFTERSHIP_SUBTAGS,
   AFTERSHIP_TAGS,
+  EASYPOST_STATUSES,
   GENERIC_STATUSES,
   outcomeForAftership,
+  outcomeForEasyPost,
   outcomeForGeneric,
   outcomeForSeventeenTrack,
   SEVENTEEN_TRACK_STATUSES,
@@ -86,6 +88,19 @@ const GENERIC_ROWS: [status: string, expected: string | null][] = [
   ['returned', 'returned'],
 ];
 
+const EASYPOST_ROWS: [status: string, expected: string | null][] = [
+  ['unknown', null],
+  ['pre_transit', null],
+  ['in_transit', null],
+  ['out_for_delivery', 'post_office'],
+  ['available_for_pickup', 'post_office'],
+  ['delivered', 'delivered'],
+  ['return_to_sender', 'returned'],
+  ['failure', 'exception'],
+  ['cancelled', 'exception'],
+  ['error', null],
+];
+
 describe('AfterShip tag/subtag → outcome', () => {
   it.each(AFTERSHIP_ROWS)('%s / %s → %s', (tag, subtag, expected) => {
     expect(outcomeForAftership(tag, subtag)).toBe(expected);
@@ -124,5 +139,15 @@ describe('generic status → outcome', () => {
 
   it('has a test row for every table row', () => {
     expect(Object.keys(GENERIC_STATUSES).sort()).toEqual(GENERIC_ROWS.map(([s]) => s).sort());
+  });
+});
+
+describe('EasyPost status → outcome', () => {
+  it.each(EASYPOST_ROWS)('%s → %s', (status, expected) => {
+    expect(outcomeForEasyPost(status)).toBe(expected);
+  });
+
+  it('has a test row for every table row', () => {
+    expect(Object.keys(EASYPOST_STATUSES).sort()).toEqual(EASYPOST_ROWS.map(([s]) => s).sort());
   });
 });

@@ -2,11 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import type { HttpAppDeps } from '../deps.js';
 import { BODY_LIMIT_BYTES } from '../errors.js';
 import { aftershipRoute } from './aftership.js';
+import { easyPostRoute } from './easypost.js';
 import { genericRoute } from './generic.js';
 import { receiveWebhook } from './receive.js';
 import { seventeenTrackRoute } from './seventeen-track.js';
 
-export const WEBHOOK_ROUTES = [aftershipRoute, seventeenTrackRoute, genericRoute];
+export const WEBHOOK_ROUTES = [aftershipRoute, seventeenTrackRoute, genericRoute, easyPostRoute];
 
 /**
  * POST /webhooks/<provider>. Signatures cover the exact bytes sent, so within
