@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import { enqueueTrackingEvents } from '../../jobs/apply-tracking-event.js';
 import type { Runtime } from '../runtime.js';
 import { buildHttpApp } from './app.js';
@@ -17,6 +18,8 @@ export interface HttpServerOptions {
   host?: string;
   /** How long an answer waits for Redis before leaving events to the sweep. Default 2 s. */
   enqueueTimeoutMs?: number;
+  /** Registers more plugins (ops, unsubscribe, admin) before listening: fastify refuses them after. */
+  configure?(app: FastifyInstance): void | Promise<void>;
 }
 
 /** Builds the app on the runtime's database and queue and listens on `port` (0 = any free port). */
@@ -29,6 +32,7 @@ export async function startHttpServer(runtime: Runtime, port: number, options: H
     enqueueTrackingEvents: async (ids) => enqueueTrackingEvents(await runtime.sendQueue(), runtime.config, ids),
     enqueueTimeoutMs: options.enqueueTimeoutMs,
   });
+  await options.configure?.(app);
   const host = options.host ?? '0.0.0.0';
   await app.listen({ port, host });
   const address = app.server.address();

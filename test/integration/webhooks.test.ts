@@ -248,3 +248,23 @@ describe('a route without its secret', () => {
     expect(stack.events()).toHaveLength(1);
   });
 });
+
+describe('the HTTP app beyond webhooks', () => {
+  let stack: WebhookStack;
+  afterEach(async () => {
+    await stack.close();
+  });
+
+  it('lets the caller register more routes, which keep fastify\'s JSON parsing (raw bodies stay inside /webhooks)', async () => {
+    stack = await startWebhookStack({
+      worker: false,
+      configure: (app) => {
+        app.post('/echo', async (request) => ({ parsed: typeof request.body === 'object' && !Buffer.isBuffer(request.body), body: request.body }));
+      },
+    });
+    const echo = await stack.post('/echo', '{"a":1}', {});
+    expect(echo).toEqual({ status: 200, body: { parsed: true, body: { a: 1 } } });
+    const missing = await stack.post('/nowhere', '{}', {});
+    expect(missing).toEqual({ status: 404, body: { error: 'not_found', message: 'no route for POST /nowhere' } });
+  });
+});

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { HttpAppDeps } from '../deps.js';
 import { BODY_LIMIT_BYTES } from '../errors.js';
 import { aftershipRoute } from './aftership.js';
@@ -14,10 +14,10 @@ export const WEBHOOK_ROUTES = [aftershipRoute, seventeenTrackRoute, genericRoute
  * this plugin (and only here) JSON bodies arrive as raw Buffers; each route
  * verifies, then parses. Other content types get 415.
  */
-export async function webhookRoutes(app: FastifyInstance, options: { deps: HttpAppDeps }): Promise<void> {
+export const webhookRoutes: FastifyPluginAsync<{ deps: HttpAppDeps }> = async (app, options) => {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: BODY_LIMIT_BYTES }, (_request, body, done) =>
     done(null, body),
   );
   for (const route of WEBHOOK_ROUTES) app.post(route.path, receiveWebhook(route, options.deps));
-}
+};
