@@ -1,5 +1,6 @@
 import type { DateTime } from 'luxon';
 import type { CarrierClass } from './carriers.js';
+import { DAY_MS, wallDate, wallWeekday } from './wall-clock.js';
 import { TRANSIT_TABLE, type TransitTable } from './data/transit-table.js';
 
 export interface TransitDays {
@@ -34,10 +35,8 @@ export function transitFor(carrierClass: CarrierClass, country: string, table: T
   return { ...fallback, basis: 'class', note: `class default for ${carrierClass} (no row for ${country})` };
 }
 
-/** Adds business days (skipping the destination's weekend) in the zone of `start`. */
-export function addBusinessDays(start: DateTime, days: number, weekend: readonly number[]): DateTime {
-  // Count on weekday numbers, then move once: a zoned plus() per day is slow (offset lookups).
-  let weekday = start.weekday;
+/** Calendar days spanned by `days` business days starting after a day with ISO weekday `weekday`. */
+export function calendarDaysFor(weekday: number, days: number, weekend: readonly number[]): number {
   let calendarDays = 0;
   let left = days;
   while (left > 0) {
@@ -45,7 +44,26 @@ export function addBusinessDays(start: DateTime, days: number, weekend: readonly
     weekday = (weekday % 7) + 1;
     if (!weekend.includes(weekday)) left -= 1;
   }
-  return start.plus({ days: calendarDays });
+  return calendarDays;
+}
+
+/** Adds business days (skipping the destination's weekend) in the zone of `start`. */
+export function addBusinessDays(start: DateTime, days: number, weekend: readonly number[]): DateTime {
+  // Count on weekday numbers, then move once: a zoned plus() per day is slow (offset lookups).
+  return start.plus({ days: calendarDaysFor(start.weekday, days, weekend) });
+}
+
+/** The expected window as local calendar dates (`YYYY-MM-DD`), from shipped-at on the buyer's wall clock. */
+export function expectedDates(
+  shippedWallMs: number,
+  transit: TransitDays,
+  weekend: readonly number[],
+): { from: string; to: string } {
+  const weekday = wallWeekday(shippedWallMs);
+  return {
+    from: wallDate(shippedWallMs + calendarDaysFor(weekday, transit.min, weekend) * DAY_MS),
+    to: wallDate(shippedWallMs + calendarDaysFor(weekday, transit.max, weekend) * DAY_MS),
+  };
 }
 
 /** The expected arrival window for a parcel shipped at `shippedAt` (in the buyer's zone). */

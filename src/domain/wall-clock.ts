@@ -101,3 +101,25 @@ export function durationMs(iso: string): number {
   const d = parseDuration(iso);
   return d.days * DAY_MS + d.months * 30 * DAY_MS + d.exactMs;
 }
+
+function pad(n: number, width = 2): string {
+  return String(Math.abs(n)).padStart(width, '0');
+}
+
+/** ISO-8601 with the zone's offset, e.g. `2026-11-20T10:00:00.000+01:00` (what luxon's toISO gives). */
+export function isoInZone(utcMs: number, zoneName: string): string {
+  const offset = offsetMinutes(zoneName, utcMs);
+  const local = new Date(utcMs + offset * 60_000).toISOString().slice(0, 23);
+  const sign = offset < 0 ? '-' : '+';
+  return `${local}${sign}${pad(Math.trunc(offset / 60))}:${pad(offset % 60)}`;
+}
+
+/** The local calendar date `YYYY-MM-DD` of a wall-clock reading. */
+export function wallDate(wallMs: number): string {
+  return new Date(wallMs).toISOString().slice(0, 10);
+}
+
+/** ISO weekday (1 = Monday … 7 = Sunday) of a wall-clock reading. */
+export function wallWeekday(wallMs: number): number {
+  return new Date(wallMs).getUTCDay() || 7;
+}

@@ -1,11 +1,12 @@
-import { Duration, type DateTime } from 'luxon';
+import type { DateTime } from 'luxon';
 import { findCarrier, trackingLink } from '../domain/carriers.js';
 import { countryInfo } from '../domain/countries.js';
 import { customsNotesFor, type CustomsNote, type CustomsNoteData } from '../domain/customs.js';
 import type { Milestone } from '../domain/milestones.js';
 import type { Order } from '../domain/order.js';
 import type { Profile, StoreIdentity } from '../domain/profile.js';
-import { expectedWindow, transitFor, type TransitBasis } from '../domain/transit.js';
+import { expectedDates, transitFor, type TransitBasis } from '../domain/transit.js';
+import { addInZone, isoInZone, toWall, wallDate } from '../domain/wall-clock.js';
 import type { TransitTable } from '../domain/data/transit-table.js';
 
 /** The variables every template may use. Optional facts are present as null, never missing (strict mode). */
@@ -61,11 +62,11 @@ export function bareAddress(value: string | null | undefined): string | null {
   return (angle ? angle[1] : value).trim() || null;
 }
 
-/** The moment a message speaks from: the tracking event, else shipped-at plus the milestone's delay. */
-function momentOf(milestone: Milestone, shipped: DateTime, profile: Profile, eventAt: DateTime | null): DateTime {
-  if (eventAt) return eventAt;
-  const delay = milestone === 'day1' || milestone === 'day14' ? Duration.fromISO(profile.delays[milestone]) : null;
-  return delay?.isValid ? shipped.plus(delay) : shipped;
+/** The moment a message speaks from (UTC ms): the tracking event, else shipped-at plus the milestone's delay. */
+function momentOf(milestone: Milestone, order: Order, profile: Profile, eventMs: number | null): number {
+  if (eventMs !== null) return eventMs;
+  const shipped = order.shippedAt.toMillis();
+  return milestone === 'day1' || milestone === 'day14' ? addInZone(shipped, profile.delays[milestone], order.buyerTimezone) : shipped;
 }
 
 export function buildContext({ order, milestone, profile, store, eventAt, customsNotes, transitTable }: ContextInput): RenderContext {
@@ -76,12 +77,14 @@ export function buildContext({ order, milestone, profile, store, eventAt, custom
   const transit = profile.transitDays
     ? { ...profile.transitDays, basis: 'profile' as const, note: 'profile transitDays override' }
     : table;
-  const shipped = order.shippedAt.setZone(order.buyerTimezone);
-  const window = expectedWindow(shipped, transit, country.weekend);
-  const event = eventAt ? eventAt.setZone(order.buyerTimezone) : null;
-  const moment = momentOf(milestone, shipped, profile, event);
+  // Wall-clock maths rather than luxon: this runs for every message sent (see bench figure 1).
+  const zone = order.buyerTimezone;
+  const shippedMs = order.shippedAt.toMillis();
+  const window = expectedDates(toWall(shippedMs, zone), transit, country.weekend);
+  const eventMs = eventAt ? eventAt.toMillis() : null;
+  const momentDate = wallDate(toWall(momentOf(milestone, order, profile, eventMs), zone));
   const notes = customsNotesFor(
-    { country: order.country, milestone, locale: order.buyerLocale, arrival: (event ?? window.from).toISODate() ?? '' },
+    { country: order.country, milestone, locale: order.buyerLocale, arrival: eventMs !== null ? wallDate(toWall(eventMs, zone)) : window.from },
     customsNotes,
   );
   return {
@@ -89,7 +92,7 @@ export function buildContext({ order, milestone, profile, store, eventAt, custom
     order: {
       id: order.orderId,
       trackingNumber: order.trackingNumber,
-      shippedAt: shipped.toISO() ?? '',
+      shippedAt: isoInZone(shippedMs, zone),
       country: order.country,
       countryName: country.name,
     },
@@ -121,13 +124,13 @@ export function buildContext({ order, milestone, profile, store, eventAt, custom
     expected: {
       minDays: transit.min,
       maxDays: transit.max,
-      from: window.from.toISODate() ?? '',
-      to: window.to.toISODate() ?? '',
+      from: window.from,
+      to: window.to,
       basis: transit.basis,
       note: transit.note,
-      passed: moment.startOf('day') > window.to.startOf('day'),
+      passed: momentDate > window.to,
     },
-    event: { occurredAt: event ? event.toISO() : null },
+    event: { occurredAt: eventMs !== null ? isoInZone(eventMs, zone) : null },
     customs: { notes: notes.length > 0 ? notes : null, eu: country.eu },
   };
 }

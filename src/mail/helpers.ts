@@ -19,8 +19,11 @@ function zoneAndLocale(options: HelperOptions): { zone: string; locale: string }
   return { zone: root?.buyer.timezone ?? 'UTC', locale };
 }
 
-function toDate(value: unknown, helper: string): DateTime {
-  const parsed = typeof value === 'string' ? DateTime.fromISO(value, { setZone: true }) : null;
+/** A date-only value (`2026-12-07`) is a calendar date in the buyer's zone, not UTC midnight. */
+function toDate(value: unknown, helper: string, zone: string): DateTime {
+  const dateOnly = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value);
+  const parsed =
+    typeof value !== 'string' ? null : dateOnly ? DateTime.fromISO(value, { zone }).set({ hour: 12 }) : DateTime.fromISO(value, { setZone: true });
   if (!parsed?.isValid) throw new Error(`{{${helper}}}: ${JSON.stringify(value)} is not an ISO date-time`);
   return parsed;
 }
@@ -53,6 +56,21 @@ function rulesFor(locale: string): Intl.PluralRules & { selectRange?: (a: number
   return rules;
 }
 
+/**
+ * Formatted strings repeat across thousands of messages (same day, same zone,
+ * same locale); Intl's formatRange and selectRange cost ~50-100 µs a call.
+ */
+const memo = new Map<string, string>();
+function memoized(key: string, compute: () => string): string {
+  let value = memo.get(key);
+  if (value === undefined) {
+    value = compute();
+    if (memo.size > 20_000) memo.clear();
+    memo.set(key, value);
+  }
+  return value;
+}
+
 type PluralCategory = 'zero' | 'one' | 'two' | 'few' | 'many' | 'other';
 
 function pluralForm(options: HelperOptions, category: PluralCategory, helper: string): string {
@@ -73,12 +91,16 @@ export const helpers = {
     const { zone, locale } = zoneAndLocale(options);
     const format = STYLES[style];
     if (!format) throw new Error(`{{date}}: unknown style ${JSON.stringify(style)} (use ${Object.keys(STYLES).join(', ')})`);
-    return dateFormat(locale, zone, style).format(toDate(value, 'date').toJSDate());
+    return memoized(`d|${locale}|${zone}|${style}|${String(value)}`, () =>
+      dateFormat(locale, zone, style).format(toDate(value, 'date', zone).toJSDate()),
+    );
   },
   /** {{dateRange expected.from expected.to lang="es"}} → "12–20 December 2026", localized. */
   dateRange(from: unknown, to: unknown, options: HelperOptions): string {
     const { zone, locale } = zoneAndLocale(options);
-    return dateFormat(locale, zone, 'long').formatRange(toDate(from, 'dateRange').toJSDate(), toDate(to, 'dateRange').toJSDate());
+    return memoized(`r|${locale}|${zone}|${String(from)}|${String(to)}`, () =>
+      dateFormat(locale, zone, 'long').formatRange(toDate(from, 'dateRange', zone).toJSDate(), toDate(to, 'dateRange', zone).toJSDate()),
+    );
   },
   /** {{number 1234.5}} in the buyer's locale. */
   number(value: unknown, options: HelperOptions): string {
@@ -94,7 +116,9 @@ export const helpers = {
   pluralRange(min: unknown, max: unknown, options: HelperOptions): string {
     const { locale } = zoneAndLocale(options);
     const rules = rulesFor(locale);
-    const category = rules.selectRange ? rules.selectRange(Number(min), Number(max)) : rules.select(Number(max));
+    const category = memoized(`p|${locale}|${Number(min)}|${Number(max)}`, () =>
+      rules.selectRange ? rules.selectRange(Number(min), Number(max)) : rules.select(Number(max)),
+    );
     return pluralForm(options, category as PluralCategory, 'pluralRange');
   },
   /** {{countryName order.country lang="de"}} → "Vereinigte Staaten". */
