@@ -50,6 +50,17 @@ export function recordTrackingEvents(db: Db, events: readonly NormalizedEvent[],
   return db.transaction((tx) => events.map((event) => recordTrackingEvent(tx as unknown as Db, event, raw, now)));
 }
 
+/** Which of these events nobody applied yet: a provider's retry hands them to the queue again. */
+export function unprocessedEvents(db: Db, ids: readonly number[]): number[] {
+  if (ids.length === 0) return [];
+  return db
+    .select({ id: trackingEvents.id })
+    .from(trackingEvents)
+    .where(and(inArray(trackingEvents.id, [...ids]), isNull(trackingEvents.processedAt)))
+    .all()
+    .map((r) => r.id);
+}
+
 /** The order a tracking number belongs to; the carrier breaks ties between reused numbers. */
 export function findOrderForTracking(db: Db, trackingNumber: string, carrier: string | null): OrderRow | undefined {
   const candidates = db.select().from(orders).where(eq(orders.trackingNumber, trackingNumber.toUpperCase())).all();

@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
-import { recordTrackingEvents, type StoreResult } from '../../services/tracking.js';
+import { recordTrackingEvents, unprocessedEvents, type StoreResult } from '../../services/tracking.js';
 import type { HttpAppDeps } from '../deps.js';
 import { problem } from '../errors.js';
 import { secretOf } from '../secrets.js';
@@ -10,6 +10,7 @@ import type { WebhookRoute } from './route.js';
  * down or slow, answer anyway and leave the event to applyPendingEvents.
  */
 async function handOver(deps: HttpAppDeps, ids: number[], log: FastifyBaseLogger): Promise<boolean> {
+  if (ids.length === 0) return true;
   const timeoutMs = deps.enqueueTimeoutMs ?? 2000;
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -50,15 +51,18 @@ export function receiveWebhook(route: WebhookRoute, deps: HttpAppDeps) {
     if (adapted.kind === 'ignored') return reply.code(200).send({ status: 'ignored', reason: adapted.reason });
 
     let results: StoreResult[];
+    let waiting: number[];
     try {
       results = recordTrackingEvents(deps.db, adapted.events, raw.toString('utf8'), deps.clock.now().toMillis());
+      // A retry of a delivery whose events still wait (Redis was down) is a chance to queue them again.
+      waiting = unprocessedEvents(deps.db, results.flatMap((r) => (r.stored ? [] : [r.duplicateOf])));
     } catch (err) {
       request.log.error({ err, provider: route.provider }, 'cannot store tracking event');
       return reply.code(503).send(problem('storage_unavailable', 'the event could not be stored; please retry'));
     }
     const stored = results.flatMap((r) => (r.stored ? [r.id] : []));
+    const queued = await handOver(deps, [...stored, ...waiting], request.log);
     if (stored.length === 0) return reply.code(200).send({ status: 'duplicate', events: results.length });
-    const queued = await handOver(deps, stored, request.log);
     return reply.code(202).send({ status: 'accepted', stored: stored.length, duplicates: results.length - stored.length, queued });
   };
 }
