@@ -88,6 +88,10 @@ export async function run(argv: string[], cli: Cli = createCli()): Promise<0 | 1
 
 /** The CLI entry point: the only place postship calls process.exit. */
 export async function main(argv: string[] = process.argv): Promise<never> {
+  // `postship export | head` closes the pipe early: that is the reader's choice, not a failure.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+  });
   const code = await run(argv);
   // Let piped output drain before exiting.
   await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));

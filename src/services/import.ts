@@ -1,7 +1,9 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import type Database from 'better-sqlite3';
+import { and, eq, getTableName, inArray } from 'drizzle-orm';
 import type { DateTime } from 'luxon';
 import { validateOrder, type Order } from '../domain/order.js';
 import { planSends, type PlannedSend } from '../domain/plan.js';
+import type { Db } from '../store/db.js';
 import { orders, sends, trackingEvents } from '../store/schema.js';
 import type { ImportRow } from './import-csv.js';
 import { asColumnProblem } from './import-csv.js';
@@ -33,50 +35,49 @@ interface Valid {
   planned: PlannedSend[];
 }
 
-function orderValues(order: Order, now: number) {
+type Statement = Database.Statement<unknown[]>;
+
+/**
+ * Prepared once per import: a drizzle query builder per row costs more than
+ * the insert itself. Column names come from the drizzle schema, so the SQL
+ * follows it.
+ */
+function prepareInserts(db: Db): { order: Statement; send: Statement } {
+  const orderColumns = [
+    orders.orderId, orders.store, orders.buyerName, orders.buyerEmail, orders.buyerLocale, orders.buyerTimezone,
+    orders.country, orders.carrier, orders.trackingNumber, orders.shippedAt, orders.state, orders.createdAt, orders.updatedAt,
+  ];
+  const sendColumns = [sends.orderId, sends.milestone, sends.status, sends.reason, sends.dueAt, sends.createdAt, sends.updatedAt];
+  const insert = (table: string, columns: Array<{ name: string }>, tail: string) =>
+    db.$client.prepare(
+      `INSERT INTO "${table}" (${columns.map((c) => `"${c.name}"`).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})${tail}`,
+    );
   return {
-    orderId: order.orderId,
-    store: order.store,
-    buyerName: order.buyerName,
-    buyerEmail: order.buyerEmail,
-    buyerLocale: order.buyerLocale,
-    buyerTimezone: order.buyerTimezone,
-    country: order.country,
-    carrier: order.carrier,
-    trackingNumber: order.trackingNumber,
-    shippedAt: order.shippedAt.toMillis(),
-    state: order.state,
-    createdAt: now,
-    updatedAt: now,
+    order: insert(getTableName(orders), orderColumns, ' ON CONFLICT DO NOTHING'),
+    send: insert(getTableName(sends), sendColumns, ''),
   };
 }
-
-function sendValues(orderId: string, p: PlannedSend, now: number) {
-  return { orderId, milestone: p.milestone, status: p.status, reason: p.reason, dueAt: p.dueAt.toMillis(), createdAt: now, updatedAt: now };
-}
-
-const SEND_CHUNK = 1000;
 
 /**
  * Writes one batch in one transaction, with the same semantics as insertOrder:
  * a known order (or a repeat within the batch) changes nothing. Returns the
  * orders actually created.
  */
-function writeBatch(deps: OrderServiceDeps, batch: Valid[], now: number): Order[] {
-  const seen = new Set<string>();
-  const fresh = batch.filter((v) => !seen.has(v.order.orderId) && seen.add(v.order.orderId));
-  return deps.db.transaction((tx) => {
-    const inserted = tx
-      .insert(orders)
-      .values(fresh.map((v) => orderValues(v.order, now)))
-      .onConflictDoNothing()
-      .returning({ orderId: orders.orderId })
-      .all();
-    const created = new Set(inserted.map((r) => r.orderId));
-    const rows = fresh.filter((v) => created.has(v.order.orderId)).flatMap((v) => v.planned.map((p) => sendValues(v.order.orderId, p, now)));
-    for (let i = 0; i < rows.length; i += SEND_CHUNK) tx.insert(sends).values(rows.slice(i, i + SEND_CHUNK)).run();
-    return fresh.filter((v) => created.has(v.order.orderId)).map((v) => v.order);
+function writeBatch(db: Db, statements: { order: Statement; send: Statement }, batch: Valid[], now: number): Order[] {
+  const write = db.$client.transaction(() => {
+    const created: Order[] = [];
+    for (const { order: o, planned } of batch) {
+      const inserted = statements.order.run(
+        o.orderId, o.store, o.buyerName, o.buyerEmail, o.buyerLocale, o.buyerTimezone,
+        o.country, o.carrier, o.trackingNumber, o.shippedAt.toMillis(), o.state, now, now,
+      );
+      if (inserted.changes === 0) continue;
+      for (const p of planned) statements.send.run(o.orderId, p.milestone, p.status, p.reason, p.dueAt.toMillis(), now, now);
+      created.push(o);
+    }
+    return created;
   });
+  return write();
 }
 
 /** Tracking events that arrived before their order: applied once the order exists. */
@@ -105,9 +106,12 @@ export async function importOrders(deps: OrderServiceDeps, rows: AsyncIterable<I
   const summary: ImportSummary = { rows: 0, imported: 0, alreadyKnown: 0, invalid: 0, invalidRows: [] };
   let batch: Valid[] = [];
   let now: DateTime = deps.clock.now();
+  const statements = prepareInserts(deps.db);
+  // A bigger page cache for this connection: index pages of a large import stay in memory.
+  deps.db.$client.pragma('cache_size = -65536');
   const flush = () => {
     if (batch.length > 0) {
-      const created = writeBatch(deps, batch, now.toMillis());
+      const created = writeBatch(deps.db, statements, batch, now.toMillis());
       applyEarlyEvents(deps, created);
       summary.imported += created.length;
       summary.alreadyKnown += batch.length - created.length;
