@@ -35,10 +35,10 @@ export interface Scratch {
 let counter = 0;
 
 /** A fresh SQLite file, queue prefix and always-open send window for one measurement. */
-export function scratch(env: BenchEnv): Scratch {
+export function scratch(env: BenchEnv, defaults: object = {}): Scratch {
   const dir = mkdtempSync(join(tmpdir(), 'postship-bench-'));
   const configPath = join(dir, 'config.json');
-  writeFileSync(configPath, JSON.stringify({ defaults: { sendWindow: { start: '00:00', end: '24:00' } } }));
+  writeFileSync(configPath, JSON.stringify({ defaults: { sendWindow: { start: '00:00', end: '24:00' }, ...defaults } }));
   return {
     dir,
     config: (extra = {}) =>
