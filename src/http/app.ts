@@ -17,5 +17,6 @@ export function buildHttpApp(deps: HttpAppDeps): FastifyInstance {
     reply.code(404).send(problem('not_found', `no route for ${request.method} ${request.url.split('?')[0]}`)),
   );
   app.register(webhookRoutes, { prefix: '/webhooks', deps });
+  // Typed with fastify's base logger, so plugins written against FastifyInstance register as is.
   return app as unknown as FastifyInstance;
 }

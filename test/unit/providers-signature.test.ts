@@ -38,6 +38,15 @@ describe('webhook signatures on the raw body', () => {
     expect(verifyEasyPost(raw, header, 'fine-secret2')).toBe(false);
   });
 
+  it('signs the bytes as sent, non-ASCII included', () => {
+    const text = '{"description":"Zollabfertigung – München, 清关"}';
+    const bytes = Buffer.from(text, 'utf8');
+    expect(verifyAftership(bytes, signAftership(text, 'k')['aftership-hmac-sha256'], 'k')).toBe(true);
+    expect(verifySeventeenTrack(bytes, sign17track(text, 'k').sign, 'k')).toBe(true);
+    // The same characters in another encoding are other bytes: refused.
+    expect(verifyAftership(Buffer.from(text, 'latin1'), signAftership(text, 'k')['aftership-hmac-sha256'], 'k')).toBe(false);
+  });
+
   it('compares strings of different lengths without throwing', () => {
     expect(safeEqual('abc', 'abcd')).toBe(false);
     expect(safeEqual('abcd', 'abcd')).toBe(true);
