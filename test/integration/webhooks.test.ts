@@ -118,6 +118,26 @@ describe('tracking webhooks over real HTTP', () => {
     expect(stack.sendsOf('ORD-2').filter((s) => s.milestone === 'customs')).toHaveLength(1);
   });
 
+  it('dedups a legacy 4.x delivery without event_id by tracking number, tag/subtag and scan time', async () => {
+    stack.enter('ORD-2L', 'LX250CN');
+    const legacy = JSON.stringify(aftershipPayload({
+      legacy: true, eventId: null, trackingNumber: 'LX250CN',
+      scans: [{ tag: 'AvailableForPickup', subtag: 'AvailableForPickup_001', at: now() }],
+    }));
+    expect((await send('aftership', legacy)).status).toBe(202);
+    expect((await send('aftership', legacy)).body.status).toBe('duplicate');
+    await expect.poll(() => stack.sendsOf('ORD-2L').find((s) => s.milestone === 'post_office')?.status, { timeout: 15_000 }).toBe('sent');
+    expect(stack.events('LX250CN')).toHaveLength(1);
+  });
+
+  it('acknowledges an AfterShip edd_revise with 200 and stores nothing', async () => {
+    const body = JSON.stringify(aftershipPayload({ trackingNumber: 'LX260CN', event: 'edd_revise', scans: [{ tag: 'InTransit', subtag: 'InTransit_001', at: now() }] }));
+    const reply = await send('aftership', body);
+    expect(reply.status).toBe(200);
+    expect(reply.body.status).toBe('ignored');
+    expect(stack.events()).toHaveLength(0);
+  });
+
   it('ignores a 17TRACK push repeating number, latest event time and sub-status', async () => {
     stack.enter('ORD-3', 'RR300CN');
     const body = PROVIDERS['17track'].body('RR300CN', ['InTransit', 'InTransit_CustomsProcessing']);
