@@ -84,3 +84,21 @@ export function parsePaging(flags: PagingFlags, defaultLimit: number | null): { 
   if (problems.length > 0) throw new InputError('paging_invalid', problems);
   return { limit, page, offset: offset ?? (page !== null && limit !== null ? (page - 1) * limit : 0) };
 }
+
+/** Runs several flag validators and reports all their problems together. */
+export function validateAll<A, B>(a: () => A, b: () => B): [A, B] {
+  const problems: string[] = [];
+  const attempt = <T>(fn: () => T): T | undefined => {
+    try {
+      return fn();
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      problems.push(...err.problems);
+      return undefined;
+    }
+  };
+  const ra = attempt(a);
+  const rb = attempt(b);
+  if (problems.length > 0) throw new InputError('flags_invalid', problems);
+  return [ra as A, rb as B];
+}

@@ -6,7 +6,7 @@ import { RuntimeError } from '../../domain/errors.js';
 import { printJson, warn, withRuntime, type Cli } from '../cli.js';
 import { csvLine } from '../format.js';
 import { iterateSends, parseFilter, type FilterFlags } from '../send-filter.js';
-import { addFilterOptions, EXPORT_COLUMNS, parsePaging, sendView, type PagingFlags } from '../send-rows.js';
+import { addFilterOptions, EXPORT_COLUMNS, parsePaging, sendView, validateAll, type PagingFlags } from '../send-rows.js';
 
 type ExportOptions = FilterFlags & PagingFlags & { out?: string; json?: boolean };
 
@@ -22,8 +22,7 @@ function openOut(cli: Cli, path: string | undefined): Writable {
 }
 
 async function exportCsv(cli: Cli, o: ExportOptions): Promise<void> {
-  const filter = parseFilter(o);
-  const paging = parsePaging(o, null);
+  const [filter, paging] = validateAll(() => parseFilter(o), () => parsePaging(o, null));
   await withRuntime(cli, async (runtime) => {
     const out = openOut(cli, o.out);
     const failed = o.out

@@ -2,13 +2,12 @@ import { Command } from 'commander';
 import { print, printJson, terminalWidth, withRuntime, type Cli } from '../cli.js';
 import { fitTable, utcTime } from '../format.js';
 import { countSends, listSends, parseFilter, type FilterFlags } from '../send-filter.js';
-import { addFilterOptions, parsePaging, sendView, type PagingFlags } from '../send-rows.js';
+import { addFilterOptions, parsePaging, sendView, validateAll, type PagingFlags } from '../send-rows.js';
 
 type ListOptions = FilterFlags & PagingFlags & { json?: boolean };
 
 async function list(cli: Cli, o: ListOptions): Promise<void> {
-  const filter = parseFilter(o);
-  const paging = parsePaging(o, 50);
+  const [filter, paging] = validateAll(() => parseFilter(o), () => parsePaging(o, 50));
   const limit = paging.limit ?? 50;
   await withRuntime(cli, (runtime) => {
     const total = countSends(runtime.db, filter);
