@@ -2,7 +2,7 @@ import type { Job } from 'bullmq';
 import { z } from 'zod';
 import { promoteDue } from '../src/queue/promoter.js';
 import { SEND_JOB } from '../src/queue/queues.js';
-import { reconcile } from '../src/queue/reconcile.js';
+import { reconcileLedger } from '../src/services/reconcile-ledger.js';
 import { applyTrackingEvent, TRACKING_JOB } from './apply-tracking-event.js';
 import type { JobDeps } from './deps.js';
 import { sendMilestone } from './send-milestone.js';
@@ -18,6 +18,11 @@ function define<T>(definition: JobDefinition<T>): JobDefinition<T> {
 
 function promoterDeps(deps: JobDeps) {
   return { db: deps.db, sendQueue: deps.sendQueue, clock: deps.clock, settings: deps.config };
+}
+
+/** Reconcile everything the ledger knows with the queue (see reconcileLedger). */
+export function reconcileAll(deps: JobDeps) {
+  return reconcileLedger({ ...promoterDeps(deps), profiles: deps.profiles, claimLeaseMs: deps.config.claimLeaseMs });
 }
 
 /**
@@ -42,7 +47,7 @@ export const JOB_CATALOG = {
   /** Periodic: re-enqueues ledger rows whose job vanished from Redis. */
   reconcile: define({
     schema: z.object({}).passthrough(),
-    handler: (deps) => reconcile({ ...promoterDeps(deps), claimLeaseMs: deps.config.claimLeaseMs }),
+    handler: (deps) => reconcileAll(deps),
   }),
 } as const;
 

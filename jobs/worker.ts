@@ -2,8 +2,7 @@ import { DelayedError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { assertRedisFitForQueue } from '../src/queue/guards.js';
 import { SEND_QUEUE, type SendJobData } from '../src/queue/queues.js';
-import { reconcile } from '../src/queue/reconcile.js';
-import { isJobName, JOB_CATALOG, type JobDefinition } from './catalog.js';
+import { isJobName, JOB_CATALOG, reconcileAll, type JobDefinition } from './catalog.js';
 import type { JobDeps } from './deps.js';
 
 export interface WorkerOptions {
@@ -60,10 +59,10 @@ export interface RunningWorker {
  */
 export async function runWorker(deps: JobDeps, options: WorkerOptions): Promise<RunningWorker> {
   await assertRedisFitForQueue(options.connection, deps.logger);
-  const report = await reconcile({
-    db: deps.db, sendQueue: deps.sendQueue, clock: deps.clock, settings: deps.config, claimLeaseMs: deps.config.claimLeaseMs,
-  });
-  if (report.requeued + report.expiredClaims > 0) deps.logger.info(report, 'reconciled ledger with the queue at start');
+  const report = await reconcileAll(deps);
+  if (report.requeued + report.expiredClaims + report.eventsApplied > 0) {
+    deps.logger.info(report, 'reconciled ledger with the queue at start');
+  }
   const worker = startSendWorker(deps, options);
   await scheduleUpkeep(deps);
   return { worker, close: () => worker.close() };

@@ -10,7 +10,7 @@ import { createTransport, type MailTransport } from './mail/transport.js';
 import { promoteDue } from './queue/promoter.js';
 import { createSendQueue, sendJobId, type SendJobData } from './queue/queues.js';
 import { connectRedis, ensureRedis } from './queue/redis.js';
-import { reconcile } from './queue/reconcile.js';
+import { reconcileLedger } from './services/reconcile-ledger.js';
 import { profileResolver, type ProfileResolver } from './services/profiles.js';
 import { Shutdown } from './shutdown.js';
 import { closeDb, openDb, type Db } from './store/db.js';
@@ -50,8 +50,15 @@ export class Runtime {
   /** Connects on first use; throws one clear RuntimeError when Redis is down. */
   async redis(): Promise<Redis> {
     if (!this.redisConn) {
-      this.redisConn = connectRedis(this.redisUrl, this.redisMode);
-      await ensureRedis(this.redisConn, this.redisUrl);
+      const connection = connectRedis(this.redisUrl, this.redisMode);
+      try {
+        await ensureRedis(connection, this.redisUrl);
+      } catch (err) {
+        // Forget a connection that never came up, so the next call tries afresh.
+        connection.disconnect();
+        throw err;
+      }
+      this.redisConn = connection;
     }
     return this.redisConn;
   }
@@ -96,7 +103,7 @@ export class Runtime {
   }
 
   async reconcile() {
-    return reconcile({ ...(await this.promoterDeps()), claimLeaseMs: this.config.claimLeaseMs });
+    return reconcileLedger({ ...(await this.promoterDeps()), profiles: this.profiles, claimLeaseMs: this.config.claimLeaseMs });
   }
 
   /** Removes queued jobs of cancelled sends: a courtesy, the worker re-checks the row anyway. */

@@ -34,5 +34,8 @@ export function sendJobOptions(settings: QueueSettings, sendId: number, delayMs:
 }
 
 export function createSendQueue(connection: Redis, settings: QueueSettings): Queue<SendJobData> {
-  return new Queue<SendJobData>(SEND_QUEUE, { connection, prefix: settings.queuePrefix });
+  const queue = new Queue<SendJobData>(SEND_QUEUE, { connection, prefix: settings.queuePrefix });
+  // Connection errors reach callers through the commands that fail; unhandled, the event would crash the process.
+  queue.on('error', () => {});
+  return queue;
 }
