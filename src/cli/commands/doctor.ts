@@ -32,11 +32,11 @@ async function runChecks(cli: Cli): Promise<CheckResult[]> {
 function printTable(cli: Cli, rows: CheckResult[]): void {
   const { green, yellow, red, bold } = cli.colors;
   const width = Math.min(terminalWidth(cli), 100);
-  const indent = ' '.repeat(22);
-  print(cli, bold(`${'check'.padEnd(14)}  ${'result'.padEnd(4)}  detail`));
+  const indent = ' '.repeat(24);
+  print(cli, bold(`${'check'.padEnd(14)}  ${'result'}  detail`));
   for (const row of rows) {
     const paint = row.result === 'ok' ? green : row.result === 'warn' ? yellow : red;
-    const result = paint(row.result.toUpperCase().padEnd(4));
+    const result = paint(row.result.toUpperCase().padEnd(6));
     print(cli, `${row.check.slice(0, 14).padEnd(14)}  ${result}  ${wrap(row.detail, width - indent.length, indent)}`);
     if (row.fix && row.result !== 'ok') print(cli, `${indent}${wrap(`fix: ${row.fix}`, width - indent.length, indent)}`);
   }

@@ -69,7 +69,17 @@ function realOrder(config: Config, o: PreviewOptions, milestone: Milestone): { o
 
 async function preview(cli: Cli, milestone: string, o: PreviewOptions): Promise<void> {
   if (!isMilestone(milestone)) {
-    throw new InputError('milestone_unknown', [`milestone ${JSON.stringify(milestone)} is not one of ${MILESTONES.join(', ')}`]);
+    const problems = [`milestone ${JSON.stringify(milestone)} is not one of ${MILESTONES.join(', ')}`];
+    // Report the flags' problems in the same run, not one at a time.
+    if (!o.order) {
+      try {
+        sampleOrder(o, DateTime.utc(), 'shipped');
+      } catch (err) {
+        if (err instanceof InputError) problems.push(...err.problems);
+        else throw err;
+      }
+    }
+    throw new InputError('preview_invalid', problems);
   }
   const config = cliConfig(cli);
   const now = DateTime.utc();
