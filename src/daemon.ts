@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { runWorker, type RunningWorker } from '../jobs/worker.js';
 import type { Config } from './config/config.js';
 import { systemClock } from './domain/clock.js';
+import { startWebServer } from './http/web.js';
 import { createLogger } from './logger.js';
 import { Runtime } from './runtime.js';
 
@@ -13,12 +14,15 @@ export interface DaemonOptions {
   /** How long in-flight sends may take to finish after SIGTERM/SIGINT. */
   shutdownDeadlineMs?: number;
   logger?: Logger;
-  /** Starts the HTTP server for the web role; returns its close function. */
-  startWeb?: (runtime: Runtime) => Promise<{ url: string; close(): Promise<void> }>;
+  /** Environment for the web role's secrets and admin credentials (default process.env). */
+  env?: Record<string, string | undefined>;
+  /** Default config.port; 0 picks a free port. */
+  port?: number;
 }
 
 export interface RunningDaemon {
   runtime: Runtime;
+  url: string;
   worker: RunningWorker | null;
   /** Resolves when the daemon has stopped (after a signal or stop()). */
   stopped: Promise<void>;
@@ -42,10 +46,8 @@ export async function startDaemon(config: Config, options: DaemonOptions): Promi
       worker = await runWorker(await runtime.jobDeps(), { connection: await runtime.redis(), concurrency: config.concurrency });
       logger.info({ concurrency: config.concurrency, transport: runtime.transport().description }, 'send worker started');
     }
-    if (options.roles.includes('web') && options.startWeb) {
-      web = await options.startWeb(runtime);
-      logger.info({ url: web.url }, 'web server listening');
-    }
+    web = await startWebServer(runtime, { port: options.port ?? config.port, roles: options.roles, env: options.env ?? process.env });
+    logger.info({ url: web.url, roles: options.roles }, 'http server listening');
   } catch (err) {
     await worker?.close();
     await web?.close();
@@ -76,7 +78,7 @@ export async function startDaemon(config: Config, options: DaemonOptions): Promi
     })();
     return stopping;
   };
-  return { runtime, worker, stopped, stop };
+  return { runtime, url: web.url, worker, stopped, stop };
 }
 
 /** Runs the daemon until SIGTERM or SIGINT; resolves with the exit code. */

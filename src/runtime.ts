@@ -5,6 +5,7 @@ import type { JobDeps } from '../jobs/deps.js';
 import type { Config } from './config/config.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { createLogger } from './logger.js';
+import { createMetrics, type Metrics } from './metrics.js';
 import { TemplateSet } from './mail/templates.js';
 import { createTransport, type MailTransport } from './mail/transport.js';
 import { promoteDue } from './queue/promoter.js';
@@ -30,6 +31,7 @@ export class Runtime {
   private redisConn: Redis | null = null;
   private queue: Queue<SendJobData> | null = null;
   private mail: MailTransport | null = null;
+  private metricsInstance: Metrics | null = null;
 
   constructor(
     readonly config: Config,
@@ -68,6 +70,12 @@ export class Runtime {
     return this.queue;
   }
 
+  /** This process's Prometheus metrics (created on first use). */
+  metrics(): Metrics {
+    this.metricsInstance ??= createMetrics({ db: this.db, queue: () => this.sendQueue() });
+    return this.metricsInstance;
+  }
+
   transport(): MailTransport {
     this.mail ??= createTransport(this.config);
     return this.mail;
@@ -91,6 +99,7 @@ export class Runtime {
       transport: this.transport(),
       sendQueue: await this.sendQueue(),
       profiles: this.profiles,
+      metrics: this.metrics(),
       unsubscribe: {
         publicUrl: this.config.publicUrl,
         secret: this.config.unsubscribeSecret ?? installationSecret(this.db, 'unsubscribe-secret'),

@@ -30,9 +30,9 @@ export async function freePort(): Promise<number> {
  * and benchmarks. (redis-memory-server does the same but downloads Redis at
  * install time, which fails on machines without internet access.)
  */
-export async function startEphemeralRedis(options: { binary?: string; args?: string[] } = {}): Promise<EphemeralRedis> {
+export async function startEphemeralRedis(options: { binary?: string; args?: string[]; port?: number } = {}): Promise<EphemeralRedis> {
   const binary = options.binary ?? process.env.REDIS_SERVER_BIN ?? 'redis-server';
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), 'postship-redis-'));
   const child: ChildProcess = spawn(
     binary,

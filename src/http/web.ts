@@ -1,0 +1,72 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Role } from '../daemon.js';
+import type { Runtime } from '../runtime.js';
+import { installationSecret } from '../store/meta.js';
+import { adminCredentialsFrom, adminRoutes } from './admin.js';
+import { httpErrorHandler } from './errors.js';
+import { opsRoutes } from './ops.js';
+import { webhookSecretsFrom } from './secrets.js';
+import { startHttpServer, type HttpServer } from './server.js';
+import { unsubscribeRoutes } from './unsubscribe.js';
+
+export interface WebServerOptions {
+  port: number;
+  roles: readonly Role[];
+  env: Record<string, string | undefined>;
+  host?: string;
+}
+
+const WEBHOOK_OUTCOMES: Record<number, string> = {
+  200: 'duplicate_or_ignored', 202: 'accepted', 400: 'bad_request', 401: 'unauthorized', 404: 'not_found',
+  413: 'too_large', 415: 'unsupported_media_type', 503: 'unavailable',
+};
+
+/** Health, readiness and metrics: every postship process serves them. */
+async function registerOps(app: FastifyInstance, runtime: Runtime): Promise<void> {
+  const metrics = runtime.metrics();
+  await app.register(opsRoutes, {
+    deps: {
+      metrics,
+      readiness: [
+        { name: 'redis', check: async () => (await runtime.redis()).ping() },
+        { name: 'database', check: async () => runtime.db.$client.prepare('SELECT 1').get() },
+      ],
+    },
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const match = /^\/webhooks\/([a-z0-9-]+)/.exec(request.url);
+    if (match) metrics.webhookRequests.inc({ provider: match[1], outcome: WEBHOOK_OUTCOMES[reply.statusCode] ?? String(reply.statusCode) });
+  });
+}
+
+/**
+ * The daemon's HTTP server. With the web role: webhooks, one-click
+ * unsubscribe and the admin pages besides the ops endpoints; a worker-only
+ * process serves the ops endpoints alone (on its own PORT).
+ */
+export async function startWebServer(runtime: Runtime, options: WebServerOptions): Promise<HttpServer> {
+  const configure = async (app: FastifyInstance) => {
+    await registerOps(app, runtime);
+    if (!options.roles.includes('web')) return;
+    await app.register(unsubscribeRoutes, {
+      deps: {
+        db: runtime.db,
+        secret: runtime.config.unsubscribeSecret ?? installationSecret(runtime.db, 'unsubscribe-secret'),
+        now: () => runtime.clock.now().toMillis(),
+      },
+    });
+    await app.register(adminRoutes, { deps: { credentials: adminCredentialsFrom(options.env), queues: [await runtime.sendQueue()] } });
+  };
+  if (options.roles.includes('web')) {
+    return startHttpServer(runtime, options.port, { configure, host: options.host, secrets: webhookSecretsFrom(options.env) });
+  }
+  const app = Fastify({ loggerInstance: runtime.logger }) as unknown as FastifyInstance;
+  app.setErrorHandler(httpErrorHandler);
+  await configure(app);
+  const host = options.host ?? '0.0.0.0';
+  await app.listen({ port: options.port, host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  let closing: Promise<void> | null = null;
+  return { url: `http://127.0.0.1:${port}`, close: () => (closing ??= app.close()) };
+}
