@@ -15,6 +15,10 @@ import { previewCommand } from './commands/preview.js';
 import { resendCommand } from './commands/resend.js';
 import { statusCommand } from './commands/status.js';
 import { workerCommand } from './commands/worker.js';
+import { daemonCommand } from './commands/daemon.js';
+import { reconcileCommand } from './commands/reconcile.js';
+import { serveCommand } from './commands/serve.js';
+import { templatesCommand } from './commands/templates.js';
 
 /** Every command, in `--help` order. Adding one is an import and a line here. */
 const COMMANDS: Array<(cli: Cli) => Command> = [
@@ -27,8 +31,12 @@ const COMMANDS: Array<(cli: Cli) => Command> = [
   resendCommand,
   previewCommand,
   doctorCommand,
+  templatesCommand,
   migrateCommand,
+  reconcileCommand,
   workerCommand,
+  serveCommand,
+  daemonCommand,
 ];
 
 function version(): string {
@@ -57,7 +65,15 @@ Example:
     command
       .exitOverride()
       .showHelpAfterError('(add --help for usage)')
-      .configureOutput({ writeOut: (s) => cli.stdout.write(s), writeErr: (s) => cli.stderr.write(s) });
+      // Commander stops wrapping below 40 columns of description; our long command names leave ~37.
+      .configureHelp({ minWidthToWrap: 20 })
+      .configureOutput({
+        writeOut: (s) => cli.stdout.write(s),
+        writeErr: (s) => cli.stderr.write(s),
+        // Wrap help to 80 columns (or a narrower terminal), piped or not.
+        getOutHelpWidth: () => Math.min(80, cli.stdout.columns ?? 80),
+        getErrHelpWidth: () => 80,
+      });
     command.commands.forEach(configure);
   };
   configure(program);

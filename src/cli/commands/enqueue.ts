@@ -148,11 +148,12 @@ export function enqueueCommand(cli: Cli): Command {
       'after',
       `
 JSON fields: orderId, store, buyer {name, email, locale, timezone}, country,
-carrier, trackingNumber, shippedAt. Entering a known order schedules nothing new.
+carrier, trackingNumber, shippedAt. Entering a known order schedules nothing
+new.
 
 Examples:
-  $ postship enqueue --order-id AE-1001 --email ana@example.com --name "Ana Souza" \\
-      --country BR --carrier cainiao --tracking LP00123456789
+  $ postship enqueue --order-id AE-1001 --email ana@example.com \\
+      --name "Ana Souza" --country BR --carrier cainiao --tracking LP00123456789
   $ postship enqueue --json orders.json
   $ cat order.json | postship enqueue --json -`,
     )

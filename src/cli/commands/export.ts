@@ -71,11 +71,16 @@ export function exportCommand(cli: Cli): Command {
     .addHelpText(
       'after',
       `
-Columns: ${EXPORT_COLUMNS.map(([name]) => name).join(', ')}
+Columns: ${wrap(EXPORT_COLUMNS.map(([name]) => name).join(', '), 70)}
 
 Examples:
   $ postship export --status sent --since 2026-11-01 --out november.csv
   $ postship export --store acme | gzip > acme.csv.gz`,
     )
     .action((options: ExportOptions) => exportCsv(cli, options));
+}
+
+/** Wraps a comma-separated list at spaces so help text fits 80 columns. */
+function wrap(text: string, width: number): string {
+  return text.replace(new RegExp(`(.{1,${width}})(?:, |$)`, 'g'), (_m, line: string) => `${line},\n  `).replace(/,\n {2}$/, '');
 }

@@ -100,7 +100,6 @@ Columns (header names matched ignoring case, spaces and dashes):
   required: order_id, buyer_email, country, carrier, tracking_number
   optional: buyer_name, shipped_at (ISO-8601, default now), store,
             locale (BCP 47), timezone (IANA)
-  all:      ${IMPORT_COLUMNS.join(', ')}
 
 Invalid rows are reported with their line number and skipped; valid rows are
 imported anyway. Orders already known are left as they are. Exit code 0 when

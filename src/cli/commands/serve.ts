@@ -1,0 +1,25 @@
+import { Command } from 'commander';
+import { runDaemonUntilSignal } from '../../daemon.js';
+import { createLogger } from '../../logger.js';
+import { cliConfig, warn, type Cli } from '../cli.js';
+import { parsePort } from './daemon.js';
+
+async function serve(cli: Cli, o: { port?: string }): Promise<void> {
+  const config = cliConfig(cli);
+  const port = parsePort(o.port, config.port);
+  warn(cli, `postship serve: webhooks and admin pages on port ${port}; Ctrl-C to stop`);
+  await runDaemonUntilSignal(config, { roles: ['web'], port, env: cli.env, logger: createLogger(config.logLevel) });
+}
+
+export function serveCommand(cli: Cli): Command {
+  return new Command('serve')
+    .description('run the webhook receiver alone, without send workers')
+    .option('--port <port>', 'port to listen on (default: PORT or 3000)')
+    .addHelpText(
+      'after',
+      '\nSecrets: AFTERSHIP_WEBHOOK_SECRET, SEVENTEENTRACK_API_KEY,\nEASYPOST_WEBHOOK_SECRET, POSTSHIP_WEBHOOK_SECRET. A route whose secret is\n' +
+        'unset answers 503. Events are stored, then applied by a worker.\n\n' +
+        'Example:\n  $ AFTERSHIP_WEBHOOK_SECRET=... postship serve --port 8080',
+    )
+    .action((options: { port?: string }) => serve(cli, options));
+}
