@@ -19,17 +19,18 @@ export interface FaultEnv {
 }
 
 /** Env shared by the test and the worker processes it spawns: one SQLite file, one queue prefix. */
-export function faultEnv(smtp: SmtpSink, extra: Record<string, string> = {}): FaultEnv {
+export function faultEnv(smtp: SmtpSink, extra: Record<string, string> = {}, smtpQuery = ''): FaultEnv {
   const dir = tempDir('postship-fault-');
   const configPath = dir.file('config.json');
   writeFileSync(configPath, JSON.stringify({ defaults: { sendWindow: { start: '00:00', end: '24:00' } } }));
   const env = {
     POSTSHIP_DB: dir.file('postship.db'),
     REDIS_URL: redisUrl(),
-    SMTP_URL: smtp.url,
+    SMTP_URL: `${smtp.url}${smtpQuery}`,
     POSTSHIP_CONFIG: configPath,
     POSTSHIP_QUEUE_PREFIX: uniquePrefix('fault'),
-    POSTSHIP_CLAIM_LEASE: 'PT2S',
+    // The lease outlives the lock: a stalled job re-run by a live worker waits for the claim, never reclaims it.
+    POSTSHIP_CLAIM_LEASE: 'PT5S',
     POSTSHIP_LOCK_DURATION: 'PT2S',
     POSTSHIP_BACKOFF: 'PT0.5S',
     POSTSHIP_SEND_ATTEMPTS: '30',

@@ -64,7 +64,13 @@ export async function startSmtpSink(port = 0, extra: Partial<SMTPServerOptions> 
       },
       ...extra,
     });
-  let server = create();
+  const createListening = () => {
+    const created = create();
+    // A client killed mid-session resets its connection: expected in fault tests, not a test failure.
+    created.on('error', () => {});
+    return created;
+  };
+  let server = createListening();
   let boundPort = port;
   const sink: SmtpSink = {
     get url() {
@@ -78,7 +84,7 @@ export async function startSmtpSink(port = 0, extra: Partial<SMTPServerOptions> 
       failure = code === null ? null : { code, stage };
     },
     async start() {
-      server = create();
+      server = createListening();
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(boundPort, '127.0.0.1', () => {
