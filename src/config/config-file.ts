@@ -42,6 +42,9 @@ const overrideShape = {
     })
     .optional(),
   staleAfter: milestoneRecord(isoDuration).optional(),
+  delayAfterSilentDays: z.number().int().positive().max(60).optional(),
+  reviewAfterDelivery: isoDuration.optional(),
+  pickupReminders: z.array(isoDuration).max(5).optional(),
 };
 
 const carrierCode = z.string().transform((v, ctx) => {
@@ -79,6 +82,8 @@ const schema = z.strictObject({
         name: z.string().min(1).optional(),
         signature: z.string().optional(),
         templates: z.string().min(1).optional(),
+        protectionDays: z.number().int().positive().max(365).optional(),
+        sellerEmail: z.string().regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'must be an email address').optional(),
         profile: z.strictObject(overrideShape).optional(),
       }),
     )

@@ -13,6 +13,12 @@ export interface Profile {
   trackingUrl: string | null;
   /** How late past its due time a message may still go out (ISO-8601 durations). */
   staleAfter: Record<Milestone, string>;
+  /** Business days without a tracking update before a delay notice; null = by carrier class. */
+  delayAfterSilentDays: number | null;
+  /** When delivery is known, the review request waits until this long after it (ISO-8601); null = no wait. */
+  reviewAfterDelivery: string | null;
+  /** Reminders after "available for pickup" with no delivery yet (ISO-8601 durations after the event). */
+  pickupReminders: string[];
 }
 
 /** The part of a profile a config file may set; every field optional. */
@@ -23,6 +29,9 @@ export interface ProfileOverride {
   transitDays?: { min: number; max: number };
   trackingUrl?: string;
   staleAfter?: Partial<Record<Milestone, string>>;
+  delayAfterSilentDays?: number;
+  reviewAfterDelivery?: string;
+  pickupReminders?: string[];
 }
 
 export interface ProfileRule extends ProfileOverride {
@@ -40,6 +49,10 @@ export interface StoreIdentity {
   signature?: string;
   /** A folder of the store's own templates, looked up before the built-in ones. */
   templates?: string;
+  /** Buyer purchase-protection period in days after shipped-at (default 60). */
+  protectionDays?: number;
+  /** Where the daily at-risk digest goes (the seller's own address). */
+  sellerEmail?: string;
   profile?: ProfileOverride;
 }
 
@@ -51,6 +64,9 @@ export const DEFAULT_PROFILE: Profile = {
   trackingUrl: null,
   // Past these, a message says something no longer true ("shipped today") or useless.
   staleAfter: { shipped: 'P2D', day1: 'P2D', customs: 'P3D', post_office: 'P2D', day14: 'P7D' },
+  delayAfterSilentDays: null,
+  reviewAfterDelivery: 'P3D',
+  pickupReminders: ['P3D', 'P7D'],
 };
 
 export interface ProfileKey {
@@ -80,6 +96,9 @@ function merge(base: Profile, over: ProfileOverride): Profile {
     transitDays: over.transitDays ?? base.transitDays,
     trackingUrl: over.trackingUrl ?? base.trackingUrl,
     staleAfter: { ...base.staleAfter, ...over.staleAfter },
+    delayAfterSilentDays: over.delayAfterSilentDays ?? base.delayAfterSilentDays,
+    reviewAfterDelivery: over.reviewAfterDelivery ?? base.reviewAfterDelivery,
+    pickupReminders: over.pickupReminders ?? base.pickupReminders,
   };
 }
 
