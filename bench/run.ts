@@ -6,6 +6,7 @@ import { resolveRedisForDemo } from '../src/queue/resolve-redis.js';
 import { deliveryThroughput } from './figures/delivery.js';
 import { redisMemoryPerOrder } from './figures/memory.js';
 import { timeliness } from './figures/timeliness.js';
+import { webhookIngestion } from './figures/webhooks.js';
 import type { BenchEnv, Figure } from './harness.js';
 import { startSink } from './sink.js';
 
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
   const steps: Array<[number, () => Promise<Figure>]> = [
     [1, () => deliveryThroughput(env, sink)],
     [3, () => redisMemoryPerOrder(env)],
+    [4, () => webhookIngestion(env)],
     [5, () => timeliness(env, sink)],
   ];
   const started = Date.now();

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { enqueueTrackingEvents } from '../../jobs/apply-tracking-event.js';
 import type { Runtime } from '../runtime.js';
+import { batcher } from '../queue/batcher.js';
 import { buildHttpApp } from './app.js';
 import { webhookSecretsFrom, type WebhookSecrets } from './secrets.js';
 
@@ -24,12 +25,14 @@ export interface HttpServerOptions {
 
 /** Builds the app on the runtime's database and queue and listens on `port` (0 = any free port). */
 export async function startHttpServer(runtime: Runtime, port: number, options: HttpServerOptions = {}): Promise<HttpServer> {
+  // Concurrent requests share one addBulk: the queue round trip is paid once per batch, not per webhook.
+  const enqueue = batcher<number>(async (ids) => enqueueTrackingEvents(await runtime.sendQueue(), runtime.config, ids));
   const app = buildHttpApp({
     db: runtime.db,
     clock: runtime.clock,
     logger: runtime.logger,
     secrets: options.secrets ?? webhookSecretsFrom(process.env),
-    enqueueTrackingEvents: async (ids) => enqueueTrackingEvents(await runtime.sendQueue(), runtime.config, ids),
+    enqueueTrackingEvents: enqueue,
     enqueueTimeoutMs: options.enqueueTimeoutMs,
   });
   await options.configure?.(app);
