@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { promoteDue } from '../src/queue/promoter.js';
 import { SEND_JOB } from '../src/queue/queues.js';
 import { reconcileLedger } from '../src/services/reconcile-ledger.js';
+import { watchTimeline } from './watch.js';
 import { applyTrackingEvent, TRACKING_JOB } from './apply-tracking-event.js';
 import type { JobDeps } from './deps.js';
 import { sendMilestone } from './send-milestone.js';
@@ -44,6 +45,8 @@ export const JOB_CATALOG = {
     schema: z.object({}).passthrough(),
     handler: (deps) => promoteDue(promoterDeps(deps)),
   }),
+  /** Periodic: schedules delay notices for silent or overdue parcels (jobs/watch.ts). */
+  watch: define({ schema: z.object({}).passthrough(), handler: (deps) => watchTimeline(deps, promoterDeps(deps)) }),
   /** Periodic: re-enqueues ledger rows whose job vanished from Redis. */
   reconcile: define({
     schema: z.object({}).passthrough(),

@@ -1,6 +1,5 @@
 import { DelayedError, type Job } from 'bullmq';
 import { DateTime } from 'luxon';
-import { decide } from '../src/domain/decide.js';
 import { listUnsubscribeHeaders, unsubscribeUrl } from '../src/domain/unsubscribe.js';
 import { isEventMilestone, type Milestone } from '../src/domain/milestones.js';
 import type { Order } from '../src/domain/order.js';
@@ -9,12 +8,12 @@ import { buildContext } from '../src/mail/context.js';
 import { renderMessage } from '../src/mail/render.js';
 import { classifySendError, describeSendError } from '../src/mail/smtp-errors.js';
 import type { SendJobData } from '../src/queue/queues.js';
+import { decideSend } from '../src/services/orders.js';
 import { storeIdentity } from '../src/services/profiles.js';
 import {
   claimSend,
   getOrder,
   getSend,
-  isSuppressed,
   orderFromRow,
   PENDING_STATUSES,
   recordCancelled,
@@ -23,7 +22,6 @@ import {
   recordSkip,
   releaseClaim,
   reschedule,
-  sentMilestones,
   suppress,
   type SendRow,
 } from '../src/store/ledger.js';
@@ -54,20 +52,10 @@ async function decideAndAct(deps: JobDeps, data: SendJobData, job: Job, token?: 
   if (!orderRow) return 'noop';
   const order = orderFromRow(orderRow);
   const milestone = row.milestone as Milestone;
-  const profile = deps.profiles(order);
   const now = clock.now();
   const log = deps.logger.child({ orderId: order.orderId, milestone, jobId: job.id, attempt: job.attemptsMade + 1 });
 
-  const decision = decide({
-    milestone,
-    dueAt: DateTime.fromMillis(row.dueAt, { zone: 'utc' }),
-    isResend: row.resendOf !== null,
-    orderState: order.state,
-    sentMilestones: sentMilestones(db, order.orderId),
-    suppressed: isSuppressed(db, order.buyerEmail, milestone),
-    profile,
-    now,
-  });
+  const decision = decideSend(deps, row, orderRow, now);
   switch (decision.kind) {
     case 'cancel':
       recordCancelled(db, row.id, orderRow.stateReason ?? 'cancelled', now.toMillis());
@@ -78,6 +66,7 @@ async function decideAndAct(deps: JobDeps, data: SendJobData, job: Job, token?: 
       log.info({ reason: decision.reason }, 'send skipped');
       return 'skipped';
     case 'reschedule':
+      if (decision.hold) log.info({ hold: decision.hold, until: decision.at.toISO() }, 'review request held');
       return rescheduleJob(deps, row, decision.at, job, token);
     case 'send':
       return deliver(deps, row, order, job, log, token);
@@ -121,13 +110,17 @@ async function deliver(
   let message: ReturnType<typeof composeMessage>;
   let rendered: ReturnType<typeof renderMessage>;
   try {
-    const eventAt = isEventMilestone(milestone) ? firstEventAt(db, order.orderId, milestone) : null;
+    const eventAt = eventTimeFor(deps, order.orderId, milestone);
+    const lastEventAt = getOrder(db, order.orderId)?.lastEventAt ?? null;
     const context = buildContext({
       order,
       milestone,
       profile: deps.profiles(order),
       store,
       eventAt: eventAt === null ? null : DateTime.fromMillis(eventAt, { zone: 'utc' }),
+      momentAt: DateTime.fromMillis(row.dueAt, { zone: 'utc' }),
+      lastEventAt: lastEventAt === null ? null : DateTime.fromMillis(lastEventAt, { zone: 'utc' }),
+      seq: row.seq,
     });
     rendered = renderMessage(deps.templates, milestone, context, store?.templates);
     // Review requests are the one kind of message a buyer may opt out of (RFC 8058 one-click).
@@ -167,6 +160,16 @@ async function deliver(
   } catch (err) {
     return handleSendError(deps, row, order.buyerEmail, err, job, log);
   }
+}
+
+/** The tracking event a message speaks of: customs/post office (a pickup notice counts), or the pickup. */
+function eventTimeFor(deps: JobDeps, orderId: string, milestone: Milestone): number | null {
+  if (milestone === 'pickup_reminder') return firstEventAt(deps.db, orderId, 'pickup');
+  if (!isEventMilestone(milestone)) return null;
+  const first = firstEventAt(deps.db, orderId, milestone);
+  if (milestone !== 'post_office') return first;
+  const pickup = firstEventAt(deps.db, orderId, 'pickup');
+  return first === null ? pickup : pickup === null ? first : Math.min(first, pickup);
 }
 
 async function handleSendError(

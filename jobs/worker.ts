@@ -44,6 +44,7 @@ export function startSendWorker(deps: JobDeps, options: WorkerOptions): Worker<S
 export async function scheduleUpkeep(deps: JobDeps, reconcileEveryMs = 5 * 60_000): Promise<void> {
   await deps.sendQueue.upsertJobScheduler('promote', { every: deps.config.promoteEveryMs }, { name: 'promote', data: {} as never });
   await deps.sendQueue.upsertJobScheduler('reconcile', { every: reconcileEveryMs }, { name: 'reconcile', data: {} as never });
+  await deps.sendQueue.upsertJobScheduler('watch', { every: 60 * 60_000 }, { name: 'watch', data: {} as never });
 }
 
 export interface RunningWorker {

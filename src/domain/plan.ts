@@ -15,12 +15,17 @@ export type SkipReason =
   | 'delivered'
   | 'disabled';
 
+/** Why a send was put back rather than sent: a dispute is open, or delivery was recent. */
+export type HoldReason = 'dispute' | 'after_delivery';
+
 /** One ledger row to write: a message due at `dueAt` (UTC), or a skip recorded up front. */
 export interface PlannedSend {
   milestone: Milestone;
   dueAt: DateTime;
   status: 'scheduled' | 'skipped';
   reason: SkipReason | null;
+  /** 0 unless the milestone repeats (second delay notice, later pickup reminders). */
+  seq?: number;
 }
 
 function baseTime(order: Order, milestone: TimedMilestone, profile: Profile): number {
@@ -60,6 +65,18 @@ export function planEventSend(
   // Due when we learn of it, not when it happened: the webhook may arrive late.
   const base = occurredAt > now ? occurredAt : now;
   return planOne(order, milestone, base.toMillis(), profile, now);
+}
+
+/** A send due at `baseMs` (UTC ms), moved into the buyer's send window: the rule milestones' planner. */
+export function planAt(order: Order, milestone: Milestone, baseMs: number, profile: Profile, now: DateTime): PlannedSend {
+  return planOne(order, milestone, baseMs, profile, now);
+}
+
+/** When a review request may go out once delivery is known: `reviewAfterDelivery` later, inside the window. */
+export function reviewDueAfterDelivery(deliveredAt: DateTime, zone: string, profile: Profile): DateTime | null {
+  if (!profile.reviewAfterDelivery) return null;
+  const base = addInZone(deliveredAt.toMillis(), profile.reviewAfterDelivery, zone);
+  return DateTime.fromMillis(windowedMs(base, zone, profile.sendWindow), { zone: 'utc' });
 }
 
 export { isStale };

@@ -57,13 +57,13 @@ export interface StoreIdentity {
 }
 
 export const DEFAULT_PROFILE: Profile = {
-  milestones: { shipped: true, day1: true, customs: true, post_office: true, day14: true },
+  milestones: { shipped: true, day1: true, customs: true, post_office: true, day14: true, delay: true, pickup_reminder: true },
   delays: { day1: 'P1D', day14: 'P14D' },
   sendWindow: { start: '09:00', end: '20:00' },
   transitDays: null,
   trackingUrl: null,
   // Past these, a message says something no longer true ("shipped today") or useless.
-  staleAfter: { shipped: 'P2D', day1: 'P2D', customs: 'P3D', post_office: 'P2D', day14: 'P7D' },
+  staleAfter: { shipped: 'P2D', day1: 'P2D', customs: 'P3D', post_office: 'P2D', day14: 'P7D', delay: 'P2D', pickup_reminder: 'P1D' },
   delayAfterSilentDays: null,
   reviewAfterDelivery: 'P3D',
   pickupReminders: ['P3D', 'P7D'],

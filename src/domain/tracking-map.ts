@@ -16,7 +16,7 @@ export const AFTERSHIP_TAGS: Table = {
   InfoReceived: null,
   InTransit: null,
   OutForDelivery: 'post_office',
-  AvailableForPickup: 'post_office',
+  AvailableForPickup: 'pickup',
   AttemptFail: 'exception',
   Delivered: 'delivered',
   Exception: 'exception',
@@ -30,8 +30,8 @@ export const AFTERSHIP_SUBTAGS: Table = {
   Exception_004: 'customs', // Delayed (Customs clearance)
   Exception_018: 'customs', // Incorrect / missing documents (regulatory hold)
   OutForDelivery_001: 'post_office', // Out for Delivery
-  OutForDelivery_002: 'post_office', // Available for pickup (legacy code)
-  AvailableForPickup_001: 'post_office',
+  OutForDelivery_002: 'pickup', // Available for pickup (legacy code)
+  AvailableForPickup_001: 'pickup',
   AttemptFail_001: 'exception',
   Exception_008: 'exception', // Pick up missed: still at the post office, but not news to celebrate
   Exception_010: 'returned', // Returning to sender
@@ -45,7 +45,7 @@ export const SEVENTEEN_TRACK_STATUSES: Table = {
   InfoReceived: null,
   InTransit: null,
   Expired: 'exception',
-  AvailableForPickup: 'post_office',
+  AvailableForPickup: 'pickup',
   OutForDelivery: 'post_office',
   DeliveryFailure: 'exception',
   Delivered: 'delivered',
@@ -57,7 +57,7 @@ export const SEVENTEEN_TRACK_SUB_STATUSES: Table = {
   InTransit_CustomsProcessing: 'customs',
   InTransit_CustomsReleased: 'customs',
   InTransit_CustomsRequiringInformation: 'customs',
-  AvailableForPickup_Other: 'post_office',
+  AvailableForPickup_Other: 'pickup',
   OutForDelivery_Other: 'post_office',
   Exception_Returning: 'returned',
   Exception_Returned: 'returned',
@@ -73,7 +73,7 @@ export const EASYPOST_STATUSES: Table = {
   pre_transit: null,
   in_transit: null,
   out_for_delivery: 'post_office',
-  available_for_pickup: 'post_office',
+  available_for_pickup: 'pickup',
   delivered: 'delivered',
   return_to_sender: 'returned',
   failure: 'exception',
@@ -88,7 +88,7 @@ export const GENERIC_STATUSES: Table = {
   customs: 'customs',
   customs_released: 'customs',
   out_for_delivery: 'post_office',
-  available_for_pickup: 'post_office',
+  available_for_pickup: 'pickup',
   post_office: 'post_office',
   failed_attempt: 'exception',
   exception: 'exception',

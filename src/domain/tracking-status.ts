@@ -1,7 +1,12 @@
 import type { EventMilestone } from './milestones.js';
 
 /** What a tracking event means for postship, whatever provider sent it. */
-export const TRACKING_OUTCOMES = ['customs', 'post_office', 'delivered', 'exception', 'returned'] as const;
+/**
+ * `pickup` is `post_office` that waits for the buyer (available for pickup,
+ * left at the post office): it also schedules pickup reminders. Out for
+ * delivery stays `post_office`.
+ */
+export const TRACKING_OUTCOMES = ['customs', 'post_office', 'pickup', 'delivered', 'exception', 'returned'] as const;
 export type TrackingOutcome = (typeof TRACKING_OUTCOMES)[number];
 
 /**
@@ -11,6 +16,8 @@ export type TrackingOutcome = (typeof TRACKING_OUTCOMES)[number];
 export const OUTCOME_RANK: Record<TrackingOutcome, number> = {
   customs: 2,
   post_office: 3,
+  // Same stage as post_office; applied even after out-for-delivery (a failed delivery left at the office).
+  pickup: 3,
   exception: 0,
   delivered: 4,
   returned: 5,
@@ -18,6 +25,12 @@ export const OUTCOME_RANK: Record<TrackingOutcome, number> = {
 
 export function isEventMilestoneOutcome(outcome: TrackingOutcome | null): outcome is EventMilestone {
   return outcome === 'customs' || outcome === 'post_office';
+}
+
+/** The event milestone an outcome schedules: a pickup event is announced as post_office. */
+export function eventMilestoneFor(outcome: TrackingOutcome | null): EventMilestone | null {
+  if (outcome === 'pickup') return 'post_office';
+  return isEventMilestoneOutcome(outcome) ? outcome : null;
 }
 
 /** A provider's event after normalization: the input of applyTrackingEvent. */

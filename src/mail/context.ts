@@ -1,6 +1,8 @@
-import type { DateTime } from 'luxon';
+import { DateTime } from 'luxon';
 import { findCarrier, trackingLink } from '../domain/carriers.js';
 import { countryInfo } from '../domain/countries.js';
+import { delayFacts } from '../domain/delay.js';
+import { pickupFacts } from '../domain/pickup.js';
 import { customsNotesFor, type CustomsNote, type CustomsNoteData } from '../domain/customs.js';
 import type { Milestone } from '../domain/milestones.js';
 import type { Order } from '../domain/order.js';
@@ -36,6 +38,16 @@ export interface RenderContext {
   event: { occurredAt: string | null };
   /** Customs notes for this country and milestone, text in the buyer's language; null when none applies. */
   customs: { notes: CustomsNote[] | null; eu: boolean };
+  /**
+   * Delay notices only (else null): the new expected window as local dates,
+   * business days since the last tracking update, and whether the first window has passed.
+   */
+  delay: { newFrom: string; newTo: string; silentDays: number; overdue: boolean } | null;
+  /**
+   * Pickup reminders only (else null): since when the parcel waits (ISO, buyer zone), the
+   * date until about which the post office keeps it, and whether this is the last reminder.
+   */
+  pickup: { since: string; until: string; final: boolean } | null;
 }
 
 export interface ContextInput {
@@ -49,6 +61,12 @@ export interface ContextInput {
   customsNotes?: readonly CustomsNoteData[];
   /** Replaces the built-in class x country transit table. */
   transitTable?: TransitTable;
+  /** When the message goes out (its due time): delay notices count silence and the new window from it. */
+  momentAt?: DateTime | null;
+  /** The last tracking update, for delay notices. */
+  lastEventAt?: DateTime | null;
+  /** Which of a repeated milestone this is (0 first). */
+  seq?: number;
 }
 
 function firstName(name: string): string {
@@ -69,7 +87,13 @@ function momentOf(milestone: Milestone, order: Order, profile: Profile, eventMs:
   return milestone === 'day1' || milestone === 'day14' ? addInZone(shipped, profile.delays[milestone], order.buyerTimezone) : shipped;
 }
 
-export function buildContext({ order, milestone, profile, store, eventAt, customsNotes, transitTable }: ContextInput): RenderContext {
+/** A sample moment when none is given: a delay notice after the window, a pickup 3 days after arrival. */
+function ruleMoment(milestone: Milestone, order: Order, transitMax: number): number {
+  return order.shippedAt.toMillis() + (milestone === 'delay' ? transitMax + 14 : Math.ceil(transitMax / 2)) * 86_400_000;
+}
+
+export function buildContext(input: ContextInput): RenderContext {
+  const { order, milestone, profile, store, eventAt, customsNotes, transitTable } = input;
   const carrier = findCarrier(order.carrier);
   if (!carrier) throw new Error(`unknown carrier ${order.carrier}`); // validated on entry; a stale row is a bug
   const country = countryInfo(order.country);
@@ -87,7 +111,7 @@ export function buildContext({ order, milestone, profile, store, eventAt, custom
     { country: order.country, milestone, locale: order.buyerLocale, arrival: eventMs !== null ? wallDate(toWall(eventMs, zone)) : window.from },
     customsNotes,
   );
-  return {
+  const context: RenderContext = {
     milestone,
     order: {
       id: order.orderId,
@@ -132,5 +156,17 @@ export function buildContext({ order, milestone, profile, store, eventAt, custom
     },
     event: { occurredAt: eventMs !== null ? isoInZone(eventMs, zone) : null },
     customs: { notes: notes.length > 0 ? notes : null, eu: country.eu },
+    delay: null,
+    pickup: null,
   };
+  if (milestone === 'delay' || milestone === 'pickup_reminder') {
+    const moment = input.momentAt ?? DateTime.fromMillis(ruleMoment(milestone, order, transit.max), { zone: 'utc' });
+    if (milestone === 'delay') {
+      context.delay = delayFacts(order, carrier.class, transit, country.weekend, input.lastEventAt ?? null, moment);
+    } else {
+      const pickupAt = eventAt ?? moment.minus({ days: 3 });
+      context.pickup = pickupFacts(order, pickupAt, input.seq ?? 0, profile);
+    }
+  }
+  return context;
 }

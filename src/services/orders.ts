@@ -1,20 +1,26 @@
-import type { DateTime } from 'luxon';
+import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { DateTime } from 'luxon';
 import type { Clock } from '../domain/clock.js';
+import { decide, type Decision } from '../domain/decide.js';
 import { InputError } from '../domain/errors.js';
-import { isMilestone, type EventMilestone, type Milestone } from '../domain/milestones.js';
+import { isMilestone, MILESTONES, type EventMilestone, type Milestone } from '../domain/milestones.js';
 import { validateOrder, type Order } from '../domain/order.js';
-import { planEventSend, planSends } from '../domain/plan.js';
+import { planEventSend, planSends, type PlannedSend } from '../domain/plan.js';
+import { windowedMs } from '../domain/send-window.js';
 import type { Db } from '../store/db.js';
 import {
   cancelOrder as cancelInLedger,
   getOrder,
   insertOrder,
   insertSend,
+  isSuppressed,
   orderFromRow,
   sendsOfOrder,
+  sentMilestones,
+  type OrderRow,
   type SendRow,
 } from '../store/ledger.js';
-import { sends } from '../store/schema.js';
+import { orders, sends } from '../store/schema.js';
 import type { ProfileResolver } from './profiles.js';
 
 export interface OrderServiceDeps {
@@ -71,7 +77,7 @@ export function resendMilestone(deps: OrderServiceDeps, orderId: string, milesto
   const row = getOrder(deps.db, orderId);
   if (!row) throw new InputError('order_unknown', [`order ${JSON.stringify(orderId)} is not known`]);
   if (!isMilestone(milestone)) {
-    throw new InputError('milestone_unknown', [`milestone ${JSON.stringify(milestone)} is not one of shipped, day1, customs, post_office, day14`]);
+    throw new InputError('milestone_unknown', [`milestone ${JSON.stringify(milestone)} is not one of ${MILESTONES.join(', ')}`]);
   }
   const original = sendsOfOrder(deps.db, orderId).find((s) => s.milestone === milestone && s.resendOf === null);
   if (!original) {
@@ -93,3 +99,89 @@ export function resendMilestone(deps: OrderServiceDeps, orderId: string, milesto
     .get();
 }
 
+
+/** Inserts a rule send (delay notice, pickup reminder) with its seq; null when that seq already exists. */
+export function insertRuleSend(db: Db, orderId: string, planned: PlannedSend, now: number): SendRow | null {
+  const rows = db
+    .insert(sends)
+    .values({
+      orderId,
+      milestone: planned.milestone,
+      seq: planned.seq ?? 0,
+      status: planned.status,
+      reason: planned.reason,
+      dueAt: planned.dueAt.toMillis(),
+      createdAt: now,
+      updatedAt: now,
+    })
+    .onConflictDoNothing()
+    .returning()
+    .all();
+  return rows[0] ?? null;
+}
+
+/** Cancels an order's pending sends of these milestones (delivery or return made them pointless). */
+export function cancelPending(db: Db, orderId: string, milestones: readonly Milestone[], reason: string, now: number): number[] {
+  return db
+    .update(sends)
+    .set({ status: 'cancelled', reason, updatedAt: now })
+    .where(and(eq(sends.orderId, orderId), inArray(sends.milestone, [...milestones]), inArray(sends.status, ['scheduled', 'queued'])))
+    .returning({ id: sends.id })
+    .all()
+    .map((r) => r.id);
+}
+
+/** The worker's decision for a due send, from the ledger's facts: shared with `postship simulate`. */
+export function decideSend(deps: Pick<OrderServiceDeps, 'db' | 'profiles'>, row: SendRow, orderRow: OrderRow, now: DateTime): Decision {
+  const order = orderFromRow(orderRow);
+  const milestone = row.milestone as Milestone;
+  return decide({
+    milestone,
+    dueAt: DateTime.fromMillis(row.dueAt, { zone: 'utc' }),
+    isResend: row.resendOf !== null,
+    orderState: order.state,
+    sentMilestones: sentMilestones(deps.db, order.orderId),
+    suppressed: isSuppressed(deps.db, order.buyerEmail, milestone),
+    profile: deps.profiles(order),
+    now,
+    inDispute: orderRow.disputedAt !== null,
+    deliveredAt: order.state === 'delivered' && orderRow.lastEventAt !== null ? DateTime.fromMillis(orderRow.lastEventAt, { zone: 'utc' }) : null,
+    buyerTimezone: order.buyerTimezone,
+  });
+}
+
+export interface DisputeResult {
+  orderId: string;
+  open: boolean;
+  /** Review requests moved to go out now that the dispute closed. */
+  released: number;
+}
+
+/**
+ * Opens or closes a buyer dispute. While open, the review request is held (the
+ * worker puts it back daily); closing it releases a held request at once
+ * (inside the send window), never earlier than originally planned.
+ */
+export function setDispute(deps: OrderServiceDeps, orderId: string, open: boolean): DisputeResult {
+  const row = getOrder(deps.db, orderId);
+  if (!row) throw new InputError('order_unknown', [`order ${JSON.stringify(orderId)} is not known`]);
+  const now = deps.clock.now();
+  return deps.db.transaction((tx) => {
+    tx.update(orders)
+      .set({ disputedAt: open ? (row.disputedAt ?? now.toMillis()) : null, updatedAt: now.toMillis() })
+      .where(eq(orders.orderId, orderId))
+      .run();
+    if (open) return { orderId, open, released: 0 };
+    const order = orderFromRow(row);
+    const profile = deps.profiles(order);
+    const planned = planSends(order, profile, now).find((p) => p.milestone === 'day14')!.dueAt.toMillis();
+    const release = Math.max(planned, windowedMs(now.toMillis(), order.buyerTimezone, profile.sendWindow));
+    const released = tx
+      .update(sends)
+      .set({ dueAt: release, status: 'scheduled', updatedAt: now.toMillis() })
+      .where(and(eq(sends.orderId, orderId), eq(sends.milestone, 'day14'), isNull(sends.resendOf), eq(sends.status, 'scheduled')))
+      .returning({ id: sends.id, dueAt: sends.dueAt })
+      .all();
+    return { orderId, open, released: released.length };
+  });
+}

@@ -1,11 +1,12 @@
 import { and, asc, eq, inArray, isNull, lte } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Order } from '../domain/order.js';
-import { isEventMilestoneOutcome, OUTCOME_RANK, type NormalizedEvent, type TrackingOutcome } from '../domain/tracking-status.js';
+import { planPickupReminders } from '../domain/pickup.js';
+import { eventMilestoneFor, OUTCOME_RANK, type NormalizedEvent, type TrackingOutcome } from '../domain/tracking-status.js';
 import type { Db } from '../store/db.js';
 import { orderFromRow, type OrderRow } from '../store/ledger.js';
 import { orders, sends, trackingEvents } from '../store/schema.js';
-import { scheduleEventMilestone, type OrderServiceDeps } from './orders.js';
+import { cancelPending, insertRuleSend, scheduleEventMilestone, type OrderServiceDeps } from './orders.js';
 
 export type StoreResult = { stored: true; id: number } | { stored: false; duplicateOf: number };
 
@@ -74,7 +75,9 @@ function applyToOrder(deps: OrderServiceDeps, row: OrderRow, outcome: TrackingOu
   const rank = OUTCOME_RANK[outcome];
   if (row.state === 'cancelled') return 'ignored: order cancelled';
   if (outcome === 'exception') return 'recorded: exception';
-  if (rank <= row.stageRank) return `ignored: order already past ${outcome}`;
+  // A pickup notice after out-for-delivery (same stage) is news: the delivery failed and the parcel waits.
+  const behind = outcome === 'pickup' ? rank < row.stageRank : rank <= row.stageRank;
+  if (behind || (outcome === 'pickup' && row.state !== 'active')) return `ignored: order already past ${outcome}`;
   const order: Order = orderFromRow(row);
   if (outcome === 'delivered' || outcome === 'returned') {
     return db.transaction((tx) => {
@@ -82,23 +85,30 @@ function applyToOrder(deps: OrderServiceDeps, row: OrderRow, outcome: TrackingOu
         .set({ state: outcome, stateReason: outcome, stageRank: rank, lastEventAt: occurredAt.toMillis(), updatedAt: now })
         .where(eq(orders.orderId, row.orderId))
         .run();
-      if (outcome === 'returned') {
-        // A returned parcel must never get "hope you love it, please review".
-        tx.update(sends)
-          .set({ status: 'cancelled', reason: 'returned', updatedAt: now })
-          .where(and(eq(sends.orderId, row.orderId), eq(sends.milestone, 'day14'), inArray(sends.status, ['scheduled', 'queued'])))
-          .run();
-      }
+      // A returned parcel must never get "hope you love it, please review"; a delivered one needs no apology or reminder.
+      const pointless = outcome === 'returned' ? (['day14', 'delay', 'pickup_reminder'] as const) : (['delay', 'pickup_reminder'] as const);
+      cancelPending(tx as unknown as Db, row.orderId, pointless, outcome, now);
       return `order ${outcome}`;
     });
   }
-  if (!isEventMilestoneOutcome(outcome)) return 'ignored';
+  const milestone = eventMilestoneFor(outcome);
+  if (!milestone) return 'ignored';
   db.update(orders)
     .set({ stageRank: rank, lastEventAt: occurredAt.toMillis(), updatedAt: now })
     .where(eq(orders.orderId, row.orderId))
     .run();
-  const send = scheduleEventMilestone(deps, order, outcome, occurredAt);
-  return send ? `scheduled ${outcome}` : `ignored: ${outcome} already scheduled`;
+  const send = scheduleEventMilestone(deps, order, milestone, occurredAt);
+  const reminders = outcome === 'pickup' ? schedulePickupReminders(deps, order, occurredAt) : 0;
+  if (send) return `scheduled ${milestone}${reminders ? ` + ${reminders} pickup reminder(s)` : ''}`;
+  return reminders ? `scheduled ${reminders} pickup reminder(s)` : `ignored: ${milestone} already scheduled`;
+}
+
+/** Pickup reminders after an "available for pickup" event; each seq at most once per order. */
+function schedulePickupReminders(deps: OrderServiceDeps, order: Order, pickupAt: DateTime): number {
+  if (order.state !== 'active') return 0;
+  const now = deps.clock.now();
+  const planned = planPickupReminders(order, pickupAt, deps.profiles(order), now);
+  return planned.filter((p) => insertRuleSend(deps.db, order.orderId, p, now.toMillis()) !== null).length;
 }
 
 /**

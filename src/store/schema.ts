@@ -22,6 +22,8 @@ export const orders = sqliteTable(
     /** Furthest logistics stage reached (milestone rank), so old events never move it back. */
     stageRank: integer('stage_rank').notNull().default(0),
     lastEventAt: integer('last_event_at'),
+    /** Set while the buyer has a dispute open: review requests wait until it closes. */
+    disputedAt: integer('disputed_at'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
@@ -39,6 +41,8 @@ export const sends = sqliteTable(
       .notNull()
       .references(() => orders.orderId),
     milestone: text('milestone').notNull(),
+    /** 0 for the first of a milestone; 1, 2... for repeats (a second delay notice, the 7-day pickup reminder). */
+    seq: integer('seq').notNull().default(0),
     /** Set on a deliberate resend: the send it repeats. */
     resendOf: integer('resend_of'),
     status: text('status', { enum: SEND_STATUSES }).notNull(),
@@ -60,8 +64,8 @@ export const sends = sqliteTable(
     updatedAt: integer('updated_at').notNull(),
   },
   (t) => [
-    // One scheduled message per order x milestone; resends are rows of their own.
-    uniqueIndex('sends_order_milestone_uq').on(t.orderId, t.milestone).where(sql`${t.resendOf} IS NULL`),
+    // One scheduled message per order x milestone x seq; resends are rows of their own.
+    uniqueIndex('sends_order_milestone_seq_uq').on(t.orderId, t.milestone, t.seq).where(sql`${t.resendOf} IS NULL`),
     index('sends_status_due_idx').on(t.status, t.dueAt),
     index('sends_order_idx').on(t.orderId),
   ],
