@@ -19,6 +19,8 @@ import { daemonCommand } from './commands/daemon.js';
 import { reconcileCommand } from './commands/reconcile.js';
 import { serveCommand } from './commands/serve.js';
 import { templatesCommand } from './commands/templates.js';
+import { atRiskCommand } from './commands/at-risk.js';
+import { transitCommand } from './commands/transit.js';
 
 /** Every command, in `--help` order. Adding one is an import and a line here. */
 const COMMANDS: Array<(cli: Cli) => Command> = [
@@ -26,6 +28,8 @@ const COMMANDS: Array<(cli: Cli) => Command> = [
   importCommand,
   statusCommand,
   listCommand,
+  atRiskCommand,
+  transitCommand,
   exportCommand,
   cancelCommand,
   resendCommand,

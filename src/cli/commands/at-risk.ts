@@ -1,0 +1,90 @@
+import { Command } from 'commander';
+import { InputError } from '../../domain/errors.js';
+import { DEFAULT_AT_RISK_DAYS } from '../../domain/protection.js';
+import { listAtRisk, type AtRiskOrder } from '../../services/at-risk.js';
+import { print, printJson, terminalWidth, withRuntime, type Cli } from '../cli.js';
+import { fitTable as fitTable, isoUtc, utcTime } from '../format.js';
+
+interface AtRiskOptions {
+  days?: string;
+  store?: string;
+  json?: boolean;
+}
+
+function parseDays(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_AT_RISK_DAYS;
+  if (!/^\d{1,3}$/.test(value.trim())) {
+    throw new InputError('bad_days', [`--days: ${JSON.stringify(value)} is not a whole number of days (0-999)`], 'e.g. --days 10');
+  }
+  return Number(value);
+}
+
+export function atRiskView(o: AtRiskOrder) {
+  return {
+    orderId: o.orderId,
+    store: o.store,
+    country: o.country,
+    carrier: o.carrier,
+    trackingNumber: o.trackingNumber,
+    buyerEmail: o.buyerEmail,
+    shippedAtUtc: isoUtc(o.shippedAt),
+    stage: o.stage,
+    lastEvent: o.lastEvent && { ...o.lastEvent, occurredAt: isoUtc(o.lastEvent.occurredAt) },
+    deadlineUtc: isoUtc(o.protection.deadline),
+    daysLeft: o.protection.daysLeft,
+    expired: o.protection.expired,
+  };
+}
+
+function lastEventText(o: AtRiskOrder): string {
+  if (!o.lastEvent) return 'no tracking';
+  const when = utcTime(o.lastEvent.occurredAt)?.slice(0, 10) ?? '?';
+  return `${o.lastEvent.milestone ?? o.lastEvent.providerStatus ?? 'event'} ${when}`;
+}
+
+async function atRisk(cli: Cli, o: AtRiskOptions): Promise<void> {
+  const withinDays = parseDays(o.days);
+  await withRuntime(cli, (runtime) => {
+    const now = runtime.clock.now().toMillis();
+    const rows = listAtRisk(runtime.db, runtime.config.file, { now, withinDays, store: o.store });
+    if (o.json) {
+      printJson(cli, { withinDays, store: o.store ?? null, count: rows.length, orders: rows.map(atRiskView) });
+      return;
+    }
+    if (rows.length === 0) {
+      print(cli, `no undelivered order's protection ends within ${withinDays} days`);
+      return;
+    }
+    const table = rows.map((r) => [
+      r.orderId,
+      r.store,
+      `${r.country} ${r.carrier}`,
+      r.stage,
+      lastEventText(r),
+      utcTime(r.protection.deadline)?.slice(0, 10) ?? '-',
+      r.protection.expired ? 'ended' : `${r.protection.daysLeft}d`,
+    ]);
+    const headers = ['order', 'store', 'lane', 'stage', 'last event', 'deadline', 'left'];
+    print(cli, fitTable(headers, table, terminalWidth(cli)));
+    print(cli, cli.colors.dim(`${rows.length} order(s); extend buyer protection before the deadline to avoid a dispute`));
+  });
+}
+
+
+export function atRiskCommand(cli: Cli): Command {
+  return new Command('at-risk')
+    .description('undelivered orders whose buyer protection ends soon, most urgent first')
+    .option('--days <n>', `deadline within this many days, or already passed (default ${DEFAULT_AT_RISK_DAYS})`)
+    .option('--store <id>', 'only this store')
+    .option('--json', 'print JSON: {withinDays, store, count, orders}')
+    .addHelpText(
+      'after',
+      `
+The protection deadline is shipped-at + the store's protectionDays (default 60).
+
+Examples:
+  $ postship at-risk
+  $ postship at-risk --days 5 --store acme --json`,
+    )
+    .action((options: AtRiskOptions) => atRisk(cli, options));
+}

@@ -1,0 +1,64 @@
+import type { ConfigFile } from '../config/config-file.js';
+import { DEFAULT_PROTECTION_DAYS, ordersAtRisk, type ProtectionStatus } from '../domain/protection.js';
+import { DAY_MS } from '../domain/wall-clock.js';
+import type { Db } from '../store/db.js';
+
+export interface AtRiskOrder {
+  orderId: string;
+  store: string;
+  state: 'active';
+  buyerName: string;
+  buyerEmail: string;
+  country: string;
+  carrier: string;
+  trackingNumber: string;
+  shippedAt: number;
+  /** Furthest stage reached: `shipped`, `customs`, `post_office`. */
+  stage: string;
+  lastEvent: { milestone: string | null; providerStatus: string | null; occurredAt: number | null } | null;
+  protection: ProtectionStatus;
+}
+
+const STAGE_BY_RANK: Record<number, string> = { 0: 'shipped', 1: 'shipped', 2: 'customs', 3: 'post_office', 4: 'delivered', 5: 'returned' };
+
+type Row = Omit<AtRiskOrder, 'protection' | 'stage' | 'lastEvent' | 'state'> & { state: 'active'; stageRank: number };
+
+/** Protection days for a store from the config file (default 60). */
+export function protectionDaysFor(file: Pick<ConfigFile, 'stores'>): (store: string) => number {
+  return (store) => file.stores[store]?.protectionDays ?? DEFAULT_PROTECTION_DAYS;
+}
+
+/**
+ * Undelivered active orders whose protection ends within `withinDays` of `now`
+ * (or has ended), most urgent first, with their tracking state.
+ */
+export function listAtRisk(
+  db: Db,
+  file: Pick<ConfigFile, 'stores'>,
+  options: { now: number; withinDays: number; store?: string },
+): AtRiskOrder[] {
+  const daysFor = protectionDaysFor(file);
+  // SQL narrows by the shortest protection of any store (the earliest possible deadline);
+  // the domain function then decides per store.
+  const shortest = Math.min(DEFAULT_PROTECTION_DAYS, ...Object.values(file.stores).map((s) => s.protectionDays ?? DEFAULT_PROTECTION_DAYS));
+  const cutoff = options.now + (options.withinDays - shortest) * DAY_MS;
+  const client = db.$client;
+  const rows = client
+    .prepare(
+      `SELECT order_id AS orderId, store, state, buyer_name AS buyerName, buyer_email AS buyerEmail, country, carrier,
+              tracking_number AS trackingNumber, shipped_at AS shippedAt, stage_rank AS stageRank
+       FROM orders WHERE state = 'active' AND shipped_at <= ? AND (? IS NULL OR store = ?)`,
+    )
+    .all(cutoff, options.store ?? null, options.store ?? null) as Row[];
+  const lastEvent = client.prepare(
+    `SELECT milestone, provider_status AS providerStatus, occurred_at AS occurredAt FROM tracking_events
+     WHERE order_id = ? ORDER BY occurred_at DESC, id DESC LIMIT 1`,
+  );
+  return ordersAtRisk(rows, { now: options.now, withinDays: options.withinDays, protectionDaysFor: daysFor }).map(
+    ({ stageRank, ...o }) => ({
+      ...o,
+      stage: STAGE_BY_RANK[stageRank] ?? 'shipped',
+      lastEvent: (lastEvent.get(o.orderId) as AtRiskOrder['lastEvent'] | undefined) ?? null,
+    }),
+  );
+}
