@@ -7,6 +7,7 @@ import { watchTimeline } from './watch.js';
 import { applyTrackingEvent, TRACKING_JOB } from './apply-tracking-event.js';
 import type { JobDeps } from './deps.js';
 import { sendMilestone } from './send-milestone.js';
+import { DIGEST_JOB, runDigest } from './digest.js';
 
 export interface JobDefinition<T> {
   schema: z.ZodType<T>;
@@ -47,6 +48,8 @@ export const JOB_CATALOG = {
   }),
   /** Periodic: schedules delay notices for silent or overdue parcels (jobs/watch.ts). */
   watch: define({ schema: z.object({}).passthrough(), handler: (deps) => watchTimeline(deps, promoterDeps(deps)) }),
+  /** Daily: emails each store's seller the orders whose buyer protection ends soon (jobs/digest.ts). */
+  [DIGEST_JOB]: define({ schema: z.object({}).passthrough(), handler: (deps) => runDigest(deps) }),
   /** Periodic: re-enqueues ledger rows whose job vanished from Redis. */
   reconcile: define({
     schema: z.object({}).passthrough(),

@@ -45,6 +45,7 @@ export async function scheduleUpkeep(deps: JobDeps, reconcileEveryMs = 5 * 60_00
   await deps.sendQueue.upsertJobScheduler('promote', { every: deps.config.promoteEveryMs }, { name: 'promote', data: {} as never });
   await deps.sendQueue.upsertJobScheduler('reconcile', { every: reconcileEveryMs }, { name: 'reconcile', data: {} as never });
   await deps.sendQueue.upsertJobScheduler('watch', { every: 60 * 60_000 }, { name: 'watch', data: {} as never });
+  await deps.sendQueue.upsertJobScheduler('digest', { pattern: '0 7 * * *', tz: 'UTC' }, { name: 'digest', data: {} as never }); // jobs/digest.ts
 }
 
 export interface RunningWorker {

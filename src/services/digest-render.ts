@@ -1,0 +1,39 @@
+import type { AtRiskOrder } from './at-risk.js';
+
+export interface RenderedDigest {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+const escapeHtml = (s: string): string =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+const date = (ms: number | null): string => (ms === null ? '-' : new Date(ms).toISOString().slice(0, 10));
+
+function cells(o: AtRiskOrder): string[] {
+  const last = o.lastEvent ? `${o.lastEvent.milestone ?? o.lastEvent.providerStatus ?? 'event'} ${date(o.lastEvent.occurredAt)}` : 'no tracking';
+  const left = o.protection.expired ? 'ended' : `${o.protection.daysLeft} days`;
+  return [o.orderId, `${o.country} ${o.carrier}`, o.trackingNumber, o.stage, last, date(o.protection.deadline), left];
+}
+
+const HEADERS = ['order', 'lane', 'tracking', 'stage', 'last event', 'deadline', 'left'];
+
+/** The seller's daily list: plain text first (it is what many read), and a simple escaped HTML table. */
+export function renderDigest(storeName: string, day: string, withinDays: number, orders: readonly AtRiskOrder[]): RenderedDigest {
+  const subject = `${orders.length} order(s) near the end of buyer protection (${storeName}, ${day})`;
+  const intro =
+    `These undelivered orders reach the end of buyer protection within ${withinDays} days, or already have. ` +
+    'Extend protection or contact the buyer before they open a dispute.';
+  const rows = orders.map(cells);
+  const text = [intro, '', ...rows.map((r) => `- ${r[0]}: ${r[1]}, ${r[2]}, ${r[3]}, last ${r[4]}, deadline ${r[5]} (${r[6]})`), ''].join('\n');
+  const th = HEADERS.map((h) => `<th style="text-align:left;padding:4px 8px;border-bottom:1px solid #ccc">${h}</th>`).join('');
+  const tr = rows
+    .map((r) => `<tr>${r.map((c) => `<td style="padding:4px 8px">${escapeHtml(c)}</td>`).join('')}</tr>`)
+    .join('\n');
+  const html =
+    `<!doctype html><html><body style="font-family:sans-serif">` +
+    `<p>${escapeHtml(intro)}</p><table style="border-collapse:collapse"><thead><tr>${th}</tr></thead>` +
+    `<tbody>\n${tr}\n</tbody></table></body></html>`;
+  return { subject, text, html };
+}

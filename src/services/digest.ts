@@ -1,0 +1,60 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config/config.js';
+import type { Clock } from '../domain/clock.js';
+import { DEFAULT_AT_RISK_DAYS } from '../domain/protection.js';
+import type { MailTransport } from '../mail/transport.js';
+import type { Db } from '../store/db.js';
+import { listAtRisk } from './at-risk.js';
+import { renderDigest } from './digest-render.js';
+
+export interface DigestDeps {
+  db: Db;
+  config: Config;
+  clock: Clock;
+  transport: MailTransport;
+  logger: Logger;
+}
+
+export type DigestOutcome = { store: string; result: 'sent' | 'already_sent' | 'nothing_at_risk'; count: number };
+
+const guardKey = (store: string, day: string): string => `digest.${store}.${day}`;
+
+/**
+ * Emails each store's seller (`sellerEmail`) the orders at risk today, once per
+ * store per UTC day: a meta row is written after the send, and the Message-ID
+ * is derived from store and day, so a retried job skips what went out and a
+ * receiver can spot the one duplicate a crash between send and record allows.
+ */
+export async function sendDigests(deps: DigestDeps, withinDays = DEFAULT_AT_RISK_DAYS): Promise<DigestOutcome[]> {
+  const now = deps.clock.now().toUTC();
+  const day = now.toISODate()!;
+  const client = deps.db.$client;
+  const sentAlready = client.prepare('SELECT 1 FROM meta WHERE key = ?');
+  const record = client.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)');
+  const outcomes: DigestOutcome[] = [];
+  for (const [store, identity] of Object.entries(deps.config.file.stores)) {
+    if (!identity.sellerEmail) continue;
+    if (sentAlready.get(guardKey(store, day))) {
+      outcomes.push({ store, result: 'already_sent', count: 0 });
+      continue;
+    }
+    const orders = listAtRisk(deps.db, deps.config.file, { now: now.toMillis(), withinDays, store });
+    if (orders.length === 0) {
+      outcomes.push({ store, result: 'nothing_at_risk', count: 0 });
+      continue;
+    }
+    const rendered = renderDigest(identity.name ?? store, day, withinDays, orders);
+    const domain = /@([^>\s]+)/.exec(identity.from ?? deps.config.from)?.[1] ?? 'postship.local';
+    await deps.transport.send({
+      from: identity.from ?? deps.config.from,
+      to: { name: identity.name ?? store, address: identity.sellerEmail },
+      ...rendered,
+      messageId: `<digest.${store}.${day}@${domain}>`,
+      fileStem: `digest-${store}-${day}`,
+    });
+    record.run(guardKey(store, day), now.toISO()!);
+    deps.logger.info({ store, count: orders.length, day }, 'sent at-risk digest');
+    outcomes.push({ store, result: 'sent', count: orders.length });
+  }
+  return outcomes;
+}
