@@ -19,6 +19,8 @@ import { daemonCommand } from './commands/daemon.js';
 import { reconcileCommand } from './commands/reconcile.js';
 import { serveCommand } from './commands/serve.js';
 import { templatesCommand } from './commands/templates.js';
+import { simulateCommand } from './commands/simulate.js';
+import { disputeCommand } from './commands/dispute.js';
 import { atRiskCommand } from './commands/at-risk.js';
 import { transitCommand } from './commands/transit.js';
 
@@ -34,6 +36,8 @@ const COMMANDS: Array<(cli: Cli) => Command> = [
   cancelCommand,
   resendCommand,
   previewCommand,
+  simulateCommand,
+  disputeCommand,
   doctorCommand,
   templatesCommand,
   migrateCommand,

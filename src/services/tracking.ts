@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull, lte } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lt, lte, or } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Order } from '../domain/order.js';
 import { planPickupReminders } from '../domain/pickup.js';
@@ -103,6 +103,19 @@ function applyToOrder(deps: OrderServiceDeps, row: OrderRow, outcome: TrackingOu
   return reminders ? `scheduled ${reminders} pickup reminder(s)` : `ignored: ${milestone} already scheduled`;
 }
 
+/**
+ * Any tracking update (in transit scans too) ends a silence: the delay watch
+ * counts from last_event_at. Only forward, and only while the order is active
+ * (a delivered order's last_event_at is its delivery time).
+ */
+function noteTrackingUpdate(deps: OrderServiceDeps, order: OrderRow, occurredAt: number, now: number): void {
+  deps.db
+    .update(orders)
+    .set({ lastEventAt: occurredAt, updatedAt: now })
+    .where(and(eq(orders.orderId, order.orderId), eq(orders.state, 'active'), or(isNull(orders.lastEventAt), lt(orders.lastEventAt, occurredAt))))
+    .run();
+}
+
 /** Pickup reminders after an "available for pickup" event; each seq at most once per order. */
 function schedulePickupReminders(deps: OrderServiceDeps, order: Order, pickupAt: DateTime): number {
   if (order.state !== 'active') return 0;
@@ -130,10 +143,10 @@ function applyInTransaction(deps: OrderServiceDeps, eventId: number): string {
   const now = deps.clock.now().toMillis();
   let outcome: string;
   if (!order) outcome = 'unmatched';
-  else if (!event.milestone) outcome = 'recorded: no milestone';
   else {
     const at = DateTime.fromMillis(event.occurredAt ?? now, { zone: 'utc' });
-    outcome = applyToOrder(deps, order, event.milestone as TrackingOutcome, at);
+    outcome = event.milestone ? applyToOrder(deps, order, event.milestone as TrackingOutcome, at) : 'recorded: no milestone';
+    noteTrackingUpdate(deps, order, at.toMillis(), now);
   }
   db.update(trackingEvents)
     .set({ orderId: order?.orderId ?? null, processedAt: now, outcome })

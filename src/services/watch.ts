@@ -15,6 +15,8 @@ export interface WatchReport {
   checked: number;
   /** Delay notices scheduled by this run. */
   scheduled: number;
+  /** What was scheduled and why, e.g. "no tracking update for 10 business days (threshold 10)". */
+  notices: Array<{ orderId: string; seq: number; why: string }>;
 }
 
 /** The window a delay is measured against: the profile's, else learned (20+ deliveries), else the table. */
@@ -66,13 +68,13 @@ export function watchDelays(deps: OrderServiceDeps, options: { limit?: number } 
     )
     .all();
   for (const r of earlier) notices.set(r.orderId, [...(notices.get(r.orderId) ?? []), r.dueAt]);
-  let scheduled = 0;
+  const scheduled: WatchReport['notices'] = [];
   for (const row of candidates) {
     const verdict = delayVerdict(deps, row, notices.get(row.orderId) ?? [], now);
     if (!verdict.due) continue;
     const order = orderFromRow(row);
     const planned = { ...planAt(order, 'delay', now.toMillis(), deps.profiles(order), now), seq: verdict.seq };
-    if (insertRuleSend(deps.db, row.orderId, planned, now.toMillis())) scheduled += 1;
+    if (insertRuleSend(deps.db, row.orderId, planned, now.toMillis())) scheduled.push({ orderId: row.orderId, seq: verdict.seq, why: verdict.why });
   }
-  return { checked: candidates.length, scheduled };
+  return { checked: candidates.length, scheduled: scheduled.length, notices: scheduled.slice(0, 100) };
 }

@@ -1,0 +1,202 @@
+import { and, asc, eq } from 'drizzle-orm';
+import { DateTime } from 'luxon';
+import { FixedClock } from '../domain/clock.js';
+import { InputError } from '../domain/errors.js';
+import type { Milestone } from '../domain/milestones.js';
+import type { Order } from '../domain/order.js';
+import { isGenericStatus, outcomeForGeneric } from '../domain/tracking-map.js';
+import { closeDb, openDb, type Db } from '../store/db.js';
+import { claimSend, getOrder, recordCancelled, recordSent, recordSkip, reschedule, type SendRow } from '../store/ledger.js';
+import { sends } from '../store/schema.js';
+import { decideSend, enterOrder, setDispute, type OrderServiceDeps } from './orders.js';
+import type { ProfileResolver } from './profiles.js';
+import { applyStoredEvent, recordTrackingEvent } from './tracking.js';
+import { watchDelays } from './watch.js';
+
+/** A tracking event of the history to simulate: a generic-webhook status, or `dispute_open` / `dispute_close`. */
+export interface SimEvent {
+  at: string;
+  status: string;
+}
+
+export interface SimulateInput {
+  carrier: string;
+  country: string;
+  locale?: string;
+  store?: string;
+  shippedAt: string;
+  events: readonly SimEvent[];
+  profiles: ProfileResolver;
+  /** How far to run; default: 60 days after shipping or 30 days after the last event, whichever is later. */
+  until?: string;
+}
+
+export interface SimRow {
+  milestone: Milestone;
+  seq: number;
+  /** sent | skipped | cancelled | pending (still scheduled when the simulation ended). */
+  status: string;
+  /** When it went out, was skipped or cancelled (or is due, if pending), UTC ISO and buyer-local. */
+  at: string;
+  atLocal: string;
+  why: string;
+}
+
+export interface SimulateResult {
+  order: Order;
+  rows: SimRow[];
+  events: Array<{ at: string; status: string; applied: string }>;
+}
+
+const DISPUTE_STATUSES = ['dispute_open', 'dispute_close'];
+const WATCH_EVERY_MS = 3600_000;
+const SIM_ORDER = 'SIM-1';
+
+function parseEvents(events: readonly SimEvent[]): Array<{ at: DateTime; status: string }> {
+  const problems: string[] = [];
+  const parsed = events.map((e, i) => {
+    const at = typeof e?.at === 'string' ? DateTime.fromISO(e.at, { setZone: true }) : DateTime.invalid('missing');
+    if (!at.isValid) problems.push(`events[${i}].at ${JSON.stringify(e?.at)} is not an ISO-8601 date-time`);
+    const status = typeof e?.status === 'string' ? e.status : '';
+    if (!isGenericStatus(status) && !DISPUTE_STATUSES.includes(status)) {
+      problems.push(`events[${i}].status ${JSON.stringify(e?.status)} is not a generic webhook status (or dispute_open, dispute_close)`);
+    }
+    return { at: at.toUTC(), status };
+  });
+  if (problems.length > 0) throw new InputError('events_invalid', problems);
+  return parsed.sort((a, b) => a.at.toMillis() - b.at.toMillis());
+}
+
+/** The next scheduled send, by due time. */
+function nextDue(db: Db): SendRow | undefined {
+  return db.select().from(sends).where(and(eq(sends.orderId, SIM_ORDER), eq(sends.status, 'scheduled'))).orderBy(asc(sends.dueAt), asc(sends.id)).limit(1).get();
+}
+
+/**
+ * Runs a hypothetical order through the real services (enterOrder, applyStoredEvent,
+ * the delay watch every hour, decide via decideSend) on an in-memory SQLite ledger
+ * with a fixed clock: nothing is sent, Redis and the real ledger are never touched.
+ * "Sending" records the row as sent at its due time, as the worker would.
+ */
+export function simulateTimeline(input: SimulateInput): SimulateResult {
+  const events = parseEvents(input.events);
+  const shipped = DateTime.fromISO(input.shippedAt, { setZone: true });
+  if (!shipped.isValid) throw new InputError('shipped_invalid', [`--shipped-at ${JSON.stringify(input.shippedAt)} is not an ISO-8601 date-time`]);
+  const clock = new FixedClock(shipped);
+  const db = openDb(':memory:');
+  try {
+    const deps: OrderServiceDeps = { db, clock, profiles: input.profiles };
+    const { order } = enterOrder(deps, {
+      orderId: SIM_ORDER, store: input.store, buyer: { name: 'Alex Sample', email: 'alex.sample@example.com', locale: input.locale },
+      country: input.country, carrier: input.carrier, trackingNumber: 'LP00123456789CN', shippedAt: shipped.toISO(),
+    });
+    const lastEvent = events.at(-1)?.at ?? shipped;
+    const end = input.until
+      ? DateTime.fromISO(input.until, { setZone: true }).toUTC()
+      : DateTime.max(shipped.plus({ days: 60 }), lastEvent.plus({ days: 30 }));
+    const why = new Map<number, string[]>();
+    const note = (id: number, text: string) => why.set(id, [...(why.get(id) ?? []), text]);
+    const applied: SimulateResult['events'] = [];
+    const zone = order.buyerTimezone;
+    const local = (dt: DateTime) => dt.setZone(zone).toFormat('yyyy-MM-dd HH:mm');
+    let eventIndex = 0;
+    let nextWatch = shipped.toMillis() + WATCH_EVERY_MS;
+    for (;;) {
+      const event = events[eventIndex];
+      const due = nextDue(db);
+      const candidates = [event?.at.toMillis() ?? Infinity, due ? Math.max(due.dueAt, clock.now().toMillis()) : Infinity, nextWatch];
+      const t = Math.min(...candidates);
+      if (t > end.toMillis()) break;
+      clock.set(DateTime.fromMillis(t, { zone: 'utc' }));
+      const now = clock.now();
+      if (event && t === candidates[0]) {
+        eventIndex += 1;
+        const before = new Set(db.select({ id: sends.id }).from(sends).all().map((r) => r.id));
+        const outcome = applyEvent(deps, event.status, event.at);
+        applied.push({ at: event.at.toISO()!, status: event.status, applied: outcome });
+        for (const row of db.select().from(sends).where(eq(sends.orderId, SIM_ORDER)).all()) {
+          if (!before.has(row.id)) note(row.id, `after "${event.status}" on ${local(event.at)}`);
+        }
+      } else if (due && t === candidates[1]) {
+        act(deps, due, now, note, local);
+      } else {
+        nextWatch += WATCH_EVERY_MS;
+        for (const n of watchDelays(deps).notices) {
+          const row = db.select().from(sends).where(and(eq(sends.orderId, n.orderId), eq(sends.milestone, 'delay'), eq(sends.seq, n.seq))).get();
+          if (row) note(row.id, n.why);
+        }
+      }
+    }
+    const rows = db.select().from(sends).where(eq(sends.orderId, SIM_ORDER)).orderBy(asc(sends.dueAt), asc(sends.id)).all();
+    return { order, events: applied, rows: rows.map((r) => simRow(r, why.get(r.id) ?? [], order, input.profiles, local)) };
+  } finally {
+    closeDb(db);
+  }
+}
+
+function applyEvent(deps: OrderServiceDeps, status: string, at: DateTime): string {
+  if (DISPUTE_STATUSES.includes(status)) {
+    const result = setDispute(deps, SIM_ORDER, status === 'dispute_open');
+    return result.open ? 'dispute opened' : `dispute closed (${result.released} review request(s) released)`;
+  }
+  const order = getOrder(deps.db, SIM_ORDER)!;
+  const stored = recordTrackingEvent(
+    deps.db,
+    { provider: 'simulate', dedupKey: `${status}@${at.toISO()}`, trackingNumber: order.trackingNumber, carrier: order.carrier, providerStatus: status, outcome: outcomeForGeneric(status), occurredAt: at.toISO() },
+    '{}',
+    deps.clock.now().toMillis(),
+  );
+  return stored.stored ? applyStoredEvent(deps, stored.id) : 'duplicate';
+}
+
+/** What the worker does with a due row, minus the email. */
+function act(deps: OrderServiceDeps, row: SendRow, now: DateTime, note: (id: number, text: string) => void, local: (dt: DateTime) => string): void {
+  const { db } = deps;
+  const decision = decideSend(deps, row, getOrder(db, SIM_ORDER)!, now);
+  const ms = now.toMillis();
+  switch (decision.kind) {
+    case 'send':
+      claimSend(db, row.id, ms, 60_000);
+      recordSent(db, row.id, { messageId: `<sim-${row.id}@postship>`, smtpResponse: 'simulated', subject: '', template: '', locale: '' }, ms);
+      return;
+    case 'skip':
+      recordSkip(db, row.id, decision.reason, ms);
+      return;
+    case 'cancel':
+      recordCancelled(db, row.id, 'cancelled', ms);
+      return;
+    case 'reschedule': {
+      const hold = decision.hold === 'dispute' ? 'held: dispute open' : decision.hold === 'after_delivery' ? 'held: waits after delivery' : 'not due yet';
+      if (decision.hold) note(row.id, `${hold} on ${local(now)}, until ${local(decision.at)}`);
+      reschedule(db, row.id, decision.at.toMillis(), 'scheduled', ms);
+    }
+  }
+}
+
+function baseWhy(row: SendRow, order: Order, profiles: ProfileResolver): string {
+  const profile = profiles(order);
+  switch (row.milestone as Milestone) {
+    case 'shipped': return 'order entered (shipped)';
+    case 'day1': return `shipped + ${profile.delays.day1}`;
+    case 'day14': return `shipped + ${profile.delays.day14}; review request`;
+    case 'customs': return 'customs event';
+    case 'post_office': return 'post office event';
+    case 'delay': return row.seq === 0 ? 'first delay notice' : 'second delay notice';
+    case 'pickup_reminder': return `available for pickup + ${profile.pickupReminders[row.seq] ?? '?'}`;
+  }
+}
+
+function simRow(row: SendRow, notes: string[], order: Order, profiles: ProfileResolver, local: (dt: DateTime) => string): SimRow {
+  const status = row.status === 'scheduled' || row.status === 'queued' ? 'pending' : row.status;
+  const atMs = row.status === 'sent' ? row.sentAt! : status === 'pending' ? row.dueAt : row.updatedAt;
+  const at = DateTime.fromMillis(atMs, { zone: 'utc' });
+  const reason = row.reason ? [`${status}: ${row.reason}`] : [];
+  return {
+    milestone: row.milestone as Milestone,
+    seq: row.seq,
+    status,
+    at: at.toISO()!,
+    atLocal: local(at),
+    why: [baseWhy(row, order, profiles), ...notes, ...reason].join('; '),
+  };
+}
