@@ -3,6 +3,7 @@ import type { Role } from '../daemon.js';
 import type { Runtime } from '../runtime.js';
 import { installationSecret } from '../store/meta.js';
 import { adminCredentialsFrom, adminRoutes } from './admin.js';
+import { adminPageDeps, adminPageRoutes } from './admin-page.js';
 import { httpErrorHandler } from './errors.js';
 import { opsRoutes } from './ops.js';
 import { webhookSecretsFrom } from './secrets.js';
@@ -56,6 +57,7 @@ export async function startWebServer(runtime: Runtime, options: WebServerOptions
       },
     });
     await app.register(adminRoutes, { deps: { credentials: adminCredentialsFrom(options.env), queues: [await runtime.sendQueue()] } });
+    await app.register(adminPageRoutes, { deps: adminPageDeps(runtime, options.env) });
   };
   if (options.roles.includes('web')) {
     return startHttpServer(runtime, options.port, { configure, host: options.host, secrets: webhookSecretsFrom(options.env) });
