@@ -46,7 +46,7 @@ describe('timeline milestones through the real worker and SMTP', () => {
     await pipeline.startWorker();
     clock.set('2026-03-17T15:00:00Z'); // 11 silent business days
     const queue = await pipeline.runtime.sendQueue();
-    await queue.add('watch', {});
+    await queue.add('watch', {} as never); // as scheduleUpkeep adds it
     await expect.poll(() => statusOf('W-1', 'delay'), { timeout: 15_000 }).toBe('sent');
     const mail = mailsTo('W-1').find((m) => m.subject?.includes('delayed'));
     expect(mail?.subject).toBe('Your order W-1 is delayed: our apologies');
