@@ -5,6 +5,7 @@ import { PACKAGE_ROOT } from '../src/paths.js';
 import { resolveRedisForDemo } from '../src/queue/resolve-redis.js';
 import { deliveryThroughput } from './figures/delivery.js';
 import { redisMemoryPerOrder } from './figures/memory.js';
+import { schedulingThroughput } from './figures/scheduling.js';
 import { timeliness } from './figures/timeliness.js';
 import { webhookIngestion } from './figures/webhooks.js';
 import type { BenchEnv, Figure } from './harness.js';
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
   const figures: Figure[] = [];
   const steps: Array<[number, () => Promise<Figure>]> = [
     [1, () => deliveryThroughput(env, sink)],
+    [2, () => schedulingThroughput(env)],
     [3, () => redisMemoryPerOrder(env)],
     [4, () => webhookIngestion(env)],
     [5, () => timeliness(env, sink)],

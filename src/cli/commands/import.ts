@@ -60,21 +60,39 @@ async function importFile(cli: Cli, file: string, o: ImportOptions): Promise<voi
   await withRuntime(cli, async (runtime) => {
     const started = performance.now();
     const bar = progressBar(cli, size);
+    // Queue what is due while the file is still being read: Redis works on the other core meanwhile.
+    let promoting: Promise<void> | null = null;
+    let promotedEarly = 0;
+    let redisTrouble = false;
+    const promoteInBackground = () => {
+      if (promoting || redisTrouble) return;
+      promoting = runtime
+        .promote()
+        .then(
+          (n) => void (promotedEarly += n),
+          () => void (redisTrouble = true), // reported once, clearly, by the final promotion below
+        )
+        .finally(() => (promoting = null));
+    };
     let summary: ImportSummary;
     try {
       summary = await importOrders(runtime.orderDeps(), readOrderCsv(file, (bytes) => bar?.update(bytes)), {
         batchSize,
         keepInvalid: SHOWN_INVALID,
-        onProgress: (s) => bar?.update({ rows: s.rows }),
+        onProgress: (s) => {
+          bar?.update({ rows: s.rows });
+          if (s.imported > 0) promoteInBackground();
+        },
       });
     } finally {
       bar?.stop();
+      await promoting;
     }
     const seconds = (performance.now() - started) / 1000;
     let queued: number | null = null;
     let failure: unknown = null;
     try {
-      if (summary.imported > 0) queued = await promoteAfterWrite(runtime, `${summary.imported} imported orders are`);
+      if (summary.imported > 0) queued = promotedEarly + (await promoteAfterWrite(runtime, `${summary.imported} imported orders are`));
       else queued = 0;
     } catch (err) {
       failure = err;
