@@ -38,14 +38,18 @@ ${table('events', ['occurred (UTC)', 'status', 'provider status', 'provider', 'o
 </section>`;
 }
 
+/** The page shows the most urgent ones; `postship at-risk --json` has them all. */
+export const AT_RISK_ROWS = 200;
+
 export function atRiskSection(orders: readonly AtRiskOrder[], withinDays: number): string {
-  const rows = orders.map((o) => [
+  const more = orders.length > AT_RISK_ROWS ? `<p class="empty">and ${orders.length - AT_RISK_ROWS} more: postship at-risk --json</p>` : '';
+  const rows = orders.slice(0, AT_RISK_ROWS).map((o) => [
     o.orderId, o.store, `${o.country} ${o.carrier}`, o.stage,
     o.lastEvent ? `${o.lastEvent.milestone ?? o.lastEvent.providerStatus} ${utcDate(o.lastEvent.occurredAt).slice(0, 10)}` : 'no tracking',
     utcDate(o.protection.deadline).slice(0, 10), o.protection.expired ? 'ended' : `${o.protection.daysLeft} d`,
   ]);
   return `<section><h2>At risk <small>buyer protection ends within ${withinDays} days</small></h2>
-${table('at-risk', ['order', 'store', 'lane', 'stage', 'last event', 'deadline', 'left'], rows)}</section>`;
+${table('at-risk', ['order', 'store', 'lane', 'stage', 'last event', 'deadline', 'left'], rows)}${more}</section>`;
 }
 
 export interface DayCount {
