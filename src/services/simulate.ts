@@ -1,6 +1,7 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { FixedClock } from '../domain/clock.js';
+import { DELAY_STAGE_LIMIT } from '../domain/delay.js';
 import { InputError } from '../domain/errors.js';
 import type { Milestone } from '../domain/milestones.js';
 import type { Order } from '../domain/order.js';
@@ -49,7 +50,16 @@ export interface SimulateResult {
 }
 
 const DISPUTE_STATUSES = ['dispute_open', 'dispute_close'];
-const WATCH_EVERY_MS = 3600_000;
+/**
+ * The real watch runs hourly; its verdict can only change when the buyer's
+ * local date does (business days, the window's last day). The simulation
+ * checks at 00:30 local each day: the same verdict, 24 times fewer queries.
+ */
+function nextWatchAfter(ms: number, zone: string): number {
+  const local = DateTime.fromMillis(ms, { zone });
+  const today = local.startOf('day').plus({ minutes: 30 });
+  return (today.toMillis() > ms ? today : today.plus({ days: 1 })).toMillis();
+}
 const SIM_ORDER = 'SIM-1';
 
 function parseEvents(events: readonly SimEvent[]): Array<{ at: DateTime; status: string }> {
@@ -100,7 +110,7 @@ export function simulateTimeline(input: SimulateInput): SimulateResult {
     const zone = order.buyerTimezone;
     const local = (dt: DateTime) => dt.setZone(zone).toFormat('yyyy-MM-dd HH:mm');
     let eventIndex = 0;
-    let nextWatch = shipped.toMillis() + WATCH_EVERY_MS;
+    let nextWatch = nextWatchAfter(shipped.toMillis(), zone);
     for (;;) {
       const event = events[eventIndex];
       const due = nextDue(db);
@@ -114,13 +124,16 @@ export function simulateTimeline(input: SimulateInput): SimulateResult {
         const before = new Set(db.select({ id: sends.id }).from(sends).all().map((r) => r.id));
         const outcome = applyEvent(deps, event.status, event.at);
         applied.push({ at: event.at.toISO()!, status: event.status, applied: outcome });
+        const current = getOrder(db, SIM_ORDER)!;
+        // The watch only looks at active orders short of the post office: nothing more to watch for.
+        if (current.state !== 'active' || current.stageRank >= DELAY_STAGE_LIMIT) nextWatch = Infinity;
         for (const row of db.select().from(sends).where(eq(sends.orderId, SIM_ORDER)).all()) {
           if (!before.has(row.id)) note(row.id, `after "${event.status}" on ${local(event.at)}`);
         }
       } else if (due && t === candidates[1]) {
         act(deps, due, now, note, local);
       } else {
-        nextWatch += WATCH_EVERY_MS;
+        nextWatch = nextWatchAfter(t, zone);
         for (const n of watchDelays(deps).notices) {
           const row = db.select().from(sends).where(and(eq(sends.orderId, n.orderId), eq(sends.milestone, 'delay'), eq(sends.seq, n.seq))).get();
           if (row) note(row.id, n.why);
