@@ -8,6 +8,7 @@ import { buildContext } from '../src/mail/context.js';
 import { renderMessage } from '../src/mail/render.js';
 import { classifySendError, describeSendError } from '../src/mail/smtp-errors.js';
 import type { SendJobData } from '../src/queue/queues.js';
+import { learnedTransitTable } from '../src/services/learned-transit.js';
 import { decideSend } from '../src/services/orders.js';
 import { storeIdentity } from '../src/services/profiles.js';
 import {
@@ -121,6 +122,8 @@ async function deliver(
       momentAt: DateTime.fromMillis(row.dueAt, { zone: 'utc' }),
       lastEventAt: lastEventAt === null ? null : DateTime.fromMillis(lastEventAt, { zone: 'utc' }),
       seq: row.seq,
+      // Learned from 20+ deliveries of this lane, when there are that many (cached per process).
+      transitTable: learnedTransitTable(db, order.carrier, order.country),
     });
     rendered = renderMessage(deps.templates, milestone, context, store?.templates);
     // Review requests are the one kind of message a buyer may opt out of (RFC 8058 one-click).
