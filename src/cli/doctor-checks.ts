@@ -1,17 +1,13 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { DateTime } from 'luxon';
 import type { Config } from '../config/config.js';
 import { InputError } from '../domain/errors.js';
 import { MILESTONES } from '../domain/milestones.js';
-import { validateOrder } from '../domain/order.js';
-import { buildContext } from '../mail/context.js';
-import { renderMessage } from '../mail/render.js';
+import { checkTemplates as checkAllTemplates } from '../mail/check-templates.js';
 import { TemplateSet } from '../mail/templates.js';
 import { outboxTransport, redactUrl, smtpTransport } from '../mail/transport.js';
 import { TEMPLATES_DIR } from '../paths.js';
 import { connectRedis, ensureRedis, readRedisFacts, redactRedisUrl } from '../queue/redis.js';
-import { profileResolver, storeIdentity } from '../services/profiles.js';
 import { migrationState } from './migrations.js';
 
 export interface CheckResult {
@@ -111,34 +107,31 @@ function localeDirs(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory() && d.name !== 'partials').map((d) => d.name);
 }
 
-/** Renders every milestone in every template folder with sample data; en is always checked. */
+/**
+ * The full template check (`postship templates check`: every milestone x a
+ * sample of carriers and countries, strict variables, output problems), one
+ * row per locale folder; stores with their own folder are checked too.
+ */
 export function checkTemplates(config: Config): CheckResult[] {
   const templates = new TemplateSet();
-  const now = DateTime.utc();
-  const targets: Array<{ label: string; store: string; locale: string }> = [];
-  for (const locale of new Set(['en', ...localeDirs(TEMPLATES_DIR)])) targets.push({ label: `templates ${locale}`, store: 'default', locale });
+  const targets: Array<{ label: string; locale: string; storeDir?: string }> = [];
+  for (const locale of new Set(['en', ...localeDirs(TEMPLATES_DIR)])) targets.push({ label: `templates ${locale}`, locale });
   for (const [store, identity] of Object.entries(config.file.stores)) {
     if (!identity.templates) continue;
-    for (const locale of new Set(['en', ...localeDirs(identity.templates)])) targets.push({ label: `${store} ${locale}`, store, locale });
-  }
-  return targets.map(({ label, store, locale }) => {
-    const failures: string[] = [];
-    for (const milestone of MILESTONES) {
-      const v = validateOrder(
-        { orderId: 'DOCTOR-1', store, buyer: { name: 'Alex Sample', email: 'alex@example.com', locale }, country: 'US', carrier: 'china-post', trackingNumber: 'LP00123456789CN' },
-        now,
-      );
-      if (!v.ok) return { check: label, result: 'fail', detail: v.problems.join('; '), fix: 'Fix the store or locale in the config file.' } as CheckResult;
-      try {
-        const identity = storeIdentity(config.file, store);
-        const context = buildContext({ order: v.order, milestone, profile: profileResolver(config.file)(v.order), store: identity, eventAt: now });
-        renderMessage(templates, milestone, context, identity?.templates);
-      } catch (err) {
-        failures.push(`${milestone}: ${message(err)}`);
-      }
+    for (const locale of new Set(['en', ...localeDirs(identity.templates)])) {
+      targets.push({ label: `${store} ${locale}`, locale, storeDir: identity.templates });
     }
-    return failures.length === 0
-      ? { check: label, result: 'ok', detail: `all ${MILESTONES.length} milestones render` }
-      : { check: label, result: 'fail', detail: failures.join('; '), fix: `Fix the template(s) named above; \`postship preview MILESTONE --carrier china-post --country US --locale ${locale}\` shows the result.` };
+  }
+  return targets.map(({ label, locale, storeDir }) => {
+    const result = checkAllTemplates(templates, { locales: [locale], storeDir });
+    if (result.ok) return { check: label, result: 'ok', detail: `${result.rendered} renders, all ${MILESTONES.length} milestones` };
+    const shown = result.failures.slice(0, 3).map((f) => `${f.milestone ?? '-'} ${f.carrier ?? ''}/${f.country ?? ''}: ${f.message}`);
+    const more = result.failures.length > 3 ? `; ... ${result.failures.length - 3} more` : '';
+    return {
+      check: label,
+      result: 'fail',
+      detail: `${shown.join('; ')}${more}`,
+      fix: `Fix the template(s) named above; \`postship templates check --locale ${locale}\` lists every failure.`,
+    };
   });
 }
