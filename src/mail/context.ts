@@ -87,10 +87,11 @@ function momentOf(milestone: Milestone, order: Order, profile: Profile, eventMs:
   return milestone === 'day1' || milestone === 'day14' ? addInZone(shipped, profile.delays[milestone], order.buyerTimezone) : shipped;
 }
 
-/** A sample moment when none is given: a delay notice after the window, a pickup 3 days after arrival. */
-function ruleMoment(milestone: Milestone, order: Order, transitMax: number): number {
-  return order.shippedAt.toMillis() + (milestone === 'delay' ? transitMax + 14 : Math.ceil(transitMax / 2)) * 86_400_000;
-}
+/**
+ * A sample moment when none is given (previews, the template check): days after
+ * shipped-at, as `postship preview` dates its sample orders.
+ */
+const SAMPLE_MOMENT_DAYS = { delay: 35, pickup_reminder: 16 } as const;
 
 export function buildContext(input: ContextInput): RenderContext {
   const { order, milestone, profile, store, eventAt, customsNotes, transitTable } = input;
@@ -160,7 +161,7 @@ export function buildContext(input: ContextInput): RenderContext {
     pickup: null,
   };
   if (milestone === 'delay' || milestone === 'pickup_reminder') {
-    const moment = input.momentAt ?? DateTime.fromMillis(ruleMoment(milestone, order, transit.max), { zone: 'utc' });
+    const moment = input.momentAt ?? order.shippedAt.plus({ days: SAMPLE_MOMENT_DAYS[milestone] });
     if (milestone === 'delay') {
       context.delay = delayFacts(order, carrier.class, transit, country.weekend, input.lastEventAt ?? null, moment);
     } else {
