@@ -6,6 +6,7 @@ import { profileResolver } from '../../services/profiles.js';
 import { simulateTimeline, type SimEvent } from '../../services/simulate.js';
 import { cliConfig, print, printJson, type Cli } from '../cli.js';
 import { fitTable, wrap } from '../format.js';
+import { asFlagProblem } from '../order-flags.js';
 
 interface SimulateOptions {
   carrier?: string;
@@ -36,13 +37,23 @@ function readEvents(file: string | undefined): SimEvent[] {
   return parsed as SimEvent[];
 }
 
+/** Order problems name the flag that set the field (`--country "XX" is not...`). */
+function withFlagNames<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof InputError) throw new InputError(err.code, err.problems.map(asFlagProblem));
+    throw err;
+  }
+}
+
 function simulate(cli: Cli, o: SimulateOptions): void {
   const problems: string[] = [];
   if (!o.carrier) problems.push('--carrier is required');
   if (!o.country) problems.push('--country is required');
   if (problems.length > 0) throw new InputError('simulate_invalid', problems);
   const config = cliConfig(cli);
-  const result = simulateTimeline({
+  const result = withFlagNames(() => simulateTimeline({
     carrier: o.carrier!,
     country: o.country!.toUpperCase(),
     locale: o.locale,
@@ -51,7 +62,7 @@ function simulate(cli: Cli, o: SimulateOptions): void {
     until: o.until,
     events: readEvents(o.events),
     profiles: profileResolver(config.file),
-  });
+  }));
   if (o.json) {
     const { order } = result;
     printJson(cli, {

@@ -73,5 +73,9 @@ describe('postship simulate (spawned CLI)', () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('--carrier is required');
     expect(missing.stderr).toContain('--country is required');
+    const unknown = await runCli(['simulate', '--carrier', 'nope', '--country', 'XX'], env);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('--carrier "nope" is not a known carrier');
+    expect(unknown.stderr).toContain('--country "XX" is not an ISO 3166-1 alpha-2 code');
   });
 });

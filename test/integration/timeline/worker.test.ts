@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FixedClock } from '../../../src/domain/clock.js';
+import { scheduleUpkeep } from '../../../jobs/worker.js';
 import { enterOrder } from '../../../src/services/orders.js';
 import { applyStoredEvent, recordTrackingEvent } from '../../../src/services/tracking.js';
 import { sendsOfOrder } from '../../../src/store/ledger.js';
@@ -54,6 +55,12 @@ describe('timeline milestones through the real worker and SMTP', () => {
     expect(parsed.text).toContain('has not been updated for 11 business days');
     expect(parsed.text).toMatch(/New expected delivery: March 2[34].*2026/);
     expect(parsed.text).toContain('before opening a dispute');
+  });
+
+  it('the worker registers the watch as an hourly job scheduler', async () => {
+    await scheduleUpkeep(await pipeline.runtime.jobDeps());
+    const schedulers = await (await pipeline.runtime.sendQueue()).getJobSchedulers();
+    expect(schedulers.find((s) => s.key === 'watch')).toMatchObject({ name: 'watch', every: 3_600_000 });
   });
 
   it('sends the 3-day pickup reminder, and none once delivered', async () => {
