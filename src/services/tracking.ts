@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull, lt, lte, or } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Order } from '../domain/order.js';
 import { planPickupReminders } from '../domain/pickup.js';
@@ -94,7 +94,8 @@ function applyToOrder(deps: OrderServiceDeps, row: OrderRow, outcome: TrackingOu
   const milestone = eventMilestoneFor(outcome);
   if (!milestone) return 'ignored';
   db.update(orders)
-    .set({ stageRank: rank, lastEventAt: occurredAt.toMillis(), updatedAt: now })
+    // A new stage from an old event (history replayed) must not move the last update back: the delay watch counts from it.
+    .set({ stageRank: rank, lastEventAt: sql`max(coalesce(${orders.lastEventAt}, 0), ${occurredAt.toMillis()})`, updatedAt: now })
     .where(eq(orders.orderId, row.orderId))
     .run();
   const send = scheduleEventMilestone(deps, order, milestone, occurredAt);
