@@ -10,45 +10,108 @@ import { cancelPending, insertRuleSend, scheduleEventMilestone, type OrderServic
 
 export type StoreResult = { stored: true; id: number } | { stored: false; duplicateOf: number };
 
+const OFFSET_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
 /**
  * When it happened, in ms. Never later than now: carrier-local times without
  * an offset can read hours ahead, and a future time would delay the message.
+ * Date.parse handles the common zoned form; luxon the rest of ISO-8601.
  */
 function occurredMillis(occurredAt: string | null, now: number): number {
-  const at = occurredAt ? DateTime.fromISO(occurredAt).toMillis() : NaN;
+  const at = !occurredAt ? NaN : OFFSET_ISO.test(occurredAt) ? Date.parse(occurredAt) : DateTime.fromISO(occurredAt).toMillis();
   return Number.isFinite(at) ? Math.min(at, now) : now;
 }
 
+const p = sql.placeholder;
+
+function prepareEventStatements(db: Db) {
+  return {
+    insert: db
+      .insert(trackingEvents)
+      .values({
+        provider: p('provider'),
+        dedupKey: p('dedupKey'),
+        trackingNumber: p('trackingNumber'),
+        carrier: p('carrier'),
+        providerStatus: p('providerStatus'),
+        milestone: p('milestone'),
+        occurredAt: p('occurredAt'),
+        receivedAt: p('receivedAt'),
+        raw: p('raw'),
+      })
+      .onConflictDoNothing()
+      .returning({ id: trackingEvents.id })
+      .prepare(),
+    existing: db
+      .select({ id: trackingEvents.id })
+      .from(trackingEvents)
+      .where(and(eq(trackingEvents.provider, p('provider')), eq(trackingEvents.dedupKey, p('dedupKey'))))
+      .prepare(),
+  };
+}
+
+// Webhooks store events at request rate: statements are prepared once per connection.
+const eventStatements = new WeakMap<Db, ReturnType<typeof prepareEventStatements>>();
+
 /** Stores an event durably, once per (provider, dedup key). The raw body is kept as received. */
 export function recordTrackingEvent(db: Db, event: NormalizedEvent, raw: string, now: number): StoreResult {
-  const inserted = db
-    .insert(trackingEvents)
-    .values({
-      provider: event.provider,
-      dedupKey: event.dedupKey,
-      trackingNumber: event.trackingNumber.toUpperCase(),
-      carrier: event.carrier,
-      providerStatus: event.providerStatus,
-      milestone: event.outcome,
-      occurredAt: occurredMillis(event.occurredAt, now),
-      receivedAt: now,
-      raw,
-    })
-    .onConflictDoNothing()
-    .returning({ id: trackingEvents.id })
-    .get();
+  let statements = eventStatements.get(db);
+  if (!statements) {
+    statements = prepareEventStatements(db);
+    eventStatements.set(db, statements);
+  }
+  const inserted = statements.insert.get({
+    provider: event.provider,
+    dedupKey: event.dedupKey,
+    trackingNumber: event.trackingNumber.toUpperCase(),
+    carrier: event.carrier,
+    providerStatus: event.providerStatus,
+    milestone: event.outcome,
+    occurredAt: occurredMillis(event.occurredAt, now),
+    receivedAt: now,
+    raw,
+  });
   if (inserted) return { stored: true, id: inserted.id };
-  const existing = db
-    .select({ id: trackingEvents.id })
-    .from(trackingEvents)
-    .where(and(eq(trackingEvents.provider, event.provider), eq(trackingEvents.dedupKey, event.dedupKey)))
-    .get();
+  const existing = statements.existing.get({ provider: event.provider, dedupKey: event.dedupKey });
   return { stored: false, duplicateOf: existing?.id ?? 0 };
 }
 
 /** Stores the events of one webhook delivery together: all or none, so a retry finds them all missing. */
 export function recordTrackingEvents(db: Db, events: readonly NormalizedEvent[], raw: string, now: number): StoreResult[] {
-  return db.transaction((tx) => events.map((event) => recordTrackingEvent(tx as unknown as Db, event, raw, now)));
+  return db.transaction(() => events.map((event) => recordTrackingEvent(db, event, raw, now)));
+}
+
+/**
+ * Group commit for webhooks: deliveries arriving in the same tick are stored
+ * in one SQLite transaction (one WAL commit instead of one per request). Each
+ * delivery stays all-or-none; a failed commit fails every delivery in it, and
+ * each answers 503 so its provider retries.
+ */
+export function trackingEventWriter(db: Db, clock: () => number) {
+  let pending: Array<{
+    events: readonly NormalizedEvent[];
+    raw: string;
+    resolve: (r: StoreResult[]) => void;
+    reject: (err: unknown) => void;
+  }> = [];
+  const flush = () => {
+    const batch = pending;
+    pending = [];
+    const now = clock();
+    let results: StoreResult[][];
+    try {
+      results = db.transaction(() => batch.map((d) => d.events.map((event) => recordTrackingEvent(db, event, d.raw, now))));
+    } catch (err) {
+      for (const d of batch) d.reject(err);
+      return;
+    }
+    batch.forEach((d, i) => d.resolve(results[i]));
+  };
+  return (events: readonly NormalizedEvent[], raw: string): Promise<StoreResult[]> =>
+    new Promise((resolve, reject) => {
+      if (pending.length === 0) setImmediate(flush);
+      pending.push({ events, raw, resolve, reject });
+    });
 }
 
 /** Which of these events nobody applied yet: a provider's retry hands them to the queue again. */

@@ -22,8 +22,15 @@ export function invalid(error: z.ZodError): AdapterResult {
  * A provider time as a UTC ISO instant. Carrier-local times without an offset
  * are read as UTC: wrong by a few hours at most, and storage clamps the future.
  */
+const ZONED_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
+
 export function toUtcIso(time: string | number | null | undefined): string | null {
   if (time === null || time === undefined || time === '') return null;
+  // The common zoned form without luxon: this runs for every checkpoint of every webhook.
+  if (typeof time === 'string' && ZONED_ISO.test(time)) {
+    const ms = Date.parse(time);
+    if (Number.isFinite(ms)) return new Date(ms).toISOString();
+  }
   const parsed =
     typeof time === 'number' ? DateTime.fromSeconds(time, { zone: 'utc' }) : DateTime.fromISO(time, { zone: 'utc' });
   return parsed.isValid ? parsed.toUTC().toISO() : null;

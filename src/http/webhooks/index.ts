@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { trackingEventWriter } from '../../services/tracking.js';
 import type { HttpAppDeps } from '../deps.js';
 import { BODY_LIMIT_BYTES } from '../errors.js';
 import { aftershipRoute } from './aftership.js';
@@ -19,5 +20,6 @@ export const webhookRoutes: FastifyPluginAsync<{ deps: HttpAppDeps }> = async (a
   app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: BODY_LIMIT_BYTES }, (_request, body, done) =>
     done(null, body),
   );
-  for (const route of WEBHOOK_ROUTES) app.post(route.path, receiveWebhook(route, options.deps));
+  const store = trackingEventWriter(options.deps.db, () => options.deps.clock.now().toMillis());
+  for (const route of WEBHOOK_ROUTES) app.post(route.path, receiveWebhook(route, options.deps, store));
 };

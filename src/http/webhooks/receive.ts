@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
-import { recordTrackingEvents, unprocessedEvents, type StoreResult } from '../../services/tracking.js';
+import { trackingEventWriter, unprocessedEvents, type StoreResult } from '../../services/tracking.js';
 import type { HttpAppDeps } from '../deps.js';
 import { problem } from '../errors.js';
 import { secretOf } from '../secrets.js';
@@ -28,7 +28,7 @@ async function handOver(deps: HttpAppDeps, ids: number[], log: FastifyBaseLogger
 }
 
 /** Secret → signature on the raw bytes → JSON → provider adapter → SQLite → queue → answer. */
-export function receiveWebhook(route: WebhookRoute, deps: HttpAppDeps) {
+export function receiveWebhook(route: WebhookRoute, deps: HttpAppDeps, store: ReturnType<typeof trackingEventWriter>) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const secret = secretOf(deps.secrets, route.secretName);
     if (!secret) {
@@ -53,7 +53,7 @@ export function receiveWebhook(route: WebhookRoute, deps: HttpAppDeps) {
     let results: StoreResult[];
     let waiting: number[];
     try {
-      results = recordTrackingEvents(deps.db, adapted.events, raw.toString('utf8'), deps.clock.now().toMillis());
+      results = await store(adapted.events, raw.toString('utf8'));
       // A retry of a delivery whose events still wait (Redis was down) is a chance to queue them again.
       waiting = unprocessedEvents(deps.db, results.flatMap((r) => (r.stored ? [] : [r.duplicateOf])));
     } catch (err) {
