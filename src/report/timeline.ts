@@ -4,6 +4,8 @@ import type { OrderRow, SendRow } from '../store/ledger.js';
 export interface TimelineEntry {
   sendId: number;
   milestone: string;
+  /** 0 for the first message of a milestone; 1, 2... for repeats (second delay notice, pickup reminders). */
+  seq: number;
   resendOf: number | null;
   status: string;
   dueLocal: string;
@@ -30,6 +32,7 @@ export function timelineOf(order: OrderRow, sends: SendRow[]): TimelineEntry[] {
   return sends.map((s) => ({
     sendId: s.id,
     milestone: s.milestone,
+    seq: s.seq,
     resendOf: s.resendOf,
     status: s.status,
     dueLocal: local(s.dueAt, order.buyerTimezone)!,
@@ -55,11 +58,16 @@ export function formatTable(headers: string[], rows: Array<Array<string | null>>
 export function formatTimeline(order: OrderRow, entries: TimelineEntry[]): string {
   const head = `${order.orderId}  ${order.country} ${order.carrier} ${order.trackingNumber}  ${order.buyerEmail}  (${order.buyerTimezone}, ${order.state})`;
   const rows = entries.map((e) => [
-    e.resendOf ? `${e.milestone} (resend)` : e.milestone,
+    `${entryName(e)}${e.resendOf ? ' (resend)' : ''}`,
     e.status,
     e.dueLocal.slice(0, 19),
     e.sentLocal ? e.sentLocal.slice(5, 19) : null,
     e.reason ?? (e.status === 'failed' ? (e.error ?? '').slice(0, 28) : null),
   ]);
   return `${head}\n${formatTable(['milestone', 'status', 'due (buyer local)', 'sent', 'reason'], rows)}`;
+}
+
+/** `pickup_reminder #2` for a repeated milestone, the plain name otherwise. */
+export function entryName(e: Pick<TimelineEntry, 'milestone' | 'seq'>): string {
+  return e.seq > 0 ? `${e.milestone} #${e.seq + 1}` : e.milestone;
 }

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { asc, eq, or } from 'drizzle-orm';
 import { InputError } from '../../domain/errors.js';
-import { timelineOf } from '../../report/timeline.js';
+import { entryName, timelineOf } from '../../report/timeline.js';
 import type { Db } from '../../store/db.js';
 import { getOrder, sendsOfOrder, type OrderRow } from '../../store/ledger.js';
 import { trackingEvents } from '../../store/schema.js';
@@ -52,7 +52,7 @@ function printStatus(cli: Cli, order: OrderRow, timeline: ReturnType<typeof time
   print(cli);
   print(cli, bold('milestones') + dim('  (due: buyer local, then UTC; (re) = resend)'));
   for (const e of timeline) {
-    const name = (e.resendOf ? `${e.milestone} (re)` : e.milestone).padEnd(16);
+    const name = `${entryName(e)}${e.resendOf ? ' (re)' : ''}`.padEnd(16);
     const paint = e.status === 'sent' ? green : e.status === 'failed' ? red : (s: string) => s;
     const due = localTime(Date.parse(e.dueUtc), zone);
     print(cli, `  ${name} ${paint(e.status.padEnd(9))} due  ${due}  ${dim(utcTime(Date.parse(e.dueUtc)) ?? '')}`);
