@@ -39,16 +39,15 @@ export type SendOutcome = 'sent' | 'skipped' | 'cancelled' | 'failed' | 'resched
  * render, send, record. A job is only a reminder; the row says what is true.
  */
 export async function sendMilestone(deps: JobDeps, data: SendJobData, job: Job, token?: string): Promise<SendOutcome> {
-  const outcome = await decideAndAct(deps, data, job, token);
-  const milestone = outcome === 'noop' ? null : getSend(deps.db, data.sendId)?.milestone;
-  if (milestone) deps.metrics?.sendOutcomes.inc({ milestone, outcome });
+  const row = getSend(deps.db, data.sendId);
+  if (!row || !PENDING_STATUSES.includes(row.status)) return 'noop';
+  const outcome = await decideAndAct(deps, row, job, token);
+  if (outcome !== 'noop') deps.metrics?.sendOutcomes.inc({ milestone: row.milestone, outcome });
   return outcome;
 }
 
-async function decideAndAct(deps: JobDeps, data: SendJobData, job: Job, token?: string): Promise<SendOutcome> {
+async function decideAndAct(deps: JobDeps, row: SendRow, job: Job, token?: string): Promise<SendOutcome> {
   const { db, clock } = deps;
-  const row = getSend(db, data.sendId);
-  if (!row || !PENDING_STATUSES.includes(row.status)) return 'noop';
   const orderRow = getOrder(db, row.orderId);
   if (!orderRow) return 'noop';
   const order = orderFromRow(orderRow);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
@@ -40,4 +40,14 @@ export function testConfig(dir: TempDir, env: Record<string, string | undefined>
     LOG_LEVEL: 'silent',
     ...env,
   });
+}
+
+/**
+ * Writes a config file whose send window is always open (tests must not wait
+ * for 09:00 buyer time), with extra `defaults` and top-level sections; returns its path.
+ */
+export function alwaysOpenConfig(dir: TempDir, defaults: object = {}, rest: object = {}, name = 'config.json'): string {
+  const path = dir.file(name);
+  writeFileSync(path, JSON.stringify({ defaults: { sendWindow: { start: '00:00', end: '24:00' }, ...defaults }, ...rest }));
+  return path;
 }

@@ -9,7 +9,7 @@ import { silentLogger } from '../../../src/logger.js';
 import { enterOrder } from '../../../src/services/orders.js';
 import { getSend, sendsOfOrder } from '../../../src/store/ledger.js';
 import { sends } from '../../../src/store/schema.js';
-import { tempDir, testConfig, type TempDir } from '../../helpers/env.js';
+import { alwaysOpenConfig, tempDir, testConfig, type TempDir } from '../../helpers/env.js';
 import { header, startSmtpSink, type SmtpSink } from '../../helpers/smtp.js';
 import { testPipeline, type TestPipeline } from '../../helpers/worker.js';
 
@@ -21,8 +21,7 @@ describe('delivery guarantees', () => {
   beforeEach(async () => {
     dir = tempDir();
     smtp = await startSmtpSink();
-    const configPath = dir.file('config.json');
-    writeFileSync(configPath, JSON.stringify({ defaults: { sendWindow: { start: '00:00', end: '24:00' } } }));
+    const configPath = alwaysOpenConfig(dir);
     pipeline = testPipeline(testConfig(dir, { SMTP_URL: smtp.url, POSTSHIP_CONFIG: configPath }));
   });
   afterEach(async () => {

@@ -1,8 +1,7 @@
-import { writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { enterOrder } from '../../../src/services/orders.js';
 import { sends } from '../../../src/store/schema.js';
-import { tempDir, testConfig, type TempDir } from '../../helpers/env.js';
+import { alwaysOpenConfig, tempDir, testConfig, type TempDir } from '../../helpers/env.js';
 import { startSmtpSink, type SmtpSink } from '../../helpers/smtp.js';
 import { testPipeline, type TestPipeline } from '../../helpers/worker.js';
 
@@ -14,8 +13,7 @@ describe('reconcile', () => {
   beforeEach(async () => {
     dir = tempDir();
     smtp = await startSmtpSink();
-    const configPath = dir.file('config.json');
-    writeFileSync(configPath, JSON.stringify({ defaults: { sendWindow: { start: '00:00', end: '24:00' }, delays: { day1: 'PT1S' } } }));
+    const configPath = alwaysOpenConfig(dir, { delays: { day1: 'PT1S' } });
     pipeline = testPipeline(
       testConfig(dir, { SMTP_URL: smtp.url, POSTSHIP_CONFIG: configPath, POSTSHIP_CLAIM_LEASE: 'PT1S' }),
     );

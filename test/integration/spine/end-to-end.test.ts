@@ -1,11 +1,10 @@
-import { writeFileSync } from 'node:fs';
 import { DateTime } from 'luxon';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { scheduleUpkeep } from '../../../jobs/worker.js';
 import { enterOrder } from '../../../src/services/orders.js';
 import { applyStoredEvent, recordTrackingEvent } from '../../../src/services/tracking.js';
 import { sends } from '../../../src/store/schema.js';
-import { tempDir, testConfig, type TempDir } from '../../helpers/env.js';
+import { alwaysOpenConfig, tempDir, testConfig, type TempDir } from '../../helpers/env.js';
 import { startSmtpSink, type SmtpSink } from '../../helpers/smtp.js';
 import { testPipeline, type TestPipeline } from '../../helpers/worker.js';
 
@@ -20,11 +19,7 @@ describe('end to end through real Redis and a real SMTP server', () => {
   beforeEach(async () => {
     dir = tempDir();
     smtp = await startSmtpSink();
-    const configPath = dir.file('config.json');
-    writeFileSync(
-      configPath,
-      JSON.stringify({ defaults: { sendWindow: { start: '00:00', end: '24:00' }, delays: { day1: 'PT1S', day14: 'PT2S' } } }),
-    );
+    const configPath = alwaysOpenConfig(dir, { delays: { day1: 'PT1S', day14: 'PT2S' } });
     pipeline = testPipeline(
       testConfig(dir, { SMTP_URL: smtp.url, POSTSHIP_CONFIG: configPath, POSTSHIP_PROMOTE_EVERY: 'PT0.3S', POSTSHIP_HORIZON: 'PT0.5S' }),
     );
