@@ -165,12 +165,19 @@ export function dueForPromotion(db: Db, until: number, limit: number): Pick<Send
     .all();
 }
 
+/**
+ * `status` compared through unary `+`: without it SQLite picks the status index
+ * and scans every scheduled row once per batch (quadratic in a large import);
+ * with it, each id is a primary-key lookup.
+ */
+const statusIs = (status: SendStatus) => sql`+${sends.status} = ${status}`;
+
 export function markQueued(db: Db, ids: number[], now: number): number[] {
   if (ids.length === 0) return [];
   return db
     .update(sends)
     .set({ status: 'queued', queuedAt: now, updatedAt: now })
-    .where(and(inArray(sends.id, ids), eq(sends.status, 'scheduled')))
+    .where(and(inArray(sends.id, ids), statusIs('scheduled')))
     .returning({ id: sends.id })
     .all()
     .map((r) => r.id);
@@ -180,7 +187,7 @@ export function markScheduled(db: Db, ids: number[], now: number): void {
   if (ids.length === 0) return;
   db.update(sends)
     .set({ status: 'scheduled', queuedAt: null, updatedAt: now })
-    .where(and(inArray(sends.id, ids), eq(sends.status, 'queued')))
+    .where(and(inArray(sends.id, ids), statusIs('queued')))
     .run();
 }
 
