@@ -68,10 +68,18 @@ const regionNames = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'c
 /** True for any assigned ISO 3166-1 alpha-2 code (ICU knows their names). */
 const NOT_COUNTRIES = new Set(['ZZ', 'EU', 'EZ', 'UN', 'QO', 'XA', 'XB', 'XK']);
 
+const isoAnswers = new Map<string, boolean>();
+
 export function isIsoCountry(code: string): boolean {
-  if (!/^[A-Z]{2}$/.test(code) || code in COMMON_MISTAKES || NOT_COUNTRIES.has(code)) return false;
-  const name = regionNames.of(code);
-  return name !== undefined && name !== code;
+  // Intl.DisplayNames costs microseconds a call; there are only 676 two-letter codes to remember.
+  let known = isoAnswers.get(code);
+  if (known === undefined) {
+    if (!/^[A-Z]{2}$/.test(code)) return false;
+    const name = code in COMMON_MISTAKES || NOT_COUNTRIES.has(code) ? undefined : regionNames.of(code);
+    known = name !== undefined && name !== code;
+    isoAnswers.set(code, known);
+  }
+  return known;
 }
 
 export function suggestCountry(input: string): string | undefined {

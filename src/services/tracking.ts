@@ -1,3 +1,4 @@
+import { parseIsoMillis } from '../domain/iso-time.js';
 import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Order } from '../domain/order.js';
@@ -10,15 +11,12 @@ import { cancelPending, insertRuleSend, scheduleEventMilestone, type OrderServic
 
 export type StoreResult = { stored: true; id: number } | { stored: false; duplicateOf: number };
 
-const OFFSET_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
-
 /**
  * When it happened, in ms. Never later than now: carrier-local times without
  * an offset can read hours ahead, and a future time would delay the message.
- * Date.parse handles the common zoned form; luxon the rest of ISO-8601.
  */
 function occurredMillis(occurredAt: string | null, now: number): number {
-  const at = !occurredAt ? NaN : OFFSET_ISO.test(occurredAt) ? Date.parse(occurredAt) : DateTime.fromISO(occurredAt).toMillis();
+  const at = occurredAt ? parseIsoMillis(occurredAt) : NaN;
   return Number.isFinite(at) ? Math.min(at, now) : now;
 }
 
