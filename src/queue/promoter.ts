@@ -13,6 +13,36 @@ export interface PromoterDeps {
 
 const BATCH = 1000;
 
+/** A send row already marked queued in the ledger, waiting for its BullMQ job. */
+export interface QueuedSend {
+  id: number;
+  dueAt: number;
+}
+
+/**
+ * Adds the jobs of sends already marked queued. If Redis refuses, the rows go
+ * back to scheduled (the promoter tries again later) and the error is thrown.
+ */
+export async function queueSends(deps: PromoterDeps, sends: QueuedSend[], now: number): Promise<void> {
+  if (sends.length === 0) return;
+  try {
+    await deps.sendQueue.addBulk(
+      sends.map(({ id, dueAt }) => ({
+        name: SEND_JOB,
+        data: { sendId: id, v: 1 as const },
+        opts: sendJobOptions(deps.settings, id, dueAt - now),
+      })),
+    );
+  } catch (err) {
+    markScheduled(
+      deps.db,
+      sends.map((s) => s.id),
+      now,
+    );
+    throw err;
+  }
+}
+
 /**
  * Moves sends due within the horizon from SQLite into BullMQ as delayed jobs.
  * Redis holds only the next minutes of work; the long tail stays on disk.
@@ -30,18 +60,11 @@ export async function promoteDue(deps: PromoterDeps): Promise<number> {
     );
     if (ids.length === 0) return total;
     const dueAt = new Map(due.map((r) => [r.id, r.dueAt]));
-    try {
-      await deps.sendQueue.addBulk(
-        ids.map((id) => ({
-          name: SEND_JOB,
-          data: { sendId: id, v: 1 as const },
-          opts: sendJobOptions(deps.settings, id, (dueAt.get(id) ?? now) - now),
-        })),
-      );
-    } catch (err) {
-      markScheduled(deps.db, ids, now);
-      throw err;
-    }
+    await queueSends(
+      deps,
+      ids.map((id) => ({ id, dueAt: dueAt.get(id) ?? now })),
+      now,
+    );
     total += ids.length;
     if (due.length < BATCH) return total;
   }

@@ -8,6 +8,7 @@ import { orders, sends, trackingEvents } from '../store/schema.js';
 import type { ImportRow } from './import-csv.js';
 import { asColumnProblem } from './import-csv.js';
 import type { OrderServiceDeps } from './orders.js';
+import type { QueuedSend } from '../queue/promoter.js';
 import { applyUnmatchedEvents } from './tracking.js';
 
 export interface InvalidRow {
@@ -28,7 +29,18 @@ export interface ImportOptions {
   batchSize?: number;
   keepInvalid?: number;
   onProgress?(summary: ImportSummary): void;
+  /**
+   * Sends due within `horizonMs` are written straight as queued and handed to
+   * `enqueue` once their batch has committed: no second pass over the ledger to
+   * promote them. `enqueue` must not reject (it puts the rows back to scheduled
+   * itself when Redis refuses); once `accepting()` says false, due sends are
+   * written as scheduled for the promoter.
+   */
+  queueDue?: { horizonMs: number; accepting(): boolean; enqueue(sends: QueuedSend[], now: number): Promise<void> };
 }
+
+/** Enqueues overlapping the next batches; more than this many in flight waits (bounded memory). */
+const MAX_ENQUEUES_IN_FLIGHT = 4;
 
 interface Valid {
   order: Order;
@@ -47,7 +59,9 @@ function prepareInserts(db: Db): { order: Statement; send: Statement } {
     orders.orderId, orders.store, orders.buyerName, orders.buyerEmail, orders.buyerLocale, orders.buyerTimezone,
     orders.country, orders.carrier, orders.trackingNumber, orders.shippedAt, orders.state, orders.createdAt, orders.updatedAt,
   ];
-  const sendColumns = [sends.orderId, sends.milestone, sends.status, sends.reason, sends.dueAt, sends.createdAt, sends.updatedAt];
+  const sendColumns = [
+    sends.orderId, sends.milestone, sends.status, sends.reason, sends.dueAt, sends.queuedAt, sends.createdAt, sends.updatedAt,
+  ];
   const insert = (table: string, columns: Array<{ name: string }>, tail: string) =>
     db.$client.prepare(
       `INSERT INTO "${table}" (${columns.map((c) => `"${c.name}"`).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})${tail}`,
@@ -61,21 +75,35 @@ function prepareInserts(db: Db): { order: Statement; send: Statement } {
 /**
  * Writes one batch in one transaction, with the same semantics as insertOrder:
  * a known order (or a repeat within the batch) changes nothing. Returns the
- * orders actually created.
+ * orders actually created, and the sends written as queued (due before `queueUntil`).
  */
-function writeBatch(db: Db, statements: { order: Statement; send: Statement }, batch: Valid[], now: number): Order[] {
+function writeBatch(
+  db: Db,
+  statements: { order: Statement; send: Statement },
+  batch: Valid[],
+  now: number,
+  queueUntil: number,
+): { created: Order[]; queued: QueuedSend[] } {
   const write = db.$client.transaction(() => {
     const created: Order[] = [];
+    const queued: QueuedSend[] = [];
     for (const { order: o, planned } of batch) {
       const inserted = statements.order.run(
         o.orderId, o.store, o.buyerName, o.buyerEmail, o.buyerLocale, o.buyerTimezone,
         o.country, o.carrier, o.trackingNumber, o.shippedAt.toMillis(), o.state, now, now,
       );
       if (inserted.changes === 0) continue;
-      for (const p of planned) statements.send.run(o.orderId, p.milestone, p.status, p.reason, p.dueAt.toMillis(), now, now);
+      for (const p of planned) {
+        const dueAt = p.dueAt.toMillis();
+        const queue = p.status === 'scheduled' && dueAt <= queueUntil;
+        const row = statements.send.run(
+          o.orderId, p.milestone, queue ? 'queued' : p.status, p.reason, dueAt, queue ? now : null, now, now,
+        );
+        if (queue) queued.push({ id: Number(row.lastInsertRowid), dueAt });
+      }
       created.push(o);
     }
-    return created;
+    return { created, queued };
   });
   return write();
 }
@@ -109,13 +137,23 @@ export async function importOrders(deps: OrderServiceDeps, rows: AsyncIterable<I
   const statements = prepareInserts(deps.db);
   // A bigger page cache for this connection: index pages of a large import stay in memory.
   deps.db.$client.pragma('cache_size = -65536');
-  const flush = () => {
+  deps.db.$client.pragma('wal_autocheckpoint = 16384');
+  const queueDue = options.queueDue;
+  const enqueues = new Set<Promise<void>>();
+  const flush = async () => {
     if (batch.length > 0) {
-      const created = writeBatch(deps.db, statements, batch, now.toMillis());
+      const at = now.toMillis();
+      const queueUntil = queueDue?.accepting() ? at + queueDue.horizonMs : -Infinity;
+      const { created, queued } = writeBatch(deps.db, statements, batch, at, queueUntil);
+      if (queued.length > 0) {
+        const enqueue: Promise<void> = queueDue!.enqueue(queued, at).finally(() => enqueues.delete(enqueue));
+        enqueues.add(enqueue);
+      }
       applyEarlyEvents(deps, created);
       summary.imported += created.length;
       summary.alreadyKnown += batch.length - created.length;
       batch = [];
+      if (enqueues.size >= MAX_ENQUEUES_IN_FLIGHT) await Promise.race(enqueues);
     }
     now = deps.clock.now();
     options.onProgress?.(summary);
@@ -130,8 +168,9 @@ export async function importOrders(deps: OrderServiceDeps, rows: AsyncIterable<I
       continue;
     }
     batch.push({ order: validation.order, planned: planSends(validation.order, deps.profiles(validation.order), now) });
-    if (batch.length >= batchSize) flush();
+    if (batch.length >= batchSize) await flush();
   }
-  flush();
+  await flush();
+  await Promise.all(enqueues);
   return summary;
 }

@@ -4,6 +4,8 @@ import cliProgress from 'cli-progress';
 import { Command } from 'commander';
 import { InputError } from '../../domain/errors.js';
 import { IMPORT_COLUMNS, readOrderCsv } from '../../services/import-csv.js';
+import { queueSends } from '../../queue/promoter.js';
+import { markScheduled } from '../../store/ledger.js';
 import { importOrders, type ImportSummary } from '../../services/import.js';
 import { print, printJson, promoteAfterWrite, warn, withRuntime, type Cli } from '../cli.js';
 
@@ -60,39 +62,40 @@ async function importFile(cli: Cli, file: string, o: ImportOptions): Promise<voi
   await withRuntime(cli, async (runtime) => {
     const started = performance.now();
     const bar = progressBar(cli, size);
-    // Queue what is due while the file is still being read: Redis works on the other core meanwhile.
-    let promoting: Promise<void> | null = null;
-    let promotedEarly = 0;
+    // What is due goes into Redis batch by batch while the file is still being
+    // read (Redis works on the other core meanwhile). If Redis refuses, the rest
+    // is written as scheduled and the final promotion below reports it once, clearly.
+    let queuedEarly = 0;
     let redisTrouble = false;
-    const promoteInBackground = () => {
-      if (promoting || redisTrouble) return;
-      promoting = runtime
-        .promote()
-        .then(
-          (n) => void (promotedEarly += n),
-          () => void (redisTrouble = true), // reported once, clearly, by the final promotion below
-        )
-        .finally(() => (promoting = null));
-    };
     let summary: ImportSummary;
     try {
       summary = await importOrders(runtime.orderDeps(), readOrderCsv(file, (bytes) => bar?.update(bytes)), {
         batchSize,
         keepInvalid: SHOWN_INVALID,
-        onProgress: (s) => {
-          bar?.update({ rows: s.rows });
-          if (s.imported > 0) promoteInBackground();
+        onProgress: (s) => bar?.update({ rows: s.rows }),
+        queueDue: {
+          horizonMs: runtime.config.horizonMs,
+          accepting: () => !redisTrouble,
+          enqueue: async (sends, now) => {
+            try {
+              await queueSends(await runtime.promoterDeps(), sends, now);
+              queuedEarly += sends.length;
+            } catch {
+              redisTrouble = true;
+              // Back to scheduled (queueSends does it too when addBulk itself fails): the promoter owns them now.
+              markScheduled(runtime.db, sends.map((s) => s.id), now);
+            }
+          },
         },
       });
     } finally {
       bar?.stop();
-      await promoting;
     }
     const seconds = (performance.now() - started) / 1000;
     let queued: number | null = null;
     let failure: unknown = null;
     try {
-      if (summary.imported > 0) queued = promotedEarly + (await promoteAfterWrite(runtime, `${summary.imported} imported orders are`));
+      if (summary.imported > 0) queued = queuedEarly + (await promoteAfterWrite(runtime, `${summary.imported} imported orders are`));
       else queued = 0;
     } catch (err) {
       failure = err;
