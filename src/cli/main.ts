@@ -4,54 +4,46 @@ import { Command, CommanderError } from 'commander';
 import { InputError, PostshipError } from '../domain/errors.js';
 import { PACKAGE_ROOT } from '../paths.js';
 import { createCli, type Cli } from './cli.js';
-import { cancelCommand } from './commands/cancel.js';
-import { doctorCommand } from './commands/doctor.js';
-import { enqueueCommand } from './commands/enqueue.js';
-import { exportCommand } from './commands/export.js';
-import { importCommand } from './commands/import.js';
-import { listCommand } from './commands/list.js';
-import { migrateCommand } from './commands/migrate.js';
-import { previewCommand } from './commands/preview.js';
-import { resendCommand } from './commands/resend.js';
-import { statusCommand } from './commands/status.js';
-import { workerCommand } from './commands/worker.js';
-import { daemonCommand } from './commands/daemon.js';
-import { reconcileCommand } from './commands/reconcile.js';
-import { serveCommand } from './commands/serve.js';
-import { templatesCommand } from './commands/templates.js';
-import { simulateCommand } from './commands/simulate.js';
-import { disputeCommand } from './commands/dispute.js';
-import { atRiskCommand } from './commands/at-risk.js';
-import { transitCommand } from './commands/transit.js';
+type CommandFactory = (cli: Cli) => Command;
 
-/** Every command, in `--help` order. Adding one is an import and a line here. */
-const COMMANDS: Array<(cli: Cli) => Command> = [
-  enqueueCommand,
-  importCommand,
-  statusCommand,
-  listCommand,
-  atRiskCommand,
-  transitCommand,
-  exportCommand,
-  cancelCommand,
-  resendCommand,
-  previewCommand,
-  simulateCommand,
-  disputeCommand,
-  doctorCommand,
-  templatesCommand,
-  migrateCommand,
-  reconcileCommand,
-  workerCommand,
-  serveCommand,
-  daemonCommand,
+/**
+ * Every command, in `--help` order, loaded on demand: `postship import` should
+ * not pay for the web server's modules (a third of a second at every start).
+ * Adding one is a line here.
+ */
+const COMMANDS: Array<[name: string, load: () => Promise<CommandFactory>]> = [
+  ['enqueue', async () => (await import('./commands/enqueue.js')).enqueueCommand],
+  ['import', async () => (await import('./commands/import.js')).importCommand],
+  ['status', async () => (await import('./commands/status.js')).statusCommand],
+  ['list', async () => (await import('./commands/list.js')).listCommand],
+  ['at-risk', async () => (await import('./commands/at-risk.js')).atRiskCommand],
+  ['transit', async () => (await import('./commands/transit.js')).transitCommand],
+  ['export', async () => (await import('./commands/export.js')).exportCommand],
+  ['cancel', async () => (await import('./commands/cancel.js')).cancelCommand],
+  ['resend', async () => (await import('./commands/resend.js')).resendCommand],
+  ['preview', async () => (await import('./commands/preview.js')).previewCommand],
+  ['simulate', async () => (await import('./commands/simulate.js')).simulateCommand],
+  ['dispute', async () => (await import('./commands/dispute.js')).disputeCommand],
+  ['doctor', async () => (await import('./commands/doctor.js')).doctorCommand],
+  ['templates', async () => (await import('./commands/templates.js')).templatesCommand],
+  ['migrate', async () => (await import('./commands/migrate.js')).migrateCommand],
+  ['reconcile', async () => (await import('./commands/reconcile.js')).reconcileCommand],
+  ['worker', async () => (await import('./commands/worker.js')).workerCommand],
+  ['serve', async () => (await import('./commands/serve.js')).serveCommand],
+  ['daemon', async () => (await import('./commands/daemon.js')).daemonCommand],
 ];
+
+/** The command argv names, when it is one we know; otherwise all are loaded (help, suggestions). */
+function requestedCommand(argv: string[]): string | undefined {
+  const name = argv[2]; // `postship --help import` shows the program's help: every command then
+  return COMMANDS.some(([n]) => n === name) ? name : undefined;
+}
 
 function version(): string {
   return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
-export function buildProgram(cli: Cli): Command {
+export async function buildProgram(cli: Cli, argv: string[] = []): Promise<Command> {
   const program = new Command('postship')
     .description('post-shipment buyer notifications: the seller\'s control panel')
     .version(version())
@@ -67,7 +59,9 @@ Example:
       --carrier cainiao --tracking LP00123456789
   $ postship status AE-1001`,
     );
-  for (const make of COMMANDS) program.addCommand(make(cli));
+  const only = requestedCommand(argv);
+  const factories = await Promise.all(COMMANDS.filter(([name]) => !only || name === only).map(([, load]) => load()));
+  for (const make of factories) program.addCommand(make(cli));
   // Commander must not exit by itself: main() is the one place that does.
   const configure = (command: Command) => {
     command
@@ -103,7 +97,7 @@ export function reportError(cli: Cli, err: unknown): 0 | 1 | 2 {
 
 export async function run(argv: string[], cli: Cli = createCli()): Promise<0 | 1 | 2> {
   try {
-    await buildProgram(cli).parseAsync(argv);
+    await (await buildProgram(cli, argv)).parseAsync(argv);
     return cli.exitCode;
   } catch (err) {
     return reportError(cli, err);
