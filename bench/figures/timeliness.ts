@@ -28,14 +28,15 @@ export async function timeliness(env: BenchEnv, sink: BenchSink): Promise<Figure
   const deps = await runtime.jobDeps();
   const worker = startSendWorker(deps, { connection: await runtime.redis(), concurrency: 50 });
   await worker.waitUntilReady();
-  sink.reset();
+  await sink.reset();
   await runtime.promote();
   const deadline = Date.now() + (seconds + 30) * 1000;
   while (sink.count < count && Date.now() < deadline) await sleep(50);
   const rows = runtime.db.select({ dueAt: sends.dueAt, messageId: sends.messageId, milestone: sends.milestone }).from(sends).all();
+  const acceptedAt = await sink.acceptedAt();
   const lags = rows
-    .filter((r) => r.milestone === 'day1' && r.messageId && sink.acceptedAt.has(r.messageId))
-    .map((r) => sink.acceptedAt.get(r.messageId!)! - r.dueAt)
+    .filter((r) => r.milestone === 'day1' && r.messageId && acceptedAt.has(r.messageId))
+    .map((r) => acceptedAt.get(r.messageId!)! - r.dueAt)
     .sort((a, b) => a - b);
   await worker.close();
   await (await runtime.sendQueue()).obliterate({ force: true });
