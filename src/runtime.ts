@@ -14,6 +14,7 @@ import { connectRedis, ensureRedis } from './queue/redis.js';
 import { reconcileLedger } from './services/reconcile-ledger.js';
 import { profileResolver, type ProfileResolver } from './services/profiles.js';
 import { Shutdown } from './shutdown.js';
+import { startCheckpointer, type Checkpointer } from './store/checkpointer.js';
 import { closeDb, openDb, type Db } from './store/db.js';
 import { installationSecret } from './store/meta.js';
 
@@ -43,6 +44,15 @@ export class Runtime {
     this.db = openDb(config.dbPath);
     this.profiles = profileResolver(config.file);
     this.mail = transport ?? null;
+    // Long-running processes keep WAL checkpoints (and their fsync) off the event loop.
+    if (redisMode === 'worker') this.checkpointInBackground();
+  }
+
+  private checkpointer: Checkpointer | null = null;
+
+  /** Moves SQLite's WAL checkpoints to a thread of their own (see store/checkpointer.ts). */
+  checkpointInBackground(): void {
+    this.checkpointer ??= startCheckpointer(this.db, this.logger);
   }
 
   get redisUrl(): string {
@@ -128,6 +138,7 @@ export class Runtime {
     this.shutdown.add('queue', () => this.queue?.close());
     this.shutdown.add('redis', () => this.redisConn?.quit().catch(() => this.redisConn?.disconnect()));
     this.shutdown.add('transport', () => this.mail?.close());
+    this.shutdown.add('checkpointer', () => this.checkpointer?.stop());
     this.shutdown.add('database', () => closeDb(this.db));
     this.closing = this.shutdown.close(10_000, (name, err) =>
       this.logger.warn({ step: name, err: String(err) }, 'close failed'),

@@ -137,7 +137,6 @@ export async function importOrders(deps: OrderServiceDeps, rows: AsyncIterable<I
   const statements = prepareInserts(deps.db);
   // A bigger page cache for this connection: index pages of a large import stay in memory.
   deps.db.$client.pragma('cache_size = -65536');
-  deps.db.$client.pragma('wal_autocheckpoint = 16384');
   const queueDue = options.queueDue;
   const enqueues = new Set<Promise<void>>();
   const flush = async () => {

@@ -62,6 +62,7 @@ async function importFile(cli: Cli, file: string, o: ImportOptions): Promise<voi
   await withRuntime(cli, async (runtime) => {
     const started = performance.now();
     const bar = progressBar(cli, size);
+    runtime.checkpointInBackground(); // the WAL of a large import is copied back on another thread
     // What is due goes into Redis batch by batch while the file is still being
     // read (Redis works on the other core meanwhile). If Redis refuses, the rest
     // is written as scheduled and the final promotion below reports it once, clearly.
