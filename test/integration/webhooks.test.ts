@@ -88,7 +88,7 @@ describe('tracking webhooks over real HTTP', () => {
     stack.enter('ORD-1', 'LX100CN');
     const reply = await send(provider, PROVIDERS[provider].body('LX100CN', status));
     expect(reply.status).toBe(202);
-    expect(reply.body).toMatchObject({ status: 'accepted', queued: true });
+    expect(reply.body).toMatchObject({ status: 'accepted', stored: 1 });
     await expect.poll(() => applied('LX100CN'), { timeout: 10_000 }).toBe(true);
     if (expected === 'customs' || expected === 'post_office') {
       // The job promoted it at once: the message really goes out.

@@ -6,25 +6,22 @@ import { secretOf } from '../secrets.js';
 import type { WebhookRoute } from './route.js';
 
 /**
- * The queue is a courtesy here: the event is already durable. If Redis is
- * down or slow, answer anyway and leave the event to applyPendingEvents.
+ * The queue is a courtesy here: the event is already durable when the provider
+ * gets its answer, so the answer does not wait for Redis. If Redis is down or
+ * slow, the failure is logged and the pending-event sweep applies the event.
  */
-async function handOver(deps: HttpAppDeps, ids: number[], log: FastifyBaseLogger): Promise<boolean> {
-  if (ids.length === 0) return true;
+function handOver(deps: HttpAppDeps, ids: number[], log: FastifyBaseLogger): void {
+  if (ids.length === 0) return;
   const timeoutMs = deps.enqueueTimeoutMs ?? 2000;
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`the queue did not answer within ${timeoutMs} ms`)), timeoutMs);
   });
-  try {
-    await Promise.race([deps.enqueueTrackingEvents(ids), timeout]);
-    return true;
-  } catch (err) {
-    log.warn({ eventIds: ids, err: (err as Error).message }, 'tracking events stored but not queued; the pending-event sweep applies them');
-    return false;
-  } finally {
-    clearTimeout(timer);
-  }
+  Promise.race([deps.enqueueTrackingEvents(ids), timeout])
+    .catch((err: Error) =>
+      log.warn({ eventIds: ids, err: err.message }, 'tracking events stored but not queued; the pending-event sweep applies them'),
+    )
+    .finally(() => clearTimeout(timer));
 }
 
 /** Secret → signature on the raw bytes → JSON → provider adapter → SQLite → queue → answer. */
@@ -61,8 +58,8 @@ export function receiveWebhook(route: WebhookRoute, deps: HttpAppDeps, store: Re
       return reply.code(503).send(problem('storage_unavailable', 'the event could not be stored; please retry'));
     }
     const stored = results.flatMap((r) => (r.stored ? [r.id] : []));
-    const queued = await handOver(deps, [...stored, ...waiting], request.log);
+    handOver(deps, [...stored, ...waiting], request.log);
     if (stored.length === 0) return reply.code(200).send({ status: 'duplicate', events: results.length });
-    return reply.code(202).send({ status: 'accepted', stored: stored.length, duplicates: results.length - stored.length, queued });
+    return reply.code(202).send({ status: 'accepted', stored: stored.length, duplicates: results.length - stored.length });
   };
 }
