@@ -1,5 +1,5 @@
 import { parseIsoMillis } from '../domain/iso-time.js';
-import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableName, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Order } from '../domain/order.js';
 import { planPickupReminders } from '../domain/pickup.js';
@@ -20,31 +20,25 @@ function occurredMillis(occurredAt: string | null, now: number): number {
   return Number.isFinite(at) ? Math.min(at, now) : now;
 }
 
-const p = sql.placeholder;
 
+/**
+ * Prepared once per connection, on better-sqlite3 directly: webhooks store
+ * events at request rate, and Drizzle's row mapping cost more than the insert.
+ * Column names come from the Drizzle schema, so the SQL follows it.
+ */
 function prepareEventStatements(db: Db) {
+  const t = trackingEvents;
+  const columns = [t.provider, t.dedupKey, t.trackingNumber, t.carrier, t.providerStatus, t.milestone, t.occurredAt, t.receivedAt, t.raw];
+  const table = getTableName(t);
   return {
-    insert: db
-      .insert(trackingEvents)
-      .values({
-        provider: p('provider'),
-        dedupKey: p('dedupKey'),
-        trackingNumber: p('trackingNumber'),
-        carrier: p('carrier'),
-        providerStatus: p('providerStatus'),
-        milestone: p('milestone'),
-        occurredAt: p('occurredAt'),
-        receivedAt: p('receivedAt'),
-        raw: p('raw'),
-      })
-      .onConflictDoNothing()
-      .returning({ id: trackingEvents.id })
-      .prepare(),
-    existing: db
-      .select({ id: trackingEvents.id })
-      .from(trackingEvents)
-      .where(and(eq(trackingEvents.provider, p('provider')), eq(trackingEvents.dedupKey, p('dedupKey'))))
-      .prepare(),
+    insert: db.$client
+      .prepare<unknown[], { id: number }>(
+        `INSERT INTO "${table}" (${columns.map((c) => `"${c.name}"`).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})` +
+          ` ON CONFLICT DO NOTHING RETURNING "${t.id.name}" AS id`,
+      ),
+    existing: db.$client.prepare<unknown[], { id: number }>(
+      `SELECT "${t.id.name}" AS id FROM "${table}" WHERE "${t.provider.name}" = ? AND "${t.dedupKey.name}" = ?`,
+    ),
   };
 }
 
@@ -58,19 +52,19 @@ export function recordTrackingEvent(db: Db, event: NormalizedEvent, raw: string,
     statements = prepareEventStatements(db);
     eventStatements.set(db, statements);
   }
-  const inserted = statements.insert.get({
-    provider: event.provider,
-    dedupKey: event.dedupKey,
-    trackingNumber: event.trackingNumber.toUpperCase(),
-    carrier: event.carrier,
-    providerStatus: event.providerStatus,
-    milestone: event.outcome,
-    occurredAt: occurredMillis(event.occurredAt, now),
-    receivedAt: now,
+  const inserted = statements.insert.get(
+    event.provider,
+    event.dedupKey,
+    event.trackingNumber.toUpperCase(),
+    event.carrier,
+    event.providerStatus,
+    event.outcome,
+    occurredMillis(event.occurredAt, now),
+    now,
     raw,
-  });
+  );
   if (inserted) return { stored: true, id: inserted.id };
-  const existing = statements.existing.get({ provider: event.provider, dedupKey: event.dedupKey });
+  const existing = statements.existing.get(event.provider, event.dedupKey);
   return { stored: false, duplicateOf: existing?.id ?? 0 };
 }
 
@@ -98,7 +92,7 @@ export function trackingEventWriter(db: Db, clock: () => number) {
     const now = clock();
     let results: StoreResult[][];
     try {
-      results = db.transaction(() => batch.map((d) => d.events.map((event) => recordTrackingEvent(db, event, d.raw, now))));
+      results = db.$client.transaction(() => batch.map((d) => d.events.map((event) => recordTrackingEvent(db, event, d.raw, now))))();
     } catch (err) {
       for (const d of batch) d.reject(err);
       return;
