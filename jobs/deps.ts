@@ -7,6 +7,7 @@ import type { TemplateSet } from '../src/mail/templates.js';
 import type { SendJobData } from '../src/queue/queues.js';
 import type { ProfileResolver } from '../src/services/profiles.js';
 import type { Db } from '../src/store/db.js';
+import type { GroupCommit } from '../src/store/group-commit.js';
 import type { Metrics } from '../src/metrics.js';
 
 /** What job handlers may touch: narrow, wired once in the composition root. */
@@ -21,6 +22,8 @@ export interface JobDeps {
   profiles: ProfileResolver;
   /** This process's metrics, when it serves /metrics. */
   metrics?: Metrics;
+  /** Claims and results of concurrent sends share commits (src/store/group-commit.ts). */
+  commit: GroupCommit;
   /** For review requests' one-click unsubscribe links. */
   unsubscribe: { publicUrl: string; secret: string };
 }

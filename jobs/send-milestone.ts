@@ -24,6 +24,7 @@ import {
   releaseClaim,
   reschedule,
   suppress,
+  type OrderRow,
   type SendRow,
 } from '../src/store/ledger.js';
 import { firstEventAt } from '../src/store/tracking.js';
@@ -69,7 +70,7 @@ async function decideAndAct(deps: JobDeps, row: SendRow, job: Job, token?: strin
       if (decision.hold) log.info({ hold: decision.hold, until: decision.at.toISO() }, 'review request held');
       return rescheduleJob(deps, row, decision.at, job, token);
     case 'send':
-      return deliver(deps, row, order, job, log, token);
+      return deliver(deps, row, orderRow, order, job, log, token);
   }
 }
 
@@ -87,6 +88,7 @@ async function rescheduleJob(deps: JobDeps, row: SendRow, at: DateTime, job: Job
 async function deliver(
   deps: JobDeps,
   row: SendRow,
+  orderRow: OrderRow,
   order: Order,
   job: Job,
   log: JobDeps['logger'],
@@ -94,7 +96,7 @@ async function deliver(
 ): Promise<SendOutcome> {
   const { db, clock, config } = deps;
   const now = clock.now().toMillis();
-  const claimed = claimSend(db, row.id, now, config.claimLeaseMs);
+  const claimed = await deps.commit(() => claimSend(db, row.id, now, config.claimLeaseMs));
   if (!claimed) {
     const current = getSend(db, row.id);
     if (current?.status === 'sending' && current.claimedAt !== null && token) {
@@ -111,7 +113,7 @@ async function deliver(
   let rendered: ReturnType<typeof renderMessage>;
   try {
     const eventAt = eventTimeFor(deps, order.orderId, milestone);
-    const lastEventAt = getOrder(db, order.orderId)?.lastEventAt ?? null;
+    const lastEventAt = orderRow.lastEventAt;
     const context = buildContext({
       order,
       milestone,
@@ -142,18 +144,15 @@ async function deliver(
   const started = Date.now();
   try {
     const result = await deps.transport.send(message);
-    recordSent(
-      db,
-      row.id,
-      {
-        messageId: result.messageId || message.messageId,
-        smtpResponse: result.response,
-        subject: message.subject,
-        template: rendered.template,
-        locale: rendered.locale,
-      },
-      clock.now().toMillis(),
-    );
+    const facts = {
+      messageId: result.messageId || message.messageId,
+      smtpResponse: result.response,
+      subject: message.subject,
+      template: rendered.template,
+      locale: rendered.locale,
+    };
+    const sentAt = clock.now().toMillis();
+    await deps.commit(() => recordSent(db, row.id, facts, sentAt));
     const acceptedAt = clock.now().toMillis();
     deps.metrics?.sendDuration.observe({ milestone }, (Date.now() - started) / 1000);
     deps.metrics?.dueLag.observe({ milestone }, Math.max(0, acceptedAt - row.dueAt) / 1000);

@@ -16,6 +16,7 @@ import { profileResolver, type ProfileResolver } from './services/profiles.js';
 import { Shutdown } from './shutdown.js';
 import { startCheckpointer, type Checkpointer } from './store/checkpointer.js';
 import { closeDb, openDb, type Db } from './store/db.js';
+import { groupCommit, type GroupCommit } from './store/group-commit.js';
 import { installationSecret } from './store/meta.js';
 
 /**
@@ -49,6 +50,7 @@ export class Runtime {
   }
 
   private checkpointer: Checkpointer | null = null;
+  private commits: GroupCommit | null = null;
 
   /** Moves SQLite's WAL checkpoints to a thread of their own (see store/checkpointer.ts). */
   checkpointInBackground(): void {
@@ -110,6 +112,7 @@ export class Runtime {
       sendQueue: await this.sendQueue(),
       profiles: this.profiles,
       metrics: this.metrics(),
+      commit: (this.commits ??= groupCommit(this.db)),
       unsubscribe: {
         publicUrl: this.config.publicUrl,
         secret: this.config.unsubscribeSecret ?? installationSecret(this.db, 'unsubscribe-secret'),

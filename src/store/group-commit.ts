@@ -1,0 +1,51 @@
+import type { Db } from './db.js';
+
+/** Runs a synchronous ledger write in the next shared transaction; resolves once it is committed. */
+export type GroupCommit = <T>(write: () => T) => Promise<T>;
+
+interface Pending {
+  write: () => unknown;
+  resolve: (value: unknown) => void;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * Group commit for the worker: writes issued in the same event-loop turn (50
+ * concurrent sends claiming and recording) share one SQLite transaction, so
+ * one WAL commit instead of one per write. Each write runs in its own
+ * savepoint: one that throws fails only its caller. A caller that awaits the
+ * promise knows its write is durable, exactly as with a direct commit; the
+ * only cost is waiting for the end of the current turn.
+ */
+export function groupCommit(db: Db): GroupCommit {
+  let pending: Pending[] = [];
+  const flush = () => {
+    const batch = pending;
+    pending = [];
+    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; err: unknown }> = [];
+    try {
+      db.$client.transaction(() => {
+        for (const item of batch) {
+          try {
+            outcomes.push({ ok: true, value: db.$client.transaction(item.write)() }); // nested: a savepoint
+          } catch (err) {
+            outcomes.push({ ok: false, err });
+          }
+        }
+      })();
+    } catch (err) {
+      for (const item of batch) item.reject(err); // the commit itself failed: nothing of this batch is written
+      return;
+    }
+    batch.forEach((item, i) => {
+      const outcome = outcomes[i];
+      if (outcome.ok) item.resolve(outcome.value);
+      else item.reject(outcome.err);
+    });
+  };
+  return <T>(write: () => T) =>
+    new Promise<T>((resolve, reject) => {
+      if (pending.length === 0) setImmediate(flush);
+      pending.push({ write, resolve: resolve as (value: unknown) => void, reject });
+    });
+}
