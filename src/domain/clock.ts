@@ -5,7 +5,8 @@ export interface Clock {
   now(): DateTime;
 }
 
-export const systemClock: Clock = { now: () => DateTime.utc() };
+// fromMillis is half the cost of DateTime.utc(), and the worker asks for the time often.
+export const systemClock: Clock = { now: () => DateTime.fromMillis(Date.now(), { zone: 'utc' }) };
 
 /** A clock that stays where it is put; tests move it by hand. */
 export class FixedClock implements Clock {

@@ -1,5 +1,6 @@
 import Handlebars, { type HelperOptions } from 'handlebars';
 import { DateTime } from 'luxon';
+import { parseIsoMillis } from '../domain/iso-time.js';
 
 interface RootWithBuyer {
   buyer: { locale: string; timezone: string };
@@ -19,13 +20,18 @@ function zoneAndLocale(options: HelperOptions): { zone: string; locale: string }
   return { zone: root?.buyer.timezone ?? 'UTC', locale };
 }
 
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
 /** A date-only value (`2026-12-07`) is a calendar date in the buyer's zone, not UTC midnight. */
-function toDate(value: unknown, helper: string, zone: string): DateTime {
-  const dateOnly = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value);
-  const parsed =
-    typeof value !== 'string' ? null : dateOnly ? DateTime.fromISO(value, { zone }).set({ hour: 12 }) : DateTime.fromISO(value, { setZone: true });
-  if (!parsed?.isValid) throw new Error(`{{${helper}}}: ${JSON.stringify(value)} is not an ISO date-time`);
-  return parsed;
+function toDate(value: unknown, helper: string, zone: string): Date {
+  const ms =
+    typeof value !== 'string'
+      ? NaN
+      : DATE_ONLY.test(value)
+        ? DateTime.fromISO(value, { zone }).set({ hour: 12 }).toMillis()
+        : parseIsoMillis(value);
+  if (!Number.isFinite(ms)) throw new Error(`{{${helper}}}: ${JSON.stringify(value)} is not an ISO date-time`);
+  return new Date(ms);
 }
 
 const STYLES: Record<string, Intl.DateTimeFormatOptions> = {
@@ -46,6 +52,7 @@ function dateFormat(locale: string, zone: string, style: string): Intl.DateTimeF
   }
   return format;
 }
+const numberFormats = new Map<string, Intl.NumberFormat>();
 const pluralRules = new Map<string, Intl.PluralRules>();
 function rulesFor(locale: string): Intl.PluralRules & { selectRange?: (a: number, b: number) => string } {
   let rules = pluralRules.get(locale);
@@ -91,21 +98,23 @@ export const helpers = {
     const { zone, locale } = zoneAndLocale(options);
     const format = STYLES[style];
     if (!format) throw new Error(`{{date}}: unknown style ${JSON.stringify(style)} (use ${Object.keys(STYLES).join(', ')})`);
-    return memoized(`d|${locale}|${zone}|${style}|${String(value)}`, () =>
-      dateFormat(locale, zone, style).format(toDate(value, 'date', zone).toJSDate()),
-    );
+    // Instants (shipped-at, event times) differ in every message: only calendar dates repeat.
+    if (!(typeof value === 'string' && DATE_ONLY.test(value))) return dateFormat(locale, zone, style).format(toDate(value, 'date', zone));
+    return memoized(`d|${locale}|${zone}|${style}|${value}`, () => dateFormat(locale, zone, style).format(toDate(value, 'date', zone)));
   },
   /** {{dateRange expected.from expected.to lang="es"}} → "12–20 December 2026", localized. */
   dateRange(from: unknown, to: unknown, options: HelperOptions): string {
     const { zone, locale } = zoneAndLocale(options);
     return memoized(`r|${locale}|${zone}|${String(from)}|${String(to)}`, () =>
-      dateFormat(locale, zone, 'long').formatRange(toDate(from, 'dateRange', zone).toJSDate(), toDate(to, 'dateRange', zone).toJSDate()),
+      dateFormat(locale, zone, 'long').formatRange(toDate(from, 'dateRange', zone), toDate(to, 'dateRange', zone)),
     );
   },
   /** {{number 1234.5}} in the buyer's locale. */
   number(value: unknown, options: HelperOptions): string {
     const { locale } = zoneAndLocale(options);
-    return new Intl.NumberFormat(locale).format(Number(value));
+    let format = numberFormats.get(locale);
+    if (!format) numberFormats.set(locale, (format = new Intl.NumberFormat(locale)));
+    return format.format(Number(value));
   },
   /** {{plural n one="day" other="days" lang="en"}}: the form for n in the locale's plural rules. */
   plural(value: unknown, options: HelperOptions): string {
@@ -124,8 +133,7 @@ export const helpers = {
   /** {{countryName order.country lang="de"}} → "Vereinigte Staaten". */
   countryName(code: unknown, options: HelperOptions): string {
     const { locale } = zoneAndLocale(options);
-    const name = new Intl.DisplayNames([locale], { type: 'region', fallback: 'code' }).of(String(code));
-    return name ?? String(code);
+    return memoized(`c|${locale}|${String(code)}`, () => new Intl.DisplayNames([locale], { type: 'region', fallback: 'code' }).of(String(code)) ?? String(code));
   },
   /**
    * {{opt "replyLabel" "Questions? Write to us at"}}: a partial's hash parameter, or
