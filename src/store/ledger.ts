@@ -1,4 +1,5 @@
 import { and, asc, eq, getTableColumns, getTableName, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import type Database from 'better-sqlite3';
 import { DateTime } from 'luxon';
 import type { Milestone } from '../domain/milestones.js';
 import type { Order, OrderState } from '../domain/order.js';
@@ -8,11 +9,29 @@ import { orders, sends, suppressions, type SendStatus } from './schema.js';
 
 export type OrderRow = typeof orders.$inferSelect;
 
-/** `"column" AS "key", ...`: rows come back shaped as Drizzle's `$inferSelect`. */
-function columnsOf(table: typeof sends | typeof orders): string {
-  return Object.entries(getTableColumns(table))
-    .map(([key, column]) => `"${column.name}" AS "${key}"`)
-    .join(', ');
+/** The table's columns in schema order, and a mapper from a raw row (array) to Drizzle's `$inferSelect` shape. */
+function columnsOf<T>(table: typeof sends | typeof orders): { sql: string; row(values: unknown[]): T } {
+  const entries = Object.entries(getTableColumns(table));
+  const keys = entries.map(([key]) => key);
+  return {
+    sql: entries.map(([, column]) => `"${column.name}"`).join(', '),
+    row(values) {
+      const row: Record<string, unknown> = {};
+      for (let i = 0; i < keys.length; i++) row[keys[i]] = values[i];
+      return row as T;
+    },
+  };
+}
+
+/** A one-row statement in raw (array) mode, mapped by `columns`: better-sqlite3 builds wide row objects ~3x slower. */
+function oneRow<P extends object, T>(statement: Database.Statement<[P], unknown[]>, columns: { row(values: unknown[]): T }) {
+  const raw = statement.raw(true);
+  return {
+    get(params: P): T | undefined {
+      const values = raw.get(params) as unknown[] | undefined;
+      return values ? columns.row(values) : undefined;
+    },
+  };
 }
 
 /**
@@ -20,27 +39,36 @@ function columnsOf(table: typeof sends | typeof orders): string {
  * better-sqlite3 itself: building a Drizzle query costs ~120 µs, and Drizzle's
  * row mapping more than these primary-key reads. Table and column names come
  * from the Drizzle schema, so the SQL follows it (all columns are plain
- * integers and text, which need no mapping).
+ * integers and text, which need no conversion). Whole rows come back as arrays,
+ * mapped to objects here: 5 µs a row instead of 13.
  */
 function prepareStatements(db: Db) {
   const c = db.$client;
   const S = getTableName(sends);
   const O = getTableName(orders);
   const col = (column: { name: string }) => `"${column.name}"`;
+  const sendColumns = columnsOf<SendRow>(sends);
+  const orderColumns = columnsOf<OrderRow>(orders);
   return {
-    getSend: c.prepare<{ id: number }, SendRow>(`SELECT ${columnsOf(sends)} FROM "${S}" WHERE ${col(sends.id)} = @id`),
-    getOrder: c.prepare<{ orderId: string }, OrderRow>(`SELECT ${columnsOf(orders)} FROM "${O}" WHERE ${col(orders.orderId)} = @orderId`),
+    getSend: oneRow(c.prepare<[{ id: number }], unknown[]>(`SELECT ${sendColumns.sql} FROM "${S}" WHERE ${col(sends.id)} = @id`), sendColumns),
+    getOrder: oneRow(
+      c.prepare<[{ orderId: string }], unknown[]>(`SELECT ${orderColumns.sql} FROM "${O}" WHERE ${col(orders.orderId)} = @orderId`),
+      orderColumns,
+    ),
     sentMilestones: c.prepare<{ orderId: string }, { milestone: string }>(
       `SELECT ${col(sends.milestone)} AS milestone FROM "${S}" WHERE ${col(sends.orderId)} = @orderId AND ${col(sends.status)} = 'sent'`,
     ),
     suppression: c.prepare<{ email: string }, { scope: string }>(
       `SELECT ${col(suppressions.scope)} AS scope FROM "${getTableName(suppressions)}" WHERE ${col(suppressions.email)} = @email`,
     ),
-    claim: c.prepare<{ id: number; now: number; expiredBefore: number }, SendRow>(
-      `UPDATE "${S}" SET ${col(sends.status)} = 'sending', ${col(sends.attempts)} = ${col(sends.attempts)} + 1, ` +
-        `${col(sends.claimedAt)} = @now, ${col(sends.updatedAt)} = @now ` +
-        `WHERE ${col(sends.id)} = @id AND (${col(sends.status)} IN ('scheduled', 'queued') ` +
-        `OR (${col(sends.status)} = 'sending' AND ${col(sends.claimedAt)} < @expiredBefore)) RETURNING ${columnsOf(sends)}`,
+    claim: oneRow(
+      c.prepare<[{ id: number; now: number; expiredBefore: number }], unknown[]>(
+        `UPDATE "${S}" SET ${col(sends.status)} = 'sending', ${col(sends.attempts)} = ${col(sends.attempts)} + 1, ` +
+          `${col(sends.claimedAt)} = @now, ${col(sends.updatedAt)} = @now ` +
+          `WHERE ${col(sends.id)} = @id AND (${col(sends.status)} IN ('scheduled', 'queued') ` +
+          `OR (${col(sends.status)} = 'sending' AND ${col(sends.claimedAt)} < @expiredBefore)) RETURNING ${sendColumns.sql}`,
+      ),
+      sendColumns,
     ),
     recordSent: c.prepare<{ id: number; now: number } & SentFacts>(
       `UPDATE "${S}" SET ${col(sends.status)} = 'sent', ${col(sends.messageId)} = @messageId, ${col(sends.smtpResponse)} = @smtpResponse, ` +
