@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { and, eq, getTableName, inArray } from 'drizzle-orm';
-import type { DateTime } from 'luxon';
+import { DateTime } from 'luxon';
 import { validateOrder, type Order } from '../domain/order.js';
 import { planSends, type PlannedSend } from '../domain/plan.js';
 import type { Db } from '../store/db.js';
@@ -8,6 +8,8 @@ import { orders, sends, trackingEvents } from '../store/schema.js';
 import type { ImportRow } from './import-csv.js';
 import { asColumnProblem } from './import-csv.js';
 import type { OrderServiceDeps } from './orders.js';
+import type { ProfileResolver } from './profiles.js';
+import type { Clock } from '../domain/clock.js';
 import type { QueuedSend } from '../queue/promoter.js';
 import { applyUnmatchedEvents } from './tracking.js';
 
@@ -26,9 +28,8 @@ export interface ImportSummary {
 }
 
 export interface ImportOptions {
-  batchSize?: number;
   keepInvalid?: number;
-  onProgress?(summary: ImportSummary): void;
+  onProgress?(summary: ImportSummary, bytesRead: number): void;
   /**
    * Sends due within `horizonMs` are written straight as queued and handed to
    * `enqueue` once their batch has committed: no second pass over the ledger to
@@ -42,9 +43,60 @@ export interface ImportOptions {
 /** Enqueues overlapping the next batches; more than this many in flight waits (bounded memory). */
 const MAX_ENQUEUES_IN_FLIGHT = 4;
 
-interface Valid {
-  order: Order;
-  planned: PlannedSend[];
+/** An order ready to write: validated and planned, in plain numbers so it crosses threads as it is. */
+export interface PreparedOrder {
+  order: Omit<Order, 'shippedAt'> & { shippedAt: number };
+  planned: Array<{ milestone: PlannedSend['milestone']; dueAt: number; status: PlannedSend['status']; reason: PlannedSend['reason'] }>;
+}
+
+/** One batch of rows read, validated and planned: what the import writes in one transaction. */
+export interface PreparedBatch {
+  rows: number;
+  valid: PreparedOrder[];
+  invalid: InvalidRow[];
+  /** Bytes of the file read so far, for progress. */
+  bytes: number;
+}
+
+/**
+ * Reads, validates and plans rows into batches of `batchSize` valid orders.
+ * No database: it runs on the import's own thread (import-thread.ts) while
+ * the main thread writes the previous batch.
+ */
+export async function* prepareBatches(
+  rows: AsyncIterable<ImportRow>,
+  profiles: ProfileResolver,
+  clock: Clock,
+  batchSize: number,
+  bytesRead: () => number = () => 0,
+): AsyncGenerator<PreparedBatch> {
+  let batch: PreparedBatch = { rows: 0, valid: [], invalid: [], bytes: 0 };
+  let now = clock.now();
+  for await (const row of rows) {
+    batch.rows += 1;
+    const validation = row.input ? validateOrder(row.input, now) : null;
+    if (!validation?.ok) {
+      batch.invalid.push({ line: row.line, problems: validation ? validation.problems.map(asColumnProblem) : row.problems });
+    } else {
+      const order = validation.order;
+      batch.valid.push({
+        order: { ...order, shippedAt: order.shippedAt.toMillis() },
+        planned: planSends(order, profiles(order), now).map((p) => ({ milestone: p.milestone, dueAt: p.dueAt.toMillis(), status: p.status, reason: p.reason })),
+      });
+    }
+    if (batch.valid.length >= batchSize) {
+      batch.bytes = bytesRead();
+      yield batch;
+      batch = { rows: 0, valid: [], invalid: [], bytes: 0 };
+      now = clock.now();
+    }
+  }
+  batch.bytes = bytesRead();
+  if (batch.rows > 0) yield batch;
+}
+
+function toOrder(prepared: PreparedOrder['order']): Order {
+  return { ...prepared, shippedAt: DateTime.fromMillis(prepared.shippedAt, { zone: 'utc' }) };
 }
 
 type Statement = Database.Statement<unknown[]>;
@@ -80,21 +132,21 @@ function prepareInserts(db: Db): { order: Statement; send: Statement } {
 function writeBatch(
   db: Db,
   statements: { order: Statement; send: Statement },
-  batch: Valid[],
+  batch: PreparedOrder[],
   now: number,
   queueUntil: number,
-): { created: Order[]; queued: QueuedSend[] } {
+): { created: PreparedOrder['order'][]; queued: QueuedSend[] } {
   const write = db.$client.transaction(() => {
-    const created: Order[] = [];
+    const created: PreparedOrder['order'][] = [];
     const queued: QueuedSend[] = [];
     for (const { order: o, planned } of batch) {
       const inserted = statements.order.run(
         o.orderId, o.store, o.buyerName, o.buyerEmail, o.buyerLocale, o.buyerTimezone,
-        o.country, o.carrier, o.trackingNumber, o.shippedAt.toMillis(), o.state, now, now,
+        o.country, o.carrier, o.trackingNumber, o.shippedAt, o.state, now, now,
       );
       if (inserted.changes === 0) continue;
       for (const p of planned) {
-        const dueAt = p.dueAt.toMillis();
+        const dueAt = p.dueAt;
         const queue = p.status === 'scheduled' && dueAt <= queueUntil;
         const row = statements.send.run(
           o.orderId, p.milestone, queue ? 'queued' : p.status, p.reason, dueAt, queue ? now : null, now, now,
@@ -109,7 +161,7 @@ function writeBatch(
 }
 
 /** Tracking events that arrived before their order: applied once the order exists. */
-function applyEarlyEvents(deps: OrderServiceDeps, created: Order[]): void {
+function applyEarlyEvents(deps: OrderServiceDeps, created: PreparedOrder['order'][]): void {
   if (created.length === 0) return;
   const numbers = [...new Set(created.map((o) => o.trackingNumber))];
   const waiting = new Set(
@@ -120,56 +172,46 @@ function applyEarlyEvents(deps: OrderServiceDeps, created: Order[]): void {
       .all()
       .map((r) => r.n),
   );
-  for (const order of created) if (waiting.has(order.trackingNumber)) applyUnmatchedEvents(deps, order);
+  for (const order of created) if (waiting.has(order.trackingNumber)) applyUnmatchedEvents(deps, toOrder(order));
 }
 
 /**
- * Bulk import: validates each row, then records orders and their planned sends
- * in transactions of `batchSize` rows. Invalid rows are collected, never
- * stopping the valid ones; importing the same rows twice schedules nothing new.
+ * Bulk import: records prepared batches (validated and planned rows, see
+ * prepareBatches) with their planned sends, one transaction per batch.
+ * Invalid rows are collected, never stopping the valid ones; importing the
+ * same rows twice schedules nothing new.
  */
-export async function importOrders(deps: OrderServiceDeps, rows: AsyncIterable<ImportRow>, options: ImportOptions = {}): Promise<ImportSummary> {
-  const batchSize = options.batchSize ?? 1000;
+export async function importOrders(
+  deps: OrderServiceDeps,
+  batches: AsyncIterable<PreparedBatch>,
+  options: ImportOptions = {},
+): Promise<ImportSummary> {
   const keepInvalid = options.keepInvalid ?? 1000;
   const summary: ImportSummary = { rows: 0, imported: 0, alreadyKnown: 0, invalid: 0, invalidRows: [] };
-  let batch: Valid[] = [];
-  let now: DateTime = deps.clock.now();
   const statements = prepareInserts(deps.db);
   // A bigger page cache for this connection: index pages of a large import stay in memory.
   deps.db.$client.pragma('cache_size = -65536');
   const queueDue = options.queueDue;
   const enqueues = new Set<Promise<void>>();
-  const flush = async () => {
-    if (batch.length > 0) {
-      const at = now.toMillis();
+  for await (const batch of batches) {
+    summary.rows += batch.rows;
+    summary.invalid += batch.invalid.length;
+    for (const row of batch.invalid) if (summary.invalidRows.length < keepInvalid) summary.invalidRows.push(row);
+    if (batch.valid.length > 0) {
+      const at = deps.clock.now().toMillis();
       const queueUntil = queueDue?.accepting() ? at + queueDue.horizonMs : -Infinity;
-      const { created, queued } = writeBatch(deps.db, statements, batch, at, queueUntil);
+      const { created, queued } = writeBatch(deps.db, statements, batch.valid, at, queueUntil);
       if (queued.length > 0) {
         const enqueue: Promise<void> = queueDue!.enqueue(queued, at).finally(() => enqueues.delete(enqueue));
         enqueues.add(enqueue);
       }
       applyEarlyEvents(deps, created);
       summary.imported += created.length;
-      summary.alreadyKnown += batch.length - created.length;
-      batch = [];
+      summary.alreadyKnown += batch.valid.length - created.length;
       if (enqueues.size >= MAX_ENQUEUES_IN_FLIGHT) await Promise.race(enqueues);
     }
-    now = deps.clock.now();
-    options.onProgress?.(summary);
-  };
-  for await (const row of rows) {
-    summary.rows += 1;
-    const validation = row.input ? validateOrder(row.input, now) : null;
-    if (!validation?.ok) {
-      summary.invalid += 1;
-      const problems = validation ? validation.problems.map(asColumnProblem) : row.problems;
-      if (summary.invalidRows.length < keepInvalid) summary.invalidRows.push({ line: row.line, problems });
-      continue;
-    }
-    batch.push({ order: validation.order, planned: planSends(validation.order, deps.profiles(validation.order), now) });
-    if (batch.length >= batchSize) await flush();
+    options.onProgress?.(summary, batch.bytes);
   }
-  await flush();
   await Promise.all(enqueues);
   return summary;
 }

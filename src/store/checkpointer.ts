@@ -1,7 +1,5 @@
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { PACKAGE_ROOT } from '../paths.js';
+import { threadScript } from '../paths.js';
 import type { Logger } from 'pino';
 import type { Db } from './db.js';
 
@@ -18,17 +16,11 @@ export interface Checkpointer {
 
 const BACKSTOP_PAGES = 16_384;
 
-/** The thread runs built JavaScript, also when this module runs as TypeScript under vitest. */
-function threadFile(): string {
-  return import.meta.url.endsWith('.ts')
-    ? join(PACKAGE_ROOT, 'dist', 'src', 'store', 'checkpoint-thread.js')
-    : fileURLToPath(new URL('./checkpoint-thread.js', import.meta.url));
-}
 
 export function startCheckpointer(db: Db, logger: Logger, everyMs = 250): Checkpointer | null {
   const path = db.$client.name;
   if (db.$client.memory || path === '' || path === ':memory:') return null;
-  const thread = new Worker(threadFile(), { workerData: { path, everyMs } });
+  const thread = new Worker(threadScript(import.meta.url, 'checkpoint-thread'), { workerData: { path, everyMs } });
   thread.unref(); // never what keeps a process alive
   db.$client.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
   let stopped = false;

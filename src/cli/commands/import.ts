@@ -3,7 +3,8 @@ import { basename } from 'node:path';
 import cliProgress from 'cli-progress';
 import { Command } from 'commander';
 import { InputError } from '../../domain/errors.js';
-import { IMPORT_COLUMNS, readOrderCsv } from '../../services/import-csv.js';
+import { IMPORT_COLUMNS } from '../../services/import-csv.js';
+import { readPreparedBatches } from '../../services/import-reader.js';
 import { queueSends } from '../../queue/promoter.js';
 import { markScheduled } from '../../store/ledger.js';
 import { importOrders, type ImportSummary } from '../../services/import.js';
@@ -70,10 +71,9 @@ async function importFile(cli: Cli, file: string, o: ImportOptions): Promise<voi
     let redisTrouble = false;
     let summary: ImportSummary;
     try {
-      summary = await importOrders(runtime.orderDeps(), readOrderCsv(file, (bytes) => bar?.update(bytes)), {
-        batchSize,
+      summary = await importOrders(runtime.orderDeps(), readPreparedBatches(file, runtime.config.file, batchSize), {
         keepInvalid: SHOWN_INVALID,
-        onProgress: (s) => bar?.update({ rows: s.rows }),
+        onProgress: (s, bytes) => bar?.update(bytes, { rows: s.rows }),
         queueDue: {
           horizonMs: runtime.config.horizonMs,
           accepting: () => !redisTrouble,
