@@ -19,6 +19,15 @@ export interface QueuedSend {
   dueAt: number;
 }
 
+/** The BullMQ jobs (one per send, deterministic ids) for sends marked queued. */
+export function sendJobs(settings: QueueSettings, sends: readonly QueuedSend[], now: number) {
+  return sends.map(({ id, dueAt }) => ({
+    name: SEND_JOB,
+    data: { sendId: id, v: 1 as const } satisfies SendJobData,
+    opts: sendJobOptions(settings, id, dueAt - now),
+  }));
+}
+
 /**
  * Adds the jobs of sends already marked queued. If Redis refuses, the rows go
  * back to scheduled (the promoter tries again later) and the error is thrown.
@@ -26,13 +35,7 @@ export interface QueuedSend {
 export async function queueSends(deps: PromoterDeps, sends: QueuedSend[], now: number): Promise<void> {
   if (sends.length === 0) return;
   try {
-    await deps.sendQueue.addBulk(
-      sends.map(({ id, dueAt }) => ({
-        name: SEND_JOB,
-        data: { sendId: id, v: 1 as const },
-        opts: sendJobOptions(deps.settings, id, dueAt - now),
-      })),
-    );
+    await deps.sendQueue.addBulk(sendJobs(deps.settings, sends, now));
   } catch (err) {
     markScheduled(
       deps.db,

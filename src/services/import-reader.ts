@@ -2,47 +2,78 @@ import { Worker } from 'node:worker_threads';
 import type { ConfigFile } from '../config/config-file.js';
 import { InputError, RuntimeError } from '../domain/errors.js';
 import { threadScript } from '../paths.js';
+import type { QueuedSend } from '../queue/promoter.js';
+import type { QueueSettings } from '../queue/queues.js';
 import type { PreparedBatch } from './import.js';
 
 type FromThread =
   | { kind: 'batch'; batch: PreparedBatch }
   | { kind: 'done' }
-  | { kind: 'error'; error: { message: string; code?: string; hint?: string; problems?: string[]; stack?: string } };
+  | { kind: 'error'; error: { message: string; code?: string; hint?: string; problems?: string[] } }
+  | { kind: 'enqueued'; ticket: number }
+  | { kind: 'enqueue-failed'; ticket: number; message: string };
+
+export interface ImportReader {
+  /** Prepared batches in file order; a reading error ends them with the same error (an InputError stays one). */
+  batches: AsyncGenerator<PreparedBatch>;
+  /** Adds the jobs of sends written as queued, from the helper thread; rejects when Redis refuses. */
+  enqueue(sends: QueuedSend[], now: number): Promise<void>;
+  close(): Promise<void>;
+}
 
 /**
- * Prepared batches of a CSV order export, read, validated and planned on a
- * thread of its own (import-thread.ts): the main thread meanwhile writes the
- * previous batch to SQLite and queues it in Redis. A reading error ends the
- * iteration with the same error (an InputError stays an InputError).
+ * The main thread's side of the import's helper thread (import-thread.ts):
+ * CSV parsing, validation, planning and BullMQ's job building happen there,
+ * SQLite writes here, each on its own core.
  */
-export async function* readPreparedBatches(file: string, configFile: ConfigFile, batchSize: number): AsyncGenerator<PreparedBatch> {
-  const thread = new Worker(threadScript(import.meta.url, 'import-thread'), { workerData: { file, configFile, batchSize } });
-  const inbox: FromThread[] = [];
+export function startImportReader(
+  file: string,
+  configFile: ConfigFile,
+  batchSize: number,
+  queue: { redisUrl: string; settings: QueueSettings },
+): ImportReader {
+  const settings = { queuePrefix: queue.settings.queuePrefix, sendAttempts: queue.settings.sendAttempts, backoffMs: queue.settings.backoffMs };
+  const thread = new Worker(threadScript(import.meta.url, 'import-thread'), {
+    workerData: { file, configFile, batchSize, queue: { redisUrl: queue.redisUrl, settings } },
+  });
+  const inbox: Array<Extract<FromThread, { kind: 'batch' | 'done' | 'error' }>> = [];
+  const enqueues = new Map<number, { resolve: () => void; reject: (err: Error) => void }>();
+  let tickets = 0;
   let wake: (() => void) | null = null;
-  let exited: Error | null = null;
+  let stopped: Error | null = null;
+  let finished = false;
   const deliver = () => {
     wake?.();
     wake = null;
   };
-  let finished = false;
   thread.on('message', (msg: FromThread) => {
+    if (msg.kind === 'enqueued' || msg.kind === 'enqueue-failed') {
+      const waiter = enqueues.get(msg.ticket);
+      enqueues.delete(msg.ticket);
+      if (msg.kind === 'enqueued') waiter?.resolve();
+      else waiter?.reject(new Error(msg.message));
+      return;
+    }
     if (msg.kind !== 'batch') finished = true;
     inbox.push(msg);
     deliver();
   });
   thread.on('error', (err) => {
-    exited = err;
+    stopped = err;
     deliver();
   });
   thread.on('exit', (code) => {
-    if (!finished) exited ??= new Error(`the reader thread stopped before the end of the file (exit code ${code})`);
+    stopped ??= new Error(`the import's helper thread stopped (exit code ${code})`);
+    for (const waiter of enqueues.values()) waiter.reject(stopped);
+    enqueues.clear();
     deliver();
   });
-  try {
+
+  async function* batches(): AsyncGenerator<PreparedBatch> {
     for (;;) {
       const msg = inbox.shift();
       if (!msg) {
-        if (exited) throw new RuntimeError('import_reader_failed', `cannot read ${file}: ${(exited as Error).message}`);
+        if (stopped && !finished) throw new RuntimeError('import_reader_failed', `cannot read ${file}: ${stopped.message}`);
         await new Promise<void>((resolve) => (wake = resolve));
         continue;
       }
@@ -55,7 +86,25 @@ export async function* readPreparedBatches(file: string, configFile: ConfigFile,
       thread.postMessage({ kind: 'ack' });
       yield msg.batch;
     }
-  } finally {
-    await thread.terminate();
   }
+
+  return {
+    batches: batches(),
+    enqueue(sends, now) {
+      if (stopped) return Promise.reject(stopped);
+      const ticket = ++tickets;
+      return new Promise<void>((resolve, reject) => {
+        enqueues.set(ticket, { resolve, reject });
+        thread.postMessage({ kind: 'enqueue', ticket, sends, now });
+      });
+    },
+    async close() {
+      if (stopped) return;
+      const exited = new Promise<void>((resolve) => thread.once('exit', () => resolve()));
+      thread.postMessage({ kind: 'close' });
+      const timer = setTimeout(() => void thread.terminate(), 5000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
 }

@@ -1,49 +1,93 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import type { Queue } from 'bullmq';
 import type { ConfigFile } from '../config/config-file.js';
 import { systemClock } from '../domain/clock.js';
-import { PostshipError, InputError } from '../domain/errors.js';
+import { InputError, PostshipError } from '../domain/errors.js';
+import { sendJobs, type QueuedSend } from '../queue/promoter.js';
+import { createSendQueue, type QueueSettings } from '../queue/queues.js';
+import { connectRedis, ensureRedis } from '../queue/redis.js';
 import { readOrderCsv } from './import-csv.js';
 import { prepareBatches } from './import.js';
 import { profileResolver } from './profiles.js';
 
 /**
- * The import's reading thread: parses the CSV, validates and plans each row,
- * and hands batches to the main thread, which writes them to SQLite and Redis.
- * At most `MAX_AHEAD` batches wait unacknowledged, so a fast reader never
- * fills memory with a file the database has not caught up with.
+ * The import's helper thread. It reads the CSV, validates and plans each row
+ * and hands batches to the main thread, which writes them to SQLite; and it
+ * adds the BullMQ jobs of the sends the main thread wrote as queued. The main
+ * thread is left with the database alone. At most `MAX_AHEAD` batches wait
+ * unacknowledged, so a fast reader never fills memory.
  */
 const MAX_AHEAD = 4;
-const { file, configFile, batchSize } = workerData as { file: string; configFile: ConfigFile; batchSize: number };
+const { file, configFile, batchSize, queue } = workerData as {
+  file: string;
+  configFile: ConfigFile;
+  batchSize: number;
+  queue: { redisUrl: string; settings: QueueSettings };
+};
 const port = parentPort!;
 let credits = MAX_AHEAD;
 let wake: (() => void) | null = null;
-port.on('message', (msg: { kind: string }) => {
-  if (msg.kind !== 'ack') return;
-  credits += 1;
-  wake?.();
-  wake = null;
+
+let sendQueue: Promise<Queue> | null = null;
+let connection: ReturnType<typeof connectRedis> | null = null;
+function openQueue(): Promise<Queue> {
+  sendQueue ??= (async () => {
+    connection = connectRedis(queue.redisUrl, 'command');
+    await ensureRedis(connection, queue.redisUrl);
+    return createSendQueue(connection, queue.settings) as Queue;
+  })();
+  return sendQueue;
+}
+
+async function enqueue(ticket: number, sends: QueuedSend[], now: number): Promise<void> {
+  try {
+    await (await openQueue()).addBulk(sendJobs(queue.settings, sends, now));
+    port.postMessage({ kind: 'enqueued', ticket });
+  } catch (err) {
+    port.postMessage({ kind: 'enqueue-failed', ticket, message: (err as Error).message });
+  }
+}
+
+port.on('message', (msg: { kind: string; ticket?: number; sends?: QueuedSend[]; now?: number }) => {
+  if (msg.kind === 'ack') {
+    credits += 1;
+    wake?.();
+    wake = null;
+  } else if (msg.kind === 'enqueue') {
+    void enqueue(msg.ticket!, msg.sends!, msg.now!);
+  } else if (msg.kind === 'close') {
+    void (sendQueue ?? Promise.resolve(null))
+      .then((q) => q?.close())
+      .catch(() => undefined)
+      .finally(() => {
+        connection?.disconnect();
+        port.close();
+      });
+  }
 });
 
-let bytes = 0;
-try {
-  const rows = readOrderCsv(file, (b) => void (bytes = b));
-  for await (const batch of prepareBatches(rows, profileResolver(configFile), systemClock, batchSize, () => bytes)) {
-    while (credits === 0) await new Promise<void>((resolve) => (wake = resolve));
-    credits -= 1;
-    port.postMessage({ kind: 'batch', batch });
+async function read(): Promise<void> {
+  let bytes = 0;
+  try {
+    const rows = readOrderCsv(file, (b) => void (bytes = b));
+    for await (const batch of prepareBatches(rows, profileResolver(configFile), systemClock, batchSize, () => bytes)) {
+      while (credits === 0) await new Promise<void>((resolve) => (wake = resolve));
+      credits -= 1;
+      port.postMessage({ kind: 'batch', batch });
+    }
+    port.postMessage({ kind: 'done' });
+  } catch (err) {
+    const e = err as Error;
+    port.postMessage({
+      kind: 'error',
+      error: {
+        message: e.message,
+        code: err instanceof PostshipError ? err.code : undefined,
+        hint: err instanceof PostshipError ? err.hint : undefined,
+        problems: err instanceof InputError ? err.problems : undefined,
+      },
+    });
   }
-  port.postMessage({ kind: 'done' });
-} catch (err) {
-  const e = err as Error;
-  port.postMessage({
-    kind: 'error',
-    error: {
-      message: e.message,
-      code: err instanceof PostshipError ? err.code : undefined,
-      hint: err instanceof PostshipError ? err.hint : undefined,
-      problems: err instanceof InputError ? err.problems : undefined,
-      stack: e.stack,
-    },
-  });
 }
-port.close();
+
+void read();

@@ -4,8 +4,7 @@ import cliProgress from 'cli-progress';
 import { Command } from 'commander';
 import { InputError } from '../../domain/errors.js';
 import { IMPORT_COLUMNS } from '../../services/import-csv.js';
-import { readPreparedBatches } from '../../services/import-reader.js';
-import { queueSends } from '../../queue/promoter.js';
+import { startImportReader } from '../../services/import-reader.js';
 import { markScheduled } from '../../store/ledger.js';
 import { importOrders, type ImportSummary } from '../../services/import.js';
 import { print, printJson, promoteAfterWrite, warn, withRuntime, type Cli } from '../cli.js';
@@ -69,9 +68,10 @@ async function importFile(cli: Cli, file: string, o: ImportOptions): Promise<voi
     // is written as scheduled and the final promotion below reports it once, clearly.
     let queuedEarly = 0;
     let redisTrouble = false;
+    const reader = startImportReader(file, runtime.config.file, batchSize, { redisUrl: runtime.redisUrl, settings: runtime.config });
     let summary: ImportSummary;
     try {
-      summary = await importOrders(runtime.orderDeps(), readPreparedBatches(file, runtime.config.file, batchSize), {
+      summary = await importOrders(runtime.orderDeps(), reader.batches, {
         keepInvalid: SHOWN_INVALID,
         onProgress: (s, bytes) => bar?.update(bytes, { rows: s.rows }),
         queueDue: {
@@ -79,11 +79,11 @@ async function importFile(cli: Cli, file: string, o: ImportOptions): Promise<voi
           accepting: () => !redisTrouble,
           enqueue: async (sends, now) => {
             try {
-              await queueSends(await runtime.promoterDeps(), sends, now);
+              await reader.enqueue(sends, now);
               queuedEarly += sends.length;
             } catch {
               redisTrouble = true;
-              // Back to scheduled (queueSends does it too when addBulk itself fails): the promoter owns them now.
+              // Back to scheduled: the promoter owns them now.
               markScheduled(runtime.db, sends.map((s) => s.id), now);
             }
           },
@@ -91,6 +91,7 @@ async function importFile(cli: Cli, file: string, o: ImportOptions): Promise<voi
       });
     } finally {
       bar?.stop();
+      await reader.close();
     }
     const seconds = (performance.now() - started) / 1000;
     let queued: number | null = null;
