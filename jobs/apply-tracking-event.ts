@@ -6,20 +6,21 @@ import type { JobDeps } from './deps.js';
 
 export const TRACKING_JOB = 'tracking.apply';
 
-export interface TrackingJobData {
-  eventId: number;
-  /** Payload version: the job carries the ledger id only; the event row is the truth. */
-  v: 1;
-}
+/**
+ * The job carries ledger ids only; the event rows are the truth. v1 (one
+ * event) is still accepted from jobs queued before v2 (the events of one
+ * burst of webhook deliveries, up to 200).
+ */
+export type TrackingJobData = { eventId: number; v: 1 } | { eventIds: number[]; v: 2 };
 
 /** Deterministic, so a webhook retried while its job waits adds nothing; BullMQ refuses ':'. */
-export function trackingJobId(eventId: number): string {
-  return `tracking.${eventId}`;
+export function trackingJobId(eventIds: readonly number[]): string {
+  return eventIds.length === 1 ? `tracking.${eventIds[0]}` : `tracking.${eventIds[0]}-${eventIds[eventIds.length - 1]}`;
 }
 
-function trackingJobOptions(settings: Pick<QueueSettings, 'sendAttempts' | 'backoffMs'>, eventId: number): JobsOptions {
+function trackingJobOptions(settings: Pick<QueueSettings, 'sendAttempts' | 'backoffMs'>, eventIds: readonly number[]): JobsOptions {
   return {
-    jobId: trackingJobId(eventId),
+    jobId: trackingJobId(eventIds),
     attempts: settings.sendAttempts,
     backoff: { type: 'exponential', delay: settings.backoffMs },
     removeOnComplete: true,
@@ -27,31 +28,38 @@ function trackingJobOptions(settings: Pick<QueueSettings, 'sendAttempts' | 'back
   };
 }
 
-/** Adds one apply job per stored event to the shared queue (the worker dispatches on the job name). */
+/** Events per apply job: a burst of deliveries is one job, not one per event. */
+const EVENTS_PER_JOB = 200;
+
+/** Adds apply jobs for stored events to the shared queue (the worker dispatches on the job name). */
 export async function enqueueTrackingEvents(
   queue: Queue,
   settings: Pick<QueueSettings, 'sendAttempts' | 'backoffMs'>,
   eventIds: readonly number[],
 ): Promise<void> {
   if (eventIds.length === 0) return;
-  await queue.addBulk(
-    eventIds.map((eventId) => ({
-      name: TRACKING_JOB,
-      data: { eventId, v: 1 as const } satisfies TrackingJobData,
-      opts: trackingJobOptions(settings, eventId),
-    })),
-  );
+  const jobs = [];
+  for (let i = 0; i < eventIds.length; i += EVENTS_PER_JOB) {
+    const ids = eventIds.slice(i, i + EVENTS_PER_JOB);
+    jobs.push({ name: TRACKING_JOB, data: { eventIds: ids, v: 2 as const } satisfies TrackingJobData, opts: trackingJobOptions(settings, ids) });
+  }
+  await queue.addBulk(jobs);
 }
 
 /**
- * Applies one stored tracking event to its order. When that scheduled a
+ * Applies stored tracking events to their orders, in id order (applying one
+ * twice changes nothing, so a retried job is harmless). When that scheduled a
  * message, promotes at once so it goes out now rather than at the next tick.
  */
-export async function applyTrackingEvent(deps: JobDeps, data: TrackingJobData): Promise<string> {
-  const outcome = applyStoredEvent({ db: deps.db, clock: deps.clock, profiles: deps.profiles }, data.eventId);
-  if (outcome.startsWith('scheduled')) {
+export async function applyTrackingEvent(deps: JobDeps, data: TrackingJobData): Promise<string[]> {
+  const ids = data.v === 1 ? [data.eventId] : data.eventIds;
+  const outcomes = ids.map((eventId) => {
+    const outcome = applyStoredEvent({ db: deps.db, clock: deps.clock, profiles: deps.profiles }, eventId);
+    deps.logger.debug({ eventId, outcome }, 'tracking event applied');
+    return outcome;
+  });
+  if (outcomes.some((o) => o.startsWith('scheduled'))) {
     await promoteDue({ db: deps.db, sendQueue: deps.sendQueue, clock: deps.clock, settings: deps.config });
   }
-  deps.logger.debug({ eventId: data.eventId, outcome }, 'tracking event applied');
-  return outcome;
+  return outcomes;
 }

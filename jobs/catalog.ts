@@ -4,7 +4,7 @@ import { promoteDue } from '../src/queue/promoter.js';
 import { SEND_JOB } from '../src/queue/queues.js';
 import { reconcileLedger } from '../src/services/reconcile-ledger.js';
 import { watchTimeline } from './watch.js';
-import { applyTrackingEvent, TRACKING_JOB } from './apply-tracking-event.js';
+import { applyTrackingEvent, TRACKING_JOB, type TrackingJobData } from './apply-tracking-event.js';
 import type { JobDeps } from './deps.js';
 import { sendMilestone } from './send-milestone.js';
 import { DIGEST_JOB, runDigest } from './digest.js';
@@ -36,9 +36,12 @@ export const JOB_CATALOG = {
     schema: z.object({ sendId: z.number().int().positive(), v: z.literal(1) }),
     handler: sendMilestone,
   }),
-  /** A stored tracking event (webhook) applied to its order; promotes what it scheduled. */
-  [TRACKING_JOB]: define({
-    schema: z.object({ eventId: z.number().int().positive(), v: z.literal(1) }),
+  /** Stored tracking events (webhooks) applied to their orders; promotes what they scheduled. */
+  [TRACKING_JOB]: define<TrackingJobData>({
+    schema: z.union([
+      z.object({ eventId: z.number().int().positive(), v: z.literal(1) }),
+      z.object({ eventIds: z.array(z.number().int().positive()).min(1), v: z.literal(2) }),
+    ]),
     handler: applyTrackingEvent,
   }),
   /** Periodic: moves sends due within the horizon from SQLite into BullMQ. */
