@@ -1,5 +1,7 @@
 import { Command } from 'commander';
 import { InputError } from '../../domain/errors.js';
+import type { Db } from '../../store/db.js';
+import { orders } from '../../store/schema.js';
 import { DEFAULT_AT_RISK_DAYS } from '../../domain/protection.js';
 import { listAtRisk, type AtRiskOrder } from '../../services/at-risk.js';
 import { print, printJson, terminalWidth, withRuntime, type Cli } from '../cli.js';
@@ -42,9 +44,24 @@ function lastEventText(o: AtRiskOrder): string {
   return `${o.lastEvent.milestone ?? o.lastEvent.providerStatus ?? 'event'} ${when}`;
 }
 
+/** A store is known when the config names it or an order carries it; a typo should not read as "all clear". */
+function assertKnownStore(runtime: { db: Db; config: { file: { stores: Record<string, unknown> } } }, store: string): void {
+  const inConfig = Object.keys(runtime.config.file.stores);
+  if (inConfig.includes(store)) return;
+  const stores = runtime.db.selectDistinct({ store: orders.store }).from(orders).limit(50).all().map((r) => r.store);
+  if (stores.includes(store)) return;
+  const known = [...new Set([...inConfig, ...stores])].sort();
+  throw new InputError(
+    'store_unknown',
+    [`--store: ${JSON.stringify(store)} is not a store postship knows (known: ${known.length ? known.join(', ') : 'none yet'})`],
+    'Store names are the `store` of enqueued orders or a key of "stores" in the config file.',
+  );
+}
+
 async function atRisk(cli: Cli, o: AtRiskOptions): Promise<void> {
   const withinDays = parseDays(o.days);
   await withRuntime(cli, (runtime) => {
+    if (o.store !== undefined) assertKnownStore(runtime, o.store);
     const now = runtime.clock.now().toMillis();
     const rows = listAtRisk(runtime.db, runtime.config.file, { now, withinDays, store: o.store });
     if (o.json) {

@@ -53,6 +53,11 @@ describe('postship at-risk and postship transit (spawned CLI)', () => {
     const bad = await runCli(['at-risk', '--days', 'soon'], env);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--days');
+
+    // A misspelt store is bad input, not an empty (all clear) list.
+    const typo = await runCli(['at-risk', '--store', 'acne'], env);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('"acne" is not a store postship knows (known: acme, slow)');
   });
 
   it('transit shows built-in vs learned, as a table and as JSON; bad filters exit 2', async () => {
