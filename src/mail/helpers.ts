@@ -1,6 +1,7 @@
 import Handlebars, { type HelperOptions } from 'handlebars';
 import { DateTime } from 'luxon';
 import { parseIsoMillis } from '../domain/iso-time.js';
+import { toWall } from '../domain/wall-clock.js';
 
 interface RootWithBuyer {
   buyer: { locale: string; timezone: string };
@@ -98,9 +99,12 @@ export const helpers = {
     const { zone, locale } = zoneAndLocale(options);
     const format = STYLES[style];
     if (!format) throw new Error(`{{date}}: unknown style ${JSON.stringify(style)} (use ${Object.keys(STYLES).join(', ')})`);
-    // Instants (shipped-at, event times) differ in every message: only calendar dates repeat.
-    if (!(typeof value === 'string' && DATE_ONLY.test(value))) return dateFormat(locale, zone, style).format(toDate(value, 'date', zone));
-    return memoized(`d|${locale}|${zone}|${style}|${value}`, () => dateFormat(locale, zone, style).format(toDate(value, 'date', zone)));
+    const date = toDate(value, 'date', zone);
+    // Instants differ in every message, but what a date style shows repeats: memoize on the
+    // buyer's wall-clock day (or minute, for "datetime"), not on the instant.
+    const wall = toWall(date.getTime(), zone);
+    const unit = style === 'datetime' ? 60_000 : 86_400_000;
+    return memoized(`d|${locale}|${zone}|${style}|${Math.floor(wall / unit)}`, () => dateFormat(locale, zone, style).format(date));
   },
   /** {{dateRange expected.from expected.to lang="es"}} → "12–20 December 2026", localized. */
   dateRange(from: unknown, to: unknown, options: HelperOptions): string {
