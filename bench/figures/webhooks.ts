@@ -2,7 +2,6 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Fastify from 'fastify';
-import { silentLogger } from '../../src/logger.js';
 import { startWebServer } from '../../src/http/web.js';
 import { PACKAGE_ROOT } from '../../src/paths.js';
 import { profiled, scratch, type BenchEnv, type Figure } from '../harness.js';

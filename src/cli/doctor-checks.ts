@@ -1,5 +1,4 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Config } from '../config/config.js';
 import { InputError } from '../domain/errors.js';
 import { MILESTONES } from '../domain/milestones.js';

@@ -6,7 +6,7 @@ import { planPickupReminders } from '../domain/pickup.js';
 import { eventMilestoneFor, OUTCOME_RANK, type NormalizedEvent, type TrackingOutcome } from '../domain/tracking-status.js';
 import type { Db } from '../store/db.js';
 import { orderFromRow, type OrderRow } from '../store/ledger.js';
-import { orders, sends, trackingEvents } from '../store/schema.js';
+import { orders, trackingEvents } from '../store/schema.js';
 import { cancelPending, insertRuleSend, scheduleEventMilestone, type OrderServiceDeps } from './orders.js';
 
 export type StoreResult = { stored: true; id: number } | { stored: false; duplicateOf: number };

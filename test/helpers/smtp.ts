@@ -41,7 +41,7 @@ export async function startSmtpSink(port = 0, extra: Partial<SMTPServerOptions> 
       disableReverseLookup: true,
       logger: false,
       closeTimeout: 200,
-      onRcptTo(address, _session, cb) {
+      onRcptTo(_address, _session, cb) {
         if (failure?.stage === 'rcpt') return cb(makeError(failure.code));
         cb();
       },

@@ -3,7 +3,6 @@ import { basename } from 'node:path';
 import cliProgress from 'cli-progress';
 import { Command } from 'commander';
 import { InputError } from '../../domain/errors.js';
-import { IMPORT_COLUMNS } from '../../services/import-csv.js';
 import { startImportReader } from '../../services/import-reader.js';
 import { markScheduled } from '../../store/ledger.js';
 import { importOrders, type ImportSummary } from '../../services/import.js';
