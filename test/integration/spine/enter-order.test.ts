@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { enterOrder } from '../../../src/services/orders.js';
 import { sendsOfOrder } from '../../../src/store/ledger.js';
-import { tempDir, testConfig, type TempDir } from '../../helpers/env.js';
+import { alwaysOpenConfig, tempDir, testConfig, type TempDir } from '../../helpers/env.js';
 import { testPipeline, type TestPipeline } from '../../helpers/worker.js';
 
 const order = {
@@ -17,7 +17,8 @@ describe('entering an order', () => {
   let pipeline: TestPipeline;
   beforeEach(() => {
     dir = tempDir();
-    pipeline = testPipeline(testConfig(dir));
+    // Always open: with the default 09:00-20:00 window, an evening run would move the shipped notice to tomorrow.
+    pipeline = testPipeline(testConfig(dir, { POSTSHIP_CONFIG: alwaysOpenConfig(dir) }));
   });
   afterEach(async () => {
     await pipeline.close();
