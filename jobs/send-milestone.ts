@@ -151,9 +151,8 @@ async function deliver(
       template: rendered.template,
       locale: rendered.locale,
     };
-    const sentAt = clock.now().toMillis();
-    await deps.commit(() => recordSent(db, row.id, facts, sentAt));
     const acceptedAt = clock.now().toMillis();
+    await deps.commit(() => recordSent(db, row.id, facts, acceptedAt));
     deps.metrics?.sendDuration.observe({ milestone }, (Date.now() - started) / 1000);
     deps.metrics?.dueLag.observe({ milestone }, Math.max(0, acceptedAt - row.dueAt) / 1000);
     log.info({ messageId: message.messageId, ms: Date.now() - started }, 'sent');

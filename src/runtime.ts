@@ -34,6 +34,8 @@ export class Runtime {
   private queue: Queue<SendJobData> | null = null;
   private mail: MailTransport | null = null;
   private metricsInstance: Metrics | null = null;
+  private checkpointer: Checkpointer | null = null;
+  private commits: GroupCommit | null = null;
 
   constructor(
     readonly config: Config,
@@ -48,9 +50,6 @@ export class Runtime {
     // Long-running processes keep WAL checkpoints (and their fsync) off the event loop.
     if (redisMode === 'worker') this.checkpointInBackground();
   }
-
-  private checkpointer: Checkpointer | null = null;
-  private commits: GroupCommit | null = null;
 
   /** Moves SQLite's WAL checkpoints to a thread of their own (see store/checkpointer.ts). */
   checkpointInBackground(): void {

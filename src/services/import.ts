@@ -4,6 +4,7 @@ import { DateTime } from 'luxon';
 import { validateOrder, type Order } from '../domain/order.js';
 import { planSends, type PlannedSend } from '../domain/plan.js';
 import type { Db } from '../store/db.js';
+import { insertSql } from '../store/sql.js';
 import { orders, sends, trackingEvents } from '../store/schema.js';
 import type { ImportRow } from './import-csv.js';
 import { asColumnProblem } from './import-csv.js';
@@ -114,13 +115,9 @@ function prepareInserts(db: Db): { order: Statement; send: Statement } {
   const sendColumns = [
     sends.orderId, sends.milestone, sends.status, sends.reason, sends.dueAt, sends.queuedAt, sends.createdAt, sends.updatedAt,
   ];
-  const insert = (table: string, columns: Array<{ name: string }>, tail: string) =>
-    db.$client.prepare(
-      `INSERT INTO "${table}" (${columns.map((c) => `"${c.name}"`).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})${tail}`,
-    );
   return {
-    order: insert(getTableName(orders), orderColumns, ' ON CONFLICT DO NOTHING'),
-    send: insert(getTableName(sends), sendColumns, ''),
+    order: db.$client.prepare(insertSql(getTableName(orders), orderColumns, ' ON CONFLICT DO NOTHING')),
+    send: db.$client.prepare(insertSql(getTableName(sends), sendColumns)),
   };
 }
 

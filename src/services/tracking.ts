@@ -5,6 +5,7 @@ import type { Order } from '../domain/order.js';
 import { planPickupReminders } from '../domain/pickup.js';
 import { eventMilestoneFor, OUTCOME_RANK, type NormalizedEvent, type TrackingOutcome } from '../domain/tracking-status.js';
 import type { Db } from '../store/db.js';
+import { insertSql } from '../store/sql.js';
 import { orderFromRow, type OrderRow } from '../store/ledger.js';
 import { orders, trackingEvents } from '../store/schema.js';
 import { cancelPending, insertRuleSend, scheduleEventMilestone, type OrderServiceDeps } from './orders.js';
@@ -31,11 +32,9 @@ function prepareEventStatements(db: Db) {
   const columns = [t.provider, t.dedupKey, t.trackingNumber, t.carrier, t.providerStatus, t.milestone, t.occurredAt, t.receivedAt, t.raw];
   const table = getTableName(t);
   return {
-    insert: db.$client
-      .prepare<unknown[], { id: number }>(
-        `INSERT INTO "${table}" (${columns.map((c) => `"${c.name}"`).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})` +
-          ` ON CONFLICT DO NOTHING RETURNING "${t.id.name}" AS id`,
-      ),
+    insert: db.$client.prepare<unknown[], { id: number }>(
+      insertSql(table, columns, ` ON CONFLICT DO NOTHING RETURNING "${t.id.name}" AS id`),
+    ),
     existing: db.$client.prepare<unknown[], { id: number }>(
       `SELECT "${t.id.name}" AS id FROM "${table}" WHERE "${t.provider.name}" = ? AND "${t.dedupKey.name}" = ?`,
     ),

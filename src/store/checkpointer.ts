@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
-import { threadScript } from '../paths.js';
 import type { Logger } from 'pino';
+import { threadScript } from '../paths.js';
 import type { Db } from './db.js';
 
 /**
@@ -15,7 +15,6 @@ export interface Checkpointer {
 }
 
 const BACKSTOP_PAGES = 16_384;
-
 
 export function startCheckpointer(db: Db, logger: Logger, everyMs = 250): Checkpointer | null {
   const path = db.$client.name;
