@@ -88,7 +88,7 @@ export class Runtime {
   }
 
   transport(): MailTransport {
-    this.mail ??= createTransport(this.config);
+    this.mail ??= createTransport(this.config, { thread: this.redisMode === 'worker' && this.config.smtpThread });
     return this.mail;
   }
 

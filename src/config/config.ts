@@ -10,6 +10,8 @@ export interface Config {
   dbPath: string;
   smtpUrl: string | null;
   outbox: string;
+  /** Long-running workers hand SMTP to a thread of their own (POSTSHIP_SMTP_THREAD=off keeps it inline). */
+  smtpThread: boolean;
   /** Default sender when a store has none. */
   from: string;
   queuePrefix: string;
@@ -54,6 +56,15 @@ function integer(r: Reader, name: string, fallback: number, min: number): number
     return fallback;
   }
   return value;
+}
+
+function onOff(r: Reader, name: string, fallback: boolean): boolean {
+  const raw = r.env[name]?.trim().toLowerCase();
+  if (!raw) return fallback;
+  if (['on', 'true', '1', 'yes'].includes(raw)) return true;
+  if (['off', 'false', '0', 'no'].includes(raw)) return false;
+  r.problems.push(`${name}: ${JSON.stringify(raw)} must be "on" or "off"`);
+  return fallback;
 }
 
 function duration(r: Reader, name: string, fallback: string): number {
@@ -108,6 +119,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     dbPath: resolve(cwd, text(r, 'POSTSHIP_DB', './data/postship.db')),
     smtpUrl: url(r, 'SMTP_URL', ['smtp:', 'smtps:']),
     outbox: resolve(cwd, text(r, 'POSTSHIP_OUTBOX', './outbox')),
+    smtpThread: onOff(r, 'POSTSHIP_SMTP_THREAD', true),
     from: text(r, 'POSTSHIP_FROM', 'Customer Care <care@example.com>'),
     queuePrefix: text(r, 'POSTSHIP_QUEUE_PREFIX', 'postship'),
     concurrency: integer(r, 'POSTSHIP_CONCURRENCY', 20, 1),

@@ -2,6 +2,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import type { Transporter } from 'nodemailer';
+import { threadedSmtpTransport } from './threaded-transport.js';
 
 export interface OutgoingMessage {
   from: string;
@@ -27,7 +28,7 @@ export interface MailTransport {
   send(message: OutgoingMessage): Promise<SendResult>;
   /** Connects (and authenticates) or checks the folder is writable; throws on failure. */
   verify(): Promise<void>;
-  close(): void;
+  close(): void | Promise<void>;
 }
 
 function toMail(message: OutgoingMessage) {
@@ -104,6 +105,14 @@ export function outboxTransport(dir: string): MailTransport {
   };
 }
 
-export function createTransport(config: { smtpUrl: string | null; outbox: string }): MailTransport {
-  return config.smtpUrl ? smtpTransport(config.smtpUrl) : outboxTransport(config.outbox);
+/**
+ * SMTP for long-running workers goes through a thread of its own (see
+ * smtp-thread.ts) unless `thread` is false; one-shot commands send inline.
+ */
+export function createTransport(
+  config: { smtpUrl: string | null; outbox: string },
+  options: { thread?: boolean } = {},
+): MailTransport {
+  if (!config.smtpUrl) return outboxTransport(config.outbox);
+  return options.thread ? threadedSmtpTransport(config.smtpUrl) : smtpTransport(config.smtpUrl);
 }

@@ -1,0 +1,118 @@
+import { Worker } from 'node:worker_threads';
+import { threadScript } from '../paths.js';
+import { redactUrl, type MailTransport, type OutgoingMessage, type SendResult } from './transport.js';
+
+export type ThreadRequest =
+  | { kind: 'send'; id: number; message: OutgoingMessage }
+  | { kind: 'verify'; id: number }
+  | { kind: 'close'; id: number };
+
+export interface SmtpFacts {
+  message: string;
+  code?: string;
+  responseCode?: number;
+  command?: string;
+  response?: string;
+}
+
+export type ThreadReply =
+  | { kind: 'sent'; id: number; result: SendResult }
+  | { kind: 'verified'; id: number }
+  | { kind: 'closed'; id: number }
+  | { kind: 'failed'; id: number; error: SmtpFacts };
+
+/** An SMTP failure rebuilt on this side of the thread, with the fields classifySendError reads. */
+export class SmtpThreadError extends Error {
+  readonly code?: string;
+  readonly responseCode?: number;
+  readonly command?: string;
+  readonly response?: string;
+  constructor(facts: SmtpFacts) {
+    super(facts.message);
+    this.name = 'SmtpThreadError';
+    this.code = facts.code;
+    this.responseCode = facts.responseCode;
+    this.command = facts.command;
+    this.response = facts.response;
+  }
+}
+
+interface Pending {
+  resolve(reply: ThreadReply): void;
+  reject(err: Error): void;
+}
+
+/**
+ * An SMTP transport whose nodemailer pool lives on a worker thread (see
+ * smtp-thread.ts). The thread starts on first use; if it ever dies, the
+ * sends in flight fail as transient (the ledger releases their claims and
+ * BullMQ retries them) and the next send starts a new thread.
+ */
+export function threadedSmtpTransport(smtpUrl: string, options: { timeoutMs?: number } = {}): MailTransport {
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const pending = new Map<number, Pending>();
+  let thread: Worker | null = null;
+  let nextId = 1;
+
+  function failAll(reason: string): void {
+    const err = Object.assign(new Error(`SMTP thread stopped: ${reason}`), { code: 'ESTREAM' });
+    for (const p of pending.values()) p.reject(err);
+    pending.clear();
+  }
+
+  function start(): Worker {
+    const worker = new Worker(threadScript(import.meta.url, 'smtp-thread'), { workerData: { smtpUrl, timeoutMs } });
+    worker.unref(); // only sends in flight keep the process alive (see request)
+    worker.on('message', (reply: ThreadReply) => {
+      const p = pending.get(reply.id);
+      if (!p) return;
+      pending.delete(reply.id);
+      if (pending.size === 0) worker.unref();
+      if (reply.kind === 'failed') p.reject(new SmtpThreadError(reply.error));
+      else p.resolve(reply);
+    });
+    worker.on('error', (err) => {
+      if (thread === worker) thread = null;
+      failAll(err.message);
+    });
+    worker.on('exit', (code) => {
+      if (thread === worker) thread = null;
+      failAll(`exited with code ${code}`);
+    });
+    return worker;
+  }
+
+  function request(
+    body: { kind: 'send'; message: OutgoingMessage } | { kind: 'verify' } | { kind: 'close' },
+  ): Promise<ThreadReply> {
+    thread ??= start();
+    const worker = thread;
+    const id = nextId++;
+    return new Promise<ThreadReply>((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      worker.ref();
+      worker.postMessage({ ...body, id } as ThreadRequest);
+    });
+  }
+
+  return {
+    description: `SMTP ${redactUrl(smtpUrl)} (on its own thread)`,
+    async send(message) {
+      const reply = await request({ kind: 'send', message });
+      if (reply.kind !== 'sent') throw new Error(`SMTP thread answered ${reply.kind} to a send`);
+      return reply.result;
+    },
+    async verify() {
+      await request({ kind: 'verify' });
+    },
+    async close() {
+      const worker = thread;
+      if (!worker) return;
+      // The BullMQ worker has finished its jobs by now; the thread says QUIT to the server.
+      const closed = request({ kind: 'close' }).catch(() => undefined);
+      thread = null;
+      await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+      await worker.terminate();
+    },
+  };
+}

@@ -1,0 +1,71 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { classifySendError } from '../../../src/mail/smtp-errors.js';
+import { threadedSmtpTransport } from '../../../src/mail/threaded-transport.js';
+import type { MailTransport, OutgoingMessage } from '../../../src/mail/transport.js';
+import { startSmtpSink, type SmtpSink } from '../../helpers/smtp.js';
+
+const message = (n: number): OutgoingMessage => ({
+  from: 'Care <care@example.com>',
+  to: { name: `Buyer ${n}`, address: `b${n}@example.com` },
+  subject: `Your order ${n} has shipped`,
+  text: `Order ${n} is on its way.`,
+  html: `<p>Order ${n} is on its way.</p>`,
+  messageId: `<n${n}@postship.test>`,
+  fileStem: `n${n}`,
+});
+
+describe('SMTP on its own thread', () => {
+  let smtp: SmtpSink;
+  let transport: MailTransport;
+
+  beforeEach(async () => {
+    smtp = await startSmtpSink();
+    transport = threadedSmtpTransport(smtp.url, { timeoutMs: 2000 });
+  });
+  afterEach(async () => {
+    await transport.close();
+    await smtp.stop();
+  });
+
+  it('delivers concurrent messages and reports each server answer', async () => {
+    const results = await Promise.all([1, 2, 3, 4, 5, 6].map((n) => transport.send(message(n))));
+    expect(results.map((r) => r.messageId)).toEqual([1, 2, 3, 4, 5, 6].map((n) => `<n${n}@postship.test>`));
+    expect(results.every((r) => r.response.startsWith('250'))).toBe(true);
+    expect(smtp.received.map((m) => m.to[0]).sort()).toEqual([1, 2, 3, 4, 5, 6].map((n) => `b${n}@example.com`).sort());
+    const parsed = await smtp.received[0].parse();
+    expect(parsed.subject).toMatch(/^Your order \d has shipped$/);
+  });
+
+  it('brings back the SMTP facts of a rejection, so the retry policy reads them as on the main thread', async () => {
+    smtp.failWith(550);
+    const bounce = await transport.send(message(1)).catch((err: unknown) => err);
+    expect(bounce).toMatchObject({ responseCode: 550, command: 'RCPT TO' });
+    expect(classifySendError(bounce)).toBe('permanent');
+    smtp.failWith(421);
+    const throttled = await transport.send(message(2)).catch((err: unknown) => err);
+    expect(classifySendError(throttled)).toBe('throttled');
+    smtp.failWith(null);
+    await expect(transport.send(message(3))).resolves.toMatchObject({ messageId: '<n3@postship.test>' });
+  });
+
+  it('reports an unreachable server as a transient network error, and verify fails the same way', async () => {
+    await smtp.stop();
+    const down = await transport.send(message(1)).catch((err: unknown) => err);
+    // nodemailer names it by where the pool noticed: a refused connect or a pooled socket that closed.
+    expect(['ECONNECTION', 'ESOCKET']).toContain((down as { code?: string }).code);
+    expect(classifySendError(down)).toBe('transient');
+    const verify = await transport.verify().catch((err: unknown) => err);
+    expect(['ECONNECTION', 'ESOCKET']).toContain((verify as { code?: string }).code);
+    await smtp.start();
+    await expect(transport.verify()).resolves.toBeUndefined();
+  });
+
+  it('can be closed twice, and before it ever sent', async () => {
+    const unused = threadedSmtpTransport(smtp.url);
+    await unused.close();
+    await transport.send(message(1));
+    await transport.close();
+    await transport.close();
+    expect(smtp.received).toHaveLength(1);
+  });
+});
