@@ -41,6 +41,14 @@ function rank(outcome: TrackingOutcome | null): number {
 }
 
 /**
+ * Whether a history scan goes further than the current status: only those can
+ * be kept, so adapters skip the rest before normalizing their times.
+ */
+export function advances(current: TrackingOutcome | null, outcome: TrackingOutcome | null): boolean {
+  return rank(outcome) > Math.max(rank(current), 0);
+}
+
+/**
  * Payloads repeat the whole history, and a carrier's batch of scans yields one
  * webhook for the latest only, so a customs scan can hide behind a later
  * "departed". The furthest-stage event of the history is kept when it goes
@@ -50,7 +58,7 @@ function rank(outcome: TrackingOutcome | null): number {
 export function furthestHistoryEvent(current: TrackingOutcome | null, history: NormalizedEvent[]): NormalizedEvent | null {
   let best: NormalizedEvent | null = null;
   for (const event of history) {
-    if (rank(event.outcome) <= Math.max(rank(current), 0)) continue;
+    if (!advances(current, event.outcome)) continue;
     if (!best || rank(event.outcome) > rank(best.outcome)) best = event;
     else if (rank(event.outcome) === rank(best.outcome) && (event.occurredAt ?? '') > (best.occurredAt ?? '')) best = event;
   }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { findCarrier } from '../../domain/carriers.js';
 import { outcomeForAftership } from '../../domain/tracking-map.js';
 import type { NormalizedEvent } from '../../domain/tracking-status.js';
-import { invalid, toUtcIso, withHistory, type AdapterResult } from './adapter.js';
+import { advances, invalid, toUtcIso, withHistory, type AdapterResult } from './adapter.js';
 
 export const AFTERSHIP = 'aftership';
 
@@ -66,14 +66,15 @@ export function adaptAftership(payload: unknown): AdapterResult {
   };
   const history = checkpoints.flatMap((c): NormalizedEvent[] => {
     const time = c.checkpoint_time || c.created_at;
-    if (!time) return [];
+    const outcome = outcomeForAftership(c.tag, c.subtag);
+    if (!time || !advances(primary.outcome, outcome)) return [];
     return [{
       provider: AFTERSHIP,
       dedupKey: scanKey(trackingNumber, c.tag, c.subtag, time),
       trackingNumber,
       carrier,
       providerStatus: `${c.tag ?? ''}/${c.subtag ?? ''}`,
-      outcome: outcomeForAftership(c.tag, c.subtag),
+      outcome,
       occurredAt: toUtcIso(time),
     }];
   });

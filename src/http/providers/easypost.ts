@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { findCarrier } from '../../domain/carriers.js';
 import { outcomeForEasyPost } from '../../domain/tracking-map.js';
 import type { NormalizedEvent } from '../../domain/tracking-status.js';
-import { invalid, toUtcIso, withHistory, type AdapterResult } from './adapter.js';
+import { advances, invalid, toUtcIso, withHistory, type AdapterResult } from './adapter.js';
 
 export const EASYPOST = 'easypost';
 
@@ -48,7 +48,7 @@ export function adaptEasyPost(payload: unknown): AdapterResult {
     occurredAt: toUtcIso(latest?.datetime) ?? toUtcIso(result.updated_at),
   };
   const history = details.flatMap((d): NormalizedEvent[] =>
-    d.datetime && d.status
+    d.datetime && d.status && advances(primary.outcome, outcomeForEasyPost(d.status))
       ? [{
           provider: EASYPOST,
           dedupKey: `${code}.${d.status}/${d.status_detail ?? ''}.${d.datetime}`,

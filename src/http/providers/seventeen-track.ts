@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { findCarrierBySeventeenTrack } from '../../domain/carriers.js';
 import { outcomeForSeventeenTrack } from '../../domain/tracking-map.js';
 import type { NormalizedEvent } from '../../domain/tracking-status.js';
-import { invalid, toUtcIso, withHistory, type AdapterResult } from './adapter.js';
+import { advances, invalid, toUtcIso, withHistory, type AdapterResult } from './adapter.js';
 
 export const SEVENTEEN_TRACK = '17track';
 
@@ -64,7 +64,7 @@ export function adaptSeventeenTrack(payload: unknown): AdapterResult {
   };
   const history = (info?.tracking?.providers ?? [])
     .flatMap((p) => p.events ?? [])
-    .filter((e) => e.sub_status && eventTime(e))
+    .filter((e) => e.sub_status && eventTime(e) && advances(primary.outcome, outcomeForSeventeenTrack(null, e.sub_status)))
     .map((e): NormalizedEvent => ({
       provider: SEVENTEEN_TRACK,
       dedupKey: dedupKey(number, eventTime(e), e.sub_status),

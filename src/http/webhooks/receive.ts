@@ -35,9 +35,10 @@ export function receiveWebhook(route: WebhookRoute, deps: HttpAppDeps, store: Re
     if (!route.verify(raw, request.headers[route.signatureHeader], secret)) {
       return reply.code(401).send(problem('bad_signature', `missing or invalid ${route.signatureHeader} header`));
     }
+    const text = raw.toString('utf8');
     let payload: unknown;
     try {
-      payload = JSON.parse(raw.toString('utf8'));
+      payload = JSON.parse(text);
     } catch (err) {
       return reply.code(400).send(problem('malformed_json', `the body is not valid JSON: ${(err as Error).message}`));
     }
@@ -50,7 +51,7 @@ export function receiveWebhook(route: WebhookRoute, deps: HttpAppDeps, store: Re
     let results: StoreResult[];
     let waiting: number[];
     try {
-      results = await store(adapted.events, raw.toString('utf8'));
+      results = await store(adapted.events, text);
       // A retry of a delivery whose events still wait (Redis was down) is a chance to queue them again.
       waiting = unprocessedEvents(deps.db, results.flatMap((r) => (r.stored ? [] : [r.duplicateOf])));
     } catch (err) {
