@@ -95,6 +95,9 @@ export function threadedSmtpTransport(smtpUrl: string, options: { timeoutMs?: nu
     });
   }
 
+  // Started now, so the first due message does not wait for the thread to load nodemailer.
+  thread = start();
+
   return {
     description: `SMTP ${redactUrl(smtpUrl)} (on its own thread)`,
     async send(message) {
