@@ -142,17 +142,20 @@ async function deliver(
     return 'failed';
   }
   const started = Date.now();
+  let acceptedAt = 0;
   try {
-    const result = await deps.transport.send(message);
-    const facts = {
-      messageId: result.messageId || message.messageId,
-      smtpResponse: result.response,
-      subject: message.subject,
-      template: rendered.template,
-      locale: rendered.locale,
-    };
-    const acceptedAt = clock.now().toMillis();
-    await deps.commit(() => recordSent(db, row.id, facts, acceptedAt));
+    // Recorded inside send: the connection carries nothing else until the ledger says sent.
+    await deps.transport.send(message, async (result) => {
+      const facts = {
+        messageId: result.messageId || message.messageId,
+        smtpResponse: result.response,
+        subject: message.subject,
+        template: rendered.template,
+        locale: rendered.locale,
+      };
+      acceptedAt = clock.now().toMillis();
+      await deps.commit(() => recordSent(db, row.id, facts, acceptedAt));
+    });
     deps.metrics?.sendDuration.observe({ milestone }, (Date.now() - started) / 1000);
     deps.metrics?.dueLag.observe({ milestone }, Math.max(0, acceptedAt - row.dueAt) / 1000);
     log.info({ messageId: message.messageId, ms: Date.now() - started }, 'sent');

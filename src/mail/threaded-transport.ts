@@ -2,6 +2,9 @@ import { Worker } from 'node:worker_threads';
 import { threadScript } from '../paths.js';
 import { redactUrl, type MailTransport, type OutgoingMessage, type SendResult } from './transport.js';
 
+/** nodemailer's pool size when the URL does not set `maxConnections`. */
+const NODEMAILER_POOL_SIZE = 5;
+
 export type ThreadRequest =
   | { kind: 'send'; id: number; message: OutgoingMessage }
   | { kind: 'verify'; id: number }
@@ -42,14 +45,41 @@ interface Pending {
   reject(err: Error): void;
 }
 
+/** How many messages the pool can carry at once: one per connection. */
+function poolSize(smtpUrl: string): number {
+  const value = Number(new URL(smtpUrl).searchParams.get('maxConnections'));
+  return Number.isInteger(value) && value > 0 ? value : NODEMAILER_POOL_SIZE;
+}
+
 /**
  * An SMTP transport whose nodemailer pool lives on a worker thread (see
- * smtp-thread.ts). The thread starts on first use; if it ever dies, the
- * sends in flight fail as transient (the ledger releases their claims and
- * BullMQ retries them) and the next send starts a new thread.
+ * smtp-thread.ts). If the thread ever dies, the sends in flight fail as
+ * transient (the ledger releases their claims and BullMQ retries them) and
+ * the next send starts a new thread.
+ *
+ * The thread is handed at most one message per pool connection, and a
+ * connection's next message only once the previous one is recorded: the
+ * answer crosses threads, so without that gate a connection could carry on
+ * sending while the main thread has yet to record what it accepted, and a
+ * crash would repeat more than one message per connection.
  */
 export function threadedSmtpTransport(smtpUrl: string, options: { timeoutMs?: number } = {}): MailTransport {
   const timeoutMs = options.timeoutMs ?? 30_000;
+  const slots = poolSize(smtpUrl);
+  let busy = 0;
+  const waiting: Array<() => void> = [];
+  const acquire = (): Promise<void> | void => {
+    if (busy < slots) {
+      busy += 1;
+      return;
+    }
+    return new Promise<void>((resolve) => waiting.push(resolve)); // the slot passes straight to the waiter
+  };
+  const release = () => {
+    const next = waiting.shift();
+    if (next) next();
+    else busy -= 1;
+  };
   const pending = new Map<number, Pending>();
   let thread: Worker | null = null;
   let nextId = 1;
@@ -100,10 +130,16 @@ export function threadedSmtpTransport(smtpUrl: string, options: { timeoutMs?: nu
 
   return {
     description: `SMTP ${redactUrl(smtpUrl)} (on its own thread)`,
-    async send(message) {
-      const reply = await request({ kind: 'send', message });
-      if (reply.kind !== 'sent') throw new Error(`SMTP thread answered ${reply.kind} to a send`);
-      return reply.result;
+    async send(message, record) {
+      await acquire();
+      try {
+        const reply = await request({ kind: 'send', message });
+        if (reply.kind !== 'sent') throw new Error(`SMTP thread answered ${reply.kind} to a send`);
+        await record?.(reply.result);
+        return reply.result;
+      } finally {
+        release();
+      }
     },
     async verify() {
       await request({ kind: 'verify' });

@@ -22,10 +22,20 @@ export interface SendResult {
   response: string;
 }
 
+/** Records an accepted message durably (the ledger's `sent`); see MailTransport.send. */
+export type RecordAcceptance = (result: SendResult) => Promise<void>;
+
 /** Where messages go: a real SMTP server, or .eml files in an outbox folder. */
 export interface MailTransport {
   readonly description: string;
-  send(message: OutgoingMessage): Promise<SendResult>;
+  /**
+   * Sends one message. With `record`, the transport runs it once the server
+   * has accepted the message and before that connection carries another one:
+   * a crash between acceptance and record can then repeat at most one message
+   * per connection (README "Delivery guarantee"). A record that throws fails
+   * the send with its error.
+   */
+  send(message: OutgoingMessage, record?: RecordAcceptance): Promise<SendResult>;
   /** Connects (and authenticates) or checks the folder is writable; throws on failure. */
   verify(): Promise<void>;
   close(): void | Promise<void>;
@@ -63,9 +73,12 @@ export function smtpTransport(smtpUrl: string, options: { timeoutMs?: number } =
   } as object);
   return {
     description: `SMTP ${redactUrl(smtpUrl)}`,
-    async send(message) {
+    async send(message, record) {
       const info = await transporter.sendMail(toMail(message));
-      return { messageId: info.messageId, response: String(info.response ?? '') };
+      const result = { messageId: info.messageId, response: String(info.response ?? '') };
+      // On this thread the pool's next message needs network round trips, which come after this turn's commit.
+      await record?.(result);
+      return result;
     },
     async verify() {
       await transporter.verify();
@@ -81,7 +94,7 @@ export function outboxTransport(dir: string): MailTransport {
   const transporter = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   return {
     description: `outbox ${dir}`,
-    async send(message) {
+    async send(message, record) {
       const info = await transporter.sendMail(toMail(message));
       await mkdir(dir, { recursive: true });
       const file = join(dir, `${message.fileStem.replace(/[^A-Za-z0-9._-]/g, '_')}.eml`);
@@ -89,7 +102,9 @@ export function outboxTransport(dir: string): MailTransport {
       const tmp = `${file}.${process.pid}.tmp`;
       await writeFile(tmp, info.message as Buffer);
       await rename(tmp, file);
-      return { messageId: info.messageId, response: `250 written to ${file}` };
+      const result = { messageId: info.messageId, response: `250 written to ${file}` };
+      await record?.(result);
+      return result;
     },
     async verify() {
       await mkdir(dir, { recursive: true });

@@ -60,6 +60,34 @@ describe('SMTP on its own thread', () => {
     await expect(transport.verify()).resolves.toBeUndefined();
   });
 
+  it('hands a connection its next message only once the previous one is recorded', async () => {
+    const single = threadedSmtpTransport(`${smtp.url}/?maxConnections=1`);
+    let recordFirst!: () => void;
+    const firstRecorded = new Promise<void>((resolve) => (recordFirst = resolve));
+    const order: string[] = [];
+    const first = single.send(message(1), async (result) => {
+      order.push(`accepted ${result.messageId}`);
+      await firstRecorded;
+      order.push('recorded <n1@postship.test>');
+    });
+    const second = single.send(message(2), async (result) => void order.push(`accepted ${result.messageId}`));
+    await expect.poll(() => order).toEqual(['accepted <n1@postship.test>']);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(smtp.received).toHaveLength(1); // the second message waits while the first is unrecorded
+    recordFirst();
+    await Promise.all([first, second]);
+    expect(order).toEqual(['accepted <n1@postship.test>', 'recorded <n1@postship.test>', 'accepted <n2@postship.test>']);
+    expect(smtp.received).toHaveLength(2);
+    await single.close();
+  });
+
+  it('fails the send with the error of a record that throws, and frees the connection', async () => {
+    const single = threadedSmtpTransport(`${smtp.url}/?maxConnections=1`);
+    await expect(single.send(message(1), async () => Promise.reject(new Error('database is locked')))).rejects.toThrow('database is locked');
+    await expect(single.send(message(2))).resolves.toMatchObject({ messageId: '<n2@postship.test>' });
+    await single.close();
+  });
+
   it('can be closed twice, and before it ever sent', async () => {
     const unused = threadedSmtpTransport(smtp.url);
     await unused.close();
