@@ -16,7 +16,12 @@ export async function timeliness(env: BenchEnv, sink: BenchSink): Promise<Figure
   // Only day1 is measured: the shipped notices of these day-old orders are turned off.
   const s = scratch(env, { milestones: { shipped: false } });
   const runtime = s.runtime(s.config({ SMTP_URL: benchSmtpUrl(sink), POSTSHIP_PROMOTE_EVERY: 'PT5S' }));
-  const start = DateTime.utc().plus({ seconds: 3 });
+  // The worker is up and its SMTP thread loaded before the first message falls due: steady state, not start-up.
+  const deps = await runtime.jobDeps();
+  const worker = startSendWorker(deps, { connection: await runtime.redis(), concurrency: 50 });
+  await worker.waitUntilReady();
+  await deps.transport.verify();
+  const start = DateTime.utc().plus({ seconds: 5 });
   for (let i = 0; i < count; i++) {
     // day1 = shipped-at + P1D: shipped exactly one day before the wanted due time.
     const due = start.plus({ milliseconds: i * 10 });
@@ -25,9 +30,7 @@ export async function timeliness(env: BenchEnv, sink: BenchSink): Promise<Figure
       trackingNumber: `LT${i}`, shippedAt: due.minus({ days: 1 }).toISO(),
     });
   }
-  const deps = await runtime.jobDeps();
-  const worker = startSendWorker(deps, { connection: await runtime.redis(), concurrency: 50 });
-  await worker.waitUntilReady();
+  const leadMs = start.toMillis() - Date.now(); // what is left of the 5 s lead once the orders are in
   await sink.reset();
   await runtime.promote();
   const deadline = Date.now() + (seconds + 30) * 1000;
@@ -46,6 +49,6 @@ export async function timeliness(env: BenchEnv, sink: BenchSink): Promise<Figure
   return {
     id: 5, name: `timeliness at 100 due msg/s (${count} messages)`, unit: 'ms p99 lag', value: p99, limitName: '-', limit: null,
     target: '< 1000 ms', pass: lags.length === count && p99 < 1000,
-    notes: `p50 ${percentile(lags, 50)} ms, max ${lags[lags.length - 1]} ms, ${lags.length}/${count} delivered`,
+    notes: `p50 ${percentile(lags, 50)} ms, max ${lags[lags.length - 1]} ms, ${lags.length}/${count} delivered; first due ${leadMs} ms after the orders were in`,
   };
 }
