@@ -17,6 +17,8 @@ export interface Figure {
   target: string;
   pass: boolean;
   notes?: string;
+  /** How long measuring it took, limit and set-up included. */
+  seconds?: number;
 }
 
 export interface BenchEnv {

@@ -32,10 +32,13 @@ async function main(): Promise<void> {
   const started = Date.now();
   for (const [id, step] of steps) {
     if (only && !only.includes(id)) continue;
+    const figureStarted = Date.now();
     const figure = await step();
+    figure.seconds = Math.round((Date.now() - figureStarted) / 1000);
     figures.push(figure);
     console.log(`#${figure.id} ${figure.name}: ${figure.value.toFixed(1)} ${figure.unit}` +
-      (figure.limit !== null ? ` (limit ${figure.limit.toFixed(1)}, ${figure.limitName})` : '') + ` → ${figure.pass ? 'PASS' : 'MISS'}`);
+      (figure.limit !== null ? ` (limit ${figure.limit.toFixed(1)}, ${figure.limitName})` : '') +
+      ` → ${figure.pass ? 'PASS' : 'MISS'} (${figure.seconds} s)`);
   }
   await sink.stop();
   await redis.ephemeral?.stop();
