@@ -2,6 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { classifySendError } from '../../../src/mail/smtp-errors.js';
 import { threadedSmtpTransport } from '../../../src/mail/threaded-transport.js';
 import type { MailTransport, OutgoingMessage } from '../../../src/mail/transport.js';
+import { silentLogger } from '../../../src/logger.js';
+import { Runtime } from '../../../src/runtime.js';
+import { tempDir, testConfig } from '../../helpers/env.js';
 import { startSmtpSink, type SmtpSink } from '../../helpers/smtp.js';
 
 const message = (n: number): OutgoingMessage => ({
@@ -95,5 +98,23 @@ describe('SMTP on its own thread', () => {
     await transport.close();
     await transport.close();
     expect(smtp.received).toHaveLength(1);
+  });
+
+  it('is what workers use for SMTP: not one-shot commands, not with POSTSHIP_SMTP_THREAD=off, not for the outbox', async () => {
+    const dir = tempDir();
+    const transportOf = async (mode: 'worker' | 'command', env: Record<string, string | undefined>) => {
+      const runtime = new Runtime(testConfig(dir, env), undefined, silentLogger(), mode);
+      const description = runtime.transport().description;
+      await runtime.close();
+      return description;
+    };
+    try {
+      expect(await transportOf('worker', { SMTP_URL: smtp.url })).toMatch(/^SMTP .*\(on its own thread\)$/);
+      expect(await transportOf('worker', { SMTP_URL: smtp.url, POSTSHIP_SMTP_THREAD: 'off' })).not.toMatch(/thread/);
+      expect(await transportOf('command', { SMTP_URL: smtp.url })).not.toMatch(/thread/);
+      expect(await transportOf('worker', {})).toMatch(/^outbox /);
+    } finally {
+      dir.remove();
+    }
   });
 });

@@ -70,3 +70,13 @@ describe('config file', () => {
     expect(problems.join('\n')).not.toContain('hunter2');
   });
 });
+
+describe('POSTSHIP_SMTP_THREAD', () => {
+  it('is on unless turned off, and names itself when it is neither', () => {
+    expect(loadConfig({}).smtpThread).toBe(true);
+    expect(loadConfig({ POSTSHIP_SMTP_THREAD: 'off' }).smtpThread).toBe(false);
+    expect(loadConfig({ POSTSHIP_SMTP_THREAD: ' FALSE ' }).smtpThread).toBe(false);
+    expect(loadConfig({ POSTSHIP_SMTP_THREAD: 'on' }).smtpThread).toBe(true);
+    expect(problemsOf({ POSTSHIP_SMTP_THREAD: 'sometimes' })).toEqual(['POSTSHIP_SMTP_THREAD: "sometimes" must be "on" or "off"']);
+  });
+});
