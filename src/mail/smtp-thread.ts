@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { smtpTransport, type OutgoingMessage } from './transport.js';
+import { smtpTransport } from './transport.js';
 import type { ThreadReply, ThreadRequest } from './threaded-transport.js';
 
 /**
@@ -36,7 +36,7 @@ function failure(id: number, err: unknown): ThreadReply {
 port.on('message', (request: ThreadRequest) => {
   switch (request.kind) {
     case 'send':
-      transport.send(request.message as OutgoingMessage).then(
+      transport.send(request.message).then(
         (result) => reply({ kind: 'sent', id: request.id, result }),
         (err) => reply(failure(request.id, err)),
       );

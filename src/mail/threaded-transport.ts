@@ -41,6 +41,8 @@ export class SmtpThreadError extends Error {
 }
 
 interface Pending {
+  /** The thread the request went to: only its own death fails the request. */
+  worker: Worker;
   resolve(reply: ThreadReply): void;
   reject(err: Error): void;
 }
@@ -84,10 +86,13 @@ export function threadedSmtpTransport(smtpUrl: string, options: { timeoutMs?: nu
   let thread: Worker | null = null;
   let nextId = 1;
 
-  function failAll(reason: string): void {
+  function failAll(worker: Worker, reason: string): void {
     const err = Object.assign(new Error(`SMTP thread stopped: ${reason}`), { code: 'ESTREAM' });
-    for (const p of pending.values()) p.reject(err);
-    pending.clear();
+    for (const [id, p] of pending) {
+      if (p.worker !== worker) continue;
+      pending.delete(id);
+      p.reject(err);
+    }
   }
 
   function start(): Worker {
@@ -103,11 +108,11 @@ export function threadedSmtpTransport(smtpUrl: string, options: { timeoutMs?: nu
     });
     worker.on('error', (err) => {
       if (thread === worker) thread = null;
-      failAll(err.message);
+      failAll(worker, err.message);
     });
     worker.on('exit', (code) => {
       if (thread === worker) thread = null;
-      failAll(`exited with code ${code}`);
+      failAll(worker, `exited with code ${code}`);
     });
     return worker;
   }
@@ -119,7 +124,7 @@ export function threadedSmtpTransport(smtpUrl: string, options: { timeoutMs?: nu
     const worker = thread;
     const id = nextId++;
     return new Promise<ThreadReply>((resolve, reject) => {
-      pending.set(id, { resolve, reject });
+      pending.set(id, { worker, resolve, reject });
       worker.ref();
       worker.postMessage({ ...body, id } as ThreadRequest);
     });
