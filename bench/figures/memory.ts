@@ -2,11 +2,12 @@ import { Queue } from 'bullmq';
 import { DateTime } from 'luxon';
 import { SEND_JOB, sendJobOptions } from '../../src/queue/queues.js';
 import { connectRedis } from '../../src/queue/redis.js';
-
-const SETTINGS = { queuePrefix: 'bench-plain', sendAttempts: 10, backoffMs: 10_000 };
 import type { ImportRow } from '../../src/services/import-csv.js';
 import { importOrders, prepareBatches } from '../../src/services/import.js';
 import { scratch, type BenchEnv, type Figure } from '../harness.js';
+
+/** Queue settings of the plain delayed jobs the limit is measured with. */
+const SETTINGS = { queuePrefix: 'bench-plain', sendAttempts: 10, backoffMs: 10_000 };
 
 async function usedMemory(runtime: { redis(): Promise<import('ioredis').Redis> }): Promise<number> {
   const info = await (await runtime.redis()).info('memory');
