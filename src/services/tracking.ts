@@ -32,11 +32,10 @@ function prepareEventStatements(db: Db) {
   const columns = [t.provider, t.dedupKey, t.trackingNumber, t.carrier, t.providerStatus, t.milestone, t.occurredAt, t.receivedAt, t.raw];
   const table = getTableName(t);
   return {
-    insert: db.$client.prepare<unknown[], { id: number }>(
-      insertSql(table, columns, ` ON CONFLICT DO NOTHING RETURNING "${t.id.name}" AS id`),
-    ),
+    // run() rather than RETURNING: changes and the new rowid come back without a result row.
+    insert: db.$client.prepare<unknown[]>(insertSql(table, columns, ' ON CONFLICT DO NOTHING')),
     existing: db.$client.prepare<unknown[], { id: number }>(
-      `SELECT "${t.id.name}" AS id FROM "${table}" WHERE "${t.provider.name}" = ? AND "${t.dedupKey.name}" = ?`,
+      `SELECT "${t.id.name}" AS id FROM "${table}" WHERE "${t.trackingNumber.name}" = ? AND "${t.provider.name}" = ? AND "${t.dedupKey.name}" = ?`,
     ),
   };
 }
@@ -44,17 +43,18 @@ function prepareEventStatements(db: Db) {
 // Webhooks store events at request rate: statements are prepared once per connection.
 const eventStatements = new WeakMap<Db, ReturnType<typeof prepareEventStatements>>();
 
-/** Stores an event durably, once per (provider, dedup key). The raw body is kept as received. */
+/** Stores an event durably, once per provider event (dedup key, for its tracking number). The raw body is kept as received. */
 export function recordTrackingEvent(db: Db, event: NormalizedEvent, raw: string, now: number): StoreResult {
   let statements = eventStatements.get(db);
   if (!statements) {
     statements = prepareEventStatements(db);
     eventStatements.set(db, statements);
   }
-  const inserted = statements.insert.get(
+  const trackingNumber = event.trackingNumber.toUpperCase();
+  const inserted = statements.insert.run(
     event.provider,
     event.dedupKey,
-    event.trackingNumber.toUpperCase(),
+    trackingNumber,
     event.carrier,
     event.providerStatus,
     event.outcome,
@@ -62,8 +62,8 @@ export function recordTrackingEvent(db: Db, event: NormalizedEvent, raw: string,
     now,
     raw,
   );
-  if (inserted) return { stored: true, id: inserted.id };
-  const existing = statements.existing.get(event.provider, event.dedupKey);
+  if (inserted.changes === 1) return { stored: true, id: Number(inserted.lastInsertRowid) };
+  const existing = statements.existing.get(trackingNumber, event.provider, event.dedupKey);
   return { stored: false, duplicateOf: existing?.id ?? 0 };
 }
 

@@ -93,8 +93,10 @@ export const trackingEvents = sqliteTable(
     raw: text('raw').notNull(),
   },
   (t) => [
-    uniqueIndex('tracking_events_dedup_uq').on(t.provider, t.dedupKey),
-    index('tracking_events_number_idx').on(t.trackingNumber),
+    // Dedup and lookup by tracking number in one index: a provider's event id is
+    // random, so a unique index of its own dirtied one more page per event. An
+    // event id always comes with the same tracking number, so this is as strict.
+    uniqueIndex('tracking_events_number_dedup_uq').on(t.trackingNumber, t.provider, t.dedupKey),
     index('tracking_events_order_idx').on(t.orderId),
     // The pending-event sweep's query: small, since nearly every event is processed within seconds.
     index('tracking_events_pending_idx').on(t.receivedAt).where(sql`${t.processedAt} IS NULL`),
