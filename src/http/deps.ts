@@ -9,8 +9,6 @@ export interface HttpAppDeps {
   clock: Clock;
   logger: Logger;
   secrets: WebhookSecrets;
-  /** Hands stored tracking events to the queue. May fail, or hang while Redis is down. */
+  /** Hands stored tracking events to the queue. The answer never waits for it; it should fail rather than hang. */
   enqueueTrackingEvents(eventIds: number[]): Promise<void>;
-  /** How long an answer waits for the queue before leaving the events to the sweep. Default 2 s. */
-  enqueueTimeoutMs?: number;
 }

@@ -9,6 +9,7 @@ import { opsRoutes } from './ops.js';
 import { webhookSecretsFrom } from './secrets.js';
 import { startHttpServer, type HttpServer } from './server.js';
 import { unsubscribeRoutes } from './unsubscribe.js';
+import { WEBHOOK_ROUTES } from './webhooks/index.js';
 
 export interface WebServerOptions {
   port: number;
@@ -16,6 +17,9 @@ export interface WebServerOptions {
   env: Record<string, string | undefined>;
   host?: string;
 }
+
+/** Path names under /webhooks/, e.g. `aftership`, `17track`. */
+const WEBHOOK_PROVIDERS = new Set(WEBHOOK_ROUTES.map((route) => route.path.slice(1)));
 
 const WEBHOOK_OUTCOMES: Record<number, string> = {
   200: 'duplicate_or_ignored', 202: 'accepted', 400: 'bad_request', 401: 'unauthorized', 404: 'not_found',
@@ -34,9 +38,22 @@ async function registerOps(app: FastifyInstance, runtime: Runtime): Promise<void
       ],
     },
   });
-  app.addHook('onResponse', async (request, reply) => {
-    const match = /^\/webhooks\/([a-z0-9-]+)/.exec(request.url);
-    if (match) metrics.webhookRequests.inc({ provider: match[1], outcome: WEBHOOK_OUTCOMES[reply.statusCode] ?? String(reply.statusCode) });
+  // Runs on every response: a callback hook (no promise) and one labelled child per provider and status, not a label lookup per request.
+  const counters = new Map<string, { inc(): void }>();
+  app.addHook('onResponse', (request, reply, done) => {
+    if (request.url.startsWith('/webhooks/')) {
+      const name = /^\/webhooks\/([a-z0-9-]+)/.exec(request.url)?.[1];
+      // Any path can be posted to: an unknown one counts as `unknown`, so strangers cannot grow the label set.
+      const provider = name && WEBHOOK_PROVIDERS.has(name) ? name : 'unknown';
+      const key = `${provider} ${reply.statusCode}`;
+      let counter = counters.get(key);
+      if (!counter) {
+        counter = metrics.webhookRequests.labels(provider, WEBHOOK_OUTCOMES[reply.statusCode] ?? String(reply.statusCode));
+        counters.set(key, counter);
+      }
+      counter.inc();
+    }
+    done();
   });
 }
 

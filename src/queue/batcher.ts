@@ -3,11 +3,16 @@
  * (up to `maxBatch`, at most `maxWaitMs` apart) go to Redis in a single
  * addBulk. Under load, 50 webhook requests in flight cost one round trip
  * instead of 50; alone, a call waits at most `maxWaitMs`. Each caller gets the
- * outcome of the flush that carried its items.
+ * outcome of the flush that carried its items; a flush that has not settled
+ * after `timeoutMs` fails its callers (one timer per flush, not per caller).
  */
-export function batcher<T>(flush: (items: T[]) => Promise<void>, options: { maxBatch?: number; maxWaitMs?: number } = {}) {
+export function batcher<T>(
+  flush: (items: T[]) => Promise<void>,
+  options: { maxBatch?: number; maxWaitMs?: number; timeoutMs?: number } = {},
+) {
   const maxBatch = options.maxBatch ?? 200;
   const maxWaitMs = options.maxWaitMs ?? 2;
+  const timeoutMs = options.timeoutMs ?? Infinity;
   let pending: { items: T[]; waiters: Array<{ resolve: () => void; reject: (err: unknown) => void }> } | null = null;
   let timer: NodeJS.Timeout | null = null;
 
@@ -17,10 +22,19 @@ export function batcher<T>(flush: (items: T[]) => Promise<void>, options: { maxB
     const batch = pending;
     pending = null;
     if (!batch) return;
-    flush(batch.items).then(
-      () => batch.waiters.forEach((w) => w.resolve()),
-      (err) => batch.waiters.forEach((w) => w.reject(err)),
-    );
+    let settled = false;
+    const settle = (err?: unknown) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(deadline);
+      for (const w of batch.waiters) {
+        if (err === undefined) w.resolve();
+        else w.reject(err);
+      }
+    };
+    const deadline =
+      timeoutMs === Infinity ? undefined : setTimeout(() => settle(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    flush(batch.items).then(() => settle(), (err) => settle(err ?? new Error('flush failed')));
   };
 
   return (items: readonly T[]): Promise<void> => {

@@ -8,20 +8,14 @@ import type { WebhookRoute } from './route.js';
 /**
  * The queue is a courtesy here: the event is already durable when the provider
  * gets its answer, so the answer does not wait for Redis. If Redis is down or
- * slow, the failure is logged and the pending-event sweep applies the event.
+ * slow (the server's batcher gives up after its timeout), the failure is
+ * logged and the pending-event sweep applies the event.
  */
 function handOver(deps: HttpAppDeps, ids: number[], log: FastifyBaseLogger): void {
   if (ids.length === 0) return;
-  const timeoutMs = deps.enqueueTimeoutMs ?? 2000;
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`the queue did not answer within ${timeoutMs} ms`)), timeoutMs);
-  });
-  Promise.race([deps.enqueueTrackingEvents(ids), timeout])
-    .catch((err: Error) =>
-      log.warn({ eventIds: ids, err: err.message }, 'tracking events stored but not queued; the pending-event sweep applies them'),
-    )
-    .finally(() => clearTimeout(timer));
+  deps.enqueueTrackingEvents(ids).catch((err: Error) =>
+    log.warn({ eventIds: ids, err: err.message }, 'tracking events stored but not queued; the pending-event sweep applies them'),
+  );
 }
 
 /** Secret → signature on the raw bytes → JSON → provider adapter → SQLite → queue → answer. */
