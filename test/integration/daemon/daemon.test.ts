@@ -72,6 +72,12 @@ describe('the daemon (worker + web in one process)', () => {
     const unsigned = await fetch(`${daemon.url}/webhooks/generic`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(unsigned.status).toBe(401);
     await expect.poll(scrape).toMatch(/postship_webhook_requests_total\{provider="generic",outcome="unauthorized"\} 1/);
+    // Made-up provider names share one label, so nobody outside can grow the series.
+    for (const name of ['nope', 'nope2']) {
+      expect((await fetch(`${daemon.url}/webhooks/${name}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(404);
+    }
+    await expect.poll(scrape).toMatch(/postship_webhook_requests_total\{provider="unknown",outcome="not_found"\} 2/);
+    expect(await scrape()).not.toMatch(/provider="nope/);
   });
 
   it('puts the queue dashboard behind basic auth', async () => {
