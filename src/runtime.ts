@@ -2,7 +2,7 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { JobDeps } from '../jobs/deps.js';
-import type { Config } from './config/config.js';
+import { DEFAULT_REDIS_URL, type Config } from './config/config.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { createLogger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -57,7 +57,7 @@ export class Runtime {
   }
 
   get redisUrl(): string {
-    return this.config.redisUrl ?? 'redis://127.0.0.1:6379';
+    return this.config.redisUrl ?? DEFAULT_REDIS_URL;
   }
 
   /** Connects on first use; throws one clear RuntimeError when Redis is down. */

@@ -3,7 +3,7 @@ import { createColors } from 'picocolors';
 import { pino, type Logger } from 'pino';
 import { loadConfig, type Config } from '../config/config.js';
 import { PostshipError, RuntimeError } from '../domain/errors.js';
-import { Runtime } from '../runtime.js';
+import type { Runtime } from '../runtime.js';
 
 export type Env = Record<string, string | undefined>;
 export type Colors = ReturnType<typeof createColors>;
@@ -58,8 +58,9 @@ export function cliConfig(cli: Cli): Config {
 }
 
 /** Opens the runtime for one command and always closes it, success or failure. */
-export async function withRuntime<T>(cli: Cli, fn: (runtime: Runtime) => Promise<T> | T): Promise<T> {
-  const config = cliConfig(cli);
+export async function withRuntime<T>(cli: Cli, fn: (runtime: Runtime) => Promise<T> | T, config: Config = cliConfig(cli)): Promise<T> {
+  // Loaded here, not at the top: a command can start work of its own (the import's reader thread) while it loads.
+  const { Runtime } = await import('../runtime.js');
   const runtime = new Runtime(config, undefined, commandLogger(cli.env), 'command');
   try {
     return await fn(runtime);

@@ -4,8 +4,12 @@ import { Duration } from 'luxon';
 import { InputError } from '../domain/errors.js';
 import { EMPTY_CONFIG_FILE, parseConfigFile, type ConfigFile } from './config-file.js';
 
+/** Where Redis is looked for when REDIS_URL is not set. */
+export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+
 /** Everything a postship process needs to know, validated once at start. */
 export interface Config {
+  /** REDIS_URL; null means DEFAULT_REDIS_URL. */
   redisUrl: string | null;
   dbPath: string;
   smtpUrl: string | null;

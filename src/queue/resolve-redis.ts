@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
+import { DEFAULT_REDIS_URL } from '../config/config.js';
 import { startEphemeralRedis, type EphemeralRedis } from './ephemeral-redis.js';
 
-const DEFAULT_URL = 'redis://127.0.0.1:6379';
 
 async function answers(url: string): Promise<boolean> {
   const probe = new Redis(url, { lazyConnect: true, connectTimeout: 500, maxRetriesPerRequest: 0, retryStrategy: () => null });
@@ -23,7 +23,7 @@ async function answers(url: string): Promise<boolean> {
  */
 export async function resolveRedisForDemo(redisUrl: string | null): Promise<{ url: string; ephemeral: EphemeralRedis | null }> {
   if (redisUrl) return { url: redisUrl, ephemeral: null };
-  if (await answers(DEFAULT_URL)) return { url: DEFAULT_URL, ephemeral: null };
+  if (await answers(DEFAULT_REDIS_URL)) return { url: DEFAULT_REDIS_URL, ephemeral: null };
   const ephemeral = await startEphemeralRedis();
   return { url: ephemeral.url, ephemeral };
 }

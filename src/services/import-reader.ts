@@ -4,7 +4,7 @@ import { InputError, RuntimeError } from '../domain/errors.js';
 import { threadScript } from '../paths.js';
 import type { QueuedSend } from '../queue/promoter.js';
 import type { QueueSettings } from '../queue/queues.js';
-import type { PreparedBatch } from './import.js';
+import type { PreparedBatch } from './import-batches.js';
 
 type FromThread =
   | { kind: 'batch'; batch: PreparedBatch }

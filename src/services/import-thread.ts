@@ -3,11 +3,11 @@ import type { Queue } from 'bullmq';
 import type { ConfigFile } from '../config/config-file.js';
 import { systemClock } from '../domain/clock.js';
 import { InputError, PostshipError } from '../domain/errors.js';
-import { sendJobs, type QueuedSend } from '../queue/promoter.js';
-import { createSendQueue, type QueueSettings } from '../queue/queues.js';
-import { connectRedis, ensureRedis } from '../queue/redis.js';
+import type { QueuedSend } from '../queue/promoter.js';
+import type { QueueSettings } from '../queue/queues.js';
+import type { connectRedis } from '../queue/redis.js';
 import { readOrderCsv } from './import-csv.js';
-import { prepareBatches } from './import.js';
+import { prepareBatches } from './import-batches.js';
 import { profileResolver } from './profiles.js';
 
 /**
@@ -28,20 +28,28 @@ const port = parentPort!;
 let credits = MAX_AHEAD;
 let wake: (() => void) | null = null;
 
-let sendQueue: Promise<Queue> | null = null;
+type Jobs = typeof import('../queue/promoter.js').sendJobs;
+let sendQueue: Promise<{ queue: Queue; jobs: Jobs }> | null = null;
 let connection: ReturnType<typeof connectRedis> | null = null;
-function openQueue(): Promise<Queue> {
+/** BullMQ and ioredis load at the first enqueue, not at start: the first rows are read sooner. */
+function openQueue(): Promise<{ queue: Queue; jobs: Jobs }> {
   sendQueue ??= (async () => {
+    const [{ sendJobs }, { createSendQueue }, { connectRedis, ensureRedis }] = await Promise.all([
+      import('../queue/promoter.js'),
+      import('../queue/queues.js'),
+      import('../queue/redis.js'),
+    ]);
     connection = connectRedis(queue.redisUrl, 'command');
     await ensureRedis(connection, queue.redisUrl);
-    return createSendQueue(connection, queue.settings) as Queue;
+    return { queue: createSendQueue(connection, queue.settings) as Queue, jobs: sendJobs };
   })();
   return sendQueue;
 }
 
 async function enqueue(ticket: number, sends: QueuedSend[], now: number): Promise<void> {
   try {
-    await (await openQueue()).addBulk(sendJobs(queue.settings, sends, now));
+    const { queue: sendQueue, jobs } = await openQueue();
+    await sendQueue.addBulk(jobs(queue.settings, sends, now));
     port.postMessage({ kind: 'enqueued', ticket });
   } catch (err) {
     port.postMessage({ kind: 'enqueue-failed', ticket, message: (err as Error).message });
@@ -57,7 +65,7 @@ port.on('message', (msg: { kind: string; ticket?: number; sends?: QueuedSend[]; 
     void enqueue(msg.ticket!, msg.sends!, msg.now!);
   } else if (msg.kind === 'close') {
     void (sendQueue ?? Promise.resolve(null))
-      .then((q) => q?.close())
+      .then((opened) => opened?.queue.close())
       .catch(() => undefined)
       .finally(() => {
         connection?.disconnect();

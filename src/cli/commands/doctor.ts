@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { loadConfig, type Config } from '../../config/config.js';
+import { DEFAULT_REDIS_URL, loadConfig, type Config } from '../../config/config.js';
 import { print, printJson, terminalWidth, type Cli } from '../cli.js';
 import { checkConfig, checkDatabase, checkMail, checkRedis, checkTemplates, type CheckResult } from '../doctor-checks.js';
 import { wrap } from '../format.js';
@@ -22,7 +22,7 @@ async function runChecks(cli: Cli): Promise<CheckResult[]> {
     }
   })();
   if (!base) return rows;
-  rows.push(...(await checkRedis(base.redisUrl ?? 'redis://127.0.0.1:6379')));
+  rows.push(...(await checkRedis(base.redisUrl ?? DEFAULT_REDIS_URL)));
   rows.push(...checkDatabase(base.dbPath));
   rows.push(await checkMail(base));
   rows.push(...checkTemplates(base));

@@ -2,11 +2,11 @@ import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import cliProgress from 'cli-progress';
 import { Command } from 'commander';
+import { DEFAULT_REDIS_URL } from '../../config/config.js';
 import { InputError } from '../../domain/errors.js';
 import { startImportReader } from '../../services/import-reader.js';
-import { markScheduled } from '../../store/ledger.js';
-import { importOrders, type ImportSummary } from '../../services/import.js';
-import { print, printJson, promoteAfterWrite, warn, withRuntime, type Cli } from '../cli.js';
+import type { ImportSummary } from '../../services/import.js';
+import { cliConfig, print, printJson, promoteAfterWrite, warn, withRuntime, type Cli } from '../cli.js';
 
 interface ImportOptions {
   json?: boolean;
@@ -58,55 +58,67 @@ async function importFile(cli: Cli, file: string, o: ImportOptions): Promise<voi
     throw new InputError('flag_invalid', [`--batch ${JSON.stringify(o.batch)} must be a whole number from 1 to 10000`]);
   }
   const size = fileSize(file);
-  await withRuntime(cli, async (runtime) => {
-    const started = performance.now();
-    const bar = progressBar(cli, size);
-    runtime.checkpointInBackground(); // the WAL of a large import is copied back on another thread
-    // What is due goes into Redis batch by batch while the file is still being
-    // read (Redis works on the other core meanwhile). If Redis refuses, the rest
-    // is written as scheduled and the final promotion below reports it once, clearly.
-    let queuedEarly = 0;
-    let redisTrouble = false;
-    const reader = startImportReader(file, runtime.config.file, batchSize, { redisUrl: runtime.redisUrl, settings: runtime.config });
-    let summary: ImportSummary;
-    try {
-      summary = await importOrders(runtime.orderDeps(), reader.batches, {
-        keepInvalid: SHOWN_INVALID,
-        onProgress: (s, bytes) => bar?.update(bytes, { rows: s.rows }),
-        queueDue: {
-          horizonMs: runtime.config.horizonMs,
-          accepting: () => !redisTrouble,
-          enqueue: async (sends, now) => {
-            try {
-              await reader.enqueue(sends, now);
-              queuedEarly += sends.length;
-            } catch {
-              redisTrouble = true;
-              // Back to scheduled: the promoter owns them now.
-              markScheduled(runtime.db, sends.map((s) => s.id), now);
-            }
-          },
-        },
-      });
-    } finally {
-      bar?.stop();
-      await reader.close();
-    }
-    const seconds = (performance.now() - started) / 1000;
-    let queued: number | null = null;
-    let failure: unknown = null;
-    try {
-      if (summary.imported > 0) queued = queuedEarly + (await promoteAfterWrite(runtime, `${summary.imported} imported orders are`));
-      else queued = 0;
-    } catch (err) {
-      failure = err;
-    }
-    if (o.json) printJson(cli, { file, ...summary, queued, seconds: Number(seconds.toFixed(3)) });
-    else printSummary(cli, file, summary, queued, seconds);
-    if (failure) throw failure;
-    // Valid rows are in; invalid ones are bad input the seller has to fix.
-    if (summary.invalid > 0) cli.exitCode = 2;
-  });
+  const started = performance.now();
+  const config = cliConfig(cli);
+  // The reader thread starts first: it loads its modules and parses the first
+  // rows while this thread loads the ledger's modules and opens the database.
+  const reader = startImportReader(file, config.file, batchSize, { redisUrl: config.redisUrl ?? DEFAULT_REDIS_URL, settings: config });
+  try {
+    const [{ importOrders }, { markScheduled }] = await Promise.all([import('../../services/import.js'), import('../../store/ledger.js')]);
+    await withRuntime(
+      cli,
+      async (runtime) => {
+        const bar = progressBar(cli, size);
+        runtime.checkpointInBackground(); // the WAL of a large import is copied back on another thread
+        // What is due goes into Redis batch by batch while the file is still being
+        // read (Redis works on the other core meanwhile). If Redis refuses, the rest
+        // is written as scheduled and the final promotion below reports it once, clearly.
+        let queuedEarly = 0;
+        let redisTrouble = false;
+        let summary: ImportSummary;
+        try {
+          summary = await importOrders(runtime.orderDeps(), reader.batches, {
+            keepInvalid: SHOWN_INVALID,
+            onProgress: (s, bytes) => bar?.update(bytes, { rows: s.rows }),
+            queueDue: {
+              horizonMs: runtime.config.horizonMs,
+              accepting: () => !redisTrouble,
+              enqueue: async (sends, now) => {
+                try {
+                  await reader.enqueue(sends, now);
+                  queuedEarly += sends.length;
+                } catch {
+                  redisTrouble = true;
+                  // Back to scheduled: the promoter owns them now.
+                  markScheduled(runtime.db, sends.map((s) => s.id), now);
+                }
+              },
+            },
+          });
+        } finally {
+          bar?.stop();
+          await reader.close();
+        }
+        const seconds = (performance.now() - started) / 1000;
+        let queued: number | null = null;
+        let failure: unknown = null;
+        try {
+          if (summary.imported > 0) queued = queuedEarly + (await promoteAfterWrite(runtime, `${summary.imported} imported orders are`));
+          else queued = 0;
+        } catch (err) {
+          failure = err;
+        }
+        if (o.json) printJson(cli, { file, ...summary, queued, seconds: Number(seconds.toFixed(3)) });
+        else printSummary(cli, file, summary, queued, seconds);
+        if (failure) throw failure;
+        // Valid rows are in; invalid ones are bad input the seller has to fix.
+        if (summary.invalid > 0) cli.exitCode = 2;
+      },
+      config,
+    );
+  } finally {
+    await reader.close(); // a no-op once closed; stops the thread when the ledger could not be opened
+  }
 }
 
 export function importCommand(cli: Cli): Command {

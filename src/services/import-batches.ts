@@ -1,0 +1,68 @@
+import type { Clock } from '../domain/clock.js';
+import { validateOrder, type Order } from '../domain/order.js';
+import { planSends, type PlannedSend } from '../domain/plan.js';
+import { asColumnProblem, type ImportRow } from './import-csv.js';
+import type { ProfileResolver } from './profiles.js';
+
+/**
+ * The import's first half, without a database: rows read, validated and
+ * planned into batches. It runs on the import's helper thread, which loads
+ * only this and the CSV reader, not the ledger's modules.
+ */
+
+export interface InvalidRow {
+  line: number;
+  problems: string[];
+}
+
+/** An order ready to write: validated and planned, in plain numbers so it crosses threads as it is. */
+export interface PreparedOrder {
+  order: Omit<Order, 'shippedAt'> & { shippedAt: number };
+  planned: Array<{ milestone: PlannedSend['milestone']; dueAt: number; status: PlannedSend['status']; reason: PlannedSend['reason'] }>;
+}
+
+/** One batch of rows read, validated and planned: what the import writes in one transaction. */
+export interface PreparedBatch {
+  rows: number;
+  valid: PreparedOrder[];
+  invalid: InvalidRow[];
+  /** Bytes of the file read so far, for progress. */
+  bytes: number;
+}
+
+/**
+ * Reads, validates and plans rows into batches of `batchSize` valid orders.
+ * No database: it runs on the import's own thread (import-thread.ts) while
+ * the main thread writes the previous batch.
+ */
+export async function* prepareBatches(
+  rows: AsyncIterable<ImportRow>,
+  profiles: ProfileResolver,
+  clock: Clock,
+  batchSize: number,
+  bytesRead: () => number = () => 0,
+): AsyncGenerator<PreparedBatch> {
+  let batch: PreparedBatch = { rows: 0, valid: [], invalid: [], bytes: 0 };
+  let now = clock.now();
+  for await (const row of rows) {
+    batch.rows += 1;
+    const validation = row.input ? validateOrder(row.input, now) : null;
+    if (!validation?.ok) {
+      batch.invalid.push({ line: row.line, problems: validation ? validation.problems.map(asColumnProblem) : row.problems });
+    } else {
+      const order = validation.order;
+      batch.valid.push({
+        order: { ...order, shippedAt: order.shippedAt.toMillis() },
+        planned: planSends(order, profiles(order), now).map((p) => ({ milestone: p.milestone, dueAt: p.dueAt.toMillis(), status: p.status, reason: p.reason })),
+      });
+    }
+    if (batch.valid.length >= batchSize) {
+      batch.bytes = bytesRead();
+      yield batch;
+      batch = { rows: 0, valid: [], invalid: [], bytes: 0 };
+      now = clock.now();
+    }
+  }
+  batch.bytes = bytesRead();
+  if (batch.rows > 0) yield batch;
+}
