@@ -31,12 +31,12 @@ export interface PreparedBatch {
 }
 
 /**
- * Reads, validates and plans rows into batches of `batchSize` valid orders.
+ * Validates and plans rows (as read, in chunks) into batches of `batchSize` valid orders.
  * No database: it runs on the import's own thread (import-thread.ts) while
  * the main thread writes the previous batch.
  */
 export async function* prepareBatches(
-  rows: AsyncIterable<ImportRow>,
+  chunks: AsyncIterable<readonly ImportRow[]>,
   profiles: ProfileResolver,
   clock: Clock,
   batchSize: number,
@@ -44,23 +44,25 @@ export async function* prepareBatches(
 ): AsyncGenerator<PreparedBatch> {
   let batch: PreparedBatch = { rows: 0, valid: [], invalid: [], bytes: 0 };
   let now = clock.now();
-  for await (const row of rows) {
-    batch.rows += 1;
-    const validation = row.input ? validateOrder(row.input, now) : null;
-    if (!validation?.ok) {
-      batch.invalid.push({ line: row.line, problems: validation ? validation.problems.map(asColumnProblem) : row.problems });
-    } else {
-      const order = validation.order;
-      batch.valid.push({
-        order: { ...order, shippedAt: order.shippedAt.toMillis() },
-        planned: planSends(order, profiles(order), now).map((p) => ({ milestone: p.milestone, dueAt: p.dueAt.toMillis(), status: p.status, reason: p.reason })),
-      });
-    }
-    if (batch.valid.length >= batchSize) {
-      batch.bytes = bytesRead();
-      yield batch;
-      batch = { rows: 0, valid: [], invalid: [], bytes: 0 };
-      now = clock.now();
+  for await (const chunk of chunks) {
+    for (const row of chunk) {
+      batch.rows += 1;
+      const validation = row.input ? validateOrder(row.input, now) : null;
+      if (!validation?.ok) {
+        batch.invalid.push({ line: row.line, problems: validation ? validation.problems.map(asColumnProblem) : row.problems });
+      } else {
+        const order = validation.order;
+        batch.valid.push({
+          order: { ...order, shippedAt: order.shippedAt.toMillis() },
+          planned: planSends(order, profiles(order), now).map((p) => ({ milestone: p.milestone, dueAt: p.dueAt.toMillis(), status: p.status, reason: p.reason })),
+        });
+      }
+      if (batch.valid.length >= batchSize) {
+        batch.bytes = bytesRead();
+        yield batch;
+        batch = { rows: 0, valid: [], invalid: [], bytes: 0 };
+        now = clock.now();
+      }
     }
   }
   batch.bytes = bytesRead();
