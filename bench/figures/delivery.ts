@@ -7,7 +7,7 @@ import { buildContext } from '../../src/mail/context.js';
 import { renderMessage } from '../../src/mail/render.js';
 import { TemplateSet } from '../../src/mail/templates.js';
 import { startSendWorker } from '../../jobs/worker.js';
-import { pooledUrl } from '../../src/mail/transport.js';
+import { pooledUrl } from '../../src/mail/smtp-url.js';
 import { enterOrder } from '../../src/services/orders.js';
 import { profiled, scratch, sleep, type BenchEnv, type Figure } from '../harness.js';
 import type { BenchSink } from '../sink.js';

@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { threadScript } from '../paths.js';
-import { redactUrl, type MailTransport, type OutgoingMessage, type SendResult } from './transport.js';
+import { redactUrl } from './smtp-url.js';
+import type { MailTransport, OutgoingMessage, SendResult } from './transport.js';
 
 /** nodemailer's pool size when the URL does not set `maxConnections`. */
 const NODEMAILER_POOL_SIZE = 5;

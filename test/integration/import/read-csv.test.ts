@@ -28,7 +28,7 @@ describe('reading an order CSV', () => {
     const text = [`${HEADER},buyer_name`, 'A-1,a@example.com,US,ups,1Z1,"Smith, Jane"', '', 'A-2,c@example.com,DE,dhl,JD3,Last'].join('\r\n');
     writeFileSync(file, `\uFEFF${text}`);
     const { rows, bytes } = await readAll(file);
-    expect(rows.map((r) => [r.line, r.input?.orderId, r.input?.buyer.name])).toEqual([
+    expect(rows.map((r) => [r.line, r.input?.orderId, r.input?.buyer?.name])).toEqual([
       [2, 'A-1', 'Smith, Jane'],
       [4, 'A-2', 'Last'],
     ]);
@@ -39,7 +39,7 @@ describe('reading an order CSV', () => {
     const file = dir.file('notes.csv');
     writeFileSync(file, `${HEADER},buyer_name\nQ-1,b@example.com,FR,dhl,JD2,"two\nlines"\nQ-2,c@example.com,FR,dhl,JD3,One\n`);
     const { rows } = await readAll(file);
-    expect(rows.map((r) => [r.line, r.input?.orderId, r.input?.buyer.name])).toEqual([
+    expect(rows.map((r) => [r.line, r.input?.orderId, r.input?.buyer?.name])).toEqual([
       [3, 'Q-1', 'two\nlines'],
       [4, 'Q-2', 'One'],
     ]);
