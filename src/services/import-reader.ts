@@ -22,6 +22,13 @@ export interface ImportReader {
 }
 
 /**
+ * The helper's young generation (3 x a 64 MB semi-space): its garbage
+ * collection took half the time it takes with V8's default (1.0 s instead
+ * of 1.9-2.1 s for 100,000 rows), for about 100 MB more peak memory.
+ */
+const YOUNG_GENERATION_MB = 192;
+
+/**
  * The main thread's side of the import's helper thread (import-thread.ts):
  * CSV parsing, validation, planning and BullMQ's job building happen there,
  * SQLite writes here, each on its own core.
@@ -35,6 +42,9 @@ export function startImportReader(
   const settings = { queuePrefix: queue.settings.queuePrefix, sendAttempts: queue.settings.sendAttempts, backoffMs: queue.settings.backoffMs };
   const thread = new Worker(threadScript(import.meta.url, 'import-thread'), {
     workerData: { file, configFile, batchSize, queue: { redisUrl: queue.redisUrl, settings } },
+    // Rows, planned sends and BullMQ's job objects live for a batch or two: with the default young
+    // generation, scavenges copied most of them before they died.
+    resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
   });
   const inbox: Array<Extract<FromThread, { kind: 'batch' | 'done' | 'error' }>> = [];
   const enqueues = new Map<number, { resolve: () => void; reject: (err: Error) => void }>();
