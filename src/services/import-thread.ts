@@ -48,8 +48,8 @@ function openQueue(): Promise<{ queue: Queue; jobs: Jobs }> {
 
 async function enqueue(ticket: number, sends: QueuedSend[], now: number): Promise<void> {
   try {
-    const { queue: sendQueue, jobs } = await openQueue();
-    await sendQueue.addBulk(jobs(queue.settings, sends, now));
+    const opened = await openQueue();
+    await opened.queue.addBulk(opened.jobs(queue.settings, sends, now));
     port.postMessage({ kind: 'enqueued', ticket });
   } catch (err) {
     port.postMessage({ kind: 'enqueue-failed', ticket, message: (err as Error).message });
