@@ -3,7 +3,8 @@ import { DateTime } from 'luxon';
 import { SEND_JOB, sendJobOptions } from '../../src/queue/queues.js';
 import { connectRedis } from '../../src/queue/redis.js';
 import type { ImportRow } from '../../src/services/import-csv.js';
-import { importOrders, prepareBatches } from '../../src/services/import.js';
+import { importOrders } from '../../src/services/import.js';
+import { prepareBatches } from '../../src/services/import-batches.js';
 import { scratch, type BenchEnv, type Figure } from '../harness.js';
 
 /** Queue settings of the plain delayed jobs the limit is measured with. */

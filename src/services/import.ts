@@ -10,8 +10,6 @@ import type { OrderServiceDeps } from './orders.js';
 import type { QueuedSend } from '../queue/promoter.js';
 import { applyUnmatchedEvents } from './tracking.js';
 
-export { prepareBatches, type InvalidRow, type PreparedBatch, type PreparedOrder } from './import-batches.js';
-
 export interface ImportSummary {
   rows: number;
   imported: number;
@@ -36,7 +34,6 @@ export interface ImportOptions {
 
 /** Enqueues overlapping the next batches; more than this many in flight waits (bounded memory). */
 const MAX_ENQUEUES_IN_FLIGHT = 4;
-
 
 function toOrder(prepared: PreparedOrder['order']): Order {
   return { ...prepared, shippedAt: DateTime.fromMillis(prepared.shippedAt, { zone: 'utc' }) };
