@@ -47,18 +47,18 @@ export function adaptEasyPost(payload: unknown): AdapterResult {
     outcome: outcomeForEasyPost(result.status),
     occurredAt: toUtcIso(latest?.datetime) ?? toUtcIso(result.updated_at),
   };
-  const history = details.flatMap((d): NormalizedEvent[] =>
-    d.datetime && d.status && advances(primary.outcome, outcomeForEasyPost(d.status))
-      ? [{
-          provider: EASYPOST,
-          dedupKey: `${code}.${d.status}/${d.status_detail ?? ''}.${d.datetime}`,
-          trackingNumber: code,
-          carrier,
-          providerStatus: `${d.status}/${d.status_detail ?? ''}`,
-          outcome: outcomeForEasyPost(d.status),
-          occurredAt: toUtcIso(d.datetime),
-        }]
-      : [],
-  );
+  const history = details.flatMap((d): NormalizedEvent[] => {
+    const outcome = d.status ? outcomeForEasyPost(d.status) : null;
+    if (!d.datetime || !d.status || !advances(primary.outcome, outcome)) return [];
+    return [{
+      provider: EASYPOST,
+      dedupKey: `${code}.${d.status}/${d.status_detail ?? ''}.${d.datetime}`,
+      trackingNumber: code,
+      carrier,
+      providerStatus: `${d.status}/${d.status_detail ?? ''}`,
+      outcome,
+      occurredAt: toUtcIso(d.datetime),
+    }];
+  });
   return { kind: 'events', events: withHistory(primary, history) };
 }

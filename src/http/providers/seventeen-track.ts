@@ -64,15 +64,19 @@ export function adaptSeventeenTrack(payload: unknown): AdapterResult {
   };
   const history = (info?.tracking?.providers ?? [])
     .flatMap((p) => p.events ?? [])
-    .filter((e) => e.sub_status && eventTime(e) && advances(primary.outcome, outcomeForSeventeenTrack(null, e.sub_status)))
-    .map((e): NormalizedEvent => ({
-      provider: SEVENTEEN_TRACK,
-      dedupKey: dedupKey(number, eventTime(e), e.sub_status),
-      trackingNumber: number,
-      carrier,
-      providerStatus: `${e.sub_status!.split('_')[0]}/${e.sub_status}`,
-      outcome: outcomeForSeventeenTrack(null, e.sub_status),
-      occurredAt: toUtcIso(eventTime(e)),
-    }));
+    .flatMap((e): NormalizedEvent[] => {
+      const time = eventTime(e);
+      const outcome = e.sub_status ? outcomeForSeventeenTrack(null, e.sub_status) : null;
+      if (!e.sub_status || !time || !advances(primary.outcome, outcome)) return [];
+      return [{
+        provider: SEVENTEEN_TRACK,
+        dedupKey: dedupKey(number, time, e.sub_status),
+        trackingNumber: number,
+        carrier,
+        providerStatus: `${e.sub_status.split('_')[0]}/${e.sub_status}`,
+        outcome,
+        occurredAt: toUtcIso(time),
+      }];
+    });
   return { kind: 'events', events: withHistory(primary, history) };
 }
