@@ -1,12 +1,39 @@
 import type { TestProject } from 'vitest/node';
 import { startEphemeralRedis, type EphemeralRedis } from '../../src/queue/ephemeral-redis.js';
+import { findBrowser, findRedisServer, missingPrerequisites } from './prerequisites.js';
 
 let redis: EphemeralRedis | undefined;
 
-/** One real redis-server for the whole run; each test isolates itself with its own queue prefix. */
+/** A failure that is its message: vitest prints it without a stack trace to dig through. */
+class MissingPrerequisite extends Error {
+  constructor(lines: string[]) {
+    super(`postship tests: missing prerequisite${lines.length > 1 ? 's' : ''}:\n  ${lines.join('\n  ')}`);
+    this.name = 'MissingPrerequisite';
+    this.stack = this.message;
+  }
+}
+
+/**
+ * Checks every external program the suite starts before any test runs, then
+ * starts one real redis-server for the whole run; each test isolates itself
+ * with its own queue prefix.
+ */
 export async function setup(project: TestProject): Promise<void> {
-  redis = await startEphemeralRedis();
+  await startWith(project, { browser: true });
+}
+
+/** The fault scenarios start no browser: they need Redis only. */
+export async function startWith(project: TestProject, needs: { browser: boolean }): Promise<void> {
+  const browser = needs.browser ? findBrowser() : { name: 'browser', path: '', looked: '', fix: '' };
+  const redisServer = findRedisServer();
+  const missing = missingPrerequisites([redisServer, browser]);
+  if (missing.length > 0) {
+    process.stderr.write(`\n${missing.map((l) => `postship tests: ${l}`).join('\n')}\n\n`);
+    throw new MissingPrerequisite(missing);
+  }
+  redis = await startEphemeralRedis({ binary: redisServer.path! });
   project.provide('redisUrl', redis.url);
+  project.provide('browserPath', browser.path!);
 }
 
 export async function teardown(): Promise<void> {
@@ -16,5 +43,6 @@ export async function teardown(): Promise<void> {
 declare module 'vitest' {
   export interface ProvidedContext {
     redisUrl: string;
+    browserPath: string;
   }
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify from 'fastify';
 import { chromium, type Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startDaemon, type RunningDaemon } from '../../src/daemon.js';
 import { adminRoutes } from '../../src/http/admin.js';
 import { adminPageRoutes } from '../../src/http/admin-page.js';
@@ -43,7 +43,7 @@ describe('the admin page in headless Chromium', () => {
       seedSend(db, id, 'shipped', 'sent', iso(now - (i % 9) * DAY), { sentAt: iso(now - (i % 9) * DAY) });
       if (i % 2 === 0) seedSend(db, id, 'day14', 'sent', iso(now - (i % 5) * DAY), { sentAt: iso(now - (i % 5) * DAY) });
     }
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath: inject('browserPath'), args: CHROMIUM_ARGS });
   });
 
   afterAll(async () => {

@@ -1,0 +1,75 @@
+/**
+ * The external programs the test suite starts, found the way users have them.
+ * A missing one stops the run before any test with one line naming the fix
+ * (never a skip: a skipped browser test would hide a broken admin page).
+ */
+import { accessSync, constants, statSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+
+export interface Prerequisite {
+  /** What is missing, as a user would name it. */
+  name: string;
+  /** Absolute path of the program, or null when none was found. */
+  path: string | null;
+  /** Where we looked, for the message. */
+  looked: string;
+  /** The install lines. */
+  fix: string;
+}
+
+function executable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** The first executable `name` on PATH, like `command -v`. */
+export function onPath(name: string, env: NodeJS.ProcessEnv = process.env): string | null {
+  for (const dir of (env.PATH ?? '').split(delimiter)) {
+    if (dir !== '' && executable(join(dir, name))) return join(dir, name);
+  }
+  return null;
+}
+
+/** Where Chromium or Chrome lives on Debian/Ubuntu (apt or snap) and macOS. */
+export const BROWSER_PLACES = [
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome',
+  '/usr/bin/google-chrome-stable',
+  '/snap/bin/chromium',
+  '/Applications/Chromium.app/Contents/MacOS/Chromium',
+  '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
+];
+const BROWSER_NAMES = ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable'];
+const BROWSER_FIX = 'install one (Debian/Ubuntu: apt-get install chromium; macOS: brew install --cask chromium) or set CHROME_PATH to its executable';
+
+/** CHROME_PATH when set (and then only it), else the usual places, else PATH. */
+export function findBrowser(env: NodeJS.ProcessEnv = process.env, places = BROWSER_PLACES): Prerequisite {
+  const given = env.CHROME_PATH;
+  if (given !== undefined && given !== '') {
+    return { name: 'Chromium or Chrome', path: executable(given) ? given : null, looked: `CHROME_PATH=${given} (not an executable file)`, fix: BROWSER_FIX };
+  }
+  const found = places.find(executable) ?? BROWSER_NAMES.map((n) => onPath(n, env)).find((p) => p !== null) ?? null;
+  return { name: 'Chromium or Chrome', path: found, looked: `CHROME_PATH unset, ${places.length} usual places and PATH`, fix: BROWSER_FIX };
+}
+
+/** redis-server: REDIS_SERVER_BIN when set, else PATH (the tests start throw-away servers). */
+export function findRedisServer(env: NodeJS.ProcessEnv = process.env): Prerequisite {
+  const given = env.REDIS_SERVER_BIN;
+  const path = given ? (executable(given) ? given : null) : onPath('redis-server', env);
+  return {
+    name: 'redis-server',
+    path,
+    looked: given ? `REDIS_SERVER_BIN=${given}` : 'PATH',
+    fix: 'install it (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis) or set REDIS_SERVER_BIN',
+  };
+}
+
+/** One line per missing program; empty when all are there. */
+export function missingPrerequisites(found: Prerequisite[]): string[] {
+  return found.filter((p) => p.path === null).map((p) => `${p.name} not found (looked at ${p.looked}): ${p.fix}`);
+}
