@@ -54,7 +54,7 @@ export async function enqueueTrackingEvents(
 export async function applyTrackingEvent(deps: JobDeps, data: TrackingJobData): Promise<string[]> {
   const ids = data.v === 1 ? [data.eventId] : data.eventIds;
   const outcomes = ids.map((eventId) => {
-    const outcome = applyStoredEvent({ db: deps.db, clock: deps.clock, profiles: deps.profiles }, eventId);
+    const outcome = applyStoredEvent({ db: deps.db, clock: deps.clock, profiles: deps.profiles, tracking: deps.trackingChoice }, eventId);
     deps.logger.debug({ eventId, outcome }, 'tracking event applied');
     return outcome;
   });

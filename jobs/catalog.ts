@@ -8,6 +8,7 @@ import { applyTrackingEvent, TRACKING_JOB, type TrackingJobData } from './apply-
 import type { JobDeps } from './deps.js';
 import { sendMilestone } from './send-milestone.js';
 import { DIGEST_JOB, runDigest } from './digest.js';
+import { runTrackingSync, TRACKING_SYNC_JOB } from './tracking-sync.js';
 
 export interface JobDefinition<T> {
   schema: z.ZodType<T>;
@@ -53,6 +54,8 @@ export const JOB_CATALOG = {
   watch: define({ schema: z.object({}).passthrough(), handler: (deps) => watchTimeline(deps, promoterDeps(deps)) }),
   /** Daily: emails each store's seller the orders whose buyer protection ends soon (jobs/digest.ts). */
   [DIGEST_JOB]: define({ schema: z.object({}).passthrough(), handler: (deps) => runDigest(deps) }),
+  /** Periodic, and after orders enter: registers, polls and stops parcels with the tracking providers. */
+  [TRACKING_SYNC_JOB]: define({ schema: z.object({}).passthrough(), handler: (deps) => runTrackingSync(deps) }),
   /** Periodic: re-enqueues ledger rows whose job vanished from Redis. */
   reconcile: define({
     schema: z.object({}).passthrough(),

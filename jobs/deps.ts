@@ -7,6 +7,9 @@ import type { TemplateSet } from '../src/mail/templates.js';
 import type { SendJobData } from '../src/queue/queues.js';
 import type { ProfileResolver } from '../src/services/profiles.js';
 import type { Db } from '../src/store/db.js';
+import type { TrackingChoice } from '../src/services/orders.js';
+import type { TrackingProviderName } from '../src/store/schema.js';
+import type { TrackingProvider } from '../src/tracking/provider.js';
 import type { GroupCommit } from '../src/store/group-commit.js';
 import type { Metrics } from '../src/metrics.js';
 
@@ -20,6 +23,10 @@ export interface JobDeps {
   transport: MailTransport;
   sendQueue: Queue<SendJobData>;
   profiles: ProfileResolver;
+  /** The tracking providers' API clients, when any is configured (the tracking.sync job). */
+  tracking: { providers: ReadonlyMap<TrackingProviderName, TrackingProvider>; pollAfterMs: number } | null;
+  /** Which provider registers an order's parcel, for handlers that apply events (push ends a silence). */
+  trackingChoice?: TrackingChoice;
   /** This process's metrics, when it serves /metrics. */
   metrics?: Metrics;
   /** Claims and results of concurrent sends share commits (src/store/group-commit.ts). */

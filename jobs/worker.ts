@@ -4,6 +4,7 @@ import { assertRedisFitForQueue } from '../src/queue/guards.js';
 import { SEND_QUEUE, type SendJobData } from '../src/queue/queues.js';
 import { isJobName, JOB_CATALOG, reconcileAll, type JobDefinition } from './catalog.js';
 import type { JobDeps } from './deps.js';
+import { TRACKING_SYNC_JOB } from './tracking-sync.js';
 
 export interface WorkerOptions {
   connection: Redis;
@@ -46,6 +47,9 @@ export async function scheduleUpkeep(deps: JobDeps, reconcileEveryMs = 5 * 60_00
   await deps.sendQueue.upsertJobScheduler('reconcile', { every: reconcileEveryMs }, { name: 'reconcile', data: {} as never });
   await deps.sendQueue.upsertJobScheduler('watch', { every: 60 * 60_000 }, { name: 'watch', data: {} as never });
   await deps.sendQueue.upsertJobScheduler('digest', { pattern: '0 7 * * *', tz: 'UTC' }, { name: 'digest', data: {} as never }); // jobs/digest.ts
+  // The tracking loop keeps the promoter's pace: a poll due now is fetched within one promote interval.
+  if (deps.tracking) await deps.sendQueue.upsertJobScheduler('tracking', { every: deps.config.promoteEveryMs }, { name: TRACKING_SYNC_JOB, data: {} as never });
+  else await deps.sendQueue.removeJobScheduler('tracking');
 }
 
 export interface RunningWorker {

@@ -1,6 +1,9 @@
 import type { Queue } from 'bullmq';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { TrackingObserver } from './services/tracking-sync.js';
 import type { Db } from './store/db.js';
+import { providerPause, registrationCounts } from './store/registrations.js';
+import { TRACKING_PROVIDERS } from './store/schema.js';
 
 export interface Metrics {
   registry: Registry;
@@ -11,6 +14,9 @@ export interface Metrics {
   /** How late after its due time a message left. */
   dueLag: Histogram<'milestone'>;
   webhookRequests: Counter<'provider' | 'outcome'>;
+  /** The tracking loop's hooks (src/services/tracking-sync.ts). */
+  tracking: TrackingObserver;
+  trackingEvents: Counter<'source'>;
 }
 
 export interface MetricsSources {
@@ -57,8 +63,69 @@ export function createMetrics(sources: MetricsSources): Metrics {
       },
     });
   }
+  new Gauge({
+    name: 'postship_tracking_registrations',
+    help: 'Tracking registrations in the ledger by provider and state (pending, registered, stopping, stopped, rejected)',
+    labelNames: ['provider', 'state'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const r of registrationCounts(sources.db)) this.set({ provider: r.provider, state: r.state }, r.count);
+    },
+  });
+  new Gauge({
+    name: 'postship_tracking_registration_paused',
+    help: '1 while registration with a provider is paused (quota used up, rate limited, key refused)',
+    labelNames: ['provider'],
+    registers: [registry],
+    collect() {
+      const now = Date.now();
+      for (const provider of TRACKING_PROVIDERS) {
+        const pause = providerPause(sources.db, provider);
+        this.set({ provider }, pause && pause.until > now ? 1 : 0);
+      }
+    },
+  });
+  const registrations = new Counter({
+    name: 'postship_tracking_registration_outcomes_total',
+    help: 'Registration attempts this process made, by provider and outcome (registered, rejected, deferred, quota, unauthorized)',
+    labelNames: ['provider', 'outcome'],
+    registers: [registry],
+  });
+  const quotaLeft = new Gauge({
+    name: 'postship_tracking_quota_left',
+    help: 'Registrations left with the provider, where it tells (17TRACK getquota)',
+    labelNames: ['provider'],
+    registers: [registry],
+  });
+  const polls = new Counter({ name: 'postship_tracking_polled_total', help: 'Parcels polled, by provider', labelNames: ['provider'], registers: [registry] });
+  const pollLag = new Gauge({
+    name: 'postship_tracking_poll_lag_seconds',
+    help: 'How late after it fell due the last polled batch was fetched',
+    labelNames: ['provider'],
+    registers: [registry],
+  });
+  const stops = new Counter({ name: 'postship_tracking_stopped_total', help: 'Finished parcels stopped with the provider', labelNames: ['provider'], registers: [registry] });
+  const trackingEvents = new Counter({
+    name: 'postship_tracking_events_total',
+    help: 'Tracking events stored by this process, by source (push = webhook, poll = fetched)',
+    labelNames: ['source'],
+    registers: [registry],
+  });
+  const tracking: TrackingObserver & { quota(provider: string, left: number): void } = {
+    registration: (provider, outcome) => registrations.inc({ provider, outcome }),
+    poll: (provider, n, lagMs) => {
+      polls.inc({ provider }, n);
+      pollLag.set({ provider }, lagMs / 1000);
+    },
+    events: (source, n) => trackingEvents.inc({ source }, n),
+    stopped: (provider, n) => stops.inc({ provider }, n),
+    quota: (provider, left) => quotaLeft.set({ provider }, left),
+  };
   return {
     registry,
+    tracking,
+    trackingEvents,
     sendOutcomes: new Counter({
       name: 'postship_send_outcomes_total',
       help: 'Send decisions this process recorded, by milestone and outcome',

@@ -9,11 +9,13 @@ import { createMetrics, type Metrics } from './metrics.js';
 import { TemplateSet } from './mail/templates.js';
 import { createTransport, type MailTransport } from './mail/transport.js';
 import { promoteDue } from './queue/promoter.js';
-import { createSendQueue, sendJobId, type SendJobData } from './queue/queues.js';
+import { createSendQueue, requestTrackingSync, sendJobId, type SendJobData } from './queue/queues.js';
 import { connectRedis, ensureRedis } from './queue/redis.js';
 import { reconcileLedger } from './services/reconcile-ledger.js';
 import { profileResolver, type ProfileResolver } from './services/profiles.js';
+import type { OrderServiceDeps } from './services/orders.js';
 import { Shutdown } from './shutdown.js';
+import { trackingChoice, trackingProviders } from './tracking/index.js';
 import { startCheckpointer, type Checkpointer } from './store/checkpointer.js';
 import { closeDb, openDb, type Db } from './store/db.js';
 import { groupCommit, type GroupCommit } from './store/group-commit.js';
@@ -92,9 +94,25 @@ export class Runtime {
     return this.mail;
   }
 
-  orderDeps() {
-    return { db: this.db, clock: this.clock, profiles: this.profiles };
+  /** Order entry and tracking: the registration outbox is written when a store tracks through a provider. */
+  orderDeps(): OrderServiceDeps {
+    return { db: this.db, clock: this.clock, profiles: this.profiles, tracking: this.trackingChoice };
   }
+
+  private get trackingChoice() {
+    return (this.choice ??= { value: trackingChoice(this.config) }).value;
+  }
+  private choice: { value: OrderServiceDeps['tracking'] } | undefined;
+
+  /** The tracking loop's API clients (created on first use), or null when no provider is configured. */
+  trackingSync(): JobDeps['tracking'] {
+    if (this.trackingDeps === undefined) {
+      const providers = trackingProviders(this.config);
+      this.trackingDeps = providers.size > 0 ? { providers, pollAfterMs: this.config.tracking.pollAfterMs } : null;
+    }
+    return this.trackingDeps;
+  }
+  private trackingDeps: JobDeps['tracking'] | undefined;
 
   async promoterDeps() {
     return { db: this.db, clock: this.clock, sendQueue: await this.sendQueue(), settings: this.config };
@@ -110,6 +128,8 @@ export class Runtime {
       transport: this.transport(),
       sendQueue: await this.sendQueue(),
       profiles: this.profiles,
+      tracking: this.trackingSync(),
+      trackingChoice: this.trackingChoice,
       metrics: this.metrics(),
       commit: (this.commits ??= groupCommit(this.db)),
       unsubscribe: {
@@ -117,6 +137,11 @@ export class Runtime {
         secret: this.config.unsubscribeSecret ?? installationSecret(this.db, 'unsubscribe-secret'),
       },
     };
+  }
+
+  /** Asks the worker to register new parcels now, when a tracking provider is configured. */
+  async requestTrackingSync(): Promise<void> {
+    if (this.trackingSync()) await requestTrackingSync(await this.sendQueue());
   }
 
   async promote(): Promise<number> {

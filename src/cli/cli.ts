@@ -76,7 +76,10 @@ export async function withRuntime<T>(cli: Cli, fn: (runtime: Runtime) => Promise
  */
 export async function promoteAfterWrite(runtime: Runtime, what: string): Promise<number> {
   try {
-    return await runtime.promote();
+    const queued = await runtime.promote();
+    // New parcels to register: the worker's next tick would find them too; this makes it now.
+    await runtime.requestTrackingSync();
+    return queued;
   } catch (err) {
     if (err instanceof PostshipError && err.code === 'redis_unavailable') {
       throw new RuntimeError(

@@ -84,6 +84,8 @@ const schema = z.strictObject({
         templates: z.string().min(1).optional(),
         protectionDays: z.number().int().positive().max(365).optional(),
         sellerEmail: z.string().regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'must be an email address').optional(),
+        /** Which provider registers this store's parcels, instead of POSTSHIP_TRACKING. */
+        tracking: z.enum(['17track', 'aftership', 'trackingmore', 'none']).optional(),
         profile: z.strictObject(overrideShape).optional(),
       }),
     )

@@ -37,7 +37,27 @@ export interface Config {
   unsubscribeSecret: string | null;
   configPath: string | null;
   file: ConfigFile;
+  tracking: TrackingConfig;
 }
+
+export const TRACKING_CHOICES = ['17track', 'aftership', 'trackingmore', 'none'] as const;
+export type TrackingProviderChoice = Exclude<(typeof TRACKING_CHOICES)[number], 'none'>;
+
+/** The tracking providers' API settings (POSTSHIP_TRACKING and each provider's key and URL). */
+export interface TrackingConfig {
+  /** Registers new parcels unless a store says otherwise; null = none. */
+  provider: TrackingProviderChoice | null;
+  /** A registered parcel without a push for this long is polled (POSTSHIP_POLL_AFTER). */
+  pollAfterMs: number;
+  apis: Record<TrackingProviderChoice, { apiKey: string | null; apiUrl: string }>;
+}
+
+/** Each provider's key variable, and what to put in it. */
+export const TRACKING_API_ENV: Record<TrackingProviderChoice, { key: string; url: string; defaultUrl: string; what: string }> = {
+  '17track': { key: 'SEVENTEENTRACK_API_KEY', url: 'SEVENTEENTRACK_API_URL', defaultUrl: 'https://api.17track.net/track/v2.4', what: 'the 17TRACK API key (17token), from the API dashboard > Settings' },
+  aftership: { key: 'AFTERSHIP_API_KEY', url: 'AFTERSHIP_API_URL', defaultUrl: 'https://api.aftership.com/tracking/2026-07', what: 'an AfterShip API key (as-api-key), from Settings > API keys; not the webhook secret' },
+  trackingmore: { key: 'TRACKINGMORE_API_KEY', url: 'TRACKINGMORE_API_URL', defaultUrl: 'https://api.trackingmore.com/v4', what: 'the TrackingMore API key (Tracking-Api-Key), from Developer > API key' },
+};
 
 type Env = Record<string, string | undefined>;
 
@@ -113,6 +133,29 @@ function readConfigFile(r: Reader, path: string | null): ConfigFile {
   return result.file;
 }
 
+function readTracking(r: Reader, file: ConfigFile): TrackingConfig {
+  const raw = r.env.POSTSHIP_TRACKING?.trim().toLowerCase() || 'none';
+  let provider: TrackingProviderChoice | null = null;
+  if (!(TRACKING_CHOICES as readonly string[]).includes(raw)) {
+    r.problems.push(`POSTSHIP_TRACKING: ${JSON.stringify(raw)} is not one of ${TRACKING_CHOICES.join(', ')}`);
+  } else if (raw !== 'none') provider = raw as TrackingProviderChoice;
+  const apis = {} as TrackingConfig['apis'];
+  for (const [name, env] of Object.entries(TRACKING_API_ENV) as Array<[TrackingProviderChoice, (typeof TRACKING_API_ENV)[TrackingProviderChoice]]>) {
+    apis[name] = { apiKey: r.env[env.key]?.trim() || null, apiUrl: url(r, env.url, ['http:', 'https:']) ?? env.defaultUrl };
+  }
+  // Every provider in use needs its key, whether POSTSHIP_TRACKING or a store chose it.
+  const users = new Map<TrackingProviderChoice, string>();
+  if (provider) users.set(provider, `POSTSHIP_TRACKING=${provider}`);
+  for (const [store, identity] of Object.entries(file.stores)) {
+    const choice = identity.tracking;
+    if (choice && choice !== 'none' && !users.has(choice)) users.set(choice, `stores.${store}.tracking "${choice}"`);
+  }
+  for (const [name, who] of users) {
+    if (!apis[name].apiKey) r.problems.push(`${TRACKING_API_ENV[name].key}: not set, but ${who} needs it: set it to ${TRACKING_API_ENV[name].what}`);
+  }
+  return { provider, pollAfterMs: duration(r, 'POSTSHIP_POLL_AFTER', 'PT6H'), apis };
+}
+
 /** Reads env and the config file; throws one InputError listing every problem. */
 export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
   const r: Reader = { problems: [], env };
@@ -139,7 +182,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     unsubscribeSecret: env.POSTSHIP_UNSUBSCRIBE_SECRET?.trim() || null,
     configPath,
     file: readConfigFile(r, configPath),
+    tracking: { provider: null, pollAfterMs: 0, apis: {} as TrackingConfig['apis'] },
   };
+  config.tracking = readTracking(r, config.file);
   if (config.queuePrefix.includes(':') || /\s/.test(config.queuePrefix)) {
     r.problems.push(`POSTSHIP_QUEUE_PREFIX: ${JSON.stringify(config.queuePrefix)} must not contain ":" or spaces`);
   }

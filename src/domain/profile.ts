@@ -53,6 +53,8 @@ export interface StoreIdentity {
   protectionDays?: number;
   /** Where the daily at-risk digest goes (the seller's own address). */
   sellerEmail?: string;
+  /** Which tracking provider registers this store's parcels (overrides POSTSHIP_TRACKING). */
+  tracking?: '17track' | 'aftership' | 'trackingmore' | 'none';
   profile?: ProfileOverride;
 }
 

@@ -81,6 +81,34 @@ export const EASYPOST_STATUSES: Table = {
   error: null, // EasyPost could not track it: says nothing about the parcel
 };
 
+/**
+ * TrackingMore v4 `delivery_status` (9 statuses). `pickup` covers both out for
+ * delivery and ready for collection; its sub-statuses tell them apart.
+ */
+export const TRACKINGMORE_STATUSES: Table = {
+  pending: null,
+  notfound: null,
+  inforeceived: null,
+  transit: null,
+  pickup: 'post_office',
+  undelivered: 'exception',
+  delivered: 'delivered',
+  exception: 'exception',
+  expired: 'exception',
+};
+
+/** TrackingMore v4 `substatus` rows that differ from their status. */
+export const TRACKINGMORE_SUB_STATUSES: Table = {
+  transit005: 'customs', // Customs clearance completed
+  exception006: 'customs', // Detained by customs
+  pickup001: 'post_office', // Out for delivery
+  pickup002: 'pickup', // Ready for collection
+  pickup003: 'post_office', // Customer contacted before final delivery
+  exception004: 'exception', // Unclaimed
+  exception010: 'returned', // Returned to sender
+  exception011: 'returned', // Returning to sender
+};
+
 /** postship's own webhook format: the statuses a sender may use. */
 export const GENERIC_STATUSES: Table = {
   info_received: null,
@@ -115,6 +143,13 @@ export function outcomeForSeventeenTrack(status: string | null | undefined, subS
   const bySub = lookup(SEVENTEEN_TRACK_SUB_STATUSES, subStatus);
   if (bySub !== undefined) return bySub;
   return lookup(SEVENTEEN_TRACK_STATUSES, status || subStatus?.split('_')[0]) ?? null;
+}
+
+/** TrackingMore: the sub-status decides when listed, else the status. */
+export function outcomeForTrackingMore(status: string | null | undefined, subStatus?: string | null): TrackingOutcome | null {
+  const bySub = lookup(TRACKINGMORE_SUB_STATUSES, subStatus);
+  if (bySub !== undefined) return bySub;
+  return lookup(TRACKINGMORE_STATUSES, status || subStatus?.replace(/\d+$/, '')) ?? null;
 }
 
 export function outcomeForEasyPost(status: string | null | undefined): TrackingOutcome | null {

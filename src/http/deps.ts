@@ -11,4 +11,6 @@ export interface HttpAppDeps {
   secrets: WebhookSecrets;
   /** Hands stored tracking events to the queue. The answer never waits for it; it should fail rather than hang. */
   enqueueTrackingEvents(eventIds: number[]): Promise<void>;
+  /** Counts events stored from webhooks (metrics), when the process keeps metrics. */
+  countPushedEvents?(n: number): void;
 }

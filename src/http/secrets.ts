@@ -4,6 +4,7 @@ export const WEBHOOK_SECRET_NAMES = [
   'SEVENTEENTRACK_API_KEY',
   'POSTSHIP_WEBHOOK_SECRET',
   'EASYPOST_WEBHOOK_SECRET',
+  'TRACKINGMORE_WEBHOOK_SECRET',
 ] as const;
 export type WebhookSecretName = (typeof WEBHOOK_SECRET_NAMES)[number];
 

@@ -37,6 +37,7 @@ export async function startHttpServer(runtime: Runtime, port: number, options: H
     logger: runtime.logger,
     secrets: options.secrets ?? webhookSecretsFrom(process.env),
     enqueueTrackingEvents: enqueue,
+    countPushedEvents: (n) => runtime.metrics().trackingEvents.inc({ source: 'push' }, n),
   });
   await options.configure?.(app);
   const host = options.host ?? '0.0.0.0';

@@ -59,3 +59,17 @@ export function verifyEasyPost(raw: Buffer, header: HeaderValue, secret: string)
   const claimed = single(header);
   return claimed !== null && safeEqual(claimed.toLowerCase(), easyPostSignature(raw, secret));
 }
+
+/**
+ * TrackingMore v4: `signature` = hex HMAC-SHA256 of the `timestamp` header,
+ * keyed with the webhook secret (TrackingMore signs the timestamp, not the body).
+ */
+export function trackingMoreSignature(timestamp: string, secret: string): string {
+  return createHmac('sha256', secret).update(timestamp, 'utf8').digest('hex');
+}
+
+export function verifyTrackingMore(_raw: Buffer, header: HeaderValue, secret: string, headers?: Record<string, HeaderValue>): boolean {
+  const claimed = single(header);
+  const timestamp = single(headers?.timestamp);
+  return claimed !== null && timestamp !== null && safeEqual(claimed.toLowerCase(), trackingMoreSignature(timestamp, secret));
+}

@@ -39,3 +39,11 @@ export function createSendQueue(connection: Redis, settings: QueueSettings): Que
   queue.on('error', () => {});
   return queue;
 }
+
+/** Registers, polls and stops parcels with the tracking providers (jobs/tracking-sync.ts). */
+export const TRACKING_SYNC_JOB = 'tracking.sync';
+
+/** Asks the worker to sync now (new parcels to register); a sync already waiting covers them. */
+export async function requestTrackingSync(queue: Queue): Promise<void> {
+  await queue.add(TRACKING_SYNC_JOB, {} as never, { jobId: 'tracking.sync.now', removeOnComplete: true, removeOnFail: true, attempts: 1 });
+}

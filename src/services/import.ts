@@ -4,9 +4,9 @@ import { DateTime } from 'luxon';
 import type { Order } from '../domain/order.js';
 import type { Db } from '../store/db.js';
 import { insertSql } from '../store/sql.js';
-import { orders, sends, trackingEvents } from '../store/schema.js';
+import { orders, sends, trackingEvents, trackingRegistrations } from '../store/schema.js';
 import type { InvalidRow, PreparedBatch, PreparedOrder } from './import-batches.js';
-import type { OrderServiceDeps } from './orders.js';
+import { registrationFor, type OrderServiceDeps, type TrackingChoice } from './orders.js';
 import type { QueuedSend } from '../queue/promoter.js';
 import { applyUnmatchedEvents } from './tracking.js';
 
@@ -46,7 +46,7 @@ type Statement = Database.Statement<unknown[]>;
  * the insert itself. Column names come from the drizzle schema, so the SQL
  * follows it.
  */
-function prepareInserts(db: Db): { order: Statement; send: Statement } {
+function prepareInserts(db: Db): { order: Statement; send: Statement; registration: Statement } {
   const orderColumns = [
     orders.orderId, orders.store, orders.buyerName, orders.buyerEmail, orders.buyerLocale, orders.buyerTimezone,
     orders.country, orders.carrier, orders.trackingNumber, orders.shippedAt, orders.state, orders.createdAt, orders.updatedAt,
@@ -54,9 +54,12 @@ function prepareInserts(db: Db): { order: Statement; send: Statement } {
   const sendColumns = [
     sends.orderId, sends.milestone, sends.status, sends.reason, sends.dueAt, sends.queuedAt, sends.createdAt, sends.updatedAt,
   ];
+  const r = trackingRegistrations;
+  const registrationColumns = [r.orderId, r.provider, r.trackingNumber, r.carrier, r.state, r.dueAt, r.createdAt, r.updatedAt];
   return {
     order: db.$client.prepare(insertSql(getTableName(orders), orderColumns, ' ON CONFLICT DO NOTHING')),
     send: db.$client.prepare(insertSql(getTableName(sends), sendColumns)),
+    registration: db.$client.prepare(insertSql(getTableName(trackingRegistrations), registrationColumns, ' ON CONFLICT DO NOTHING')),
   };
 }
 
@@ -67,10 +70,11 @@ function prepareInserts(db: Db): { order: Statement; send: Statement } {
  */
 function writeBatch(
   db: Db,
-  statements: { order: Statement; send: Statement },
+  statements: { order: Statement; send: Statement; registration: Statement },
   batch: PreparedOrder[],
   now: number,
   queueUntil: number,
+  tracking: TrackingChoice | undefined,
 ): { created: PreparedOrder['order'][]; queued: QueuedSend[] } {
   const write = db.$client.transaction(() => {
     const created: PreparedOrder['order'][] = [];
@@ -89,6 +93,8 @@ function writeBatch(
         );
         if (queue) queued.push({ id: Number(row.lastInsertRowid), dueAt });
       }
+      const registration = registrationFor(tracking, o);
+      if (registration) statements.registration.run(o.orderId, registration.provider, o.trackingNumber, o.carrier, 'pending', now, now, now);
       created.push(o);
     }
     return { created, queued };
@@ -136,7 +142,7 @@ export async function importOrders(
     if (batch.valid.length > 0) {
       const at = deps.clock.now().toMillis();
       const queueUntil = queueDue?.accepting() ? at + queueDue.horizonMs : -Infinity;
-      const { created, queued } = writeBatch(deps.db, statements, batch.valid, at, queueUntil);
+      const { created, queued } = writeBatch(deps.db, statements, batch.valid, at, queueUntil, deps.tracking);
       if (queued.length > 0) {
         const enqueue: Promise<void> = queueDue!.enqueue(queued, at).finally(() => enqueues.delete(enqueue));
         enqueues.add(enqueue);

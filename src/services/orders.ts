@@ -21,12 +21,30 @@ import {
   type SendRow,
 } from '../store/ledger.js';
 import { orders, sends } from '../store/schema.js';
+import type { NewRegistration } from '../store/registrations.js';
+import type { TrackingProviderName } from '../store/schema.js';
 import type { ProfileResolver } from './profiles.js';
+
+/** Which tracking provider registers an order's parcel (POSTSHIP_TRACKING, or the store's `tracking`). */
+export interface TrackingChoice {
+  /** null: no provider registers it (webhooks may still bring its events). */
+  providerFor(order: Pick<Order, 'store'>): TrackingProviderName | null;
+  /** A registered parcel without a push for this long is polled. */
+  pollAfterMs: number;
+}
 
 export interface OrderServiceDeps {
   db: Db;
   clock: Clock;
   profiles: ProfileResolver;
+  /** Absent: no parcel is registered with a provider (POSTSHIP_TRACKING=none). */
+  tracking?: TrackingChoice;
+}
+
+/** The registration outbox row an order gets, if its store tracks through a provider. */
+export function registrationFor(tracking: TrackingChoice | undefined, order: Pick<Order, 'orderId' | 'store' | 'trackingNumber' | 'carrier'>): NewRegistration | null {
+  const provider = tracking?.providerFor(order) ?? null;
+  return provider ? { orderId: order.orderId, provider, trackingNumber: order.trackingNumber, carrier: order.carrier } : null;
 }
 
 export interface EnterResult {
@@ -45,7 +63,7 @@ export function enterOrder(deps: OrderServiceDeps, input: unknown): EnterResult 
   if (!validation.ok) throw new InputError('order_invalid', validation.problems);
   const order = validation.order;
   const planned = planSends(order, deps.profiles(order), now);
-  const { created } = insertOrder(deps.db, order, planned, now.toMillis());
+  const { created } = insertOrder(deps.db, order, planned, now.toMillis(), registrationFor(deps.tracking, order));
   const stored = created ? order : orderFromRow(getOrder(deps.db, order.orderId)!);
   return { created, order: stored, sends: sendsOfOrder(deps.db, order.orderId) };
 }

@@ -5,10 +5,14 @@ import type { Order } from '../domain/order.js';
 import { planPickupReminders } from '../domain/pickup.js';
 import { eventMilestoneFor, OUTCOME_RANK, type NormalizedEvent, type TrackingOutcome } from '../domain/tracking-status.js';
 import type { Db } from '../store/db.js';
+import { notePush, requestStop } from '../store/registrations.js';
 import { insertSql } from '../store/sql.js';
 import { orderFromRow, type OrderRow } from '../store/ledger.js';
 import { orders, trackingEvents } from '../store/schema.js';
 import { cancelPending, insertRuleSend, scheduleEventMilestone, type OrderServiceDeps } from './orders.js';
+
+/** How an event reached us: pushed by the provider's webhook, or fetched by the poll. */
+export type EventSource = 'push' | 'poll';
 
 export type StoreResult = { stored: true; id: number } | { stored: false; duplicateOf: number };
 
@@ -29,7 +33,7 @@ function occurredMillis(occurredAt: string | null, now: number): number {
  */
 function prepareEventStatements(db: Db) {
   const t = trackingEvents;
-  const columns = [t.provider, t.dedupKey, t.trackingNumber, t.carrier, t.providerStatus, t.milestone, t.occurredAt, t.receivedAt, t.raw];
+  const columns = [t.provider, t.dedupKey, t.trackingNumber, t.carrier, t.providerStatus, t.milestone, t.occurredAt, t.receivedAt, t.source, t.raw];
   const table = getTableName(t);
   return {
     // run() rather than RETURNING: changes and the new rowid come back without a result row.
@@ -44,7 +48,7 @@ function prepareEventStatements(db: Db) {
 const eventStatements = new WeakMap<Db, ReturnType<typeof prepareEventStatements>>();
 
 /** Stores an event durably, once per provider event (dedup key, for its tracking number). The raw body is kept as received. */
-export function recordTrackingEvent(db: Db, event: NormalizedEvent, raw: string, now: number): StoreResult {
+export function recordTrackingEvent(db: Db, event: NormalizedEvent, raw: string, now: number, source: EventSource = 'push'): StoreResult {
   let statements = eventStatements.get(db);
   if (!statements) {
     statements = prepareEventStatements(db);
@@ -60,6 +64,7 @@ export function recordTrackingEvent(db: Db, event: NormalizedEvent, raw: string,
     event.outcome,
     occurredMillis(event.occurredAt, now),
     now,
+    source,
     raw,
   );
   if (inserted.changes === 1) return { stored: true, id: Number(inserted.lastInsertRowid) };
@@ -68,8 +73,8 @@ export function recordTrackingEvent(db: Db, event: NormalizedEvent, raw: string,
 }
 
 /** Stores the events of one webhook delivery together: all or none, so a retry finds them all missing. */
-export function recordTrackingEvents(db: Db, events: readonly NormalizedEvent[], raw: string, now: number): StoreResult[] {
-  return db.transaction(() => events.map((event) => recordTrackingEvent(db, event, raw, now)));
+export function recordTrackingEvents(db: Db, events: readonly NormalizedEvent[], raw: string, now: number, source: EventSource = 'push'): StoreResult[] {
+  return db.transaction(() => events.map((event) => recordTrackingEvent(db, event, raw, now, source)));
 }
 
 /**
@@ -142,6 +147,8 @@ function applyToOrder(deps: OrderServiceDeps, row: OrderRow, outcome: TrackingOu
       // A returned parcel must never get "hope you love it, please review"; a delivered one needs no apology or reminder.
       const pointless = outcome === 'returned' ? (['day14', 'delay', 'pickup_reminder'] as const) : (['delay', 'pickup_reminder'] as const);
       cancelPending(tx as unknown as Db, row.orderId, pointless, outcome, now);
+      // A finished parcel spends no more of the seller's tracking quota.
+      requestStop(tx as unknown as Db, row.orderId, now);
       return `order ${outcome}`;
     });
   }
@@ -202,6 +209,8 @@ function applyInTransaction(deps: OrderServiceDeps, eventId: number): string {
     const at = DateTime.fromMillis(event.occurredAt ?? now, { zone: 'utc' });
     outcome = event.milestone ? applyToOrder(deps, order, event.milestone as TrackingOutcome, at) : 'recorded: no milestone';
     noteTrackingUpdate(deps, order, at.toMillis(), now);
+    // A pushed update means the provider's feed works: the poll can wait.
+    if (event.source === 'push' && deps.tracking) notePush(db, order.orderId, now, deps.tracking.pollAfterMs, event.carrier);
   }
   db.update(trackingEvents)
     .set({ orderId: order?.orderId ?? null, processedAt: now, outcome })

@@ -5,7 +5,8 @@ import type { Milestone } from '../domain/milestones.js';
 import type { Order, OrderState } from '../domain/order.js';
 import type { PlannedSend, SkipReason } from '../domain/plan.js';
 import type { Db } from './db.js';
-import { orders, sends, suppressions, type SendStatus } from './schema.js';
+import { pendingRegistration, requestStop, type NewRegistration } from './registrations.js';
+import { orders, sends, suppressions, trackingRegistrations, type SendStatus } from './schema.js';
 
 export type OrderRow = typeof orders.$inferSelect;
 
@@ -126,7 +127,7 @@ function sendValues(orderId: string, planned: PlannedSend, now: number) {
  * Records a new order with its planned sends in one transaction.
  * An order already known changes nothing: entering it twice schedules nothing new.
  */
-export function insertOrder(db: Db, order: Order, planned: PlannedSend[], now: number): { created: boolean } {
+export function insertOrder(db: Db, order: Order, planned: PlannedSend[], now: number, registration: NewRegistration | null = null): { created: boolean } {
   return db.transaction((tx) => {
     const inserted = tx
       .insert(orders)
@@ -149,6 +150,8 @@ export function insertOrder(db: Db, order: Order, planned: PlannedSend[], now: n
       .run();
     if (inserted.changes === 0) return { created: false };
     if (planned.length > 0) tx.insert(sends).values(planned.map((p) => sendValues(order.orderId, p, now))).run();
+    // The outbox: registered with the tracking provider by the tracking.sync job, never lost with a crash.
+    if (registration) tx.insert(trackingRegistrations).values(pendingRegistration(registration, now)).onConflictDoNothing().run();
     return { created: true };
   });
 }
@@ -282,6 +285,7 @@ export function reschedule(db: Db, id: number, dueAt: number, status: 'scheduled
 export function cancelOrder(db: Db, orderId: string, reason: string, now: number): number[] {
   return db.transaction((tx) => {
     tx.update(orders).set({ state: 'cancelled', stateReason: reason, updatedAt: now }).where(eq(orders.orderId, orderId)).run();
+    requestStop(tx as unknown as Db, orderId, now);
     return tx
       .update(sends)
       .set({ status: 'cancelled', reason, updatedAt: now })

@@ -90,6 +90,8 @@ export const trackingEvents = sqliteTable(
     processedAt: integer('processed_at'),
     /** What applying it did: `scheduled customs`, `unmatched`, `ignored: older than stage`... */
     outcome: text('outcome'),
+    /** How it reached us: `push` (webhook) or `poll` (fetched from the provider's API). */
+    source: text('source', { enum: ['push', 'poll'] }).notNull().default('push'),
     raw: text('raw').notNull(),
   },
   (t) => [
@@ -116,3 +118,55 @@ export const meta = sqliteTable('meta', {
   key: text('key').primaryKey(),
   value: text('value').notNull(),
 });
+
+export const TRACKING_PROVIDERS = ['17track', 'aftership', 'trackingmore'] as const;
+export type TrackingProviderName = (typeof TRACKING_PROVIDERS)[number];
+
+/**
+ * `pending` waits to be registered; `registered` is tracked (pushed and
+ * polled); `stopping` is registered but its order is finished, so the
+ * provider is told to stop; `stopped` and `rejected` are final.
+ */
+export const REGISTRATION_STATES = ['pending', 'registered', 'stopping', 'stopped', 'rejected'] as const;
+export type RegistrationState = (typeof REGISTRATION_STATES)[number];
+
+/**
+ * The registration outbox: one row per order tracked through a provider's API,
+ * written in the same transaction as the order, drained by the tracking.sync job.
+ */
+export const trackingRegistrations = sqliteTable(
+  'tracking_registrations',
+  {
+    orderId: text('order_id')
+      .primaryKey()
+      .references(() => orders.orderId),
+    provider: text('provider', { enum: TRACKING_PROVIDERS }).notNull(),
+    trackingNumber: text('tracking_number').notNull(),
+    /** The postship carrier code the registration was made with. */
+    carrier: text('carrier').notNull(),
+    state: text('state', { enum: REGISTRATION_STATES }).notNull(),
+    /**
+     * When this row next needs work, by state: pending → the next registration
+     * attempt; registered → the next poll; stopping → the next stop attempt.
+     * Null for final states. One index serves every drain.
+     */
+    dueAt: integer('due_at'),
+    /** The provider's own id for the tracking (AfterShip, TrackingMore), when it has one. */
+    providerId: text('provider_id'),
+    /** The carrier the provider detected or uses, as the provider names it, when it differs from ours. */
+    detectedCarrier: text('detected_carrier'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    registeredAt: integer('registered_at'),
+    /** Last push (webhook) or poll that brought this parcel's history. */
+    lastPushAt: integer('last_push_at'),
+    lastPollAt: integer('last_poll_at'),
+    stoppedAt: integer('stopped_at'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    index('tracking_registrations_due_idx').on(t.provider, t.state, t.dueAt),
+    index('tracking_registrations_number_idx').on(t.trackingNumber),
+  ],
+);

@@ -1,10 +1,10 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { adaptAftership } from '../../src/http/providers/aftership.js';
-import { adaptEasyPost } from '../../src/http/providers/easypost.js';
-import { adaptGeneric } from '../../src/http/providers/generic.js';
-import { adaptSeventeenTrack } from '../../src/http/providers/seventeen-track.js';
-import type { AdapterResult } from '../../src/http/providers/adapter.js';
+import { adaptAftership } from '../../src/providers/aftership.js';
+import { adaptEasyPost } from '../../src/providers/easypost.js';
+import { adaptGeneric } from '../../src/providers/generic.js';
+import { adaptSeventeenTrack } from '../../src/providers/seventeen-track.js';
+import type { AdapterResult } from '../../src/providers/adapter.js';
 import type { NormalizedEvent } from '../../src/domain/tracking-status.js';
 import { aftershipPayload, easyPostPayload, fixture, genericPayload, seventeenTrackPayload } from '../fixtures/webhooks/payloads.js';
 

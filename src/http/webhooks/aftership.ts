@@ -1,4 +1,4 @@
-import { adaptAftership, AFTERSHIP } from '../providers/aftership.js';
+import { adaptAftership, AFTERSHIP } from '../../providers/aftership.js';
 import { verifyAftership } from '../verify-signature.js';
 import type { WebhookRoute } from './route.js';
 

@@ -1,4 +1,4 @@
-import { adaptEasyPost, EASYPOST } from '../providers/easypost.js';
+import { adaptEasyPost, EASYPOST } from '../../providers/easypost.js';
 import { verifyEasyPost } from '../verify-signature.js';
 import type { WebhookRoute } from './route.js';
 

@@ -1,4 +1,4 @@
-import { adaptGeneric, GENERIC } from '../providers/generic.js';
+import { adaptGeneric, GENERIC } from '../../providers/generic.js';
 import { verifyGeneric } from '../verify-signature.js';
 import type { WebhookRoute } from './route.js';
 

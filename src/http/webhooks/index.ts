@@ -7,8 +7,9 @@ import { easyPostRoute } from './easypost.js';
 import { genericRoute } from './generic.js';
 import { receiveWebhook } from './receive.js';
 import { seventeenTrackRoute } from './seventeen-track.js';
+import { trackingMoreRoute } from './trackingmore.js';
 
-export const WEBHOOK_ROUTES = [aftershipRoute, seventeenTrackRoute, genericRoute, easyPostRoute];
+export const WEBHOOK_ROUTES = [aftershipRoute, seventeenTrackRoute, trackingMoreRoute, genericRoute, easyPostRoute];
 
 /**
  * POST /webhooks/<provider>. Signatures cover the exact bytes sent, so within

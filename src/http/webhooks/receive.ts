@@ -26,7 +26,7 @@ export function receiveWebhook(route: WebhookRoute, deps: HttpAppDeps, store: Re
       return reply.code(503).send(problem('not_configured', `${route.secretName} is not set, so ${route.provider} webhooks are refused`));
     }
     const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-    if (!route.verify(raw, request.headers[route.signatureHeader], secret)) {
+    if (!route.verify(raw, request.headers[route.signatureHeader], secret, request.headers)) {
       return reply.code(401).send(problem('bad_signature', `missing or invalid ${route.signatureHeader} header`));
     }
     const text = raw.toString('utf8');
@@ -54,6 +54,7 @@ export function receiveWebhook(route: WebhookRoute, deps: HttpAppDeps, store: Re
     }
     const stored = results.flatMap((r) => (r.stored ? [r.id] : []));
     handOver(deps, [...stored, ...waiting], request.log);
+    if (stored.length > 0) deps.countPushedEvents?.(stored.length);
     if (stored.length === 0) return reply.code(200).send({ status: 'duplicate', events: results.length });
     return reply.code(202).send({ status: 'accepted', stored: stored.length, duplicates: results.length - stored.length });
   };

@@ -1,4 +1,4 @@
-import type { Adapter } from '../providers/adapter.js';
+import type { Adapter } from '../../providers/adapter.js';
 import type { WebhookSecretName } from '../secrets.js';
 
 /** One provider's webhook: where it posts, which secret and header sign it, how to read it. */
@@ -8,6 +8,7 @@ export interface WebhookRoute {
   secretName: WebhookSecretName;
   /** Lower-case, as node presents headers. */
   signatureHeader: string;
-  verify(raw: Buffer, header: string | string[] | undefined, secret: string): boolean;
+  /** `headers`: all of them, for a provider that signs more than one (TrackingMore's timestamp). */
+  verify(raw: Buffer, header: string | string[] | undefined, secret: string, headers?: Record<string, string | string[] | undefined>): boolean;
   adapt: Adapter;
 }

@@ -1,4 +1,4 @@
-import { adaptSeventeenTrack, SEVENTEEN_TRACK } from '../providers/seventeen-track.js';
+import { adaptSeventeenTrack, SEVENTEEN_TRACK } from '../../providers/seventeen-track.js';
 import { verifySeventeenTrack } from '../verify-signature.js';
 import type { WebhookRoute } from './route.js';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { findCarrier } from '../../domain/carriers.js';
-import { outcomeForAftership } from '../../domain/tracking-map.js';
-import type { NormalizedEvent } from '../../domain/tracking-status.js';
+import { findCarrier } from '../domain/carriers.js';
+import { outcomeForAftership } from '../domain/tracking-map.js';
+import type { NormalizedEvent } from '../domain/tracking-status.js';
 import { advances, invalid, toUtcIso, withHistory, type AdapterResult } from './adapter.js';
 
 export const AFTERSHIP = 'aftership';

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import type { z } from 'zod';
-import { OUTCOME_RANK, type NormalizedEvent, type TrackingOutcome } from '../../domain/tracking-status.js';
+import { OUTCOME_RANK, type NormalizedEvent, type TrackingOutcome } from '../domain/tracking-status.js';
 
 /** What a provider adapter makes of a parsed, signature-checked payload. Pure. */
 export type AdapterResult =

@@ -1,8 +1,8 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { carrierCodes, findCarrier } from '../../domain/carriers.js';
-import { GENERIC_STATUSES, isGenericStatus, outcomeForGeneric } from '../../domain/tracking-map.js';
-import type { NormalizedEvent } from '../../domain/tracking-status.js';
+import { carrierCodes, findCarrier } from '../domain/carriers.js';
+import { GENERIC_STATUSES, isGenericStatus, outcomeForGeneric } from '../domain/tracking-map.js';
+import type { NormalizedEvent } from '../domain/tracking-status.js';
 import { invalid, toUtcIso, type AdapterResult } from './adapter.js';
 
 export const GENERIC = 'generic';

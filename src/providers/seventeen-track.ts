@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { findCarrierBySeventeenTrack } from '../../domain/carriers.js';
-import { outcomeForSeventeenTrack } from '../../domain/tracking-map.js';
-import type { NormalizedEvent } from '../../domain/tracking-status.js';
+import { findCarrierBySeventeenTrack } from '../domain/carriers.js';
+import { outcomeForSeventeenTrack } from '../domain/tracking-map.js';
+import type { NormalizedEvent } from '../domain/tracking-status.js';
 import { advances, invalid, toUtcIso, withHistory, type AdapterResult } from './adapter.js';
 
 export const SEVENTEEN_TRACK = '17track';

@@ -1,0 +1,251 @@
+import { and, asc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
+import type { Db } from './db.js';
+import { meta, orders, trackingEvents, trackingRegistrations, type RegistrationState, type TrackingProviderName } from './schema.js';
+
+/**
+ * The tracking-registration outbox (one row per order tracked through a
+ * provider's API) and the per-provider pause, behind the ledger's door.
+ */
+
+export type RegistrationRow = typeof trackingRegistrations.$inferSelect;
+
+const R = trackingRegistrations;
+
+export interface NewRegistration {
+  orderId: string;
+  provider: TrackingProviderName;
+  trackingNumber: string;
+  carrier: string;
+}
+
+/** The row a new order's registration starts as: pending, due now. */
+export function pendingRegistration(r: NewRegistration, now: number): typeof R.$inferInsert {
+  return { ...r, state: 'pending', dueAt: now, createdAt: now, updatedAt: now };
+}
+
+/** Inserts pending registrations; an order already registered keeps its row. */
+export function insertRegistrations(db: Db, rows: readonly NewRegistration[], now: number): void {
+  if (rows.length === 0) return;
+  db.insert(R).values(rows.map((r) => pendingRegistration(r, now))).onConflictDoNothing().run();
+}
+
+/**
+ * Takes up to `limit` due rows of one provider in `state` for work, oldest
+ * due first, moving their due time to `leaseUntil` in the same statement: a
+ * second sync (another process, an overlapping tick) does not take them too,
+ * and a sync killed mid-call leaves them due again once the lease ends.
+ */
+export function claimDue(db: Db, provider: TrackingProviderName, state: RegistrationState, now: number, limit: number, leaseUntil: number, orderId?: string): RegistrationRow[] {
+  const due = db
+    .select({ id: R.orderId })
+    .from(R)
+    .where(and(eq(R.provider, provider), eq(R.state, state), lte(R.dueAt, now), orderId ? eq(R.orderId, orderId) : undefined))
+    .orderBy(asc(R.dueAt))
+    .limit(limit);
+  return db.update(R).set({ dueAt: leaseUntil }).where(and(inArray(R.orderId, due), eq(R.state, state))).returning().all();
+}
+
+/** Rows of one provider in `state` whose work is due, oldest due first. */
+export function dueRegistrations(db: Db, provider: TrackingProviderName, state: RegistrationState, now: number, limit: number): RegistrationRow[] {
+  return db
+    .select()
+    .from(R)
+    .where(and(eq(R.provider, provider), eq(R.state, state), lte(R.dueAt, now)))
+    .orderBy(asc(R.dueAt))
+    .limit(limit)
+    .all();
+}
+
+export interface RegisteredFacts {
+  providerId?: string | null;
+  detectedCarrier?: string | null;
+}
+
+/** Registered: the next poll is due `pollAfterMs` from now (a push moves it further out). */
+export function markRegistered(db: Db, orderId: string, facts: RegisteredFacts, now: number, pollAfterMs: number): void {
+  db.update(R)
+    .set({
+      state: 'registered',
+      dueAt: now + pollAfterMs,
+      providerId: facts.providerId ?? sql`${R.providerId}`,
+      detectedCarrier: facts.detectedCarrier ?? sql`${R.detectedCarrier}`,
+      attempts: sql`${R.attempts} + 1`,
+      lastError: null,
+      registeredAt: now,
+      updatedAt: now,
+    })
+    .where(and(eq(R.orderId, orderId), eq(R.state, 'pending')))
+    .run();
+}
+
+/** The provider refused the number for good (cannot detect the carrier, invalid number): never retried. */
+export function markRejected(db: Db, orderId: string, error: string, now: number): void {
+  db.update(R)
+    .set({ state: 'rejected', dueAt: null, attempts: sql`${R.attempts} + 1`, lastError: error, updatedAt: now })
+    .where(and(eq(R.orderId, orderId), eq(R.state, 'pending')))
+    .run();
+}
+
+/** A transient failure (429, 5xx, network): the rows wait until `dueAt` and are tried again. */
+export function deferRegistrations(db: Db, orderIds: readonly string[], state: RegistrationState, error: string, dueAt: number, now: number): void {
+  if (orderIds.length === 0) return;
+  db.update(R)
+    .set({ dueAt, attempts: sql`${R.attempts} + 1`, lastError: error, updatedAt: now })
+    .where(and(inArray(R.orderId, [...orderIds]), eq(R.state, state)))
+    .run();
+}
+
+/** Polled: the next poll is due `pollAfterMs` from now. Provider facts learned on the way are kept. */
+export function markPolled(db: Db, orderId: string, facts: RegisteredFacts, now: number, pollAfterMs: number): void {
+  db.update(R)
+    .set({
+      dueAt: now + pollAfterMs,
+      lastPollAt: now,
+      lastError: null,
+      providerId: facts.providerId ?? sql`${R.providerId}`,
+      detectedCarrier: facts.detectedCarrier ?? sql`${R.detectedCarrier}`,
+      updatedAt: now,
+    })
+    .where(and(eq(R.orderId, orderId), eq(R.state, 'registered')))
+    .run();
+}
+
+/** A push for this parcel arrived: no poll is needed until `pollAfterMs` from now. */
+export function notePush(db: Db, orderId: string, now: number, pollAfterMs: number, detectedCarrier: string | null): void {
+  db.update(R)
+    .set({
+      lastPushAt: now,
+      dueAt: sql`max(coalesce(${R.dueAt}, 0), ${now + pollAfterMs})`,
+      detectedCarrier: detectedCarrier !== null ? sql`CASE WHEN ${R.carrier} = ${detectedCarrier} THEN ${R.detectedCarrier} ELSE ${detectedCarrier} END` : sql`${R.detectedCarrier}`,
+      updatedAt: now,
+    })
+    .where(and(eq(R.orderId, orderId), eq(R.state, 'registered')))
+    .run();
+}
+
+/**
+ * The order is finished (delivered, returned, cancelled): a registered parcel
+ * is stopped with the provider (so it spends no more quota), a pending one
+ * never gets registered.
+ */
+export function requestStop(db: Db, orderId: string, now: number): void {
+  db.update(R).set({ state: 'stopping', dueAt: now, updatedAt: now }).where(and(eq(R.orderId, orderId), eq(R.state, 'registered'))).run();
+  db.update(R)
+    .set({ state: 'stopped', dueAt: null, stoppedAt: now, lastError: 'order finished before registration', updatedAt: now })
+    .where(and(eq(R.orderId, orderId), eq(R.state, 'pending')))
+    .run();
+}
+
+export function markStopped(db: Db, orderIds: readonly string[], now: number): void {
+  if (orderIds.length === 0) return;
+  db.update(R)
+    .set({ state: 'stopped', dueAt: null, stoppedAt: now, lastError: null, updatedAt: now })
+    .where(and(inArray(R.orderId, [...orderIds]), eq(R.state, 'stopping')))
+    .run();
+}
+
+/** A manual `tracking sync`: everything pending, registered or stopping is due now. */
+export function makeDueNow(db: Db, now: number, orderId?: string): number {
+  return db
+    .update(R)
+    .set({ dueAt: now })
+    .where(and(inArray(R.state, ['pending', 'registered', 'stopping']), orderId ? eq(R.orderId, orderId) : undefined))
+    .run().changes;
+}
+
+/** The carrier was corrected with the provider: ours follows, and the order's too. */
+export function changeCarrier(db: Db, orderId: string, carrier: string, detected: string | null, now: number): void {
+  db.transaction((tx) => {
+    tx.update(R).set({ carrier, detectedCarrier: detected, updatedAt: now }).where(eq(R.orderId, orderId)).run();
+    tx.update(orders).set({ carrier, updatedAt: now }).where(eq(orders.orderId, orderId)).run();
+  });
+}
+
+export function registrationOf(db: Db, orderId: string): RegistrationRow | undefined {
+  return db.select().from(R).where(eq(R.orderId, orderId)).get();
+}
+
+/** Registrations of these orders, by order id (for lists: at-risk, digest). */
+export function registrationsOf(db: Db, orderIds: readonly string[]): Map<string, RegistrationRow> {
+  const out = new Map<string, RegistrationRow>();
+  for (let i = 0; i < orderIds.length; i += 500) {
+    for (const row of db.select().from(R).where(inArray(R.orderId, orderIds.slice(i, i + 500))).all()) out.set(row.orderId, row);
+  }
+  return out;
+}
+
+/** The registered order a polled or pushed tracking number belongs to, for one provider. */
+export function registrationsForNumbers(db: Db, provider: TrackingProviderName, numbers: readonly string[]): RegistrationRow[] {
+  if (numbers.length === 0) return [];
+  return db.select().from(R).where(and(eq(R.provider, provider), inArray(R.trackingNumber, [...numbers]))).all();
+}
+
+export interface RegistrationCount {
+  provider: string;
+  state: RegistrationState;
+  count: number;
+  /** The oldest due time among them (pending: how far behind registration is). */
+  oldestDueAt: number | null;
+}
+
+export function registrationCounts(db: Db): RegistrationCount[] {
+  return db
+    .select({ provider: R.provider, state: R.state, count: sql<number>`count(*)`, oldestDueAt: sql<number | null>`min(${R.dueAt})` })
+    .from(R)
+    .groupBy(R.provider, R.state)
+    .orderBy(R.provider, R.state)
+    .all();
+}
+
+/** Orders whose registration is confirmed (or being stopped): they have a tracking feed. */
+export function registeredOrderIds(db: Db): Set<string> {
+  return new Set(
+    db
+      .select({ id: R.orderId })
+      .from(R)
+      .where(inArray(R.state, ['registered', 'stopping']))
+      .all()
+      .map((r) => r.id),
+  );
+}
+
+/**
+ * Registered parcels still without a first scan since before `registeredBefore`
+ * (label printed, never handed over?), and rejected registrations of active orders.
+ */
+export function registrationsNeedingAttention(db: Db, registeredBefore: number, store?: string): Array<RegistrationRow & { store: string }> {
+  const noScan = and(
+    eq(R.state, 'registered'),
+    lte(R.registeredAt, registeredBefore),
+    isNull(orders.lastEventAt),
+    sql`NOT EXISTS (SELECT 1 FROM ${trackingEvents} WHERE ${trackingEvents.orderId} = ${R.orderId})`,
+  );
+  return db
+    .select({ ...R._.columns, store: orders.store })
+    .from(R)
+    .innerJoin(orders, eq(orders.orderId, R.orderId))
+    .where(and(eq(orders.state, 'active'), store ? eq(orders.store, store) : undefined, sql`(${noScan}) OR ${R.state} = 'rejected'`))
+    .all() as Array<RegistrationRow & { store: string }>;
+}
+
+export interface ProviderPause {
+  until: number;
+  reason: string;
+}
+
+const pauseKey = (provider: TrackingProviderName) => `tracking.pause.${provider}`;
+
+/** A provider paused (quota exhausted, rate limited) until a time; null when it is not. */
+export function providerPause(db: Db, provider: TrackingProviderName): ProviderPause | null {
+  const row = db.select().from(meta).where(eq(meta.key, pauseKey(provider))).get();
+  return row ? (JSON.parse(row.value) as ProviderPause) : null;
+}
+
+export function pauseProvider(db: Db, provider: TrackingProviderName, pause: ProviderPause): void {
+  const value = JSON.stringify(pause);
+  db.insert(meta).values({ key: pauseKey(provider), value }).onConflictDoUpdate({ target: meta.key, set: { value } }).run();
+}
+
+export function resumeProvider(db: Db, provider: TrackingProviderName): boolean {
+  return db.delete(meta).where(eq(meta.key, pauseKey(provider))).run().changes > 0;
+}
