@@ -1,5 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
-import type { Config } from '../config/config.js';
+import { TRACKING_API_ENV, type Config } from '../config/config.js';
+import { ProviderUnauthorized } from '../tracking/http.js';
+import { createProvider, providersInUse } from '../tracking/index.js';
 import { InputError } from '../domain/errors.js';
 import { MILESTONES } from '../domain/milestones.js';
 import { checkTemplates as checkAllTemplates } from '../mail/check-templates.js';
@@ -134,4 +136,25 @@ export function checkTemplates(config: Config): CheckResult[] {
       fix: `Fix the template(s) named above; \`postship templates check --locale ${locale}\` lists every failure.`,
     };
   });
+}
+
+/** One cheap authenticated call per provider in use: is the key valid, how much quota is left. */
+export async function checkTracking(config: Config): Promise<CheckResult[]> {
+  const names = providersInUse(config);
+  if (names.length === 0) return [{ check: 'tracking', result: 'ok', detail: 'POSTSHIP_TRACKING=none: parcels are not registered with a provider (webhooks still apply)' }];
+  return Promise.all(
+    names.map(async (name): Promise<CheckResult> => {
+      const check = `tracking ${name}`;
+      const env = TRACKING_API_ENV[name];
+      try {
+        const result = await createProvider(config, name).check();
+        if (!result.ok) return { check, result: 'fail', detail: result.detail, fix: `Check ${env.key} (${env.what}) and ${env.url}.` };
+        if (result.quotaLeft === 0) return { check, result: 'warn', detail: `${result.detail}: registration pauses until the quota is restored`, fix: 'Top up the plan with the provider.' };
+        return { check, result: 'ok', detail: `${config.tracking.apis[name].apiUrl}: ${result.detail}` };
+      } catch (err) {
+        if (err instanceof ProviderUnauthorized) return { check, result: 'fail', detail: `key invalid: ${err.message}`, fix: `Set ${env.key} to ${env.what}.` };
+        return { check, result: 'fail', detail: `${config.tracking.apis[name].apiUrl}: ${message(err)}`, fix: `Check ${env.url} (default ${env.defaultUrl}) and the network; the sync retries by itself.` };
+      }
+    }),
+  );
 }

@@ -38,6 +38,12 @@ export interface DelayInput {
   stageRank: number;
   /** Last tracking update the order got, if any. */
   lastEventAt: DateTime | null;
+  /**
+   * Whether the parcel has a tracking feed (events arrived, or a provider
+   * confirmed its registration). Without one, "no tracking update for N days"
+   * would be untrue: only the past-the-window notice may go.
+   */
+  hasFeed: boolean;
   /** Due times of the delay notices already recorded for this order (any status), oldest first. */
   notices: readonly DateTime[];
   now: DateTime;
@@ -86,14 +92,17 @@ export function checkDelay(input: DelayInput): DelayVerdict {
   const lastNews = input.lastEventAt ?? order.shippedAt;
   if (notices.length === 0) {
     const silentDays = businessDaysBetween(lastNews, now, zone, input.weekend);
-    if (silentDays >= threshold) {
+    if (input.hasFeed && silentDays >= threshold) {
       return { due: true, seq: 0, reason: 'silent', silentDays, why: `no tracking update for ${silentDays} business days (threshold ${threshold})` };
     }
     if (isOverdue(order, input.transit, input.weekend, now)) {
       return { due: true, seq: 0, reason: 'overdue', silentDays, why: `past the expected window (${input.transit.min}-${input.transit.max} business days)` };
     }
+    if (!input.hasFeed) return { due: false, why: 'no tracking feed: only a parcel past its expected window gets a notice' };
     return { due: false, why: `silent ${silentDays} of ${threshold} business days, within the window` };
   }
+  // A second notice speaks of further silence: only a parcel with a feed can be silent.
+  if (!input.hasFeed) return { due: false, why: 'first notice sent; no tracking feed to fall silent' };
   const since = notices[0] > lastNews ? notices[0] : lastNews;
   const further = businessDaysBetween(since, now, zone, input.weekend);
   const needed = threshold * REPEAT_SILENCE_FACTOR;

@@ -1,7 +1,10 @@
 import type { ConfigFile } from '../config/config-file.js';
 import { DEFAULT_PROTECTION_DAYS, ordersAtRisk, type ProtectionStatus } from '../domain/protection.js';
 import { DAY_MS } from '../domain/wall-clock.js';
+import { DateTime } from 'luxon';
+import { businessDaysBetween } from '../domain/delay.js';
 import type { Db } from '../store/db.js';
+import { registrationsNeedingAttention } from '../store/registrations.js';
 
 export interface AtRiskOrder {
   orderId: string;
@@ -61,4 +64,38 @@ export function listAtRisk(
       lastEvent: (lastEvent.get(o.orderId) as AtRiskOrder['lastEvent'] | undefined) ?? null,
     }),
   );
+}
+
+/** A registration the seller should look at: the provider refused the number, or no scan came. */
+export interface TrackingAttention {
+  orderId: string;
+  store: string;
+  trackingNumber: string;
+  carrier: string;
+  provider: string;
+  reason: 'rejected' | 'no_first_scan';
+  /** What to tell the seller, with what to do. */
+  detail: string;
+}
+
+/** Business days (Mon-Fri) a registered parcel may wait for its first scan: after this, the label was likely never handed over. */
+export const FIRST_SCAN_BUSINESS_DAYS = 3;
+
+/**
+ * Rejected registrations of active orders, and parcels registered at least
+ * three business days ago that have not had a single scan (label printed,
+ * parcel never picked up?), for `at-risk` and the seller's digest.
+ */
+export function trackingAttention(db: Db, options: { now: number; store?: string }): TrackingAttention[] {
+  const rows = registrationsNeedingAttention(db, options.now - FIRST_SCAN_BUSINESS_DAYS * DAY_MS, options.store);
+  const now = DateTime.fromMillis(options.now, { zone: 'utc' });
+  return rows.flatMap((r): TrackingAttention[] => {
+    const base = { orderId: r.orderId, store: r.store, trackingNumber: r.trackingNumber, carrier: r.carrier, provider: r.provider };
+    if (r.state === 'rejected') {
+      return [{ ...base, reason: 'rejected', detail: `${r.provider} refused the number (${r.lastError ?? 'no reason given'}): check it, or correct the carrier with \`postship tracking carrier ${r.orderId} CODE\`` }];
+    }
+    const days = businessDaysBetween(DateTime.fromMillis(r.registeredAt!, { zone: 'utc' }), now, 'UTC', [6, 7]);
+    if (days < FIRST_SCAN_BUSINESS_DAYS) return [];
+    return [{ ...base, reason: 'no_first_scan', detail: `registered with ${r.provider} ${days} business days ago and not scanned once: was the parcel handed to the carrier?` }];
+  });
 }

@@ -1,4 +1,4 @@
-import type { AtRiskOrder } from './at-risk.js';
+import type { AtRiskOrder, TrackingAttention } from './at-risk.js';
 
 export interface RenderedDigest {
   subject: string;
@@ -20,20 +20,34 @@ function cells(o: AtRiskOrder): string[] {
 const HEADERS = ['order', 'lane', 'tracking', 'stage', 'last event', 'deadline', 'left'];
 
 /** The seller's daily list: plain text first (it is what many read), and a simple escaped HTML table. */
-export function renderDigest(storeName: string, day: string, withinDays: number, orders: readonly AtRiskOrder[]): RenderedDigest {
-  const subject = `${orders.length} order(s) near the end of buyer protection (${storeName}, ${day})`;
+export function renderDigest(
+  storeName: string,
+  day: string,
+  withinDays: number,
+  orders: readonly AtRiskOrder[],
+  tracking: readonly TrackingAttention[] = [],
+  paused: readonly string[] = [],
+): RenderedDigest {
+  const parts = [orders.length > 0 ? `${orders.length} order(s) near the end of buyer protection` : null, tracking.length > 0 ? `${tracking.length} parcel(s) whose tracking needs attention` : null];
+  const subject = `${parts.filter(Boolean).join(', ')} (${storeName}, ${day})`;
   const intro =
     `These undelivered orders reach the end of buyer protection within ${withinDays} days, or already have. ` +
     'Extend protection or contact the buyer before they open a dispute.';
   const rows = orders.map(cells);
-  const text = [intro, '', ...rows.map((r) => `- ${r[0]}: ${r[1]}, ${r[2]}, ${r[3]}, last ${r[4]}, deadline ${r[5]} (${r[6]})`), ''].join('\n');
+  const trackingLines = [...paused, ...tracking.map((t) => `${t.orderId} (${t.trackingNumber}): ${t.detail}`)];
+  const trackingText = trackingLines.length > 0 ? ['Tracking:', ...trackingLines.map((l) => `- ${l}`), ''] : [];
+  const text = [
+    ...(orders.length > 0 ? [intro, '', ...rows.map((r) => `- ${r[0]}: ${r[1]}, ${r[2]}, ${r[3]}, last ${r[4]}, deadline ${r[5]} (${r[6]})`), ''] : []),
+    ...trackingText,
+  ].join('\n');
+  const trackingHtml = trackingLines.length > 0 ? `<h3>Tracking</h3><ul>${trackingLines.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>` : '';
   const th = HEADERS.map((h) => `<th style="text-align:left;padding:4px 8px;border-bottom:1px solid #ccc">${h}</th>`).join('');
   const tr = rows
     .map((r) => `<tr>${r.map((c) => `<td style="padding:4px 8px">${escapeHtml(c)}</td>`).join('')}</tr>`)
     .join('\n');
   const html =
     `<!doctype html><html><body style="font-family:sans-serif">` +
-    `<p>${escapeHtml(intro)}</p><table style="border-collapse:collapse"><thead><tr>${th}</tr></thead>` +
-    `<tbody>\n${tr}\n</tbody></table></body></html>`;
+    (orders.length > 0 ? `<p>${escapeHtml(intro)}</p><table style="border-collapse:collapse"><thead><tr>${th}</tr></thead><tbody>\n${tr}\n</tbody></table>` : '') +
+    `${trackingHtml}</body></html>`;
   return { subject, text, html };
 }

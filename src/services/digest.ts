@@ -4,7 +4,9 @@ import type { Clock } from '../domain/clock.js';
 import { DEFAULT_AT_RISK_DAYS } from '../domain/protection.js';
 import type { MailTransport } from '../mail/transport.js';
 import type { Db } from '../store/db.js';
-import { listAtRisk } from './at-risk.js';
+import { providerPause } from '../store/registrations.js';
+import { TRACKING_PROVIDERS } from '../store/schema.js';
+import { listAtRisk, trackingAttention } from './at-risk.js';
 import { renderDigest } from './digest-render.js';
 
 export interface DigestDeps {
@@ -16,6 +18,14 @@ export interface DigestDeps {
 }
 
 export type DigestOutcome = { store: string; result: 'sent' | 'already_sent' | 'nothing_at_risk'; count: number };
+
+/** Providers whose registration is paused now (quota used up, rate limited, key refused), for the digest. */
+function pausedProviders(db: Db, now: number): string[] {
+  return TRACKING_PROVIDERS.flatMap((p) => {
+    const pause = providerPause(db, p);
+    return pause && pause.until > now ? [`${p}: registration paused until ${new Date(pause.until).toISOString().slice(0, 16)}Z (${pause.reason})`] : [];
+  });
+}
 
 const guardKey = (store: string, day: string): string => `digest.${store}.${day}`;
 
@@ -39,11 +49,13 @@ export async function sendDigests(deps: DigestDeps, withinDays = DEFAULT_AT_RISK
       continue;
     }
     const orders = listAtRisk(deps.db, deps.config.file, { now: now.toMillis(), withinDays, store });
-    if (orders.length === 0) {
+    const tracking = trackingAttention(deps.db, { now: now.toMillis(), store });
+    const paused = pausedProviders(deps.db, now.toMillis());
+    if (orders.length === 0 && tracking.length === 0) {
       outcomes.push({ store, result: 'nothing_at_risk', count: 0 });
       continue;
     }
-    const rendered = renderDigest(identity.name ?? store, day, withinDays, orders);
+    const rendered = renderDigest(identity.name ?? store, day, withinDays, orders, tracking, paused);
     const domain = /@([^>\s]+)/.exec(identity.from ?? deps.config.from)?.[1] ?? 'postship.local';
     await deps.transport.send({
       from: identity.from ?? deps.config.from,

@@ -8,6 +8,7 @@ import type { Order } from '../domain/order.js';
 import { isGenericStatus, outcomeForGeneric } from '../domain/tracking-map.js';
 import { closeDb, openDb, type Db } from '../store/db.js';
 import { claimSend, getOrder, recordCancelled, recordSent, recordSkip, reschedule, type SendRow } from '../store/ledger.js';
+import { insertRegistrations, markRegistered } from '../store/registrations.js';
 import { sends } from '../store/schema.js';
 import { decideSend, enterOrder, setDispute, type OrderServiceDeps } from './orders.js';
 import type { ProfileResolver } from './profiles.js';
@@ -30,6 +31,12 @@ export interface SimulateInput {
   profiles: ProfileResolver;
   /** How far to run; default: 60 days after shipping or 30 days after the last event, whichever is later. */
   until?: string;
+  /**
+   * `registered`: a tracking provider confirmed the parcel, so silence means
+   * "no tracking update"; `none`: no feed at all (no provider, or rejected),
+   * so only a parcel past its window gets a delay notice. Default none.
+   */
+  feed?: 'registered' | 'none';
 }
 
 export interface SimRow {
@@ -45,6 +52,7 @@ export interface SimRow {
 
 export interface SimulateResult {
   order: Order;
+  feed: 'registered' | 'none';
   rows: SimRow[];
   events: Array<{ at: string; status: string; applied: string }>;
 }
@@ -100,6 +108,11 @@ export function simulateTimeline(input: SimulateInput): SimulateResult {
       orderId: SIM_ORDER, store: input.store, buyer: { name: 'Alex Sample', email: 'alex.sample@example.com', locale: input.locale },
       country: input.country, carrier: input.carrier, trackingNumber: 'LP00123456789CN', shippedAt: shipped.toISO(),
     });
+    const feed = input.feed ?? 'none';
+    if (feed === 'registered') {
+      insertRegistrations(db, [{ orderId: SIM_ORDER, provider: '17track', trackingNumber: order.trackingNumber, carrier: order.carrier }], clock.now().toMillis());
+      markRegistered(db, SIM_ORDER, {}, clock.now().toMillis(), 6 * 3600_000);
+    }
     const lastEvent = events.at(-1)?.at ?? shipped;
     const end = input.until
       ? DateTime.fromISO(input.until, { setZone: true }).toUTC()
@@ -141,7 +154,7 @@ export function simulateTimeline(input: SimulateInput): SimulateResult {
       }
     }
     const rows = db.select().from(sends).where(eq(sends.orderId, SIM_ORDER)).orderBy(asc(sends.dueAt), asc(sends.id)).all();
-    return { order, events: applied, rows: rows.map((r) => simRow(r, why.get(r.id) ?? [], order, input.profiles, local)) };
+    return { order, feed, events: applied, rows: rows.map((r) => simRow(r, why.get(r.id) ?? [], order, input.profiles, local)) };
   } finally {
     closeDb(db);
   }

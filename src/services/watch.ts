@@ -6,6 +6,7 @@ import { checkDelay, DELAY_STAGE_LIMIT, type DelayVerdict } from '../domain/dela
 import { planAt } from '../domain/plan.js';
 import { transitFor, type TransitDays } from '../domain/transit.js';
 import { orderFromRow, type OrderRow } from '../store/ledger.js';
+import { registeredOrderIds } from '../store/registrations.js';
 import { orders, sends } from '../store/schema.js';
 import { learnedTransit } from './learned-transit.js';
 import { insertRuleSend, type OrderServiceDeps } from './orders.js';
@@ -30,7 +31,7 @@ export function transitForOrder(deps: OrderServiceDeps, row: OrderRow): TransitD
 }
 
 /** The delay verdict for one order at `now`, from the ledger's facts. */
-export function delayVerdict(deps: OrderServiceDeps, row: OrderRow, notices: readonly number[], now: DateTime): DelayVerdict {
+export function delayVerdict(deps: OrderServiceDeps, row: OrderRow, notices: readonly number[], now: DateTime, registered: boolean): DelayVerdict {
   const order = orderFromRow(row);
   return checkDelay({
     order,
@@ -40,6 +41,7 @@ export function delayVerdict(deps: OrderServiceDeps, row: OrderRow, notices: rea
     weekend: countryInfo(row.country).weekend,
     stageRank: row.stageRank,
     lastEventAt: row.lastEventAt === null ? null : DateTime.fromMillis(row.lastEventAt, { zone: 'utc' }),
+    hasFeed: row.lastEventAt !== null || registered,
     notices: [...notices].sort((a, b) => a - b).map((ms) => DateTime.fromMillis(ms, { zone: 'utc' })),
     now,
   });
@@ -69,8 +71,9 @@ export function watchDelays(deps: OrderServiceDeps, options: { limit?: number } 
     .all();
   for (const r of earlier) notices.set(r.orderId, [...(notices.get(r.orderId) ?? []), r.dueAt]);
   const scheduled: WatchReport['notices'] = [];
+  const registered = registeredOrderIds(deps.db);
   for (const row of candidates) {
-    const verdict = delayVerdict(deps, row, notices.get(row.orderId) ?? [], now);
+    const verdict = delayVerdict(deps, row, notices.get(row.orderId) ?? [], now, registered.has(row.orderId));
     if (!verdict.due) continue;
     const order = orderFromRow(row);
     const planned = { ...planAt(order, 'delay', now.toMillis(), deps.profiles(order), now), seq: verdict.seq };

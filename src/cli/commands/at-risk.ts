@@ -3,7 +3,7 @@ import { InputError } from '../../domain/errors.js';
 import type { Db } from '../../store/db.js';
 import { orders } from '../../store/schema.js';
 import { DEFAULT_AT_RISK_DAYS } from '../../domain/protection.js';
-import { listAtRisk, type AtRiskOrder } from '../../services/at-risk.js';
+import { listAtRisk, trackingAttention, type AtRiskOrder, type TrackingAttention } from '../../services/at-risk.js';
 import { print, printJson, terminalWidth, withRuntime, type Cli } from '../cli.js';
 import { fitTable as fitTable, isoUtc, utcTime } from '../format.js';
 
@@ -64,10 +64,12 @@ async function atRisk(cli: Cli, o: AtRiskOptions): Promise<void> {
     if (o.store !== undefined) assertKnownStore(runtime, o.store);
     const now = runtime.clock.now().toMillis();
     const rows = listAtRisk(runtime.db, runtime.config.file, { now, withinDays, store: o.store });
+    const tracking = trackingAttention(runtime.db, { now, store: o.store });
     if (o.json) {
-      printJson(cli, { withinDays, store: o.store ?? null, count: rows.length, orders: rows.map(atRiskView) });
+      printJson(cli, { withinDays, store: o.store ?? null, count: rows.length, orders: rows.map(atRiskView), tracking });
       return;
     }
+    printTracking(cli, tracking);
     if (rows.length === 0) {
       print(cli, `no undelivered order's protection ends within ${withinDays} days`);
       return;
@@ -87,17 +89,25 @@ async function atRisk(cli: Cli, o: AtRiskOptions): Promise<void> {
   });
 }
 
+function printTracking(cli: Cli, tracking: TrackingAttention[]): void {
+  if (tracking.length === 0) return;
+  print(cli, cli.colors.bold(`tracking needs attention (${tracking.length})`));
+  for (const t of tracking) print(cli, `  ${t.orderId}  ${t.trackingNumber}  ${t.detail}`);
+  print(cli);
+}
 
 export function atRiskCommand(cli: Cli): Command {
   return new Command('at-risk')
     .description('undelivered orders whose buyer protection ends soon, most urgent first')
     .option('--days <n>', `deadline within this many days, or already passed (default ${DEFAULT_AT_RISK_DAYS})`)
     .option('--store <id>', 'only this store')
-    .option('--json', 'print JSON: {withinDays, store, count, orders}')
+    .option('--json', 'print JSON: {withinDays, store, count, orders, tracking}')
     .addHelpText(
       'after',
       `
 The protection deadline is shipped-at + the store's protectionDays (default 60).
+Parcels the tracking provider refused, and parcels registered 3 business days
+ago without a first scan, are listed first ("tracking needs attention").
 
 Examples:
   $ postship at-risk

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { DEFAULT_REDIS_URL, loadConfig, type Config } from '../../config/config.js';
 import { print, printJson, terminalWidth, type Cli } from '../cli.js';
-import { checkConfig, checkDatabase, checkMail, checkRedis, checkTemplates, type CheckResult } from '../doctor-checks.js';
+import { checkConfig, checkDatabase, checkMail, checkRedis, checkTemplates, checkTracking, type CheckResult } from '../doctor-checks.js';
 import { wrap } from '../format.js';
 
 async function runChecks(cli: Cli): Promise<CheckResult[]> {
@@ -26,6 +26,7 @@ async function runChecks(cli: Cli): Promise<CheckResult[]> {
   rows.push(...checkDatabase(base.dbPath));
   rows.push(await checkMail(base));
   rows.push(...checkTemplates(base));
+  rows.push(...(await checkTracking(base)));
   return rows;
 }
 
@@ -56,7 +57,7 @@ async function doctor(cli: Cli, o: { json?: boolean }): Promise<void> {
 
 export function doctorCommand(cli: Cli): Command {
   return new Command('doctor')
-    .description('check Redis, the database, SMTP or outbox, the config file and every template')
+    .description('check Redis, the database, SMTP or outbox, the config file, every template and the tracking providers\' keys')
     .option('--json', 'print JSON: {ok, checks: [{check, result, detail, fix}]}')
     .addHelpText('after', '\nExit code 1 when any check fails (warnings do not fail).\n\nExample:\n  $ postship doctor')
     .action((options: { json?: boolean }) => doctor(cli, options));

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { DateTime } from 'luxon';
+import type { Config } from '../../config/config.js';
 import { InputError } from '../../domain/errors.js';
+import { providerForStore } from '../../tracking/index.js';
 import { profileResolver } from '../../services/profiles.js';
 import { simulateTimeline, type SimEvent } from '../../services/simulate.js';
 import { cliConfig, print, printJson, type Cli } from '../cli.js';
@@ -16,6 +18,7 @@ interface SimulateOptions {
   store?: string;
   shippedAt?: string;
   until?: string;
+  feed?: string;
   json?: boolean;
 }
 
@@ -47,6 +50,12 @@ function withFlagNames<T>(fn: () => T): T {
   }
 }
 
+function parseFeed(value: string | undefined, config: Config, store: string): 'registered' | 'none' {
+  if (value === undefined) return providerForStore(config, store) ? 'registered' : 'none';
+  if (value === 'registered' || value === 'none') return value;
+  throw new InputError('flag_invalid', [`--feed ${JSON.stringify(value)}: use registered or none`]);
+}
+
 function simulate(cli: Cli, o: SimulateOptions): void {
   const problems: string[] = [];
   if (!o.carrier) problems.push('--carrier is required');
@@ -62,11 +71,12 @@ function simulate(cli: Cli, o: SimulateOptions): void {
     until: o.until,
     events: readEvents(o.events),
     profiles: profileResolver(config.file),
+    feed: parseFeed(o.feed, config, o.store ?? 'default'),
   }));
   if (o.json) {
     const { order } = result;
     printJson(cli, {
-      order: { carrier: order.carrier, country: order.country, locale: order.buyerLocale, timezone: order.buyerTimezone, store: order.store, shippedAt: order.shippedAt.toISO() },
+      order: { carrier: order.carrier, country: order.country, locale: order.buyerLocale, timezone: order.buyerTimezone, store: order.store, shippedAt: order.shippedAt.toISO(), feed: result.feed },
       events: result.events,
       timeline: result.rows,
     });
@@ -75,7 +85,8 @@ function simulate(cli: Cli, o: SimulateOptions): void {
   const { order } = result;
   const { bold, dim } = cli.colors;
   print(cli, bold(`Simulated ${order.carrier} parcel to ${order.country} (${order.buyerLocale}, ${order.buyerTimezone})`));
-  print(cli, dim(`shipped ${order.shippedAt.setZone(order.buyerTimezone).toFormat('yyyy-MM-dd HH:mm ZZZZ')}; nothing is sent`));
+  const feed = result.feed === 'registered' ? 'tracking feed: registered with a provider' : 'no tracking feed (no delay notice claims "no update")';
+  print(cli, dim(`shipped ${order.shippedAt.setZone(order.buyerTimezone).toFormat('yyyy-MM-dd HH:mm ZZZZ')}; ${feed}; nothing is sent`));
   if (result.events.length > 0) {
     print(cli);
     print(cli, fitTable(['event (UTC)', 'status', 'effect'], result.events.map((e) => [e.at.slice(0, 16), e.status, e.applied])));
@@ -96,6 +107,7 @@ export function simulateCommand(cli: Cli): Command {
     .option('--store <store>', 'store id, for its profile')
     .option('--shipped-at <iso>', 'when it shipped (default: now)')
     .option('--until <iso>', 'simulate up to (default: 60 days, or 30 after the last event)')
+    .option('--feed <feed>', 'registered (a provider tracks it) or none (no feed); default: registered when the store tracks through a provider')
     .option('--json', 'print JSON: {order, events, timeline}')
     .addHelpText(
       'after',

@@ -5,6 +5,8 @@ import { entryName, timelineOf } from '../../report/timeline.js';
 import type { Db } from '../../store/db.js';
 import { getOrder, sendsOfOrder, type OrderRow } from '../../store/ledger.js';
 import { trackingEvents } from '../../store/schema.js';
+import { registrationOf } from '../../store/registrations.js';
+import { feedOf, registrationView, type Feed } from '../../report/feed.js';
 import { print, printJson, terminalWidth, withRuntime, type Cli } from '../cli.js';
 import { fitTable, isoUtc, localTime, utcTime } from '../format.js';
 
@@ -41,7 +43,14 @@ function orderView(o: OrderRow) {
   };
 }
 
-function printStatus(cli: Cli, order: OrderRow, timeline: ReturnType<typeof timelineOf>, events: ReturnType<typeof eventsOf>): void {
+type TrackingView = { feed: Feed; registration: ReturnType<typeof registrationView> };
+
+function trackingView(db: Db, order: OrderRow, events: ReturnType<typeof eventsOf>): TrackingView {
+  const registration = registrationOf(db, order.orderId);
+  return { feed: feedOf(registration, events.length > 0), registration: registrationView(registration) };
+}
+
+function printStatus(cli: Cli, order: OrderRow, timeline: ReturnType<typeof timelineOf>, events: ReturnType<typeof eventsOf>, tracking: TrackingView): void {
   const { bold, dim, red, green } = cli.colors;
   const zone = order.buyerTimezone;
   const state = order.state === 'active' ? order.state : `${order.state}${order.stateReason ? ` (${order.stateReason})` : ''}`;
@@ -49,6 +58,10 @@ function printStatus(cli: Cli, order: OrderRow, timeline: ReturnType<typeof time
   print(cli, `  buyer    ${order.buyerName} <${order.buyerEmail}>`);
   print(cli, `           ${order.buyerLocale}, ${zone}`);
   print(cli, `  parcel   ${order.country} ${order.carrier} ${order.trackingNumber}, shipped ${utcTime(order.shippedAt)}`);
+  const r = tracking.registration;
+  const detected = r?.detectedCarrier ? `; provider detected carrier ${r.detectedCarrier}` : '';
+  const registration = r ? ` (${r.provider}: ${r.state}${r.lastError ? `, ${r.lastError}` : ''}${detected})` : '';
+  print(cli, `  feed     ${tracking.feed === 'no feed' ? red(tracking.feed) : tracking.feed}${registration}`);
   print(cli);
   print(cli, bold('milestones') + dim('  (due: buyer local, then UTC; (re) = resend)'));
   for (const e of timeline) {
@@ -80,8 +93,9 @@ async function status(cli: Cli, orderId: string, o: { json?: boolean }): Promise
     }
     const timeline = timelineOf(order, sendsOfOrder(runtime.db, orderId));
     const events = eventsOf(runtime.db, order);
-    if (o.json) printJson(cli, { order: orderView(order), timeline, trackingEvents: events });
-    else printStatus(cli, order, timeline, events);
+    const tracking = trackingView(runtime.db, order, events);
+    if (o.json) printJson(cli, { order: orderView(order), timeline, trackingEvents: events, tracking });
+    else printStatus(cli, order, timeline, events, tracking);
   });
 }
 
@@ -89,7 +103,7 @@ export function statusCommand(cli: Cli): Command {
   return new Command('status')
     .description("an order's timeline of messages and tracking events")
     .argument('<order-id>', 'the order id')
-    .option('--json', 'print JSON: {order, timeline, trackingEvents}')
+    .option('--json', 'print JSON: {order, timeline, trackingEvents, tracking: {feed, registration}}')
     .addHelpText('after', '\nExample:\n  $ postship status AE-1001')
     .action((orderId: string, options: { json?: boolean }) => status(cli, orderId, options));
 }

@@ -8,35 +8,11 @@ import { ProviderQuotaExhausted, ProviderUnauthorized, ProviderUnavailable } fro
 import { providersInUse } from '../../tracking/index.js';
 import type { Runtime } from '../../runtime.js';
 import { print, printJson, promoteAfterWrite, withRuntime, type Cli } from '../cli.js';
+import { registrationView } from '../../report/feed.js';
 import { fitTable, isoUtc, utcTime } from '../format.js';
 
-/** The feed an order has, as `status` and the digest say it. */
-export function feedOf(registration: RegistrationRow | undefined, hasEvents: boolean): string {
-  if (hasEvents) return 'tracking';
-  if (!registration) return 'no feed';
-  if (registration.state === 'rejected') return 'no feed (rejected)';
-  if (registration.state === 'pending') return 'registering';
-  return 'registered (no scan yet)';
-}
-
 function describeRegistration(row: RegistrationRow) {
-  return {
-    orderId: row.orderId,
-    provider: row.provider,
-    trackingNumber: row.trackingNumber,
-    carrier: row.carrier,
-    detectedCarrier: row.detectedCarrier,
-    state: row.state,
-    providerId: row.providerId,
-    attempts: row.attempts,
-    lastError: row.lastError,
-    registeredAt: isoUtc(row.registeredAt),
-    lastPushAt: isoUtc(row.lastPushAt),
-    lastPollAt: isoUtc(row.lastPollAt),
-    /** pending: next attempt; registered: next poll; stopping: next stop attempt. */
-    nextAt: isoUtc(row.dueAt),
-    stoppedAt: isoUtc(row.stoppedAt),
-  };
+  return { orderId: row.orderId, trackingNumber: row.trackingNumber, ...registrationView(row)! };
 }
 
 function status(cli: Cli, orderId: string | undefined, o: { json?: boolean }): Promise<void> {

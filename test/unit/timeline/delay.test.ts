@@ -18,7 +18,7 @@ function order(over: Partial<Order> = {}): Order {
 function input(now: string, over: Partial<DelayInput> = {}): DelayInput {
   return {
     order: order(), profile: DEFAULT_PROFILE, carrierClass: 'postal', transit: { min: 15, max: 30 }, weekend: SAT_SUN,
-    stageRank: 0, lastEventAt: null, notices: [], now: DateTime.fromISO(now, { zone: 'utc' }), ...over,
+    stageRank: 0, lastEventAt: null, hasFeed: true, notices: [], now: DateTime.fromISO(now, { zone: 'utc' }), ...over,
   };
 }
 
@@ -70,6 +70,16 @@ describe('delay notices: the rule', () => {
     const lastEventAt = DateTime.fromISO('2026-04-01T08:00:00Z');
     expect(checkDelay(input('2026-04-13T08:00:00Z', { notices: [first], lastEventAt })).due).toBe(false);
     expect(checkDelay(input('2026-06-30T08:00:00Z', { notices: [first, first.plus({ days: 28 })] })).due).toBe(false);
+  });
+
+  it('never claims silence for a parcel without a tracking feed: only the past-the-window notice', () => {
+    // 10 silent business days, within the window: a feed would make this due.
+    expect(checkDelay(input('2026-03-16T08:00:00Z', { hasFeed: false }))).toMatchObject({ due: false, why: expect.stringMatching(/no tracking feed/) });
+    // Past the window (15-30 business days from 2 March ends on 13 April): due, as overdue.
+    expect(checkDelay(input('2026-04-14T08:00:00Z', { hasFeed: false }))).toMatchObject({ due: true, reason: 'overdue' });
+    // And no second notice about "further silence".
+    const first = DateTime.fromISO('2026-04-14T08:00:00Z');
+    expect(checkDelay(input('2026-06-30T08:00:00Z', { hasFeed: false, notices: [first] })).due).toBe(false);
   });
 
   it('promises a new window counted from the notice', () => {
