@@ -14,10 +14,14 @@ import { freshVolume, runAs, spawnAs, unprivilegedUser, type Proc } from './run-
 const run = promisify(execFile);
 const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string; devDependencies: Record<string, string> };
 const user = unprivilegedUser();
-/** Waits for /readyz to answer 200; on a timeout, the failure shows what the daemon printed. */
+/** Waits for /readyz to answer 200; when the daemon exits or times out first, the failure shows what it printed. */
 async function untilReady(url: string, daemon: Proc): Promise<void> {
   const status = () => fetch(`${url}/readyz`).then((r) => r.status, () => null);
-  await expect.poll(status, { timeout: 20_000 }).toBe(200).catch((err: Error) => {
+  const exited = daemon.exited.then(({ code, signal }) => {
+    throw new Error(`the daemon exited (${signal ?? code}) before it was ready`);
+  });
+  exited.catch(() => undefined); // its later, expected exit is no failure
+  await Promise.race([expect.poll(status, { timeout: 20_000 }).toBe(200), exited]).catch((err: Error) => {
     throw new Error(`${err.message}\ndaemon output:\n${daemon.output()}`);
   });
 }
@@ -119,11 +123,13 @@ describe(`the production layout the Dockerfile describes, run as ${user.name}`, 
     const copy = new Database(backupPath, { readonly: true });
     expect(copy.prepare(`SELECT status FROM sends WHERE order_id = 'DEPLOY-1'`).all()).toContainEqual({ status: 'sent' });
     copy.close();
+    const again = await runAs(user, process.execPath, ['bin/postship.js', 'db', 'backup', backupPath], { cwd: app, env });
+    expect(again).toEqual({ code: 2, output: expect.stringMatching(/already exists/) });
 
     daemon.kill('SIGTERM');
     expect(await daemon.exited).toEqual({ code: 0, signal: null });
     expect(daemon.output()).toMatch(/"msg":"stopped"/);
-  });
+  }, 60_000);
 
   it('installed with npm install -g: runs from any directory and exits 0 on SIGTERM by itself', async () => {
     const bin = await globalBin;
@@ -141,5 +147,5 @@ describe(`the production layout the Dockerfile describes, run as ${user.name}`, 
     await untilReady(`http://127.0.0.1:${port}`, daemon);
     daemon.kill('SIGTERM');
     expect(await daemon.exited).toEqual({ code: 0, signal: null });
-  });
+  }, 120_000);
 });
