@@ -21,12 +21,13 @@ cd "$dest"
 npm ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error
 # --omit=dev keeps a devDependency that is also some package's optional peer (typescript and
 # @types/* here, via valibot and drizzle-orm): the lock file marks those devOptional.
+# Their commands in node_modules/.bin go with them.
 node -e '
-  const { rmSync } = require("node:fs");
+  const { existsSync, readdirSync, rmSync } = require("node:fs");
   const lock = require("./package-lock.json");
   for (const [path, entry] of Object.entries(lock.packages)) if (entry.devOptional) rmSync(path, { recursive: true, force: true });
+  for (const name of readdirSync("node_modules/.bin")) if (!existsSync(`node_modules/.bin/${name}`)) rmSync(`node_modules/.bin/${name}`);
 '
-find node_modules/.bin -xtype l -delete
 # better-sqlite3's binding as built for the source tree: same lock file, Node and platform.
 mkdir -p node_modules/better-sqlite3/build/Release
 cp "$src/node_modules/better-sqlite3/build/Release/better_sqlite3.node" node_modules/better-sqlite3/build/Release/
