@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type { Db } from './db.js';
 import { meta, orders, trackingEvents, trackingRegistrations, type RegistrationState, type TrackingProviderName } from './schema.js';
 
@@ -221,7 +221,7 @@ export function registrationsNeedingAttention(db: Db, registeredBefore: number, 
     sql`NOT EXISTS (SELECT 1 FROM ${trackingEvents} WHERE ${trackingEvents.orderId} = ${R.orderId})`,
   );
   return db
-    .select({ ...R._.columns, store: orders.store })
+    .select({ ...getTableColumns(R), store: orders.store })
     .from(R)
     .innerJoin(orders, eq(orders.orderId, R.orderId))
     .where(and(eq(orders.state, 'active'), store ? eq(orders.store, store) : undefined, sql`(${noScan}) OR ${R.state} = 'rejected'`))

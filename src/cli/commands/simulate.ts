@@ -85,8 +85,8 @@ function simulate(cli: Cli, o: SimulateOptions): void {
   const { order } = result;
   const { bold, dim } = cli.colors;
   print(cli, bold(`Simulated ${order.carrier} parcel to ${order.country} (${order.buyerLocale}, ${order.buyerTimezone})`));
-  const feed = result.feed === 'registered' ? 'tracking feed: registered with a provider' : 'no tracking feed (no delay notice claims "no update")';
-  print(cli, dim(`shipped ${order.shippedAt.setZone(order.buyerTimezone).toFormat('yyyy-MM-dd HH:mm ZZZZ')}; ${feed}; nothing is sent`));
+  print(cli, dim(`shipped ${order.shippedAt.setZone(order.buyerTimezone).toFormat('yyyy-MM-dd HH:mm ZZZZ')}; nothing is sent`));
+  print(cli, dim(result.feed === 'registered' ? 'tracking feed: registered with a provider (--feed none: without one)' : 'no tracking feed: no notice claims "no update" (--feed registered: with one)'));
   if (result.events.length > 0) {
     print(cli);
     print(cli, fitTable(['event (UTC)', 'status', 'effect'], result.events.map((e) => [e.at.slice(0, 16), e.status, e.applied])));

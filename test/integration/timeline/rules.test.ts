@@ -8,6 +8,7 @@ import { applyStoredEvent, recordTrackingEvent } from '../../../src/services/tra
 import { watchDelays } from '../../../src/services/watch.js';
 import { closeDb, openDb, type Db } from '../../../src/store/db.js';
 import { getOrder, sendsOfOrder, type SendRow } from '../../../src/store/ledger.js';
+import { insertRegistrations, markRegistered } from '../../../src/store/registrations.js';
 import { tempDir, type TempDir } from '../../helpers/env.js';
 
 // Monday 2 March 2026, 10:00 Madrid.
@@ -51,12 +52,19 @@ describe('timeline rules on a real ledger (fixed clock)', () => {
     return applyStoredEvent(deps, stored.id);
   }
 
+  /** A tracking provider confirmed the parcel: it has a feed, so its silence means something. */
+  function registered(id: string) {
+    insertRegistrations(db, [{ orderId: id, provider: '17track', trackingNumber: `LX${id.replace(/\W/g, '')}CN`, carrier: 'china-post' }], clock.now().toMillis());
+    markRegistered(db, id, {}, clock.now().toMillis(), 6 * 3600_000);
+  }
+
   const rows = (id: string, milestone: string): SendRow[] => sendsOfOrder(db, id).filter((s) => s.milestone === milestone);
   const decision = (row: SendRow) => decideSend(deps, row, getOrder(db, row.orderId)!, clock.now());
   const local = (ms: number) => DateTime.fromMillis(ms, { zone: 'Europe/Madrid' }).toFormat('yyyy-MM-dd HH:mm');
 
   it('schedules a delay notice after 10 silent business days, once', () => {
     enter('D-1');
+    registered('D-1');
     clock.set('2026-03-13T12:00:00Z');
     expect(watchDelays(deps).scheduled).toBe(0);
     clock.set('2026-03-16T08:00:00Z');
@@ -77,8 +85,20 @@ describe('timeline rules on a real ledger (fixed clock)', () => {
     expect(rows('D-3', 'delay')[0]).toMatchObject({ status: 'cancelled', reason: 'delivered' });
   });
 
+  it('a parcel without a tracking feed gets no "no update" notice, only the past-the-window one', () => {
+    enter('N-1');
+    clock.set('2026-03-16T08:00:00Z'); // 10 silent business days: a feed would make a notice due
+    expect(watchDelays(deps).scheduled).toBe(0);
+    // China Post to Spain: the window ends within 30 business days; past it, the overdue notice goes.
+    clock.set('2026-05-04T08:00:00Z');
+    expect(watchDelays(deps)).toMatchObject({ scheduled: 1, notices: [{ orderId: 'N-1', seq: 0, why: expect.stringContaining('past the expected window') }] });
+    clock.set('2026-07-01T08:00:00Z');
+    expect(watchDelays(deps).scheduled).toBe(0);
+  });
+
   it('a second delay notice only after a further long silence; news in between restarts it', () => {
     enter('D-4');
+    registered('D-4');
     clock.set('2026-03-16T08:00:00Z');
     watchDelays(deps);
     event('D-4', 'exception', '2026-03-25T08:00:00Z'); // any tracking update ends the silence

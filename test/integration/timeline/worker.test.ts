@@ -5,6 +5,7 @@ import { scheduleUpkeep } from '../../../jobs/worker.js';
 import { enterOrder } from '../../../src/services/orders.js';
 import { applyStoredEvent, recordTrackingEvent } from '../../../src/services/tracking.js';
 import { sendsOfOrder } from '../../../src/store/ledger.js';
+import { insertRegistrations, markRegistered } from '../../../src/store/registrations.js';
 import { tempDir, testConfig, type TempDir } from '../../helpers/env.js';
 import { startSmtpSink, type SmtpSink } from '../../helpers/smtp.js';
 import { testPipeline, type TestPipeline } from '../../helpers/worker.js';
@@ -44,6 +45,9 @@ describe('timeline milestones through the real worker and SMTP', () => {
 
   it('the hourly watch job schedules a delay notice and the worker sends it with a new window', async () => {
     enter('W-1');
+    // A provider tracks it (a feed): its silence is news worth an apology.
+    insertRegistrations(pipeline.runtime.db, [{ orderId: 'W-1', provider: '17track', trackingNumber: 'LXW1CN', carrier: 'china-post' }], clock.now().toMillis());
+    markRegistered(pipeline.runtime.db, 'W-1', {}, clock.now().toMillis(), 6 * 3600_000);
     await pipeline.startWorker();
     clock.set('2026-03-17T15:00:00Z'); // 11 silent business days
     const queue = await pipeline.runtime.sendQueue();
