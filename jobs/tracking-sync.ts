@@ -20,6 +20,7 @@ export async function runTrackingSync(deps: JobDeps, options: SyncOptions = {}):
       pollAfterMs: deps.tracking.pollAfterMs,
       logger: deps.logger,
       observe: deps.metrics?.tracking,
+      claimLeaseMs: deps.config.claimLeaseMs,
     },
     options,
   );

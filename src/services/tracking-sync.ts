@@ -33,6 +33,8 @@ export interface TrackingSyncDeps extends OrderServiceDeps {
   pollAfterMs: number;
   logger: Logger;
   observe?: TrackingObserver;
+  /** How long a dead process's claim on rows keeps others off them (POSTSHIP_CLAIM_LEASE, 20 s to 2 min). */
+  claimLeaseMs?: number;
 }
 
 /** Metrics hooks (src/metrics.ts), so the sync itself stays free of prom-client. */
@@ -70,8 +72,13 @@ export interface SyncOptions {
   budgetMs?: number;
 }
 
-/** A claim's lease: rows in a call are not taken by another sync for this long. */
-const LEASE_MS = 2 * 60_000;
+/**
+ * A claim's lease: rows in a call are not taken by another sync for this
+ * long. Longer than one provider call can take (15 s), at most 2 minutes.
+ */
+export function trackingLeaseMs(claimLeaseMs = 2 * 60_000): number {
+  return Math.min(2 * 60_000, Math.max(20_000, claimLeaseMs));
+}
 const MAX_BACKOFF_MS = 6 * 3600_000;
 /** TrackingMore asks for 120 s after a 429; others say Retry-After. */
 const DEFAULT_RATE_PAUSE_MS = 60_000;
@@ -152,7 +159,7 @@ async function drain(
   const size = state === 'pending' ? provider.batch.register : state === 'registered' ? provider.batch.poll : provider.batch.stop;
   while (inBudget()) {
     const at = deps.clock.now().toMillis();
-    const rows = claimDue(deps.db, provider.name, state, at, size, at + LEASE_MS, orderId);
+    const rows = claimDue(deps.db, provider.name, state, at, size, at + trackingLeaseMs(deps.claimLeaseMs), orderId);
     if (rows.length === 0) return;
     try {
       await step(deps, provider, rows, report);
