@@ -4,5 +4,5 @@ import { startWith } from './global-setup.js';
 export { teardown } from './global-setup.js';
 
 export async function setup(project: TestProject): Promise<void> {
-  await startWith(project, { browser: false });
+  await startWith(project, { full: false });
 }

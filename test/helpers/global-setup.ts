@@ -1,6 +1,6 @@
 import type { TestProject } from 'vitest/node';
 import { startEphemeralRedis, type EphemeralRedis } from '../../src/queue/ephemeral-redis.js';
-import { findBrowser, findRedisServer, missingPrerequisites } from './prerequisites.js';
+import { findBrowser, findCompose, findRedisServer, missingPrerequisites } from './prerequisites.js';
 
 let redis: EphemeralRedis | undefined;
 
@@ -19,14 +19,15 @@ class MissingPrerequisite extends Error {
  * with its own queue prefix.
  */
 export async function setup(project: TestProject): Promise<void> {
-  await startWith(project, { browser: true });
+  await startWith(project, { full: true });
 }
 
-/** The fault scenarios start no browser: they need Redis only. */
-export async function startWith(project: TestProject, needs: { browser: boolean }): Promise<void> {
-  const browser = needs.browser ? findBrowser() : { name: 'browser', path: '', looked: '', fix: '' };
+/** The fault scenarios start no browser and read no compose file: they need Redis only. */
+export async function startWith(project: TestProject, needs: { full: boolean }): Promise<void> {
+  const browser = needs.full ? findBrowser() : { name: 'browser', path: '', looked: '', fix: '' };
   const redisServer = findRedisServer();
-  const missing = missingPrerequisites([redisServer, browser]);
+  const compose = needs.full ? findCompose() : { name: 'compose', path: '', looked: '', fix: '' };
+  const missing = missingPrerequisites([redisServer, browser, compose]);
   if (missing.length > 0) {
     process.stderr.write(`\n${missing.map((l) => `postship tests: ${l}`).join('\n')}\n\n`);
     throw new MissingPrerequisite(missing);

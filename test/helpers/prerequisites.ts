@@ -3,6 +3,7 @@
  * A missing one stops the run before any test with one line naming the fix
  * (never a skip: a skipped browser test would hide a broken admin page).
  */
+import { spawnSync } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
@@ -72,4 +73,18 @@ export function findRedisServer(env: NodeJS.ProcessEnv = process.env): Prerequis
 /** One line per missing program; empty when all are there. */
 export function missingPrerequisites(found: Prerequisite[]): string[] {
   return found.filter((p) => p.path === null).map((p) => `${p.name} not found (looked at ${p.looked}): ${p.fix}`);
+}
+
+/**
+ * Docker Compose, for validating docker-compose.yml (`docker compose` plugin
+ * or Debian's `docker-compose`); no container engine is needed.
+ */
+export function findCompose(env: NodeJS.ProcessEnv = process.env): Prerequisite {
+  const plugin = onPath('docker', env) && spawnSync('docker', ['compose', 'version'], { stdio: 'ignore', env }).status === 0;
+  return {
+    name: 'docker-compose',
+    path: plugin ? onPath('docker', env) : onPath('docker-compose', env),
+    looked: 'PATH (docker compose, docker-compose)',
+    fix: 'install it (Debian/Ubuntu: apt-get install --no-install-recommends docker-compose; macOS: brew install docker-compose)',
+  };
 }

@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   aftershipPayload, easyPostPayload, genericPayload, seventeenTrackPayload, sign17track, signAftership, signEasyPost, signGeneric,
+  signTrackingMore, trackingMorePayload,
   type Scan,
 } from '../fixtures/webhooks/payloads.js';
 import { SECRETS, startWebhookStack, type WebhookStack } from '../fixtures/webhooks/harness.js';
@@ -27,6 +28,12 @@ const PROVIDERS = {
         events: [{ subStatus: status[1], at: now() }, { subStatus: 'InTransit_PickedUp', at: now().minus({ days: 3 }) }],
       })),
     sign: (body: string) => sign17track(body, SECRETS.SEVENTEENTRACK_API_KEY),
+  },
+  trackingmore: {
+    path: '/webhooks/trackingmore',
+    body: (tn: string, status: [string, string]) =>
+      JSON.stringify(trackingMorePayload({ trackingNumber: tn, subStatus: status[1], at: now(), earlier: [{ subStatus: 'transit001', at: now().minus({ days: 3 }) }] })),
+    sign: (body: string) => signTrackingMore(body, SECRETS.TRACKINGMORE_WEBHOOK_SECRET),
   },
   generic: {
     path: '/webhooks/generic',
@@ -56,6 +63,13 @@ const MILESTONE_CASES: [ProviderName, [string, string], string][] = [
   ['17track', ['Delivered', 'Delivered_Other'], 'delivered'],
   ['17track', ['DeliveryFailure', 'DeliveryFailure_NoBody'], 'exception'],
   ['17track', ['Exception', 'Exception_Returned'], 'returned'],
+  ['trackingmore', ['transit', 'transit005'], 'customs'],
+  ['trackingmore', ['exception', 'exception006'], 'customs'],
+  ['trackingmore', ['pickup', 'pickup001'], 'post_office'],
+  ['trackingmore', ['pickup', 'pickup002'], 'post_office'],
+  ['trackingmore', ['delivered', 'delivered001'], 'delivered'],
+  ['trackingmore', ['undelivered', 'undelivered002'], 'exception'],
+  ['trackingmore', ['exception', 'exception011'], 'returned'],
   ['generic', ['', 'customs'], 'customs'],
   ['generic', ['', 'available_for_pickup'], 'post_office'],
   ['generic', ['', 'delivered'], 'delivered'],
@@ -206,9 +220,10 @@ describe('tracking webhooks over real HTTP', () => {
 
   it.each(Object.keys(PROVIDERS) as ProviderName[])('%s: refuses a bad or missing signature with 401 and stores nothing', async (provider) => {
     const p = PROVIDERS[provider];
-    const status = { aftership: 'InTransit_006', '17track': 'InTransit_CustomsProcessing', generic: 'customs', easypost: 'out_for_delivery' }[provider];
+    const status = { aftership: 'InTransit_006', '17track': 'InTransit_CustomsProcessing', trackingmore: 'transit005', generic: 'customs', easypost: 'out_for_delivery' }[provider];
     const body = p.body('LX800CN', ['InTransit', status]);
-    const forged = p.sign(body.replace('LX800CN', 'LX801CN'));
+    // TrackingMore signs the timestamp, not the body: its forgery is a signature made with another secret.
+    const forged = provider === 'trackingmore' ? signTrackingMore(body, 'not-the-secret') : p.sign(body.replace('LX800CN', 'LX801CN'));
     const bad = await stack.post(p.path, body, forged);
     expect(bad.status).toBe(401);
     expect(bad.body.error).toBe('bad_signature');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { safeEqual, verifyAftership, verifyEasyPost, verifyGeneric, verifySeventeenTrack } from '../../src/http/verify-signature.js';
+import { safeEqual, trackingMoreSignature, verifyAftership, verifyEasyPost, verifyGeneric, verifySeventeenTrack, verifyTrackingMore } from '../../src/http/verify-signature.js';
 import { sign17track, signAftership, signEasyPost, signGeneric } from '../fixtures/webhooks/payloads.js';
 
 const body = '{"event":"tracking_update","msg":{"tracking_number":"LX123456789CN"}}';
@@ -50,5 +50,16 @@ describe('webhook signatures on the raw body', () => {
   it('compares strings of different lengths without throwing', () => {
     expect(safeEqual('abc', 'abcd')).toBe(false);
     expect(safeEqual('abcd', 'abcd')).toBe(true);
+  });
+});
+
+describe('TrackingMore webhook signature', () => {
+  it("matches the documentation's test vector: hex HMAC-SHA256 of the timestamp with the webhook secret", () => {
+    expect(trackingMoreSignature('1662371528', '2e55b9a3-4dd1-4416-9897-c4bd1e3d738f')).toBe('a37084ab68ae16b77db1f8463f31be9fcc965e2515e03efecf8139bb1e511b06');
+    const headers = { timestamp: '1662371528', signature: 'a37084ab68ae16b77db1f8463f31be9fcc965e2515e03efecf8139bb1e511b06' };
+    expect(verifyTrackingMore(Buffer.from('{}'), headers.signature, '2e55b9a3-4dd1-4416-9897-c4bd1e3d738f', headers)).toBe(true);
+    expect(verifyTrackingMore(Buffer.from('{}'), headers.signature, 'another-secret', headers)).toBe(false);
+    expect(verifyTrackingMore(Buffer.from('{}'), headers.signature, '2e55b9a3-4dd1-4416-9897-c4bd1e3d738f', { ...headers, timestamp: '1662371529' })).toBe(false);
+    expect(verifyTrackingMore(Buffer.from('{}'), undefined, '2e55b9a3-4dd1-4416-9897-c4bd1e3d738f', headers)).toBe(false);
   });
 });
