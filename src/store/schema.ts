@@ -24,10 +24,22 @@ export const orders = sqliteTable(
     lastEventAt: integer('last_event_at'),
     /** Set while the buyer has a dispute open: review requests wait until it closes. */
     disputedAt: integer('disputed_at'),
+    /**
+     * When the delay watch next needs to look at this order (a lower bound of
+     * when a notice could fall due; null: never again). The hourly watch reads
+     * only orders whose time has come, not the whole backlog.
+     */
+    watchAt: integer('watch_at'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
-  (t) => [index('orders_tracking_idx').on(t.trackingNumber), index('orders_store_idx').on(t.store)],
+  (t) => [
+    index('orders_tracking_idx').on(t.trackingNumber),
+    index('orders_store_idx').on(t.store),
+    index('orders_watch_idx').on(t.watchAt).where(sql`${t.watchAt} IS NOT NULL`),
+    // at-risk and the digest: active orders by age.
+    index('orders_state_shipped_idx').on(t.state, t.shippedAt),
+  ],
 );
 
 export const SEND_STATUSES = ['scheduled', 'queued', 'sending', 'sent', 'skipped', 'cancelled', 'failed'] as const;
