@@ -182,3 +182,58 @@ export const trackingRegistrations = sqliteTable(
     index('tracking_registrations_number_idx').on(t.trackingNumber),
   ],
 );
+
+export const FEEDBACK_SOURCES = ['cli', 'webhook', 'api', 'simulate'] as const;
+export type FeedbackSource = (typeof FEEDBACK_SOURCES)[number];
+
+/**
+ * Buyer feedback (a 1-5 rating, maybe a comment), as recorded by the seller
+ * or a review platform. A platform's own id dedups its retries.
+ */
+export const feedback = sqliteTable(
+  'feedback',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    orderId: text('order_id')
+      .notNull()
+      .references(() => orders.orderId),
+    rating: integer('rating').notNull(),
+    comment: text('comment'),
+    source: text('source', { enum: FEEDBACK_SOURCES }).notNull(),
+    /** The review platform's id for this feedback (webhook), so a retried delivery is stored once. */
+    externalId: text('external_id'),
+    /** When the buyer left it (the platform's time), else when it was recorded. */
+    leftAt: integer('left_at').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [
+    index('feedback_order_idx').on(t.orderId),
+    index('feedback_rating_left_idx').on(t.rating, t.leftAt),
+    uniqueIndex('feedback_source_external_uq').on(t.source, t.externalId).where(sql`${t.externalId} IS NOT NULL`),
+  ],
+);
+
+export const DISPUTE_REASONS = ['not_received', 'not_as_described', 'other'] as const;
+export type DisputeReason = (typeof DISPUTE_REASONS)[number];
+
+/**
+ * Each dispute a buyer opened, with its reason. `seq` numbers an order's
+ * disputes (0 first) and is the seq of the dispute_reply send it triggers.
+ */
+export const disputes = sqliteTable(
+  'disputes',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    orderId: text('order_id')
+      .notNull()
+      .references(() => orders.orderId),
+    seq: integer('seq').notNull(),
+    reason: text('reason', { enum: DISPUTE_REASONS }).notNull(),
+    openedAt: integer('opened_at').notNull(),
+    closedAt: integer('closed_at'),
+  },
+  (t) => [
+    uniqueIndex('disputes_order_seq_uq').on(t.orderId, t.seq),
+    index('disputes_open_idx').on(t.openedAt).where(sql`${t.closedAt} IS NULL`),
+  ],
+);
