@@ -58,6 +58,53 @@ export interface RunningWorker {
   close(): Promise<void>;
 }
 
+export interface UpkeepWatch {
+  /** Resolves once the check in progress (if any) is over; no check runs after. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The upkeep schedules live in Redis: a Redis restarted without persistence,
+ * or a FLUSHALL, takes them (and every queued job) away, and nothing in Redis
+ * would ever bring them back. So the process that created them checks every
+ * promote interval, and at once whenever its connection comes back, that the
+ * `promote` scheduler still exists; when it is gone, it re-creates every
+ * schedule and reconciles the ledger (re-queues `queued` rows whose job
+ * vanished, applies events stored meanwhile).
+ */
+export function watchUpkeep(deps: JobDeps, connection: Redis, everyMs = deps.config.promoteEveryMs, reconcileEveryMs?: number): UpkeepWatch {
+  let running: Promise<void> | null = null;
+  let stopped = false;
+  const check = () => {
+    if (stopped || running) return;
+    running = (async () => {
+      try {
+        if (await deps.sendQueue.getJobScheduler('promote')) return;
+        deps.logger.warn('upkeep schedules are gone from Redis (restarted without persistence, or flushed): re-creating them and reconciling the ledger');
+        await scheduleUpkeep(deps, reconcileEveryMs);
+        const report = await reconcileAll(deps);
+        deps.logger.warn(report, 'upkeep schedules re-created; ledger reconciled with the queue');
+      } catch (err) {
+        // Redis still down: the next tick (or the reconnect) tries again.
+        deps.logger.warn({ err: (err as Error).message }, 'upkeep check failed; retrying at the next interval');
+      } finally {
+        running = null;
+      }
+    })();
+  };
+  const timer = setInterval(check, Math.max(250, everyMs));
+  timer.unref();
+  connection.on('ready', check);
+  return {
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      connection.off('ready', check);
+      await running;
+    },
+  };
+}
+
 /**
  * Everything a send-worker process does at start: refuse an evicting Redis,
  * reconcile the ledger with the queue (jobs may be gone after a Redis restart),
@@ -71,5 +118,12 @@ export async function runWorker(deps: JobDeps, options: WorkerOptions): Promise<
   }
   const worker = startSendWorker(deps, options);
   await scheduleUpkeep(deps);
-  return { worker, close: () => worker.close() };
+  const watch = watchUpkeep(deps, options.connection);
+  return {
+    worker,
+    close: async () => {
+      await watch.stop();
+      await worker.close();
+    },
+  };
 }

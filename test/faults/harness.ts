@@ -19,10 +19,10 @@ export interface FaultEnv {
 }
 
 /** Env shared by the test and the worker processes it spawns: one SQLite file, one queue prefix. */
-export function faultEnv(smtp: SmtpSink, extra: Record<string, string> = {}, smtpQuery = ''): FaultEnv {
+export function faultEnv(smtp: SmtpSink, extra: Record<string, string> = {}, smtpQuery = '', defaults: object = {}): FaultEnv {
   const dir = tempDir('postship-fault-');
   const configPath = dir.file('config.json');
-  writeFileSync(configPath, JSON.stringify({ defaults: { sendWindow: { start: '00:00', end: '24:00' } } }));
+  writeFileSync(configPath, JSON.stringify({ defaults: { sendWindow: { start: '00:00', end: '24:00' }, ...defaults } }));
   const env = {
     POSTSHIP_DB: dir.file('postship.db'),
     REDIS_URL: redisUrl(),
