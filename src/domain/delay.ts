@@ -3,7 +3,7 @@ import type { CarrierClass } from './carriers.js';
 import type { Order } from './order.js';
 import type { Profile } from './profile.js';
 import { expectedDates, type TransitDays } from './transit.js';
-import { DAY_MS, toWall, wallDate } from './wall-clock.js';
+import { DAY_MS, fromWall, toWall, wallDate } from './wall-clock.js';
 
 /**
  * Business days without a tracking update before a delay notice, by carrier
@@ -130,4 +130,48 @@ export function delayFacts(
     silentDays: businessDaysBetween(lastEventAt ?? order.shippedAt, at, zone, weekend),
     overdue: isOverdue(order, transit, weekend, at),
   };
+}
+
+/** The instant the buyer's local day `days` after the local day of `from` begins. */
+function localDayStart(fromUtcMs: number, days: number, zone: string): number {
+  const wallDay = Math.floor(toWall(fromUtcMs, zone) / DAY_MS) + days;
+  return fromWall(wallDay * DAY_MS, zone);
+}
+
+/** The first instant at which `businessDaysBetween(from, instant) >= n`. */
+function afterBusinessDays(from: DateTime, n: number, zone: string, weekend: readonly number[]): number {
+  const first = Math.floor(toWall(from.toMillis(), zone) / DAY_MS);
+  let counted = 0;
+  let day = first;
+  // Bounded: n <= 120 business days, and a week has at least one business day.
+  while (counted < n && day - first < 7 * 130) {
+    day += 1;
+    if (!weekend.includes(((day + 3) % 7) + 1)) counted += 1;
+  }
+  return localDayStart(from.toMillis(), day - first, zone);
+}
+
+/**
+ * When the delay watch next needs to look at this order: the earliest instant
+ * a notice could fall due if nothing else happens (no tracking update), or
+ * null when none ever can (not active, near the buyer, two notices sent). An
+ * event arriving moves it (the caller sets it to "now" to recompute). Pure.
+ */
+export function nextDelayCheck(input: Omit<DelayInput, 'now'>): number | null {
+  const { order, notices } = input;
+  if (order.state !== 'active' || input.stageRank >= DELAY_STAGE_LIMIT || notices.length >= MAX_DELAY_NOTICES) return null;
+  const zone = order.buyerTimezone;
+  const threshold = silentThreshold(input.profile, input.carrierClass);
+  const lastNews = input.lastEventAt ?? order.shippedAt;
+  if (notices.length === 0) {
+    const window = expectedDates(toWall(order.shippedAt.toMillis(), zone), input.transit, input.weekend);
+    // Overdue from the start of the local day after the window's last day.
+    const [y, m, d] = window.to.split('-').map(Number);
+    const overdueAt = fromWall(Date.UTC(y, m - 1, d + 1), zone);
+    const silentAt = input.hasFeed ? afterBusinessDays(lastNews, threshold, zone, input.weekend) : Infinity;
+    return Math.min(overdueAt, silentAt);
+  }
+  if (!input.hasFeed) return null;
+  const since = notices[0] > lastNews ? notices[0] : lastNews;
+  return afterBusinessDays(since, threshold * REPEAT_SILENCE_FACTOR, zone, input.weekend);
 }

@@ -49,7 +49,7 @@ type Statement = Database.Statement<unknown[]>;
 function prepareInserts(db: Db): { order: Statement; send: Statement; registration: Statement } {
   const orderColumns = [
     orders.orderId, orders.store, orders.buyerName, orders.buyerEmail, orders.buyerLocale, orders.buyerTimezone,
-    orders.country, orders.carrier, orders.trackingNumber, orders.shippedAt, orders.state, orders.createdAt, orders.updatedAt,
+    orders.country, orders.carrier, orders.trackingNumber, orders.shippedAt, orders.state, orders.watchAt, orders.createdAt, orders.updatedAt,
   ];
   const sendColumns = [
     sends.orderId, sends.milestone, sends.status, sends.reason, sends.dueAt, sends.queuedAt, sends.createdAt, sends.updatedAt,
@@ -82,7 +82,7 @@ function writeBatch(
     for (const { order: o, planned } of batch) {
       const inserted = statements.order.run(
         o.orderId, o.store, o.buyerName, o.buyerEmail, o.buyerLocale, o.buyerTimezone,
-        o.country, o.carrier, o.trackingNumber, o.shippedAt, o.state, now, now,
+        o.country, o.carrier, o.trackingNumber, o.shippedAt, o.state, o.state === 'active' ? o.shippedAt : null, now, now,
       );
       if (inserted.changes === 0) continue;
       for (const p of planned) {

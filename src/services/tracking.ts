@@ -141,7 +141,7 @@ function applyToOrder(deps: OrderServiceDeps, row: OrderRow, outcome: TrackingOu
   if (outcome === 'delivered' || outcome === 'returned') {
     return db.transaction((tx) => {
       tx.update(orders)
-        .set({ state: outcome, stateReason: outcome, stageRank: rank, lastEventAt: occurredAt.toMillis(), updatedAt: now })
+        .set({ state: outcome, stateReason: outcome, stageRank: rank, lastEventAt: occurredAt.toMillis(), watchAt: null, updatedAt: now })
         .where(eq(orders.orderId, row.orderId))
         .run();
       // A returned parcel must never get "hope you love it, please review"; a delivered one needs no apology or reminder.
@@ -156,7 +156,8 @@ function applyToOrder(deps: OrderServiceDeps, row: OrderRow, outcome: TrackingOu
   if (!milestone) return 'ignored';
   db.update(orders)
     // A new stage from an old event (history replayed) must not move the last update back: the delay watch counts from it.
-    .set({ stageRank: rank, lastEventAt: sql`max(coalesce(${orders.lastEventAt}, 0), ${occurredAt.toMillis()})`, updatedAt: now })
+    // The watch recomputes when a notice could fall due (news moves it; the post office ends it).
+    .set({ stageRank: rank, lastEventAt: sql`max(coalesce(${orders.lastEventAt}, 0), ${occurredAt.toMillis()})`, watchAt: now, updatedAt: now })
     .where(eq(orders.orderId, row.orderId))
     .run();
   const send = scheduleEventMilestone(deps, order, milestone, occurredAt);
@@ -173,7 +174,7 @@ function applyToOrder(deps: OrderServiceDeps, row: OrderRow, outcome: TrackingOu
 function noteTrackingUpdate(deps: OrderServiceDeps, order: OrderRow, occurredAt: number, now: number): void {
   deps.db
     .update(orders)
-    .set({ lastEventAt: occurredAt, updatedAt: now })
+    .set({ lastEventAt: occurredAt, watchAt: now, updatedAt: now })
     .where(and(eq(orders.orderId, order.orderId), eq(orders.state, 'active'), or(isNull(orders.lastEventAt), lt(orders.lastEventAt, occurredAt))))
     .run();
 }

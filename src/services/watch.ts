@@ -1,13 +1,11 @@
-import { and, eq, inArray, isNull, lt } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { findCarrier } from '../domain/carriers.js';
 import { countryInfo } from '../domain/countries.js';
-import { checkDelay, DELAY_STAGE_LIMIT, type DelayVerdict } from '../domain/delay.js';
+import { checkDelay, nextDelayCheck, type DelayVerdict } from '../domain/delay.js';
 import { planAt } from '../domain/plan.js';
 import { transitFor, type TransitDays } from '../domain/transit.js';
-import { orderFromRow, type OrderRow } from '../store/ledger.js';
-import { registeredOrderIds } from '../store/registrations.js';
-import { orders, sends } from '../store/schema.js';
+import { delayNoticeTimes, orderFromRow, ordersToWatch, setWatchAt, type OrderRow } from '../store/ledger.js';
+import { registeredAmong } from '../store/registrations.js';
 import { learnedTransit } from './learned-transit.js';
 import { insertRuleSend, type OrderServiceDeps } from './orders.js';
 
@@ -30,54 +28,60 @@ export function transitForOrder(deps: OrderServiceDeps, row: OrderRow): TransitD
   return transitFor(findCarrier(row.carrier)?.class ?? 'postal', row.country);
 }
 
-/** The delay verdict for one order at `now`, from the ledger's facts. */
-export function delayVerdict(deps: OrderServiceDeps, row: OrderRow, notices: readonly number[], now: DateTime, registered: boolean): DelayVerdict {
+/** The facts the delay rules need about one order, from the ledger. */
+function delayInput(deps: OrderServiceDeps, row: OrderRow, notices: readonly number[], registered: boolean) {
   const order = orderFromRow(row);
-  return checkDelay({
+  return {
     order,
     profile: deps.profiles(order),
-    carrierClass: findCarrier(row.carrier)?.class ?? 'postal',
+    carrierClass: findCarrier(row.carrier)?.class ?? ('postal' as const),
     transit: transitForOrder(deps, row),
     weekend: countryInfo(row.country).weekend,
     stageRank: row.stageRank,
     lastEventAt: row.lastEventAt === null ? null : DateTime.fromMillis(row.lastEventAt, { zone: 'utc' }),
     hasFeed: row.lastEventAt !== null || registered,
     notices: [...notices].sort((a, b) => a - b).map((ms) => DateTime.fromMillis(ms, { zone: 'utc' })),
-    now,
-  });
+  };
+}
+
+/** The delay verdict for one order at `now`, from the ledger's facts. */
+export function delayVerdict(deps: OrderServiceDeps, row: OrderRow, notices: readonly number[], now: DateTime, registered: boolean): DelayVerdict {
+  return checkDelay({ ...delayInput(deps, row, notices, registered), now });
 }
 
 /**
- * The periodic delay watch: every active order not yet at the post office is
- * checked against the delay rules; a due notice becomes a `delay` send row
- * (seq 0, or 1 for the second), due now inside the buyer's send window.
- * Idempotent: a seq already recorded is never inserted twice.
+ * The periodic delay watch. Each active order carries `watch_at`, the
+ * earliest moment a notice could fall due (set when it enters, reset when a
+ * tracking update or registration changes its facts); the watch reads only
+ * orders whose moment has come, so its cost follows the orders due, not the
+ * backlog. A due notice becomes a `delay` send row (seq 0, or 1 for the
+ * second), due now inside the buyer's send window; then `watch_at` moves to
+ * the next moment one could fall due. Idempotent: a seq already recorded is
+ * never inserted twice.
  */
 export function watchDelays(deps: OrderServiceDeps, options: { limit?: number } = {}): WatchReport {
   const now = deps.clock.now();
-  const watched = and(eq(orders.state, 'active'), lt(orders.stageRank, DELAY_STAGE_LIMIT));
-  const candidates = deps.db.select().from(orders).where(watched).limit(options.limit ?? 1_000_000).all();
-  const notices = new Map<string, number[]>();
-  const earlier = deps.db
-    .select({ orderId: sends.orderId, dueAt: sends.dueAt })
-    .from(sends)
-    .where(
-      and(
-        eq(sends.milestone, 'delay'),
-        isNull(sends.resendOf),
-        inArray(sends.orderId, deps.db.select({ id: orders.orderId }).from(orders).where(watched)),
-      ),
-    )
-    .all();
-  for (const r of earlier) notices.set(r.orderId, [...(notices.get(r.orderId) ?? []), r.dueAt]);
+  const candidates = ordersToWatch(deps.db, now.toMillis(), options.limit ?? 100_000);
+  const notices = delayNoticeTimes(deps.db, candidates.map((r) => r.orderId));
+  const registered = registeredAmong(deps.db, candidates.map((r) => r.orderId));
   const scheduled: WatchReport['notices'] = [];
-  const registered = registeredOrderIds(deps.db);
+  const next: Array<{ orderId: string; at: number | null }> = [];
   for (const row of candidates) {
-    const verdict = delayVerdict(deps, row, notices.get(row.orderId) ?? [], now, registered.has(row.orderId));
-    if (!verdict.due) continue;
-    const order = orderFromRow(row);
-    const planned = { ...planAt(order, 'delay', now.toMillis(), deps.profiles(order), now), seq: verdict.seq };
-    if (insertRuleSend(deps.db, row.orderId, planned, now.toMillis())) scheduled.push({ orderId: row.orderId, seq: verdict.seq, why: verdict.why });
+    const earlier = notices.get(row.orderId) ?? [];
+    const input = delayInput(deps, row, earlier, registered.has(row.orderId));
+    const verdict = checkDelay({ ...input, now });
+    let after = earlier;
+    if (verdict.due) {
+      const order = input.order;
+      const planned = { ...planAt(order, 'delay', now.toMillis(), deps.profiles(order), now), seq: verdict.seq };
+      const row2 = insertRuleSend(deps.db, row.orderId, planned, now.toMillis());
+      if (row2) scheduled.push({ orderId: row.orderId, seq: verdict.seq, why: verdict.why });
+      after = [...earlier, now.toMillis()];
+    }
+    const at = nextDelayCheck({ ...input, notices: after.map((ms) => DateTime.fromMillis(ms, { zone: 'utc' })) });
+    // Never in the past: a bound the rules did not confirm is looked at again in an hour.
+    next.push({ orderId: row.orderId, at: at === null ? null : Math.max(at, now.toMillis() + (verdict.due ? 0 : 3600_000)) });
   }
+  setWatchAt(deps.db, next);
   return { checked: candidates.length, scheduled: scheduled.length, notices: scheduled.slice(0, 100) };
 }

@@ -1,6 +1,7 @@
 import { and, asc, eq, getTableColumns, getTableName, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type Database from 'better-sqlite3';
 import { DateTime } from 'luxon';
+import { DELAY_STAGE_LIMIT } from '../domain/delay.js';
 import type { Milestone } from '../domain/milestones.js';
 import type { Order, OrderState } from '../domain/order.js';
 import type { PlannedSend, SkipReason } from '../domain/plan.js';
@@ -143,6 +144,8 @@ export function insertOrder(db: Db, order: Order, planned: PlannedSend[], now: n
         trackingNumber: order.trackingNumber,
         shippedAt: order.shippedAt.toMillis(),
         state: order.state,
+        // The delay watch looks at it once soon, and from then on only when a notice could fall due.
+        watchAt: order.state === 'active' ? order.shippedAt.toMillis() : null,
         createdAt: now,
         updatedAt: now,
       })
@@ -333,4 +336,38 @@ export function releaseExpiredClaims(db: Db, now: number, leaseMs: number): numb
     .returning({ id: sends.id })
     .all()
     .map((r) => r.id);
+}
+
+/** Active orders short of the post office whose delay check has come (watch_at passed), oldest first. */
+export function ordersToWatch(db: Db, now: number, limit: number): OrderRow[] {
+  return db
+    .select()
+    .from(orders)
+    .where(and(lte(orders.watchAt, now), eq(orders.state, 'active'), lt(orders.stageRank, DELAY_STAGE_LIMIT)))
+    .orderBy(asc(orders.watchAt))
+    .limit(limit)
+    .all();
+}
+
+/** Due times of each order's delay notices (first sends only, any status). */
+export function delayNoticeTimes(db: Db, orderIds: readonly string[]): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  for (let i = 0; i < orderIds.length; i += 500) {
+    const rows = db
+      .select({ orderId: sends.orderId, dueAt: sends.dueAt })
+      .from(sends)
+      .where(and(inArray(sends.orderId, orderIds.slice(i, i + 500)), eq(sends.milestone, 'delay'), isNull(sends.resendOf)))
+      .all();
+    for (const r of rows) out.set(r.orderId, [...(out.get(r.orderId) ?? []), r.dueAt]);
+  }
+  return out;
+}
+
+/** When the delay watch next looks at each order (null: never). One transaction. */
+export function setWatchAt(db: Db, next: ReadonlyArray<{ orderId: string; at: number | null }>): void {
+  if (next.length === 0) return;
+  const statement = db.$client.prepare(`UPDATE "${getTableName(orders)}" SET "${orders.watchAt.name}" = ? WHERE "${orders.orderId.name}" = ?`);
+  db.$client.transaction(() => {
+    for (const n of next) statement.run(n.at, n.orderId);
+  })();
 }

@@ -76,6 +76,8 @@ export function markRegistered(db: Db, orderId: string, facts: RegisteredFacts, 
     })
     .where(and(eq(R.orderId, orderId), eq(R.state, 'pending')))
     .run();
+  // A feed changes what the delay watch may say: it looks at the order again.
+  db.update(orders).set({ watchAt: now }).where(and(eq(orders.orderId, orderId), eq(orders.state, 'active'))).run();
 }
 
 /** The provider refused the number for good (cannot detect the carrier, invalid number): never retried. */
@@ -197,16 +199,18 @@ export function registrationCounts(db: Db): RegistrationCount[] {
     .all();
 }
 
-/** Orders whose registration is confirmed (or being stopped): they have a tracking feed. */
-export function registeredOrderIds(db: Db): Set<string> {
-  return new Set(
-    db
+/** Which of these orders have a confirmed registration (a tracking feed). */
+export function registeredAmong(db: Db, orderIds: readonly string[]): Set<string> {
+  const out = new Set<string>();
+  for (let i = 0; i < orderIds.length; i += 500) {
+    const rows = db
       .select({ id: R.orderId })
       .from(R)
-      .where(inArray(R.state, ['registered', 'stopping']))
-      .all()
-      .map((r) => r.id),
-  );
+      .where(and(inArray(R.orderId, orderIds.slice(i, i + 500)), inArray(R.state, ['registered', 'stopping'])))
+      .all();
+    for (const r of rows) out.add(r.id);
+  }
+  return out;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { businessDaysBetween, checkDelay, delayFacts, SILENT_DAYS_BY_CLASS, type DelayInput } from '../../../src/domain/delay.js';
+import { businessDaysBetween, checkDelay, delayFacts, nextDelayCheck, SILENT_DAYS_BY_CLASS, type DelayInput } from '../../../src/domain/delay.js';
 import type { Order } from '../../../src/domain/order.js';
 import { DEFAULT_PROFILE } from '../../../src/domain/profile.js';
 
@@ -85,5 +85,33 @@ describe('delay notices: the rule', () => {
   it('promises a new window counted from the notice', () => {
     const facts = delayFacts(order(), 'postal', { min: 15, max: 30 }, SAT_SUN, null, DateTime.fromISO('2026-03-16T08:00:00Z'));
     expect(facts).toEqual({ newFrom: '2026-03-23', newTo: '2026-04-06', silentDays: 10, overdue: false });
+  });
+});
+
+describe('delay notices: when the watch needs to look next', () => {
+  const cases: Array<[string, Partial<DelayInput>]> = [
+    ['silent postal parcel with a feed', {}],
+    ['no feed: only the window', { hasFeed: false }],
+    ['express, short window', { carrierClass: 'express', transit: { min: 3, max: 7 } }],
+    ['news a week after shipping', { lastEventAt: DateTime.fromISO('2026-03-09T16:00:00Z', { zone: 'utc' }) }],
+    ['second notice', { notices: [DateTime.fromISO('2026-03-16T08:00:00Z', { zone: 'utc' })] }],
+    ['buyer in Sydney', { order: order({ buyerTimezone: 'Australia/Sydney', country: 'AU' }) }],
+  ];
+  it.each(cases)('is the first moment a notice falls due: %s', (_name, over) => {
+    const { now: _ignored, ...facts } = input('2026-03-02T09:00:00Z', over);
+    const at = nextDelayCheck(facts);
+    expect(at).not.toBeNull();
+    const iso = (ms: number) => new Date(ms).toISOString();
+    expect(checkDelay(input(iso(at! - 60_000), over)).due).toBe(false);
+    expect(checkDelay(input(iso(at! + 60_000), over)).due).toBe(true);
+  });
+
+  it('is never for a finished order, one near the buyer, or after two notices', () => {
+    const { now: _n, ...facts } = input('2026-03-02T09:00:00Z');
+    expect(nextDelayCheck({ ...facts, order: order({ state: 'delivered' }) })).toBeNull();
+    expect(nextDelayCheck({ ...facts, stageRank: 3 })).toBeNull();
+    const t = DateTime.fromISO('2026-03-16T08:00:00Z', { zone: 'utc' });
+    expect(nextDelayCheck({ ...facts, notices: [t, t.plus({ days: 30 })] })).toBeNull();
+    expect(nextDelayCheck({ ...facts, hasFeed: false, notices: [t] })).toBeNull();
   });
 });
