@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { InputError, PostshipError } from '../domain/errors.js';
+import { redactUserinfo } from '../domain/redact.js';
 import { PACKAGE_ROOT } from '../paths.js';
 import { createCli, type Cli } from './cli.js';
 type CommandFactory = (cli: Cli) => Command;
@@ -87,7 +88,8 @@ Example:
 /** Translates any failure into one exit code and a message without a stack trace. */
 export function reportError(cli: Cli, err: unknown): 0 | 1 | 2 {
   const { red, dim } = cli.colors;
-  const line = (text: string) => cli.stderr.write(`${text}\n`);
+  // Whatever produced the message, no URL's password reaches the terminal.
+  const line = (text: string) => cli.stderr.write(`${redactUserinfo(text)}\n`);
   if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2; // commander already printed why
   if (err instanceof InputError) for (const problem of err.problems) line(`${red('error:')} ${problem}`);
   else if (err instanceof PostshipError) line(`${red('error:')} ${err.message}`);

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { Duration } from 'luxon';
 import { InputError } from '../domain/errors.js';
 import { EMPTY_CONFIG_FILE, parseConfigFile, type ConfigFile } from './config-file.js';
+import { PERCENT_ENCODE_HINT, redactUserinfo } from '../domain/redact.js';
 
 /** Where Redis is looked for when REDIS_URL is not set. */
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
@@ -109,8 +110,7 @@ function url(r: Reader, name: string, protocols: string[]): string | null {
     if (!protocols.includes(parsed.protocol)) throw new Error('protocol');
     return raw;
   } catch {
-    const redacted = raw.replace(/\/\/[^@/]*@/, '//***@');
-    r.problems.push(`${name}: ${JSON.stringify(redacted)} is not a ${protocols.join(' or ')} URL`);
+    r.problems.push(`${name}: ${JSON.stringify(redactUserinfo(raw))} is not a ${protocols.join(' or ')} URL (${PERCENT_ENCODE_HINT})`);
     return null;
   }
 }

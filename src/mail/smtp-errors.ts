@@ -5,6 +5,7 @@
  * - throttled: the server asks us to slow down; retry later without using one;
  * - permanent: a 5xx on the recipient or the message; the address is suppressed.
  */
+import { redactUserinfo } from '../domain/redact.js';
 export type SendFailureClass = 'transient' | 'throttled' | 'permanent';
 
 const NETWORK_CODES = new Set([
@@ -40,6 +41,6 @@ export function classifySendError(err: unknown): SendFailureClass {
 export function describeSendError(err: unknown): string {
   const e = (err ?? {}) as SmtpLikeError & { message?: string; response?: string };
   const parts = [e.code, e.responseCode, e.command].filter((p) => p !== undefined && p !== '');
-  const detail = (e.response ?? e.message ?? String(err)).replace(/\/\/[^@\s/]*@/g, '//***@');
+  const detail = redactUserinfo(e.response ?? e.message ?? String(err));
   return `${parts.length ? `${parts.join(' ')}: ` : ''}${detail}`.slice(0, 500);
 }

@@ -1,4 +1,5 @@
 /** SMTP_URL helpers, shared by the inline and the threaded transport. */
+import { redactUserinfo } from '../domain/redact.js';
 
 /** Adds `pool=true` unless the URL says otherwise: one connection per message is ~15x slower. */
 export function pooledUrl(smtpUrl: string): string {
@@ -7,12 +8,7 @@ export function pooledUrl(smtpUrl: string): string {
   return url.toString();
 }
 
+/** The URL without its userinfo (user name and password): `smtp://***@host:587`. */
 export function redactUrl(smtpUrl: string): string {
-  try {
-    const url = new URL(smtpUrl);
-    if (url.password) url.password = '***';
-    return url.toString();
-  } catch {
-    return '(invalid URL)';
-  }
+  return redactUserinfo(smtpUrl);
 }

@@ -1,8 +1,9 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import { RuntimeError } from '../domain/errors.js';
+import { redactUserinfo } from '../domain/redact.js';
 
 export function redactRedisUrl(url: string): string {
-  return url.replace(/\/\/([^@/]*)@/, '//***@');
+  return redactUserinfo(url);
 }
 
 /**
