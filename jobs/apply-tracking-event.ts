@@ -59,7 +59,7 @@ export async function applyTrackingEvent(deps: JobDeps, data: TrackingJobData): 
     return outcome;
   });
   if (outcomes.some((o) => o.startsWith('scheduled'))) {
-    await promoteDue({ db: deps.db, sendQueue: deps.sendQueue, clock: deps.clock, settings: deps.config });
+    await promoteDue({ db: deps.db, sendQueue: deps.sendQueue, clock: deps.clock, settings: deps.config, profiles: deps.profiles });
   }
   return outcomes;
 }

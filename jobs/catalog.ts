@@ -20,7 +20,7 @@ function define<T>(definition: JobDefinition<T>): JobDefinition<T> {
 }
 
 function promoterDeps(deps: JobDeps) {
-  return { db: deps.db, sendQueue: deps.sendQueue, clock: deps.clock, settings: deps.config };
+  return { db: deps.db, sendQueue: deps.sendQueue, clock: deps.clock, settings: deps.config, profiles: deps.profiles };
 }
 
 /** Reconcile everything the ledger knows with the queue (see reconcileLedger). */

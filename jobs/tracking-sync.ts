@@ -24,7 +24,7 @@ export async function runTrackingSync(deps: JobDeps, options: SyncOptions = {}):
     },
     options,
   );
-  if (report.scheduled > 0) await promoteDue({ db: deps.db, sendQueue: deps.sendQueue, clock: deps.clock, settings: deps.config });
+  if (report.scheduled > 0) await promoteDue({ db: deps.db, sendQueue: deps.sendQueue, clock: deps.clock, settings: deps.config, profiles: deps.profiles });
   const worked = report.providers.filter((p) => p.registered + p.rejected + p.polled + p.stopped > 0 || p.paused);
   if (worked.length > 0) deps.logger.info({ providers: worked }, 'tracking sync');
   return report;

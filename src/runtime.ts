@@ -115,7 +115,7 @@ export class Runtime {
   private trackingDeps: JobDeps['tracking'] | undefined;
 
   async promoterDeps() {
-    return { db: this.db, clock: this.clock, sendQueue: await this.sendQueue(), settings: this.config };
+    return { db: this.db, clock: this.clock, sendQueue: await this.sendQueue(), settings: this.config, profiles: this.profiles };
   }
 
   async jobDeps(): Promise<JobDeps> {

@@ -1,7 +1,11 @@
 import type { Queue } from 'bullmq';
 import type { Clock } from '../domain/clock.js';
 import type { Db } from '../store/db.js';
-import { dueForPromotion, markQueued, markScheduled } from '../store/ledger.js';
+import { isStale } from '../domain/plan.js';
+import type { Milestone } from '../domain/milestones.js';
+import { DateTime } from 'luxon';
+import type { ProfileResolver } from '../services/profiles.js';
+import { dueForPromotion, markQueued, markScheduled, skipStale, type DueSend } from '../store/ledger.js';
 import { SEND_JOB, sendJobOptions, type QueueSettings, type SendJobData } from './queues.js';
 
 export interface PromoterDeps {
@@ -9,9 +13,18 @@ export interface PromoterDeps {
   sendQueue: Queue<SendJobData>;
   clock: Clock;
   settings: QueueSettings & { horizonMs: number };
+  /** When given, rows already past their staleness limit are recorded skipped here, never queued. */
+  profiles?: ProfileResolver;
 }
 
 const BATCH = 1000;
+
+/** The worker's staleness rule (decide → isStale), for a row still in the ledger; resends are never stale. */
+function isStaleRow(row: DueSend, profiles: ProfileResolver, now: number): boolean {
+  if (row.resendOf !== null || row.dueAt >= now) return false;
+  const profile = profiles({ carrier: row.carrier, country: row.country, store: row.store });
+  return isStale(row.milestone as Milestone, DateTime.fromMillis(row.dueAt, { zone: 'utc' }), profile, DateTime.fromMillis(now, { zone: 'utc' }));
+}
 
 /** A send row already marked queued in the ledger, waiting for its BullMQ job. */
 export interface QueuedSend {
@@ -55,13 +68,18 @@ export async function promoteDue(deps: PromoterDeps): Promise<number> {
   let total = 0;
   for (;;) {
     const now = deps.clock.now().toMillis();
-    const due = dueForPromotion(deps.db, now + deps.settings.horizonMs, BATCH);
+    const rows = dueForPromotion(deps.db, now + deps.settings.horizonMs, BATCH);
+    // A message already too late to be true (a daemon down for a week) is decided here, in bulk, without a job.
+    const stale = deps.profiles ? rows.filter((r) => isStaleRow(r, deps.profiles!, now)) : [];
+    skipStale(deps.db, stale.map((r) => r.id), now);
+    const staleIds = new Set(stale.map((r) => r.id));
+    const due = rows.filter((r) => !staleIds.has(r.id));
     const ids = markQueued(
       deps.db,
       due.map((r) => r.id),
       now,
     );
-    if (ids.length === 0) return total;
+    if (ids.length === 0 && stale.length === 0) return total;
     const dueAt = new Map(due.map((r) => [r.id, r.dueAt]));
     await queueSends(
       deps,
@@ -69,6 +87,6 @@ export async function promoteDue(deps: PromoterDeps): Promise<number> {
       now,
     );
     total += ids.length;
-    if (due.length < BATCH) return total;
+    if (rows.length < BATCH) return total;
   }
 }

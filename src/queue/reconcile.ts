@@ -1,4 +1,5 @@
 import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { queuedSends, releaseExpiredClaims } from '../store/ledger.js';
 import { promoteDue, type PromoterDeps } from './promoter.js';
 import { SEND_JOB, sendJobId, sendJobOptions, type SendJobData } from './queues.js';
@@ -11,12 +12,24 @@ export interface ReconcileReport {
 
 const PAGE = 500;
 
-const LIVE_STATES = new Set(['waiting', 'delayed', 'active', 'prioritized', 'waiting-children']);
-
-/** Which of these job ids have a live job in Redis (finished or missing ones do not count). */
+/**
+ * Which of these job ids have a live job in Redis, one pipelined HMGET per
+ * page: a job's hash exists while it waits, is delayed or active, and gains
+ * `finishedOn` once done (completed ones are removed). BullMQ's getJobState
+ * would scan the wait list per job (LPOS), O(n²) in a large backlog.
+ */
 async function liveJobIds(queue: Queue<SendJobData>, ids: string[]): Promise<Set<string>> {
-  const states = await Promise.all(ids.map((id) => queue.getJobState(id)));
-  return new Set(ids.filter((_, i) => LIVE_STATES.has(states[i])));
+  // The ioredis connection the queue was built on (createSendQueue): plain commands, no BullMQ script.
+  const pipeline = (queue.opts.connection as Redis).pipeline();
+  for (const id of ids) pipeline.hmget(queue.toKey(id), 'name', 'finishedOn');
+  const answers = (await pipeline.exec()) ?? [];
+  const live = new Set<string>();
+  answers.forEach(([err, fields], i) => {
+    if (err) throw err;
+    const [name, finishedOn] = fields as [string | null, string | null];
+    if (name !== null && finishedOn === null) live.add(ids[i]);
+  });
+  return live;
 }
 
 /**

@@ -183,15 +183,37 @@ export function sentMilestones(db: Db, orderId: string): Milestone[] {
     .map((r) => r.milestone as Milestone);
 }
 
+/** A scheduled row the promoter looks at, with what its staleness depends on (milestone, the order's lane and store). */
+export interface DueSend {
+  id: number;
+  dueAt: number;
+  milestone: string;
+  resendOf: number | null;
+  carrier: string;
+  country: string;
+  store: string;
+}
+
 /** Scheduled rows due before `until`, oldest first: what the promoter puts into Redis next. */
-export function dueForPromotion(db: Db, until: number, limit: number): Pick<SendRow, 'id' | 'dueAt'>[] {
+export function dueForPromotion(db: Db, until: number, limit: number): DueSend[] {
   return db
-    .select({ id: sends.id, dueAt: sends.dueAt })
+    .select({ id: sends.id, dueAt: sends.dueAt, milestone: sends.milestone, resendOf: sends.resendOf, carrier: orders.carrier, country: orders.country, store: orders.store })
     .from(sends)
+    .innerJoin(orders, eq(orders.orderId, sends.orderId))
     .where(and(eq(sends.status, 'scheduled'), lte(sends.dueAt, until)))
     .orderBy(asc(sends.dueAt))
     .limit(limit)
     .all();
+}
+
+/** Records scheduled rows as skipped `stale` in one statement: they never become jobs. */
+export function skipStale(db: Db, ids: readonly number[], now: number): number {
+  if (ids.length === 0) return 0;
+  return db
+    .update(sends)
+    .set({ status: 'skipped', reason: 'stale', updatedAt: now })
+    .where(and(inArray(sends.id, [...ids]), statusIs('scheduled')))
+    .run().changes;
 }
 
 /**
