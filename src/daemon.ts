@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { runWorker, type RunningWorker } from '../jobs/worker.js';
 import type { Config } from './config/config.js';
 import { systemClock } from './domain/clock.js';
+import { adminCredentialsFrom, adminQueueWritesFrom } from './http/admin-guard.js';
 import { startWebServer } from './http/web.js';
 import { createLogger } from './logger.js';
 import { Runtime } from './runtime.js';
@@ -42,6 +43,11 @@ export async function startDaemon(config: Config, options: DaemonOptions): Promi
   let web: { url: string; close(): Promise<void> } | null = null;
   let worker: RunningWorker | null = null;
   try {
+    // The web role's settings are checked before anything starts: a bad one is a start-up error, not a half-started daemon.
+    if (options.roles.includes('web')) {
+      adminCredentialsFrom(options.env ?? process.env);
+      adminQueueWritesFrom(options.env ?? process.env);
+    }
     if (options.roles.includes('worker')) {
       worker = await runWorker(await runtime.jobDeps(), { connection: await runtime.redis(), concurrency: config.concurrency });
       logger.info({ concurrency: config.concurrency, transport: runtime.transport().description }, 'send worker started');

@@ -7,11 +7,12 @@ import type { Runtime } from '../runtime.js';
 import { listAtRisk } from '../services/at-risk.js';
 import type { Db } from '../store/db.js';
 import { getOrder, sendsOfOrder, type OrderRow } from '../store/ledger.js';
-import { basicAuth, adminCredentialsFrom, type AdminCredentials } from './admin.js';
+import { denyFraming, type AdminGuard } from './admin-guard.js';
 import { atRiskSection, esc, orderSection, page, sendsChart, type DayCount, type TrackingEventView } from './admin-page-html.js';
 
 export interface AdminPageDeps {
-  credentials: AdminCredentials | null;
+  /** Null: the admin pages are off. */
+  guard: AdminGuard | null;
   db: Db;
   file: Pick<ConfigFile, 'stores'>;
   now: () => number;
@@ -20,8 +21,8 @@ export interface AdminPageDeps {
 export const CHART_DAYS = 30;
 
 /** What the page needs from the runtime, so web.ts registers it in one line. */
-export function adminPageDeps(runtime: Runtime, env: Record<string, string | undefined>): AdminPageDeps {
-  return { credentials: adminCredentialsFrom(env), db: runtime.db, file: runtime.config.file, now: () => runtime.clock.now().toMillis() };
+export function adminPageDeps(runtime: Runtime, guard: AdminGuard | null): AdminPageDeps {
+  return { guard, db: runtime.db, file: runtime.config.file, now: () => runtime.clock.now().toMillis() };
 }
 
 /** An order by id, else the most recent order with that tracking number. */
@@ -80,9 +81,10 @@ function overview(deps: AdminPageDeps, query: string): { status: number; html: s
  * registers nothing (and never clashes with Bull Board under /admin/queues).
  */
 export const adminPageRoutes: FastifyPluginAsync<{ deps: AdminPageDeps }> = async (app, { deps }) => {
-  if (!deps.credentials) return;
-  const guard = basicAuth(deps.credentials);
+  const guard = deps.guard;
+  if (!guard) return;
   await app.register(async (scoped: FastifyInstance) => {
+    scoped.addHook('onRequest', denyFraming);
     scoped.addHook('onRequest', guard);
     for (const url of ['/admin', '/admin/']) {
       scoped.get<{ Querystring: { q?: string } }>(url, async (request, reply) => {

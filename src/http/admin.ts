@@ -1,52 +1,27 @@
-import { timingSafeEqual } from 'node:crypto';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import type { Queue } from 'bullmq';
-import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-
-export interface AdminCredentials {
-  user: string;
-  password: string;
-}
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import { denyFraming, type AdminGuard } from './admin-guard.js';
 
 export interface AdminDeps {
-  credentials: AdminCredentials | null;
+  /** Null: the admin pages are off (no credentials configured). */
+  guard: AdminGuard | null;
   queues: Queue[];
-}
-
-function same(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
-/** HTTP basic auth in constant time; a wrong user and a wrong password look the same. */
-export function basicAuth(credentials: AdminCredentials) {
-  return async (request: FastifyRequest, reply: FastifyReply) => {
-    const header = request.headers.authorization ?? '';
-    const [scheme, encoded] = header.split(' ');
-    const [user, ...rest] = Buffer.from(encoded ?? '', 'base64').toString('utf8').split(':');
-    const ok = scheme?.toLowerCase() === 'basic' && same(user ?? '', credentials.user) && same(rest.join(':'), credentials.password);
-    if (!ok) {
-      reply.header('www-authenticate', 'Basic realm="postship admin", charset="UTF-8"');
-      return reply.code(401).send({ error: 'unauthorized', message: 'admin pages need the POSTSHIP_ADMIN_USER / POSTSHIP_ADMIN_PASSWORD credentials' });
-    }
-  };
-}
-
-export function adminCredentialsFrom(env: Record<string, string | undefined>): AdminCredentials | null {
-  const user = env.POSTSHIP_ADMIN_USER?.trim();
-  const password = env.POSTSHIP_ADMIN_PASSWORD;
-  return user && password ? { user, password } : null;
+  /** Bull Board may pause, empty or remove queues and jobs (POSTSHIP_ADMIN_QUEUE_WRITES=on). */
+  queueWrites: boolean;
 }
 
 /**
  * The queue dashboard (Bull Board) at /admin/queues behind basic auth. Without
  * credentials configured it is off and says why: never an open dashboard.
+ * Read-only unless writes are allowed: Bull Board's own read-only mode, and
+ * any method but GET/HEAD refused before it is reached.
  */
 export const adminRoutes: FastifyPluginAsync<{ deps: AdminDeps }> = async (app, { deps }) => {
-  if (!deps.credentials) {
+  app.addHook('onRequest', denyFraming);
+  if (!deps.guard) {
     app.all('/admin/*', async (_request, reply) =>
       reply.code(503).send({
         error: 'admin_disabled',
@@ -56,12 +31,21 @@ export const adminRoutes: FastifyPluginAsync<{ deps: AdminDeps }> = async (app, 
     app.all('/admin', async (_request, reply) => reply.redirect('/admin/'));
     return;
   }
-  const guard = basicAuth(deps.credentials);
+  const guard = deps.guard;
   await app.register(async (scoped: FastifyInstance) => {
     scoped.addHook('onRequest', guard);
+    if (!deps.queueWrites) {
+      scoped.addHook('onRequest', async (request, reply) => {
+        if (request.method === 'GET' || request.method === 'HEAD') return;
+        return reply.code(403).send({
+          error: 'read_only',
+          message: 'the queue dashboard is read-only: set POSTSHIP_ADMIN_QUEUE_WRITES=on to allow pausing, emptying and removing queues and jobs',
+        });
+      });
+    }
     const serverAdapter = new FastifyAdapter();
     serverAdapter.setBasePath('/admin/queues');
-    createBullBoard({ queues: deps.queues.map((q) => new BullMQAdapter(q)), serverAdapter });
+    createBullBoard({ queues: deps.queues.map((q) => new BullMQAdapter(q, { readOnlyMode: !deps.queueWrites })), serverAdapter });
     await scoped.register(serverAdapter.registerPlugin(), { prefix: '/admin/queues' });
   });
 };

@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { emailFromLink, verifyUnsubscribeToken } from '../domain/unsubscribe.js';
 import type { Db } from '../store/db.js';
 import { suppress } from '../store/ledger.js';
+import { denyFraming } from './admin-guard.js';
 
 export interface UnsubscribeDeps {
   db: Db;
@@ -24,6 +25,7 @@ const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)}
  */
 export const unsubscribeRoutes: FastifyPluginAsync<{ deps: UnsubscribeDeps }> = async (app, { deps }) => {
   // Mail clients post `List-Unsubscribe=One-Click` as a form; the body itself carries nothing we need.
+  app.addHook('onRequest', denyFraming);
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
   const verified = (query: unknown): string | null => {

@@ -2,7 +2,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Role } from '../daemon.js';
 import type { Runtime } from '../runtime.js';
 import { installationSecret } from '../store/meta.js';
-import { adminCredentialsFrom, adminRoutes } from './admin.js';
+import { adminRoutes } from './admin.js';
+import { adminCredentialsFrom, adminGuard, adminQueueWritesFrom } from './admin-guard.js';
 import { adminPageDeps, adminPageRoutes } from './admin-page.js';
 import { httpErrorHandler } from './errors.js';
 import { opsRoutes } from './ops.js';
@@ -73,8 +74,12 @@ export async function startWebServer(runtime: Runtime, options: WebServerOptions
         now: () => runtime.clock.now().toMillis(),
       },
     });
-    await app.register(adminRoutes, { deps: { credentials: adminCredentialsFrom(options.env), queues: [await runtime.sendQueue()] } });
-    await app.register(adminPageRoutes, { deps: adminPageDeps(runtime, options.env) });
+    // One guard for every admin route: failed logins count together wherever they are tried.
+    const credentials = adminCredentialsFrom(options.env);
+    const guard = credentials ? adminGuard(credentials) : null;
+    const queueWrites = adminQueueWritesFrom(options.env);
+    await app.register(adminRoutes, { deps: { guard, queues: [await runtime.sendQueue()], queueWrites } });
+    await app.register(adminPageRoutes, { deps: adminPageDeps(runtime, guard) });
   };
   if (options.roles.includes('web')) {
     return startHttpServer(runtime, options.port, { configure, host: options.host, secrets: webhookSecretsFrom(options.env) });

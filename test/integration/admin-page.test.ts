@@ -12,7 +12,7 @@ import { openDb } from '../../src/store/db.js';
 import { tempDir, testConfig, type TempDir } from '../helpers/env.js';
 import { seedEvent, seedOrder, seedSend } from '../unit/seller/seed.js';
 
-const ADMIN = { POSTSHIP_ADMIN_USER: 'seller', POSTSHIP_ADMIN_PASSWORD: 'pa55:word' };
+const ADMIN = { POSTSHIP_ADMIN_USER: 'seller', POSTSHIP_ADMIN_PASSWORD: 'pa55:word-long-enough' };
 const DAY = 86_400_000;
 /** Where the screenshot goes (CI can keep it): POSTSHIP_SCREENSHOT_DIR, else the system temp dir. */
 export const SCREENSHOT = join(process.env.POSTSHIP_SCREENSHOT_DIR ?? tmpdir(), 'postship-admin-page.png');
@@ -100,8 +100,8 @@ describe('the admin page without credentials', () => {
     const dir = tempDir();
     const db = openDb(dir.file('p.db'));
     const app = Fastify();
-    await app.register(adminRoutes, { deps: { credentials: null, queues: [] } });
-    await app.register(adminPageRoutes, { deps: { credentials: null, db, file: { stores: {} }, now: () => Date.now() } });
+    await app.register(adminRoutes, { deps: { guard: null, queues: [], queueWrites: false } });
+    await app.register(adminPageRoutes, { deps: { guard: null, db, file: { stores: {} }, now: () => Date.now() } });
     const res = await app.inject({ url: '/admin/' });
     expect(res.statusCode).toBe(503);
     expect(res.json().message).toMatch(/POSTSHIP_ADMIN_USER/);

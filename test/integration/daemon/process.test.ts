@@ -52,7 +52,7 @@ describe('postship daemon as a process', () => {
     env = {
       PORT: String(port), REDIS_URL: redis.url, SMTP_URL: smtp.url, POSTSHIP_DB: dir.file('postship.db'),
       POSTSHIP_CONFIG: configPath, POSTSHIP_QUEUE_PREFIX: uniquePrefix('daemon'), LOG_LEVEL: 'info',
-      POSTSHIP_ADMIN_USER: 'admin', POSTSHIP_ADMIN_PASSWORD: 'pw', POSTSHIP_PROMOTE_EVERY: 'PT0.5S',
+      POSTSHIP_ADMIN_USER: 'admin', POSTSHIP_ADMIN_PASSWORD: 'pw-of-12-chars', POSTSHIP_PROMOTE_EVERY: 'PT0.5S',
     };
   });
   afterEach(async () => {
@@ -68,7 +68,7 @@ describe('postship daemon as a process', () => {
     expect((await fetch(`${url}/readyz`)).status).toBe(200);
     expect(await (await fetch(`${url}/metrics`)).text()).toMatch(/^postship_process_cpu_seconds_total/m);
     expect((await fetch(`${url}/admin/queues`)).status).toBe(401);
-    expect((await fetch(`${url}/admin/queues`, { headers: { authorization: basic('admin', 'pw') } })).status).toBe(200);
+    expect((await fetch(`${url}/admin/queues`, { headers: { authorization: basic('admin', 'pw-of-12-chars') } })).status).toBe(200);
 
     const port = redis.port;
     await redis.stop();
