@@ -166,6 +166,7 @@ export class Runtime {
     this.shutdown.add('redis', () => this.redisConn?.quit().catch(() => this.redisConn?.disconnect()));
     this.shutdown.add('transport', () => this.mail?.close());
     this.shutdown.add('checkpointer', () => this.checkpointer?.stop());
+    this.shutdown.add('ledger stats', () => this.metricsInstance?.stop());
     this.shutdown.add('database', () => closeDb(this.db));
     this.closing = this.shutdown.close(10_000, (name, err) =>
       this.logger.warn({ step: name, err: String(err) }, 'close failed'),
