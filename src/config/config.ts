@@ -32,6 +32,10 @@ export interface Config {
   lockDurationMs: number;
   logLevel: string;
   port: number;
+  /** Headers and body of a request must arrive within this; a socket idle this long is closed. */
+  httpRequestTimeoutMs: number;
+  /** Open HTTP connections at most; more are refused at once. */
+  httpMaxConnections: number;
   /** Where buyers reach the daemon's public endpoints (unsubscribe links). */
   publicUrl: string;
   /** Signs unsubscribe links; null means "generate one and keep it in the database". */
@@ -178,6 +182,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     lockDurationMs: duration(r, 'POSTSHIP_LOCK_DURATION', 'PT30S'),
     logLevel: text(r, 'LOG_LEVEL', 'info'),
     port,
+    httpRequestTimeoutMs: duration(r, 'POSTSHIP_HTTP_REQUEST_TIMEOUT', 'PT10S'),
+    httpMaxConnections: integer(r, 'POSTSHIP_HTTP_MAX_CONNECTIONS', 256, 1),
     publicUrl: url(r, 'POSTSHIP_PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${port}`,
     unsubscribeSecret: env.POSTSHIP_UNSUBSCRIBE_SECRET?.trim() || null,
     configPath,

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../domain/clock.js';
 import type { Db } from '../store/db.js';
+import type { HttpLimits } from './limits.js';
 import type { WebhookSecrets } from './secrets.js';
 
 /** What the HTTP app may touch: narrow, wired once by the caller (startHttpServer or a test). */
@@ -13,4 +14,6 @@ export interface HttpAppDeps {
   enqueueTrackingEvents(eventIds: number[]): Promise<void>;
   /** Counts events stored from webhooks (metrics), when the process keeps metrics. */
   countPushedEvents?(n: number): void;
+  /** Timeouts and a connection cap for the Node server; default: Node's own (tests building the app alone). */
+  limits?: HttpLimits;
 }

@@ -3,6 +3,7 @@ import { enqueueTrackingEvents } from '../../jobs/apply-tracking-event.js';
 import type { Runtime } from '../runtime.js';
 import { batcher } from '../queue/batcher.js';
 import { buildHttpApp } from './app.js';
+import { httpLimitsFrom } from './limits.js';
 import { webhookSecretsFrom, type WebhookSecrets } from './secrets.js';
 
 export interface HttpServer {
@@ -38,6 +39,7 @@ export async function startHttpServer(runtime: Runtime, port: number, options: H
     secrets: options.secrets ?? webhookSecretsFrom(process.env),
     enqueueTrackingEvents: enqueue,
     countPushedEvents: (n) => runtime.metrics().trackingEvents.inc({ source: 'push' }, n),
+    limits: httpLimitsFrom(runtime.config),
   });
   await options.configure?.(app);
   const host = options.host ?? '0.0.0.0';

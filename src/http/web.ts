@@ -6,6 +6,7 @@ import { adminRoutes } from './admin.js';
 import { adminCredentialsFrom, adminGuard, adminQueueWritesFrom } from './admin-guard.js';
 import { adminPageDeps, adminPageRoutes } from './admin-page.js';
 import { httpErrorHandler } from './errors.js';
+import { httpLimitsFrom, limitedServerOptions } from './limits.js';
 import { opsRoutes } from './ops.js';
 import { webhookSecretsFrom } from './secrets.js';
 import { startHttpServer, type HttpServer } from './server.js';
@@ -84,7 +85,7 @@ export async function startWebServer(runtime: Runtime, options: WebServerOptions
   if (options.roles.includes('web')) {
     return startHttpServer(runtime, options.port, { configure, host: options.host, secrets: webhookSecretsFrom(options.env) });
   }
-  const app = Fastify({ loggerInstance: runtime.logger }) as unknown as FastifyInstance;
+  const app = Fastify({ loggerInstance: runtime.logger, ...limitedServerOptions(httpLimitsFrom(runtime.config)) }) as unknown as FastifyInstance;
   app.setErrorHandler(httpErrorHandler);
   await configure(app);
   const host = options.host ?? '0.0.0.0';
