@@ -10,6 +10,7 @@ import { classifySendError, describeSendError } from '../src/mail/smtp-errors.js
 import type { SendJobData } from '../src/queue/queues.js';
 import { learnedTransitTable } from '../src/services/learned-transit.js';
 import { decideSend } from '../src/services/orders.js';
+import { replyFactsFor } from '../src/services/reply-facts.js';
 import { storeIdentity } from '../src/services/profiles.js';
 import {
   claimSend,
@@ -125,6 +126,8 @@ async function deliver(
       seq: row.seq,
       // Learned from 20+ deliveries of this lane, when there are that many (cached per process).
       transitTable: learnedTransitTable(db, order.carrier, order.country),
+      // feedback_thanks and dispute_reply: the rating or dispute they answer, and the scans so far.
+      reply: replyFactsFor(db, order.orderId, milestone, row.seq),
     });
     rendered = renderMessage(deps.templates, milestone, context, store?.templates);
     // Review requests are the one kind of message a buyer may opt out of (RFC 8058 one-click).

@@ -60,6 +60,13 @@ const countryCode = z.string().refine((v) => isIsoCountry(v), {
   error: (issue) => `${JSON.stringify(issue.input)} is not an ISO 3166-1 alpha-2 country code`,
 });
 
+/** What a "not as described" reply may offer: only these, with the seller's own figures. */
+const disputeOption = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('partial_refund'), amount: z.number().positive(), currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code, e.g. "USD"') }),
+  z.strictObject({ type: z.literal('resend') }),
+  z.strictObject({ type: z.literal('next_order_discount'), percent: z.number().positive().max(90) }),
+]);
+
 const schema = z.strictObject({
   $schema: z.string().optional(),
   defaults: z.strictObject(overrideShape).optional(),
@@ -87,6 +94,17 @@ const schema = z.strictObject({
         /** Which provider registers this store's parcels, instead of POSTSHIP_TRACKING. */
         tracking: z.enum(['17track', 'aftership', 'trackingmore', 'none']).optional(),
         profile: z.strictObject(overrideShape).optional(),
+        url: z.string().regex(/^https?:\/\/\S+$/, 'must be an http(s) URL').optional(),
+        nextOrder: z
+          .strictObject({
+            code: z.string().min(1).max(64).optional(),
+            percent: z.number().positive().max(90),
+            validDays: z.number().int().positive().max(365).optional(),
+          })
+          .optional(),
+        feedbackThreshold: z.number().int().min(1).max(5).optional(),
+        disputeOptions: z.array(disputeOption).max(5).optional(),
+        disputeReplyAnyHour: z.boolean().optional(),
       }),
     )
     .optional(),

@@ -1,5 +1,5 @@
 /** The logistics milestones a buyer hears about. */
-export const MILESTONES = ['shipped', 'day1', 'customs', 'post_office', 'day14', 'delay', 'pickup_reminder'] as const;
+export const MILESTONES = ['shipped', 'day1', 'customs', 'post_office', 'day14', 'delay', 'pickup_reminder', 'feedback_thanks', 'dispute_reply'] as const;
 export type Milestone = (typeof MILESTONES)[number];
 
 /** Milestones whose due time follows from shipped-at (shipped itself is due at once). */
@@ -17,6 +17,14 @@ export type EventMilestone = (typeof EVENT_MILESTONES)[number];
  */
 export const RULE_MILESTONES = ['delay', 'pickup_reminder'] as const;
 export type RuleMilestone = (typeof RULE_MILESTONES)[number];
+
+/**
+ * Replies to something the buyer did: `feedback_thanks` after a rating at or
+ * above the store's threshold (once per order), `dispute_reply` when a dispute
+ * is opened (seq = the order's dispute number).
+ */
+export const REPLY_MILESTONES = ['feedback_thanks', 'dispute_reply'] as const;
+export type ReplyMilestone = (typeof REPLY_MILESTONES)[number];
 
 /** Milestones that say nothing useful once the parcel is delivered. */
 export const POINTLESS_AFTER_DELIVERY: readonly Milestone[] = ['day1', 'customs', 'post_office', 'delay', 'pickup_reminder'];
@@ -44,6 +52,8 @@ export const SUPERSEDED_BY: Record<Milestone, readonly Milestone[]> = {
   day14: [],
   delay: ['post_office'],
   pickup_reminder: [],
+  feedback_thanks: [],
+  dispute_reply: [],
 };
 
 /** Ordered logistics stages, used so an old tracking event never moves an order back. */
@@ -55,4 +65,6 @@ export const STAGE_RANK: Record<Milestone, number> = {
   day14: 1,
   delay: 1,
   pickup_reminder: 3,
+  feedback_thanks: 0,
+  dispute_reply: 0,
 };

@@ -56,16 +56,37 @@ export interface StoreIdentity {
   /** Which tracking provider registers this store's parcels (overrides POSTSHIP_TRACKING). */
   tracking?: '17track' | 'aftership' | 'trackingmore' | 'none';
   profile?: ProfileOverride;
+  /** The store's home page, linked from the thanks after positive feedback. */
+  url?: string;
+  /** The next-order offer in the thanks after positive feedback. */
+  nextOrder?: NextOrderOffer;
+  /** A rating at or above this schedules `feedback_thanks` (default 4). */
+  feedbackThreshold?: number;
+  /** What a "not as described" dispute reply may offer; nothing else is ever offered. */
+  disputeOptions?: DisputeOption[];
+  /** A dispute reply may go out at any hour, not only inside the send window (default false). */
+  disputeReplyAnyHour?: boolean;
 }
 
+export interface NextOrderOffer {
+  code?: string;
+  percent: number;
+  validDays?: number;
+}
+
+export type DisputeOption =
+  | { type: 'partial_refund'; amount: number; currency: string }
+  | { type: 'resend' }
+  | { type: 'next_order_discount'; percent: number };
+
 export const DEFAULT_PROFILE: Profile = {
-  milestones: { shipped: true, day1: true, customs: true, post_office: true, day14: true, delay: true, pickup_reminder: true },
+  milestones: { shipped: true, day1: true, customs: true, post_office: true, day14: true, delay: true, pickup_reminder: true, feedback_thanks: true, dispute_reply: true },
   delays: { day1: 'P1D', day14: 'P14D' },
   sendWindow: { start: '09:00', end: '20:00' },
   transitDays: null,
   trackingUrl: null,
   // Past these, a message says something no longer true ("shipped today") or useless.
-  staleAfter: { shipped: 'P2D', day1: 'P2D', customs: 'P3D', post_office: 'P2D', day14: 'P7D', delay: 'P2D', pickup_reminder: 'P1D' },
+  staleAfter: { shipped: 'P2D', day1: 'P2D', customs: 'P3D', post_office: 'P2D', day14: 'P7D', delay: 'P2D', pickup_reminder: 'P1D', feedback_thanks: 'P7D', dispute_reply: 'P2D' },
   delayAfterSilentDays: null,
   reviewAfterDelivery: 'P3D',
   pickupReminders: ['P3D', 'P7D'],

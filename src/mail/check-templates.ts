@@ -7,6 +7,7 @@ import type { Order } from '../domain/order.js';
 import { DEFAULT_PROFILE } from '../domain/profile.js';
 import { buildContext } from './context.js';
 import { renderMessage } from './render.js';
+import { variantsFor } from './reply-samples.js';
 import type { TemplateSet } from './templates.js';
 
 /** The languages postship ships templates for; each must have every milestone without falling back. */
@@ -27,6 +28,8 @@ export interface CheckOptions {
 
 export interface CheckFailure {
   milestone: Milestone | null;
+  /** The variant of a reply milestone (e.g. `not_received:no-scans`), else null. */
+  variant?: string | null;
   locale: string | null;
   carrier: string | null;
   country: string | null;
@@ -101,23 +104,26 @@ export function checkTemplates(templates: TemplateSet, options: CheckOptions = {
         const country = countries[k % countries.length];
         const carrier = carriers[k % carriers.length];
         i += 1;
-        rendered += 1;
-        const at = { milestone, locale, carrier, country };
-        try {
-          const order = sampleOrder(i, country, carrier, locale);
-          const eventAt = milestone === 'customs' || milestone === 'post_office' ? (i % 2 ? order.shippedAt.plus({ days: 9 }) : null) : null;
-          const store = order.store === 'default' ? undefined : { name: 'Check & Co', signature: 'Lily\nCheck & Co care team', replyTo: 'Check Co <care@check.example>' };
-          const context = buildContext({ order, milestone, profile: DEFAULT_PROFILE, store, eventAt, customsNotes: options.customsNotes });
-          const message = renderMessage(templates, milestone, context, options.storeDir);
-          const language = locale.split('-')[0];
-          if (requireOwn.has(language) && message.locale !== locale && message.locale !== language) {
-            failures.push({ ...at, template: message.template, message: `locale "${locale}" fell back to ${message.template}` });
+        const order = sampleOrder(i, country, carrier, locale);
+        for (const variant of variantsFor(milestone, order)) {
+          rendered += 1;
+          const at = { milestone, variant: variant.name, locale, carrier, country };
+          try {
+            const eventAt = milestone === 'customs' || milestone === 'post_office' ? (i % 2 ? order.shippedAt.plus({ days: 9 }) : null) : null;
+            const base = order.store === 'default' ? undefined : { name: 'Check & Co', signature: 'Lily\nCheck & Co care team', replyTo: 'Check Co <care@check.example>' };
+            const store = variant.store ? { ...base, ...variant.store } : base;
+            const context = buildContext({ order, milestone, profile: DEFAULT_PROFILE, store, eventAt, customsNotes: options.customsNotes, reply: variant.reply });
+            const message = renderMessage(templates, milestone, context, options.storeDir);
+            const language = locale.split('-')[0];
+            if (requireOwn.has(language) && message.locale !== locale && message.locale !== language) {
+              failures.push({ ...at, template: message.template, message: `locale "${locale}" fell back to ${message.template}` });
+            }
+            for (const message_ of outputProblems(message.subject, message.html, message.text)) {
+              failures.push({ ...at, template: message.template, message: message_ });
+            }
+          } catch (err) {
+            failures.push({ ...at, template: null, message: (err as Error).message });
           }
-          for (const message_ of outputProblems(message.subject, message.html, message.text)) {
-            failures.push({ ...at, template: message.template, message: message_ });
-          }
-        } catch (err) {
-          failures.push({ ...at, template: null, message: (err as Error).message });
         }
       }
     }

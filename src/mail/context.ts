@@ -10,6 +10,7 @@ import type { Profile, StoreIdentity } from '../domain/profile.js';
 import { expectedDates, transitFor, type TransitBasis } from '../domain/transit.js';
 import { addInZone, isoInZone, toWall, wallDate } from '../domain/wall-clock.js';
 import type { TransitTable } from '../domain/data/transit-table.js';
+import { replyContext, type ReplyContext, type ReplyFacts } from './reply-context.js';
 
 /** The variables every template may use. Optional facts are present as null, never missing (strict mode). */
 export interface RenderContext {
@@ -28,6 +29,8 @@ export interface RenderContext {
    */
   store: {
     id: string; name: string; named: boolean; signature: string | null; replyTo: string | null; replyToAddress: string | null;
+    /** The store's home page (`stores.<id>.url`), or null. */
+    url: string | null;
   };
   /**
    * The expected delivery window in business days. `basis` says where it came from
@@ -48,6 +51,10 @@ export interface RenderContext {
    * date until about which the post office keeps it, and whether this is the last reminder.
    */
   pickup: { since: string; until: string; final: boolean } | null;
+  /** feedback_thanks only (else null): the rating, the comment if any, the next-order offer. */
+  feedback: ReplyContext['feedback'];
+  /** dispute_reply only (else null): the reason, the scan timeline, what comes next, the options. */
+  dispute: ReplyContext['dispute'];
 }
 
 export interface ContextInput {
@@ -67,6 +74,8 @@ export interface ContextInput {
   lastEventAt?: DateTime | null;
   /** Which of a repeated milestone this is (0 first). */
   seq?: number;
+  /** The rating or dispute a reply milestone answers, and the order's scans. */
+  reply?: ReplyFacts;
 }
 
 function firstName(name: string): string {
@@ -145,6 +154,7 @@ export function buildContext(input: ContextInput): RenderContext {
       signature: store?.signature ?? null,
       replyTo: store?.replyTo ?? null,
       replyToAddress: bareAddress(store?.replyTo),
+      url: store?.url ?? null,
     },
     expected: {
       minDays: transit.min,
@@ -159,7 +169,12 @@ export function buildContext(input: ContextInput): RenderContext {
     customs: { notes: notes.length > 0 ? notes : null, eu: country.eu },
     delay: null,
     pickup: null,
+    feedback: null,
+    dispute: null,
   };
+  if (milestone === 'feedback_thanks' || milestone === 'dispute_reply') {
+    Object.assign(context, replyContext(milestone, { order, store, reply: input.reply, moment: input.momentAt ?? null }));
+  }
   if (milestone === 'delay' || milestone === 'pickup_reminder') {
     const moment = input.momentAt ?? order.shippedAt.plus({ days: SAMPLE_MOMENT_DAYS[milestone] });
     if (milestone === 'delay') {

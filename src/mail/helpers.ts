@@ -152,6 +152,21 @@ export const helpers = {
     const lines = String(value ?? '').split(/\r?\n/).map((l) => Handlebars.Utils.escapeExpression(l));
     return new Handlebars.SafeString(lines.join('<br>'));
   },
+  /** {{money 3 "USD"}} → "$3.00" / "3,00 US$", in the buyer's locale: only sums the seller configured. */
+  money(amount: unknown, currency: unknown, options: HelperOptions): string {
+    const { locale } = zoneAndLocale(options);
+    if (typeof currency !== 'string' || !Number.isFinite(Number(amount))) throw new Error('{{money}}: give an amount and an ISO 4217 currency');
+    return memoized(`m|${locale}|${currency}|${Number(amount)}`, () =>
+      new Intl.NumberFormat(locale, { style: 'currency', currency }).format(Number(amount)),
+    );
+  },
+  /** {{percent 10}} → "10%" / "10 %", as the locale writes a percentage. */
+  percent(value: unknown, options: HelperOptions): string {
+    const { locale } = zoneAndLocale(options);
+    return memoized(`%|${locale}|${Number(value)}`, () =>
+      new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 }).format(Number(value) / 100),
+    );
+  },
   eq(a: unknown, b: unknown): boolean {
     return a === b;
   },

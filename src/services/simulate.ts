@@ -209,6 +209,8 @@ function baseWhy(row: SendRow, order: Order, profiles: ProfileResolver): string 
     case 'post_office': return 'post office event';
     case 'delay': return row.seq === 0 ? 'first delay notice' : 'second delay notice';
     case 'pickup_reminder': return `available for pickup + ${profile.pickupReminders[row.seq] ?? '?'}`;
+    case 'feedback_thanks': return 'positive feedback; thanks with the next-order offer';
+    case 'dispute_reply': return 'dispute opened; reply with the parcel\'s status';
   }
 }
 

@@ -27,7 +27,7 @@ interface PreviewOptions {
 }
 
 /** How long ago the sample parcel shipped when each milestone goes out, for believable dates. */
-const SAMPLE_AGE_DAYS: Record<Milestone, number> = { shipped: 0, day1: 1, customs: 6, post_office: 12, day14: 14, delay: 35, pickup_reminder: 16 };
+const SAMPLE_AGE_DAYS: Record<Milestone, number> = { shipped: 0, day1: 1, customs: 6, post_office: 12, day14: 14, delay: 35, pickup_reminder: 16, feedback_thanks: 20, dispute_reply: 30 };
 
 function sampleOrder(o: PreviewOptions, now: DateTime, milestone: Milestone): Order {
   const problems: string[] = [];

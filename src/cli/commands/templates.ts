@@ -41,7 +41,7 @@ async function check(cli: Cli, o: CheckFlags): Promise<void> {
     cli,
     formatTable(
       ['milestone', 'locale', 'carrier', 'country', 'problem'],
-      result.failures.map((f) => [f.milestone, f.locale, f.carrier, f.country, f.message.slice(0, 60)]),
+      result.failures.map((f) => [f.variant ? `${f.milestone}/${f.variant}` : f.milestone, f.locale, f.carrier, f.country, f.message.slice(0, 60)]),
     ),
   );
 }
