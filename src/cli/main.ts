@@ -25,6 +25,7 @@ const COMMANDS: Array<[name: string, load: () => Promise<CommandFactory>]> = [
   ['preview', async () => (await import('./commands/preview.js')).previewCommand],
   ['simulate', async () => (await import('./commands/simulate.js')).simulateCommand],
   ['dispute', async () => (await import('./commands/dispute.js')).disputeCommand],
+  ['feedback', async () => (await import('./commands/feedback.js')).feedbackCommand],
   ['tracking', async () => (await import('./commands/tracking.js')).trackingCommand],
   ['doctor', async () => (await import('./commands/doctor.js')).doctorCommand],
   ['templates', async () => (await import('./commands/templates.js')).templatesCommand],

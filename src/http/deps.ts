@@ -3,6 +3,7 @@ import type { Clock } from '../domain/clock.js';
 import type { Db } from '../store/db.js';
 import type { HttpLimits } from './limits.js';
 import type { WebhookSecrets } from './secrets.js';
+import type { FeedbackHooks } from './webhooks/feedback.js';
 
 /** What the HTTP app may touch: narrow, wired once by the caller (startHttpServer or a test). */
 export interface HttpAppDeps {
@@ -16,4 +17,6 @@ export interface HttpAppDeps {
   countPushedEvents?(n: number): void;
   /** Timeouts and a connection cap for the Node server; default: Node's own (tests building the app alone). */
   limits?: HttpLimits;
+  /** Records ratings from review platforms (POST /webhooks/feedback); absent, that route answers 503. */
+  feedback?: FeedbackHooks;
 }

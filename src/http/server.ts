@@ -40,6 +40,7 @@ export async function startHttpServer(runtime: Runtime, port: number, options: H
     enqueueTrackingEvents: enqueue,
     countPushedEvents: (n) => runtime.metrics().trackingEvents.inc({ source: 'push' }, n),
     limits: httpLimitsFrom(runtime.config),
+    feedback: { deps: { ...runtime.orderDeps(), file: runtime.config.file }, promote: () => runtime.promote() },
   });
   await options.configure?.(app);
   const host = options.host ?? '0.0.0.0';

@@ -10,7 +10,11 @@ import { closeDb, openDb, type Db } from '../store/db.js';
 import { claimSend, getOrder, recordCancelled, recordSent, recordSkip, reschedule, type SendRow } from '../store/ledger.js';
 import { insertRegistrations, markRegistered } from '../store/registrations.js';
 import { sends } from '../store/schema.js';
-import { decideSend, enterOrder, setDispute, type OrderServiceDeps } from './orders.js';
+import type { ConfigFile } from '../config/config-file.js';
+import { DISPUTE_REASONS, type DisputeReason } from '../store/schema.js';
+import { closeDispute, openDispute, parseDisputeReason, type DisputeDeps } from './disputes.js';
+import { feedbackProblems, recordFeedback } from './feedback.js';
+import { decideSend, enterOrder, type OrderServiceDeps } from './orders.js';
 import type { ProfileResolver } from './profiles.js';
 import { applyStoredEvent, recordTrackingEvent } from './tracking.js';
 import { watchDelays } from './watch.js';
@@ -19,6 +23,13 @@ import { watchDelays } from './watch.js';
 export interface SimEvent {
   at: string;
   status: string;
+  /** `dispute_open`: not_received | not_as_described | other (default other). */
+  reason?: string;
+  /** `feedback`: the rating 1-5, and the comment if any. */
+  rating?: number;
+  text?: string;
+  /** A tracking event's place, as a generic webhook's `location`. */
+  location?: string;
 }
 
 export interface SimulateInput {
@@ -29,6 +40,8 @@ export interface SimulateInput {
   shippedAt: string;
   events: readonly SimEvent[];
   profiles: ProfileResolver;
+  /** The config file's stores (feedback threshold, dispute options, any-hour replies). */
+  file?: Pick<ConfigFile, 'stores'>;
   /** How far to run; default: 60 days after shipping or 30 days after the last event, whichever is later. */
   until?: string;
   /**
@@ -57,7 +70,7 @@ export interface SimulateResult {
   events: Array<{ at: string; status: string; applied: string }>;
 }
 
-const DISPUTE_STATUSES = ['dispute_open', 'dispute_close'];
+const DISPUTE_STATUSES = ['dispute_open', 'dispute_close', 'feedback'];
 /**
  * The real watch runs hourly; its verdict can only change when the buyer's
  * local date does (business days, the window's last day). The simulation
@@ -70,16 +83,28 @@ function nextWatchAfter(ms: number, zone: string): number {
 }
 const SIM_ORDER = 'SIM-1';
 
-function parseEvents(events: readonly SimEvent[]): Array<{ at: DateTime; status: string }> {
+type ParsedEvent = { at: DateTime; status: string; reason?: DisputeReason; rating?: number; text?: string; location?: string };
+
+function parseEvents(events: readonly SimEvent[]): ParsedEvent[] {
   const problems: string[] = [];
   const parsed = events.map((e, i) => {
     const at = typeof e?.at === 'string' ? DateTime.fromISO(e.at, { setZone: true }) : DateTime.invalid('missing');
     if (!at.isValid) problems.push(`events[${i}].at ${JSON.stringify(e?.at)} is not an ISO-8601 date-time`);
     const status = typeof e?.status === 'string' ? e.status : '';
     if (!isGenericStatus(status) && !DISPUTE_STATUSES.includes(status)) {
-      problems.push(`events[${i}].status ${JSON.stringify(e?.status)} is not a generic webhook status (or dispute_open, dispute_close)`);
+      problems.push(`events[${i}].status ${JSON.stringify(e?.status)} is not a generic webhook status (or dispute_open, dispute_close, feedback)`);
     }
-    return { at: at.toUTC(), status };
+    let reason: DisputeReason | undefined;
+    if (status === 'dispute_open') {
+      try {
+        reason = parseDisputeReason(e.reason);
+      } catch (err) {
+        if (!(err instanceof InputError)) throw err;
+        problems.push(`events[${i}].reason ${JSON.stringify(e.reason)} is not one of ${DISPUTE_REASONS.join(', ')}`);
+      }
+    }
+    if (status === 'feedback') problems.push(...feedbackProblems({ rating: e.rating, comment: e.text }).map((p) => `events[${i}].${p}`));
+    return { at: at.toUTC(), status, reason, rating: e?.rating, text: e?.text, location: typeof e?.location === 'string' ? e.location : undefined };
   });
   if (problems.length > 0) throw new InputError('events_invalid', problems);
   return parsed.sort((a, b) => a.at.toMillis() - b.at.toMillis());
@@ -135,7 +160,7 @@ export function simulateTimeline(input: SimulateInput): SimulateResult {
       if (event && t === candidates[0]) {
         eventIndex += 1;
         const before = new Set(db.select({ id: sends.id }).from(sends).all().map((r) => r.id));
-        const outcome = applyEvent(deps, event.status, event.at);
+        const outcome = applyEvent({ ...deps, file: input.file ?? { stores: {} } }, event);
         applied.push({ at: event.at.toISO()!, status: event.status, applied: outcome });
         const current = getOrder(db, SIM_ORDER)!;
         // The watch only looks at active orders short of the post office: nothing more to watch for.
@@ -160,16 +185,26 @@ export function simulateTimeline(input: SimulateInput): SimulateResult {
   }
 }
 
-function applyEvent(deps: OrderServiceDeps, status: string, at: DateTime): string {
-  if (DISPUTE_STATUSES.includes(status)) {
-    const result = setDispute(deps, SIM_ORDER, status === 'dispute_open');
-    return result.open ? 'dispute opened' : `dispute closed (${result.released} review request(s) released)`;
+function applyEvent(deps: DisputeDeps, event: ParsedEvent): string {
+  const { status, at } = event;
+  if (status === 'dispute_open') {
+    const result = openDispute(deps, SIM_ORDER, event.reason ?? 'other');
+    return result.alreadyOpen ? `dispute already open (${result.reason})` : `dispute opened (${result.reason})${result.reply ? '; reply scheduled' : ''}`;
+  }
+  if (status === 'dispute_close') {
+    const result = closeDispute(deps, SIM_ORDER);
+    return `dispute closed (${result.released} review request(s) released)`;
+  }
+  if (status === 'feedback') {
+    const result = recordFeedback(deps, { orderId: SIM_ORDER, rating: event.rating, comment: event.text, source: 'simulate', leftAt: at.toMillis() });
+    return `feedback ${result.rating}: ${result.outcome.replace(/_/g, ' ')}`;
   }
   const order = getOrder(deps.db, SIM_ORDER)!;
+  const dedupKey = `${status}@${at.toISO()}`;
   const stored = recordTrackingEvent(
     deps.db,
-    { provider: 'simulate', dedupKey: `${status}@${at.toISO()}`, trackingNumber: order.trackingNumber, carrier: order.carrier, providerStatus: status, outcome: outcomeForGeneric(status), occurredAt: at.toISO() },
-    '{}',
+    { provider: 'simulate', dedupKey, trackingNumber: order.trackingNumber, carrier: order.carrier, providerStatus: status, outcome: outcomeForGeneric(status), occurredAt: at.toISO() },
+    JSON.stringify({ event_id: dedupKey, occurred_at: at.toISO(), location: event.location ?? null }),
     deps.clock.now().toMillis(),
   );
   return stored.stored ? applyStoredEvent(deps, stored.id) : 'duplicate';

@@ -12,11 +12,17 @@ import { profileResolver, storeIdentity } from '../../services/profiles.js';
 import { closeDb, openDb } from '../../store/db.js';
 import { getOrder, orderFromRow } from '../../store/ledger.js';
 import { firstEventAt } from '../../store/tracking.js';
+import { parseDisputeReason } from '../../services/disputes.js';
+import { replyFactsFor } from '../../services/reply-facts.js';
+import { variantsFor } from '../../mail/reply-samples.js';
+import type { ReplyFacts } from '../../mail/reply-context.js';
 import type { Config } from '../../config/config.js';
 import { cliConfig, print, printJson, type Cli } from '../cli.js';
 import { asFlagProblem } from '../order-flags.js';
 
 interface PreviewOptions {
+  reason?: string;
+  rating?: string;
   carrier?: string;
   country?: string;
   locale?: string;
@@ -50,7 +56,28 @@ function sampleOrder(o: PreviewOptions, now: DateTime, milestone: Milestone): Or
   return (validation as { ok: true; order: Order }).order;
 }
 
-function realOrder(config: Config, o: PreviewOptions, milestone: Milestone): { order: Order; eventAt: DateTime | null } {
+/** Sample facts for a reply milestone: a rating, or a dispute of --reason with sample scans. */
+function sampleReply(milestone: Milestone, order: Order, o: PreviewOptions, now: DateTime): ReplyFacts | undefined {
+  if (milestone === 'feedback_thanks') return { feedback: { rating: o.rating ? Number(o.rating) : 5, comment: null } };
+  if (milestone !== 'dispute_reply') return undefined;
+  const reason = parseDisputeReason(o.reason ?? 'not_received');
+  const sample = variantsFor(milestone, order).find((v) => v.name?.startsWith(reason))!;
+  return { ...sample.reply, dispute: { reason, openedAt: now.toMillis() } };
+}
+
+/** A real order's rating or dispute; a dispute not recorded yet is previewed as --reason (default not_received). */
+function realReply(db: ReturnType<typeof openDb>, order: Order, milestone: Milestone, o: PreviewOptions): ReplyFacts | undefined {
+  const facts = replyFactsFor(db, order.orderId, milestone, Number.MAX_SAFE_INTEGER);
+  if (milestone === 'feedback_thanks' && !facts?.feedback) {
+    throw new InputError('preview_invalid', [`order ${order.orderId} has no feedback: record it first (postship feedback ${order.orderId} --rating 5)`]);
+  }
+  if (milestone === 'dispute_reply' && (!facts?.dispute || o.reason)) {
+    return { ...facts, dispute: { reason: parseDisputeReason(o.reason ?? facts?.dispute?.reason ?? 'not_received'), openedAt: Date.now() } };
+  }
+  return facts;
+}
+
+function realOrder(config: Config, o: PreviewOptions, milestone: Milestone): { order: Order; eventAt: DateTime | null; reply?: ReplyFacts } {
   if (o.carrier || o.country || o.store) {
     throw new InputError('preview_invalid', ['--order uses the order\'s own carrier, country and store; drop --carrier, --country and --store']);
   }
@@ -61,7 +88,7 @@ function realOrder(config: Config, o: PreviewOptions, milestone: Milestone): { o
     const order = orderFromRow(row);
     if (o.locale) order.buyerLocale = o.locale;
     const at = firstEventAt(db, order.orderId, milestone);
-    return { order, eventAt: at === null ? null : DateTime.fromMillis(at, { zone: 'utc' }) };
+    return { order, eventAt: at === null ? null : DateTime.fromMillis(at, { zone: 'utc' }), reply: realReply(db, order, milestone, o) };
   } finally {
     closeDb(db);
   }
@@ -83,11 +110,12 @@ async function preview(cli: Cli, milestone: string, o: PreviewOptions): Promise<
   }
   const config = cliConfig(cli);
   const now = DateTime.utc();
-  const { order, eventAt } = o.order
-    ? realOrder(config, o, milestone)
-    : { order: sampleOrder(o, now, milestone), eventAt: isEventMilestone(milestone) ? now.minus({ hours: 3 }) : null };
+  const real = o.order ? realOrder(config, o, milestone) : null;
+  const order = real?.order ?? sampleOrder(o, now, milestone);
+  const eventAt = real ? real.eventAt : isEventMilestone(milestone) ? now.minus({ hours: 3 }) : null;
+  const reply = real ? real.reply : sampleReply(milestone, order, o, now);
   const store = storeIdentity(config.file, order.store);
-  const context = buildContext({ order, milestone, profile: profileResolver(config.file)(order), store, eventAt });
+  const context = buildContext({ order, milestone, profile: profileResolver(config.file)(order), store, eventAt, reply, momentAt: now });
   const rendered = renderMessage(new TemplateSet(), milestone, context, store?.templates);
   const out = resolve(o.out ?? `previews/${milestone}-${rendered.locale}-${order.carrier}-${order.country}.html`);
   mkdirSync(dirname(out), { recursive: true });
@@ -114,8 +142,10 @@ export function previewCommand(cli: Cli): Command {
     .option('--locale <bcp47>', "language (default: the country's)")
     .option('--store <store>', 'store id, for its name, signature and templates')
     .option('--order <id>', 'use a real order from the database instead of sample data')
+    .option('--reason <reason>', 'dispute_reply: not_received | not_as_described | other (default: the order\'s dispute, else not_received)')
+    .option('--rating <1-5>', 'feedback_thanks with sample data: the rating (default 5)')
     .option('--out <file>', 'where to write the HTML (default: previews/<milestone>-<locale>-<carrier>-<country>.html)')
     .option('--json', 'print JSON: {subject, text, htmlPath, template, locale}')
-    .addHelpText('after', '\nExamples:\n  $ postship preview customs --carrier china-post --country ES\n  $ postship preview day14 --order AE-1001 --locale en')
+    .addHelpText('after', '\nExamples:\n  $ postship preview customs --carrier china-post --country ES\n  $ postship preview day14 --order AE-1001 --locale en\n  $ postship preview dispute_reply --order AE-1001 --reason not_received')
     .action((milestone: string, options: PreviewOptions) => preview(cli, milestone, options));
 }

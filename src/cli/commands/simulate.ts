@@ -71,6 +71,7 @@ function simulate(cli: Cli, o: SimulateOptions): void {
     until: o.until,
     events: readEvents(o.events),
     profiles: profileResolver(config.file),
+    file: config.file,
     feed: parseFeed(o.feed, config, o.store ?? 'default'),
   }));
   if (o.json) {

@@ -4,6 +4,7 @@ import type { HttpAppDeps } from '../deps.js';
 import { BODY_LIMIT_BYTES } from '../errors.js';
 import { aftershipRoute } from './aftership.js';
 import { easyPostRoute } from './easypost.js';
+import { receiveFeedback } from './feedback.js';
 import { genericRoute } from './generic.js';
 import { receiveWebhook } from './receive.js';
 import { seventeenTrackRoute } from './seventeen-track.js';
@@ -23,4 +24,5 @@ export const webhookRoutes: FastifyPluginAsync<{ deps: HttpAppDeps }> = async (a
   );
   const store = trackingEventWriter(options.deps.db, () => options.deps.clock.now().toMillis());
   for (const route of WEBHOOK_ROUTES) app.post(route.path, receiveWebhook(route, options.deps, store));
+  app.post('/feedback', receiveFeedback(options.deps));
 };
