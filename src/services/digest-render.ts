@@ -27,8 +27,14 @@ export function renderDigest(
   orders: readonly AtRiskOrder[],
   tracking: readonly TrackingAttention[] = [],
   paused: readonly string[] = [],
+  replies: { extensions: readonly string[]; lowRatings: readonly string[] } = { extensions: [], lowRatings: [] },
 ): RenderedDigest {
-  const parts = [orders.length > 0 ? `${orders.length} order(s) near the end of buyer protection` : null, tracking.length > 0 ? `${tracking.length} parcel(s) whose tracking needs attention` : null];
+  const parts = [
+    orders.length > 0 ? `${orders.length} order(s) near the end of buyer protection` : null,
+    tracking.length > 0 ? `${tracking.length} parcel(s) whose tracking needs attention` : null,
+    replies.extensions.length > 0 ? `${replies.extensions.length} protection extension(s) to make` : null,
+    replies.lowRatings.length > 0 ? `${replies.lowRatings.length} low rating(s)` : null,
+  ];
   const subject = `${parts.filter(Boolean).join(', ')} (${storeName}, ${day})`;
   const intro =
     `These undelivered orders reach the end of buyer protection within ${withinDays} days, or already have. ` +
@@ -36,7 +42,12 @@ export function renderDigest(
   const rows = orders.map(cells);
   const trackingLines = [...paused, ...tracking.map((t) => `${t.orderId} (${t.trackingNumber}): ${t.detail}`)];
   const trackingText = trackingLines.length > 0 ? ['Tracking:', ...trackingLines.map((l) => `- ${l}`), ''] : [];
+  const section = (title: string, lines: readonly string[]) => (lines.length > 0 ? [`${title}:`, ...lines.map((l) => `- ${l}`), ''] : []);
+  const sectionHtml = (title: string, lines: readonly string[]) =>
+    lines.length > 0 ? `<h3>${title}</h3><ul>${lines.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>` : '';
   const text = [
+    ...section('Disputes: not received', replies.extensions),
+    ...section('Low ratings', replies.lowRatings),
     ...(orders.length > 0 ? [intro, '', ...rows.map((r) => `- ${r[0]}: ${r[1]}, ${r[2]}, ${r[3]}, last ${r[4]}, deadline ${r[5]} (${r[6]})`), ''] : []),
     ...trackingText,
   ].join('\n');
@@ -47,6 +58,8 @@ export function renderDigest(
     .join('\n');
   const html =
     `<!doctype html><html><body style="font-family:sans-serif">` +
+    sectionHtml('Disputes: not received', replies.extensions) +
+    sectionHtml('Low ratings', replies.lowRatings) +
     (orders.length > 0 ? `<p>${escapeHtml(intro)}</p><table style="border-collapse:collapse"><thead><tr>${th}</tr></thead><tbody>\n${tr}\n</tbody></table>` : '') +
     `${trackingHtml}</body></html>`;
   return { subject, text, html };

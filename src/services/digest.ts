@@ -8,6 +8,8 @@ import { providerPause } from '../store/registrations.js';
 import { TRACKING_PROVIDERS } from '../store/schema.js';
 import { listAtRisk, trackingAttention } from './at-risk.js';
 import { renderDigest } from './digest-render.js';
+import { lowRatingAttention, protectionExtensions } from './reply-attention.js';
+import { DAY_MS } from '../domain/wall-clock.js';
 
 export interface DigestDeps {
   db: Db;
@@ -51,11 +53,16 @@ export async function sendDigests(deps: DigestDeps, withinDays = DEFAULT_AT_RISK
     const orders = listAtRisk(deps.db, deps.config.file, { now: now.toMillis(), withinDays, store });
     const tracking = trackingAttention(deps.db, { now: now.toMillis(), store });
     const paused = pausedProviders(deps.db, now.toMillis());
-    if (orders.length === 0 && tracking.length === 0) {
+    // Each low rating once, in the first digest after it came; extensions while the dispute is open.
+    const replies = {
+      extensions: protectionExtensions(deps.db, deps.config.file, { store }).map((e) => e.line),
+      lowRatings: lowRatingAttention(deps.db, { now: now.toMillis(), since: now.toMillis() - DAY_MS, store }).map((l) => l.line),
+    };
+    if (orders.length === 0 && tracking.length === 0 && replies.extensions.length === 0 && replies.lowRatings.length === 0) {
       outcomes.push({ store, result: 'nothing_at_risk', count: 0 });
       continue;
     }
-    const rendered = renderDigest(identity.name ?? store, day, withinDays, orders, tracking, paused);
+    const rendered = renderDigest(identity.name ?? store, day, withinDays, orders, tracking, paused, replies);
     const domain = /@([^>\s]+)/.exec(identity.from ?? deps.config.from)?.[1] ?? 'postship.local';
     await deps.transport.send({
       from: identity.from ?? deps.config.from,

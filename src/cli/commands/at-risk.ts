@@ -5,6 +5,8 @@ import { orders } from '../../store/schema.js';
 import { DEFAULT_AT_RISK_DAYS } from '../../domain/protection.js';
 import { listAtRisk, trackingAttention, type AtRiskOrder, type TrackingAttention } from '../../services/at-risk.js';
 import { print, printJson, terminalWidth, withRuntime, type Cli } from '../cli.js';
+import { lowRatingAttention, protectionExtensions } from '../../services/reply-attention.js';
+import { LOW_RATING_DAYS } from '../../domain/replies.js';
 import { fitTable as fitTable, isoUtc, utcTime } from '../format.js';
 
 interface AtRiskOptions {
@@ -65,10 +67,14 @@ async function atRisk(cli: Cli, o: AtRiskOptions): Promise<void> {
     const now = runtime.clock.now().toMillis();
     const rows = listAtRisk(runtime.db, runtime.config.file, { now, withinDays, store: o.store });
     const tracking = trackingAttention(runtime.db, { now, store: o.store });
+    const extensions = protectionExtensions(runtime.db, runtime.config.file, { store: o.store });
+    const lowRatings = lowRatingAttention(runtime.db, { now, since: now - LOW_RATING_DAYS * 86_400_000, store: o.store });
     if (o.json) {
-      printJson(cli, { withinDays, store: o.store ?? null, count: rows.length, orders: rows.map(atRiskView), tracking });
+      printJson(cli, { withinDays, store: o.store ?? null, count: rows.length, orders: rows.map(atRiskView), tracking, extensions, lowRatings });
       return;
     }
+    printLines(cli, 'disputes: not received', extensions.map((e) => e.line));
+    printLines(cli, `low ratings (last ${LOW_RATING_DAYS} days)`, lowRatings.map((l) => l.line));
     printTracking(cli, tracking);
     if (rows.length === 0) {
       print(cli, `no undelivered order's protection ends within ${withinDays} days`);
@@ -89,6 +95,13 @@ async function atRisk(cli: Cli, o: AtRiskOptions): Promise<void> {
   });
 }
 
+function printLines(cli: Cli, title: string, lines: string[]): void {
+  if (lines.length === 0) return;
+  print(cli, cli.colors.bold(`${title} (${lines.length})`));
+  for (const line of lines) print(cli, `  ${line}`);
+  print(cli);
+}
+
 function printTracking(cli: Cli, tracking: TrackingAttention[]): void {
   if (tracking.length === 0) return;
   print(cli, cli.colors.bold(`tracking needs attention (${tracking.length})`));
@@ -101,7 +114,7 @@ export function atRiskCommand(cli: Cli): Command {
     .description('undelivered orders whose buyer protection ends soon, most urgent first')
     .option('--days <n>', `deadline within this many days, or already passed (default ${DEFAULT_AT_RISK_DAYS})`)
     .option('--store <id>', 'only this store')
-    .option('--json', 'print JSON: {withinDays, store, count, orders, tracking}')
+    .option('--json', 'print JSON: {withinDays, store, count, orders, tracking, extensions, lowRatings}')
     .addHelpText(
       'after',
       `
