@@ -51,7 +51,7 @@ describe('reading an order CSV', () => {
     const { rows } = await readAll(file);
     expect(rows.map((r) => [r.line, r.input?.orderId ?? null])).toEqual([[2, 'B-1'], [3, null], [4, 'B-3'], [5, null]]);
     expect(rows[1].problems).toEqual(['has 7 fields but the header has 5 (quote values that contain commas)']);
-    expect(rows[3].problems[0]).toMatch(/^unreadable CSV: Quote Not Closed/);
+    expect(rows[3].problems[0]).toMatch(/^unreadable CSV: a stray quote on this line .*Quote Not Closed/);
   });
 
   it('hands a large file over in chunks of many rows, rows cut at chunk edges read whole', async () => {
@@ -77,5 +77,61 @@ describe('reading an order CSV', () => {
     writeFileSync(empty, '\n\n');
     await expect(readAll(empty)).rejects.toMatchObject({ code: 'import_empty' });
     await expect(readAll(dir.file('missing.csv'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+});
+
+describe('reading an order CSV with broken quoting', () => {
+  let dir: TempDir;
+  beforeEach(() => {
+    dir = tempDir();
+  });
+  afterEach(() => dir.remove());
+  const row = (i: number) => `S-${i},b${i}@example.com,US,ups,1Z${i}`;
+
+  it('a stray quote on line 3 of 50 rows: line 3 is reported, the 48 rows after it are read', async () => {
+    const file = dir.file('stray.csv');
+    const lines = [HEADER, ...Array.from({ length: 50 }, (_, i) => row(i + 1))];
+    lines[2] = 'S-2,"b2@example.com,US,ups,1Z2'; // line 3
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const { rows } = await readAll(file);
+    expect(rows).toHaveLength(50);
+    const invalid = rows.filter((r) => !r.input);
+    expect(invalid.map((r) => r.line)).toEqual([3]);
+    expect(invalid[0].problems[0]).toMatch(/stray quote.*Quote Not Closed/);
+    expect(rows.filter((r) => r.input).map((r) => r.line)).toEqual([2, ...Array.from({ length: 48 }, (_, i) => i + 4)]);
+    expect(rows.find((r) => r.line === 51)?.input?.orderId).toBe('S-50');
+  });
+
+  it('two unclosed quotes, and a quote inside a field: each reported at its line, nothing else lost', async () => {
+    const file = dir.file('two.csv');
+    const lines = [HEADER, ...Array.from({ length: 10 }, (_, i) => row(i + 1))];
+    lines[3] = 'S-3,"b3@example.com,US,ups,1Z3'; // line 4
+    lines[6] = 'S-6,b6@exa"mple.com,US,ups,1Z6'; // line 7
+    lines[9] = 'S-9,"b9@example.com,US,ups,1Z9'; // line 10
+    writeFileSync(file, `${lines.join('\r\n')}\r\n`);
+    const { rows } = await readAll(file);
+    expect(rows.filter((r) => !r.input).map((r) => r.line)).toEqual([4, 7, 10]);
+    expect(rows.filter((r) => r.input).map((r) => r.input?.orderId)).toEqual(['S-1', 'S-2', 'S-4', 'S-5', 'S-7', 'S-8', 'S-10']);
+    expect(rows.filter((r) => r.input).map((r) => r.line)).toEqual([2, 3, 5, 6, 8, 9, 11]);
+  });
+
+  it('a quoted CRLF does not shift the line numbers of later rows', async () => {
+    const file = dir.file('crlf.csv');
+    writeFileSync(file, `${HEADER},buyer_name\nC-1,a@example.com,US,ups,1Z1,"two\r\nlines"\nC-2,b@example.com,US,ups,1Z2,x\nC-3,"c@example.com,US,ups,1Z3,y\nC-4,d@example.com,US,ups,1Z4,z\n`);
+    const { rows } = await readAll(file);
+    expect(rows.map((r) => [r.line, r.input?.orderId ?? null])).toEqual([[3, 'C-1'], [4, 'C-2'], [5, null], [6, 'C-4']]);
+  });
+
+  it('a UTF-16 file is refused at line 1; bytes that are not UTF-8 make their row invalid, by line', async () => {
+    const utf16 = dir.file('utf16.csv');
+    writeFileSync(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`${HEADER}\n${row(1)}\n`, 'utf16le')]));
+    await expect(readAll(utf16)).rejects.toThrow(/line 1: the file is UTF-16, not UTF-8/);
+
+    const latin1 = dir.file('latin1.csv');
+    writeFileSync(latin1, Buffer.concat([Buffer.from(`${HEADER},buyer_name\n${row(1)},Ana\n${row(2)},Jos`), Buffer.from([0xe9]), Buffer.from(`\n${row(3)},Zo\u0000e\n`)]));
+    const { rows } = await readAll(latin1);
+    expect(rows.map((r) => [r.line, r.input?.orderId ?? null])).toEqual([[2, 'S-1'], [3, null], [4, null]]);
+    expect(rows[1].problems[0]).toMatch(/not valid UTF-8/);
+    expect(rows[2].problems[0]).toMatch(/NUL/);
   });
 });
