@@ -39,7 +39,7 @@ function eventsOf(db: Db, order: OrderRow): TrackingEventView[] {
   return db.$client
     .prepare(
       `SELECT occurred_at AS occurredAt, milestone, provider_status AS providerStatus, provider, outcome
-       FROM tracking_events WHERE order_id = ? OR tracking_number = ? ORDER BY occurred_at, id`,
+       FROM tracking_events WHERE order_id = ? OR (order_id IS NULL AND tracking_number = ?) ORDER BY occurred_at, id`,
     )
     .all(order.orderId, order.trackingNumber) as TrackingEventView[];
 }

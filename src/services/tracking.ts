@@ -2,6 +2,7 @@ import { parseIsoMillis } from '../domain/iso-time.js';
 import { and, asc, eq, getTableName, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Order } from '../domain/order.js';
+import { matchEventToOrder, type EventMatch } from '../domain/tracking-match.js';
 import { planPickupReminders } from '../domain/pickup.js';
 import { eventMilestoneFor, OUTCOME_RANK, type NormalizedEvent, type TrackingOutcome } from '../domain/tracking-status.js';
 import type { Db } from '../store/db.js';
@@ -121,11 +122,19 @@ export function unprocessedEvents(db: Db, ids: readonly number[]): number[] {
     .map((r) => r.id);
 }
 
-/** The order a tracking number belongs to; the carrier breaks ties between reused numbers. */
-export function findOrderForTracking(db: Db, trackingNumber: string, carrier: string | null): OrderRow | undefined {
-  const candidates = db.select().from(orders).where(eq(orders.trackingNumber, trackingNumber.toUpperCase())).all();
-  if (candidates.length <= 1 || !carrier) return candidates[0];
-  return candidates.find((o) => o.carrier === carrier) ?? candidates[0];
+/**
+ * The order a tracking event belongs to (see matchEventToOrder): the carrier
+ * narrows reused numbers, then the order shipped nearest before the event.
+ */
+export function findOrderForTracking(db: Db, trackingNumber: string, carrier: string | null, occurredAt = Number.MAX_SAFE_INTEGER): EventMatch<OrderRow> {
+  const candidates = db.select().from(orders).where(eq(orders.trackingNumber, trackingNumber.toUpperCase())).orderBy(asc(orders.createdAt)).all();
+  return matchEventToOrder(candidates, occurredAt, carrier);
+}
+
+/** The outcome text says why an event was matched to one order of several, so `status` and /admin can show it. */
+function ambiguityNote(match: EventMatch<OrderRow>): string {
+  if (match.kind === 'none' || match.ambiguousWith.length === 0) return '';
+  return ` (ambiguous: tracking number shared with ${match.ambiguousWith.join(', ')}; matched to the order shipped nearest before the event)`;
 }
 
 function applyToOrder(deps: OrderServiceDeps, row: OrderRow, outcome: TrackingOutcome, occurredAt: DateTime): string {
@@ -202,13 +211,19 @@ function applyInTransaction(deps: OrderServiceDeps, eventId: number): string {
   const event = db.select().from(trackingEvents).where(eq(trackingEvents.id, eventId)).get();
   if (!event) return 'missing';
   if (event.processedAt !== null && event.orderId !== null) return event.outcome ?? 'processed';
-  const order = findOrderForTracking(db, event.trackingNumber, event.carrier);
   const now = deps.clock.now().toMillis();
+  const match = findOrderForTracking(db, event.trackingNumber, event.carrier, event.occurredAt ?? now);
+  const order = match.kind === 'none' ? undefined : match.order;
   let outcome: string;
-  if (!order) outcome = 'unmatched';
-  else {
+  if (match.kind === 'none') outcome = 'unmatched';
+  else if (match.kind === 'stale') {
+    // A replayed history, or a recycled number's previous parcel: never a message for this order.
+    const days = Math.round((match.order.shippedAt - (event.occurredAt ?? now)) / 86_400_000);
+    outcome = `ignored: stale event, ${days} days before the order shipped${ambiguityNote(match)}`;
+  } else {
+    const order = match.order;
     const at = DateTime.fromMillis(event.occurredAt ?? now, { zone: 'utc' });
-    outcome = event.milestone ? applyToOrder(deps, order, event.milestone as TrackingOutcome, at) : 'recorded: no milestone';
+    outcome = (event.milestone ? applyToOrder(deps, order, event.milestone as TrackingOutcome, at) : 'recorded: no milestone') + ambiguityNote(match);
     noteTrackingUpdate(deps, order, at.toMillis(), now);
     // A pushed update means the provider's feed works: the poll can wait.
     if (event.source === 'push' && deps.tracking) notePush(db, order.orderId, now, deps.tracking.pollAfterMs, event.carrier);

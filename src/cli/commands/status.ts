@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { asc, eq, or } from 'drizzle-orm';
+import { and, asc, eq, isNull, or } from 'drizzle-orm';
 import { InputError } from '../../domain/errors.js';
 import { entryName, timelineOf } from '../../report/timeline.js';
 import type { Db } from '../../store/db.js';
@@ -10,12 +10,12 @@ import { feedOf, registrationView, type Feed } from '../../report/feed.js';
 import { print, printJson, terminalWidth, withRuntime, type Cli } from '../cli.js';
 import { fitTable, isoUtc, localTime, utcTime } from '../format.js';
 
-/** Events linked to the order, plus ones for its tracking number still waiting for a match. */
-function eventsOf(db: Db, order: OrderRow) {
+/** Events linked to the order, plus ones for its tracking number still waiting for a match (never one matched to another order). */
+export function eventsOf(db: Db, order: OrderRow) {
   return db
     .select()
     .from(trackingEvents)
-    .where(or(eq(trackingEvents.orderId, order.orderId), eq(trackingEvents.trackingNumber, order.trackingNumber)))
+    .where(or(eq(trackingEvents.orderId, order.orderId), and(isNull(trackingEvents.orderId), eq(trackingEvents.trackingNumber, order.trackingNumber))))
     .orderBy(asc(trackingEvents.occurredAt), asc(trackingEvents.id))
     .all()
     .map((e) => ({
