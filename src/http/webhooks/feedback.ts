@@ -49,7 +49,9 @@ export function receiveFeedback(deps: HttpAppDeps) {
     }
     const parsed = Payload.safeParse(payload);
     if (!parsed.success) {
-      const problems = parsed.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(body)'}: ${i.message}`);
+      // A union's error says little; report against the shape the sender most likely meant.
+      const meant = typeof payload === 'object' && payload !== null && 'feedback' in payload ? z.strictObject({ feedback: z.array(Item).min(1).max(100) }) : Item;
+      const problems = (meant.safeParse(payload).error ?? parsed.error).issues.map((i) => `${i.path.length ? i.path.join('.') : '(body)'}: ${i.message}`);
       return reply.code(400).send(problem('invalid_payload', 'not a feedback webhook', problems));
     }
     const results: Array<{ feedback_id: string; order_id: string; outcome: FeedbackOutcome | 'unknown_order' }> = [];
