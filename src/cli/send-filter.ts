@@ -122,8 +122,20 @@ function base(db: Db) {
   return db.select(columns).from(sends).innerJoin(orders, eq(orders.orderId, sends.orderId));
 }
 
-export function countSends(db: Db, f: SendFilter): number {
-  return db.select({ n: count() }).from(sends).innerJoin(orders, eq(orders.orderId, sends.orderId)).where(where(f)).get()?.n ?? 0;
+/** Counting stops here: on a million-row ledger an exact count would cost more than the page itself. */
+export const COUNT_CAP = 10_000;
+
+/**
+ * How many sends match, up to COUNT_CAP (then "at least"). Without a filter on
+ * the order (carrier, country, store) it counts on the sends table alone.
+ */
+export function countSends(db: Db, f: SendFilter, cap = COUNT_CAP): { n: number; capped: boolean } {
+  const needsOrders = f.carriers.length + f.countries.length + f.stores.length > 0;
+  const matching = needsOrders
+    ? db.select({ one: sends.id }).from(sends).innerJoin(orders, eq(orders.orderId, sends.orderId)).where(where(f)).limit(cap + 1)
+    : db.select({ one: sends.id }).from(sends).where(where(f)).limit(cap + 1);
+  const n = db.select({ n: count() }).from(matching.as('matching')).get()?.n ?? 0;
+  return n > cap ? { n: cap, capped: true } : { n, capped: false };
 }
 
 /** One page, ordered by due time (then id, so pages are stable). */
@@ -132,19 +144,16 @@ export function listSends(db: Db, f: SendFilter, limit: number, offset: number):
 }
 
 /**
- * Every matching row in the same order as listSends, read in chunks by
- * keyset so a million-row export never sits in memory or rescans from 0.
+ * Every matching row, in send id order (the order they were recorded), read
+ * in chunks by keyset on the primary key: a million-row export never sits in
+ * memory, and no chunk re-sorts or rescans what came before.
  */
-export function* iterateSends(db: Db, f: SendFilter, chunk = 2000): Generator<SendListRow> {
-  let after: { dueAt: number; id: number } | null = null;
+export function* iterateSends(db: Db, f: SendFilter, chunk = 5000): Generator<SendListRow> {
+  let after = 0;
   for (;;) {
-    const keyset: SQL | undefined = after
-      ? or(gt(sends.dueAt, after.dueAt), and(eq(sends.dueAt, after.dueAt), gt(sends.id, after.id)))
-      : undefined;
-    const rows: SendListRow[] = base(db).where(and(where(f), keyset)).orderBy(asc(sends.dueAt), asc(sends.id)).limit(chunk).all();
+    const rows: SendListRow[] = base(db).where(and(where(f), gt(sends.id, after))).orderBy(asc(sends.id)).limit(chunk).all();
     yield* rows;
     if (rows.length < chunk) return;
-    const last = rows[rows.length - 1];
-    after = { dueAt: last.dueAt, id: last.sendId };
+    after = rows[rows.length - 1].sendId;
   }
 }

@@ -1,6 +1,6 @@
-import { and, asc, eq, getTableColumns, inArray, isNull, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, inArray, isNotNull, isNull, lte, sql } from 'drizzle-orm';
 import type { Db } from './db.js';
-import { meta, orders, trackingEvents, trackingRegistrations, type RegistrationState, type TrackingProviderName } from './schema.js';
+import { meta, orders, trackingEvents, trackingRegistrationCounts, trackingRegistrations, type RegistrationState, type TrackingProviderName } from './schema.js';
 
 /**
  * The tracking-registration outbox (one row per order tracked through a
@@ -190,13 +190,27 @@ export interface RegistrationCount {
   oldestDueAt: number | null;
 }
 
+/**
+ * Counts per provider and state, from the counts the triggers keep (a handful
+ * of rows, whatever the ledger's size); the oldest due time of each through
+ * the due index.
+ */
 export function registrationCounts(db: Db): RegistrationCount[] {
-  return db
-    .select({ provider: R.provider, state: R.state, count: sql<number>`count(*)`, oldestDueAt: sql<number | null>`min(${R.dueAt})` })
-    .from(R)
-    .groupBy(R.provider, R.state)
-    .orderBy(R.provider, R.state)
-    .all();
+  const C = trackingRegistrationCounts;
+  const counts = db.select().from(C).where(sql`${C.n} > 0`).orderBy(C.provider, C.state).all();
+  return counts.map((c) => ({
+    provider: c.provider,
+    state: c.state as RegistrationState,
+    count: c.n,
+    oldestDueAt:
+      db
+        .select({ at: R.dueAt })
+        .from(R)
+        .where(and(eq(R.provider, c.provider as TrackingProviderName), eq(R.state, c.state as RegistrationState), isNotNull(R.dueAt)))
+        .orderBy(asc(R.dueAt))
+        .limit(1)
+        .get()?.at ?? null,
+  }));
 }
 
 /** Which of these orders have a confirmed registration (a tracking feed). */

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 // Times are integer milliseconds since the epoch, UTC: cheap to compare and index.
 
@@ -35,7 +35,8 @@ export const orders = sqliteTable(
   },
   (t) => [
     index('orders_tracking_idx').on(t.trackingNumber),
-    index('orders_store_idx').on(t.store),
+    // A store's orders, and its active ones by age (at-risk --store, the seller's digest).
+    index('orders_store_state_shipped_idx').on(t.store, t.state, t.shippedAt),
     index('orders_watch_idx').on(t.watchAt).where(sql`${t.watchAt} IS NOT NULL`),
     // at-risk and the digest: active orders by age.
     index('orders_state_shipped_idx').on(t.state, t.shippedAt),
@@ -79,6 +80,8 @@ export const sends = sqliteTable(
     // One scheduled message per order x milestone x seq; resends are rows of their own.
     uniqueIndex('sends_order_milestone_seq_uq').on(t.orderId, t.milestone, t.seq).where(sql`${t.resendOf} IS NULL`),
     index('sends_status_due_idx').on(t.status, t.dueAt),
+    // `list` and `/admin` by due time without a status filter (--since/--until, a lane or store).
+    index('sends_due_idx').on(t.dueAt),
     index('sends_order_idx').on(t.orderId),
   ],
 );
@@ -236,4 +239,19 @@ export const disputes = sqliteTable(
     uniqueIndex('disputes_order_seq_uq').on(t.orderId, t.seq),
     index('disputes_open_idx').on(t.openedAt).where(sql`${t.closedAt} IS NULL`),
   ],
+);
+
+/**
+ * Registrations per provider and state, kept by triggers on
+ * tracking_registrations (migration 0008): `tracking status` and /metrics
+ * read a handful of rows instead of counting a million.
+ */
+export const trackingRegistrationCounts = sqliteTable(
+  'tracking_registration_counts',
+  {
+    provider: text('provider').notNull(),
+    state: text('state').notNull(),
+    n: integer('n').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.provider, t.state] })],
 );

@@ -10,14 +10,15 @@ async function list(cli: Cli, o: ListOptions): Promise<void> {
   const [filter, paging] = validateAll(() => parseFilter(o), () => parsePaging(o, 50));
   const limit = paging.limit ?? 50;
   await withRuntime(cli, (runtime) => {
-    const total = countSends(runtime.db, filter);
+    const counted = countSends(runtime.db, filter);
+    const total = counted.n;
     const rows = listSends(runtime.db, filter, limit, paging.offset);
     if (o.json) {
-      printJson(cli, { total, limit, offset: paging.offset, rows: rows.map(sendView) });
+      printJson(cli, { total, totalCapped: counted.capped, limit, offset: paging.offset, rows: rows.map(sendView) });
       return;
     }
     if (rows.length === 0) {
-      print(cli, total === 0 ? 'no sends match' : `no sends on this page (${total} match)`);
+      print(cli, total === 0 ? 'no sends match' : `no sends on this page (${counted.capped ? 'more than ' : ''}${total} match)`);
       return;
     }
     const table = rows.map((r) => [
@@ -33,7 +34,7 @@ async function list(cli: Cli, o: ListOptions): Promise<void> {
     const first = paging.offset + 1;
     const page = Math.floor(paging.offset / limit) + 1;
     const more = first + rows.length - 1 < total ? `; next: --page ${page + 1}` : '';
-    print(cli, cli.colors.dim(`rows ${first}-${first + rows.length - 1} of ${total}${more}${rows.some((r) => r.resendOf) ? '  (* resend)' : ''}`));
+    print(cli, cli.colors.dim(`rows ${first}-${first + rows.length - 1} of ${counted.capped ? `more than ${total.toLocaleString('en')}` : total}${more}${rows.some((r) => r.resendOf) ? '  (* resend)' : ''}`));
   });
 }
 
@@ -43,7 +44,7 @@ export function listCommand(cli: Cli): Command {
     .option('--limit <n>', 'rows per page (default 50)')
     .option('--page <n>', 'page number, from 1')
     .option('--offset <n>', 'rows to skip (instead of --page)')
-    .option('--json', 'print JSON: {total, limit, offset, rows}')
+    .option('--json', 'print JSON: {total, totalCapped, limit, offset, rows}; total counts up to 10,000 (totalCapped: true beyond)')
     .addHelpText(
       'after',
       `
