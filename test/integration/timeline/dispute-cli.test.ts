@@ -27,7 +27,7 @@ describe('postship dispute (spawned CLI)', () => {
     expect((await runCli(['enqueue', '--order-id', 'DS-1', ...ORDER_FLAGS, 'LP-DS-1', '--json'], env)).code).toBe(0);
     const opened = await runCli(['dispute', 'DS-1', '--open', '--json'], env);
     expect(opened.code).toBe(0);
-    expect(parseJson(opened)).toEqual({ orderId: 'DS-1', open: true, released: 0 });
+    expect(parseJson(opened)).toEqual({ orderId: 'DS-1', open: true, released: 0, reason: 'other', seq: 0, alreadyOpen: false, replySendId: null });
     expect(disputedAt()).toEqual(expect.any(Number));
     const closed = await runCli(['dispute', 'DS-1', '--close', '--json'], env);
     expect(parseJson(closed)).toMatchObject({ orderId: 'DS-1', open: false });
