@@ -6,6 +6,7 @@ import { adminCredentialsFrom, adminQueueWritesFrom } from './http/admin-guard.j
 import { startWebServer } from './http/web.js';
 import { createLogger } from './logger.js';
 import { Runtime } from './runtime.js';
+import { ledgerMissing, watchLedgerFile } from './store/ledger-file.js';
 
 export type Role = 'worker' | 'web';
 export const ROLES: readonly Role[] = ['worker', 'web'];
@@ -38,7 +39,10 @@ export interface RunningDaemon {
  */
 export async function startDaemon(config: Config, options: DaemonOptions): Promise<RunningDaemon> {
   const logger = options.logger ?? createLogger(config.logLevel);
+  const creating = ledgerMissing(config.dbPath);
   const runtime = new Runtime(config, systemClock, logger, 'worker');
+  if (creating) logger.warn({ db: config.dbPath }, 'created a new, empty database (POSTSHIP_DB): if one should exist there, stop and restore it');
+  watchLedgerFile(runtime.db, config.dbPath);
   const deadline = options.shutdownDeadlineMs ?? 10_000;
   let web: { url: string; close(): Promise<void> } | null = null;
   let worker: RunningWorker | null = null;

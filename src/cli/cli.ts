@@ -4,6 +4,7 @@ import { pino, type Logger } from 'pino';
 import { loadConfig, type Config } from '../config/config.js';
 import { PostshipError, RuntimeError } from '../domain/errors.js';
 import type { Runtime } from '../runtime.js';
+import { ledgerMissing } from '../store/ledger-file.js';
 
 export type Env = Record<string, string | undefined>;
 export type Colors = ReturnType<typeof createColors>;
@@ -57,11 +58,30 @@ export function cliConfig(cli: Cli): Config {
   return loadConfig(cli.env);
 }
 
-/** Opens the runtime for one command and always closes it, success or failure. */
-export async function withRuntime<T>(cli: Cli, fn: (runtime: Runtime) => Promise<T> | T, config: Config = cliConfig(cli)): Promise<T> {
+/**
+ * Opens the runtime for one command and always closes it, success or failure.
+ * A missing ledger is never created silently: commands that enter orders
+ * (`createLedger`) create it and say so; the others refuse, since a new empty
+ * ledger where POSTSHIP_DB points means the real one was moved or deleted.
+ */
+export async function withRuntime<T>(
+  cli: Cli,
+  fn: (runtime: Runtime) => Promise<T> | T,
+  config: Config = cliConfig(cli),
+  options: { createLedger?: boolean } = {},
+): Promise<T> {
+  const missing = ledgerMissing(config.dbPath);
+  if (missing && !options.createLedger) {
+    throw new RuntimeError(
+      'db_missing',
+      `no database at ${config.dbPath} (POSTSHIP_DB)`,
+      'Point POSTSHIP_DB at the ledger (moved or deleted? see README "Restore"), or create a new one with `postship migrate`.',
+    );
+  }
   // Loaded here, not at the top: a command can start work of its own (the import's reader thread) while it loads.
   const { Runtime } = await import('../runtime.js');
   const runtime = new Runtime(config, undefined, commandLogger(cli.env), 'command');
+  if (missing) warn(cli, `postship: created a new database at ${config.dbPath} (POSTSHIP_DB)`);
   try {
     return await fn(runtime);
   } finally {

@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Role } from '../daemon.js';
 import type { Runtime } from '../runtime.js';
+import { assertLedgerFile } from '../store/ledger-file.js';
 import { installationSecret } from '../store/meta.js';
 import { adminRoutes } from './admin.js';
 import { adminCredentialsFrom, adminGuard, adminQueueWritesFrom } from './admin-guard.js';
@@ -36,7 +37,13 @@ async function registerOps(app: FastifyInstance, runtime: Runtime): Promise<void
       metrics,
       readiness: [
         { name: 'redis', check: async () => (await runtime.redis()).ping() },
-        { name: 'database', check: async () => runtime.db.$client.prepare('SELECT 1').get() },
+        {
+          name: 'database',
+          check: async () => {
+            assertLedgerFile(runtime.db);
+            return runtime.db.$client.prepare('SELECT 1').get();
+          },
+        },
       ],
     },
   });

@@ -6,6 +6,7 @@ import { matchEventToOrder, type EventMatch } from '../domain/tracking-match.js'
 import { planPickupReminders } from '../domain/pickup.js';
 import { eventMilestoneFor, OUTCOME_RANK, type NormalizedEvent, type TrackingOutcome } from '../domain/tracking-status.js';
 import type { Db } from '../store/db.js';
+import { assertLedgerFile } from '../store/ledger-file.js';
 import { notePush, requestStop } from '../store/registrations.js';
 import { insertSql } from '../store/sql.js';
 import { orderFromRow, type OrderRow } from '../store/ledger.js';
@@ -97,6 +98,8 @@ export function trackingEventWriter(db: Db, clock: () => number) {
     const now = clock();
     let results: StoreResult[][];
     try {
+      // Never acknowledge into a ledger file that was removed or replaced under us.
+      assertLedgerFile(db);
       results = db.$client.transaction(() => batch.map((d) => d.events.map((event) => recordTrackingEvent(db, event, d.raw, now))))();
     } catch (err) {
       for (const d of batch) d.reject(err);

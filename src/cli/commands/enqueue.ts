@@ -112,7 +112,7 @@ async function enqueue(cli: Cli, o: EnqueueOptions): Promise<void> {
     if (o.json !== undefined) printJson(cli, { orders: results, queued });
     else printText(cli, results);
     if (failure) throw failure;
-  });
+  }, undefined, { createLedger: true });
 }
 
 function printText(cli: Cli, results: ReturnType<typeof describe>[]): void {

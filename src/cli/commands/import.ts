@@ -115,6 +115,7 @@ async function importFile(cli: Cli, file: string, o: ImportOptions): Promise<voi
         if (summary.invalid > 0) cli.exitCode = 2;
       },
       config,
+      { createLedger: true },
     );
   } finally {
     await reader.close(); // a no-op once closed; stops the thread when the ledger could not be opened
