@@ -129,5 +129,15 @@ export function parseConfigFile(data: unknown): ConfigFileResult {
     };
   }
   const { defaults = {}, profiles = [], stores = {} } = parsed.data;
-  return { ok: true, file: { defaults, profiles, stores } };
+  // No prototype: `stores["constructor"]` is a store only when the file names one.
+  return { ok: true, file: { defaults, profiles, stores: Object.assign(Object.create(null) as ConfigFile['stores'], stores) } };
+}
+
+/**
+ * A store's settings, by own property only: `--store constructor` or
+ * `__proto__` is an unknown store, not Object's. (A config file sent to a
+ * thread loses its null prototype in the structured clone: hence this check.)
+ */
+export function storeConfig(file: Pick<ConfigFile, 'stores'>, store: string | null | undefined): StoreIdentity | undefined {
+  return store != null && Object.hasOwn(file.stores, store) ? file.stores[store] : undefined;
 }

@@ -1,4 +1,4 @@
-import type { ConfigFile } from '../config/config-file.js';
+import { storeConfig, type ConfigFile } from '../config/config-file.js';
 import { DEFAULT_PROTECTION_DAYS, ordersAtRisk, type ProtectionStatus } from '../domain/protection.js';
 import { DAY_MS } from '../domain/wall-clock.js';
 import { DateTime } from 'luxon';
@@ -28,7 +28,7 @@ type Row = Omit<AtRiskOrder, 'protection' | 'stage' | 'lastEvent' | 'state'> & {
 
 /** Protection days for a store from the config file (default 60). */
 export function protectionDaysFor(file: Pick<ConfigFile, 'stores'>): (store: string) => number {
-  return (store) => file.stores[store]?.protectionDays ?? DEFAULT_PROTECTION_DAYS;
+  return (store) => storeConfig(file, store)?.protectionDays ?? DEFAULT_PROTECTION_DAYS;
 }
 
 /**
@@ -46,13 +46,14 @@ export function listAtRisk(
   const shortest = Math.min(DEFAULT_PROTECTION_DAYS, ...Object.values(file.stores).map((s) => s.protectionDays ?? DEFAULT_PROTECTION_DAYS));
   const cutoff = options.now + (options.withinDays - shortest) * DAY_MS;
   const client = db.$client;
-  const rows = client
-    .prepare(
-      `SELECT order_id AS orderId, store, state, buyer_name AS buyerName, buyer_email AS buyerEmail, country, carrier,
-              tracking_number AS trackingNumber, shipped_at AS shippedAt, stage_rank AS stageRank
-       FROM orders WHERE state = 'active' AND shipped_at <= ? AND (? IS NULL OR store = ?)`,
-    )
-    .all(cutoff, options.store ?? null, options.store ?? null) as Row[];
+  // The store condition only when asked for: "(? IS NULL OR store = ?)" would keep SQLite off the (store, state, shipped_at) index.
+  const columns = `order_id AS orderId, store, state, buyer_name AS buyerName, buyer_email AS buyerEmail, country, carrier,
+              tracking_number AS trackingNumber, shipped_at AS shippedAt, stage_rank AS stageRank`;
+  const rows = (
+    options.store === undefined
+      ? client.prepare(`SELECT ${columns} FROM orders WHERE state = 'active' AND shipped_at <= ?`).all(cutoff)
+      : client.prepare(`SELECT ${columns} FROM orders WHERE store = ? AND state = 'active' AND shipped_at <= ?`).all(options.store, cutoff)
+  ) as Row[];
   const lastEvent = client.prepare(
     `SELECT milestone, provider_status AS providerStatus, occurred_at AS occurredAt FROM tracking_events
      WHERE order_id = ? ORDER BY occurred_at DESC, id DESC LIMIT 1`,

@@ -1,4 +1,4 @@
-import type { ConfigFile } from '../config/config-file.js';
+import { storeConfig, type ConfigFile } from '../config/config-file.js';
 import type { Order } from '../domain/order.js';
 import { resolveProfile, type Profile, type StoreIdentity } from '../domain/profile.js';
 
@@ -11,7 +11,7 @@ export function profileResolver(file: ConfigFile): ProfileResolver {
     const key = `${carrier}|${country}|${store}`;
     let profile = cache.get(key);
     if (!profile) {
-      profile = resolveProfile({ carrier, country, store }, file.defaults, file.profiles, file.stores[store]);
+      profile = resolveProfile({ carrier, country, store }, file.defaults, file.profiles, storeConfig(file, store));
       cache.set(key, profile);
     }
     return profile;
@@ -19,5 +19,5 @@ export function profileResolver(file: ConfigFile): ProfileResolver {
 }
 
 export function storeIdentity(file: ConfigFile, store: string): StoreIdentity | undefined {
-  return file.stores[store];
+  return storeConfig(file, store);
 }

@@ -6,6 +6,7 @@ import { isMilestone, MILESTONES, type Milestone } from '../../domain/milestones
 import { checkTemplates } from '../../mail/check-templates.js';
 import { TemplateSet } from '../../mail/templates.js';
 import { formatTable } from '../../report/timeline.js';
+import { storeConfig } from '../../config/config-file.js';
 import { cliConfig, print, printJson, type Cli } from '../cli.js';
 
 interface CheckFlags {
@@ -22,7 +23,7 @@ async function check(cli: Cli, o: CheckFlags): Promise<void> {
     if (!isMilestone(m)) problems.push(`--milestone ${JSON.stringify(m)} is not one of ${MILESTONES.join(', ')}`);
     return isMilestone(m);
   }) as Milestone[];
-  const store = o.store ? config.file.stores[o.store] : undefined;
+  const store = o.store ? storeConfig(config.file, o.store) : undefined;
   if (o.store && !store) problems.push(`--store ${JSON.stringify(o.store)} is not in the config file (stores: ${Object.keys(config.file.stores).join(', ') || 'none'})`);
   if (problems.length > 0) throw new InputError('flag_invalid', problems);
   const result = checkTemplates(new TemplateSet(), {
