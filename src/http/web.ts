@@ -8,6 +8,7 @@ import { adminCredentialsFrom, adminGuard, adminQueueWritesFrom } from './admin-
 import { adminPageDeps, adminPageRoutes } from './admin-page.js';
 import { httpErrorHandler } from './errors.js';
 import { httpLimitsFrom, limitedServerOptions } from './limits.js';
+import { httpLogger } from './log.js';
 import { opsRoutes } from './ops.js';
 import { webhookSecretsFrom } from './secrets.js';
 import { startHttpServer, type HttpServer } from './server.js';
@@ -92,7 +93,7 @@ export async function startWebServer(runtime: Runtime, options: WebServerOptions
   if (options.roles.includes('web')) {
     return startHttpServer(runtime, options.port, { configure, host: options.host, secrets: webhookSecretsFrom(options.env) });
   }
-  const app = Fastify({ loggerInstance: runtime.logger, ...limitedServerOptions(httpLimitsFrom(runtime.config)) }) as unknown as FastifyInstance;
+  const app = Fastify({ loggerInstance: httpLogger(runtime.logger), ...limitedServerOptions(httpLimitsFrom(runtime.config)) }) as unknown as FastifyInstance;
   app.setErrorHandler(httpErrorHandler);
   await configure(app);
   const host = options.host ?? '0.0.0.0';
