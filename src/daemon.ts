@@ -7,6 +7,7 @@ import { startWebServer } from './http/web.js';
 import { createLogger } from './logger.js';
 import { Runtime } from './runtime.js';
 import { ledgerMissing, watchLedgerFile } from './store/ledger-file.js';
+import { resolveUnsubscribeSecret } from './services/unsubscribe-secret.js';
 
 export type Role = 'worker' | 'web';
 export const ROLES: readonly Role[] = ['worker', 'web'];
@@ -52,6 +53,8 @@ export async function startDaemon(config: Config, options: DaemonOptions): Promi
       adminCredentialsFrom(options.env ?? process.env);
       adminQueueWritesFrom(options.env ?? process.env);
     }
+    // Every role signs or verifies unsubscribe links: all with the same secret, or refuse to start.
+    resolveUnsubscribeSecret(runtime.db, config.unsubscribeSecret);
     if (options.roles.includes('worker')) {
       worker = await runWorker(await runtime.jobDeps(), { connection: await runtime.redis(), concurrency: config.concurrency });
       logger.info({ concurrency: config.concurrency, transport: runtime.transport().description }, 'send worker started');

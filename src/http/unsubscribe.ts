@@ -24,9 +24,12 @@ const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)}
  * with a button, because mail scanners follow links.
  */
 export const unsubscribeRoutes: FastifyPluginAsync<{ deps: UnsubscribeDeps }> = async (app, { deps }) => {
-  // Mail clients post `List-Unsubscribe=One-Click` as a form; the body itself carries nothing we need.
   app.addHook('onRequest', denyFraming);
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  // RFC 8058: mail providers post `List-Unsubscribe=One-Click` as a form, urlencoded or multipart (or as
+  // anything else): the signed link decides, the body carries nothing we need. Small bodies only.
+  for (const type of ['application/x-www-form-urlencoded', 'multipart/form-data', '*']) {
+    app.addContentTypeParser(type, { parseAs: 'string', bodyLimit: 16 * 1024 }, (_req, body, done) => done(null, body));
+  }
 
   const verified = (query: unknown): string | null => {
     const { e, t } = (query ?? {}) as { e?: string; t?: string };

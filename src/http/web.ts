@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Role } from '../daemon.js';
 import type { Runtime } from '../runtime.js';
 import { assertLedgerFile } from '../store/ledger-file.js';
-import { installationSecret } from '../store/meta.js';
+import { resolveUnsubscribeSecret } from '../services/unsubscribe-secret.js';
 import { adminRoutes } from './admin.js';
 import { adminCredentialsFrom, adminGuard, adminQueueWritesFrom } from './admin-guard.js';
 import { adminPageDeps, adminPageRoutes } from './admin-page.js';
@@ -79,7 +79,7 @@ export async function startWebServer(runtime: Runtime, options: WebServerOptions
     await app.register(unsubscribeRoutes, {
       deps: {
         db: runtime.db,
-        secret: runtime.config.unsubscribeSecret ?? installationSecret(runtime.db, 'unsubscribe-secret'),
+        secret: resolveUnsubscribeSecret(runtime.db, runtime.config.unsubscribeSecret),
         now: () => runtime.clock.now().toMillis(),
       },
     });

@@ -1,0 +1,55 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import { startDaemon, type RunningDaemon } from '../../../src/daemon.js';
+import { unsubscribeUrl } from '../../../src/domain/unsubscribe.js';
+import { InputError } from '../../../src/domain/errors.js';
+import { meta, suppressions } from '../../../src/store/schema.js';
+import { tempDir, testConfig, type TempDir } from '../../helpers/env.js';
+
+const SECRET = 'configured-unsubscribe-secret-value';
+const silent = pino({ level: 'silent' });
+
+describe('one-click unsubscribe (RFC 8058)', () => {
+  let dir: TempDir;
+  let daemon: RunningDaemon;
+  beforeAll(async () => {
+    dir = tempDir();
+    daemon = await startDaemon(testConfig(dir, { POSTSHIP_UNSUBSCRIBE_SECRET: SECRET }), { roles: ['web'], port: 0, logger: silent, env: {} });
+  });
+  afterAll(async () => {
+    await daemon?.stop();
+    dir.remove();
+  });
+  const suppressed = () => daemon.runtime.db.select().from(suppressions).all().map((s) => s.email).sort();
+
+  it('accepts the POST as urlencoded, multipart/form-data, or with no body at all', async () => {
+    const form = new FormData();
+    form.set('List-Unsubscribe', 'One-Click');
+    const posts: Array<[string, RequestInit]> = [
+      ['url@example.com', { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' }],
+      ['multi@example.com', { body: form }], // fetch sets multipart/form-data; boundary=...
+      ['bare@example.com', {}],
+    ];
+    for (const [email, init] of posts) {
+      const res = await fetch(unsubscribeUrl(daemon.url, SECRET, email), { method: 'POST', ...init });
+      expect(res.status, email).toBe(200);
+    }
+    expect(suppressed()).toEqual(['bare@example.com', 'multi@example.com', 'url@example.com']);
+    // A tampered link is still refused, whatever the body.
+    const bad = unsubscribeUrl(daemon.url, SECRET, 'x@example.com').replace(/t=[^&]+/, 't=AAAA');
+    expect((await fetch(bad, { method: 'POST', body: form })).status).toBe(400);
+  });
+
+  it('keeps a configured secret out of the ledger (a fingerprint only)', () => {
+    const rows = daemon.runtime.db.select().from(meta).all();
+    expect(rows.map((r) => r.key)).not.toContain('unsubscribe-secret');
+    expect(JSON.stringify(rows)).not.toContain(SECRET);
+    expect(rows.map((r) => r.key)).toContain('unsubscribe-secret-fingerprint');
+  });
+
+  it('a role started without the secret the others use is a start-up error', async () => {
+    const started = startDaemon(testConfig(dir, { POSTSHIP_DB: daemon.runtime.config.dbPath }), { roles: ['worker'], port: 0, logger: silent, env: {} });
+    await expect(started).rejects.toBeInstanceOf(InputError);
+    await expect(started).rejects.toThrow(/POSTSHIP_UNSUBSCRIBE_SECRET is not set, but another postship process on this database signs unsubscribe links with one/);
+  });
+});
