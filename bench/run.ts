@@ -5,6 +5,7 @@ import { PACKAGE_ROOT } from '../src/paths.js';
 import { resolveRedisForDemo } from '../src/queue/resolve-redis.js';
 import { deliveryThroughput } from './figures/delivery.js';
 import { redisMemoryPerOrder } from './figures/memory.js';
+import { scaleFigure, type ScaleRow } from './figures/scale.js';
 import { schedulingThroughput } from './figures/scheduling.js';
 import { timeliness } from './figures/timeliness.js';
 import { webhookIngestion } from './figures/webhooks.js';
@@ -22,12 +23,20 @@ async function main(): Promise<void> {
   const sink = await startSink();
   const env: BenchEnv = { quick, redisUrl: redis.url, smtpUrl: sink.url };
   const figures: Figure[] = [];
+  // BENCH_SCALE_SIZES=20000,100000 for an experiment at other sizes.
+  const scaleSizes = process.env.BENCH_SCALE_SIZES ? process.env.BENCH_SCALE_SIZES.split(',').map(Number) : quick ? [2_000, 10_000] : process.argv.includes('--scale') ? [100_000, 1_000_000, 10_000_000] : [100_000, 1_000_000];
+  let scale: ScaleRow[] = [];
   const steps: Array<[number, () => Promise<Figure>]> = [
     [1, () => deliveryThroughput(env, sink)],
     [2, () => schedulingThroughput(env)],
     [3, () => redisMemoryPerOrder(env)],
     [4, () => webhookIngestion(env)],
     [5, () => timeliness(env, sink)],
+    [6, async () => {
+      const result = await scaleFigure(env, scaleSizes);
+      scale = result.rows;
+      return result.figure;
+    }],
   ];
   const started = Date.now();
   for (const [id, step] of steps) {
@@ -51,7 +60,7 @@ async function main(): Promise<void> {
   console.log(`\n${machine.cpus} cores (${machine.cpuModel}), ${machine.memoryGiB} GiB, Node ${machine.node}; ${((Date.now() - started) / 1000).toFixed(0)} s${quick ? ', --quick' : ''}`);
   const out = join(PACKAGE_ROOT, 'bench', 'results');
   mkdirSync(out, { recursive: true });
-  writeFileSync(join(out, 'latest.json'), JSON.stringify({ at: new Date().toISOString(), quick, machine, figures }, null, 2));
+  writeFileSync(join(out, 'latest.json'), JSON.stringify({ at: new Date().toISOString(), quick, machine, figures, scale }, null, 2));
   process.exitCode = quick && figures.some((f) => !Number.isFinite(f.value)) ? 1 : 0;
 }
 

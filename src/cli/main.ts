@@ -30,6 +30,7 @@ const COMMANDS: Array<[name: string, load: () => Promise<CommandFactory>]> = [
   ['doctor', async () => (await import('./commands/doctor.js')).doctorCommand],
   ['templates', async () => (await import('./commands/templates.js')).templatesCommand],
   ['migrate', async () => (await import('./commands/migrate.js')).migrateCommand],
+  ['prune', async () => (await import('./commands/prune.js')).pruneCommand],
   ['db', async () => (await import('./commands/db-backup.js')).dbCommand],
   ['reconcile', async () => (await import('./commands/reconcile.js')).reconcileCommand],
   ['worker', async () => (await import('./commands/worker.js')).workerCommand],

@@ -123,7 +123,7 @@ function base(db: Db) {
 }
 
 /** Counting stops here: on a million-row ledger an exact count would cost more than the page itself. */
-export const COUNT_CAP = 10_000;
+export const COUNT_CAP = 1000;
 
 /**
  * How many sends match, up to COUNT_CAP (then "at least"). Without a filter on

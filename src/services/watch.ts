@@ -2,12 +2,12 @@ import { DateTime } from 'luxon';
 import { findCarrier } from '../domain/carriers.js';
 import { countryInfo } from '../domain/countries.js';
 import { checkDelay, nextDelayCheck, type DelayVerdict } from '../domain/delay.js';
-import { planAt } from '../domain/plan.js';
+import { planAt, type PlannedSend } from '../domain/plan.js';
 import { transitFor, type TransitDays } from '../domain/transit.js';
-import { delayNoticeTimes, orderFromRow, ordersToWatch, setWatchAt, type OrderRow } from '../store/ledger.js';
+import { delayNoticeTimes, insertRuleSends, orderFromRow, ordersToWatch, setWatchAt, type OrderRow } from '../store/ledger.js';
 import { registeredAmong } from '../store/registrations.js';
 import { learnedTransit } from './learned-transit.js';
-import { insertRuleSend, type OrderServiceDeps } from './orders.js';
+import type { OrderServiceDeps } from './orders.js';
 
 export interface WatchReport {
   /** Active orders looked at. */
@@ -62,26 +62,28 @@ export function delayVerdict(deps: OrderServiceDeps, row: OrderRow, notices: rea
 export function watchDelays(deps: OrderServiceDeps, options: { limit?: number } = {}): WatchReport {
   const now = deps.clock.now();
   const candidates = ordersToWatch(deps.db, now.toMillis(), options.limit ?? 100_000);
-  const notices = delayNoticeTimes(deps.db, candidates.map((r) => r.orderId));
+  const noticeTimes = delayNoticeTimes(deps.db, candidates.map((r) => r.orderId));
   const registered = registeredAmong(deps.db, candidates.map((r) => r.orderId));
   const scheduled: WatchReport['notices'] = [];
   const next: Array<{ orderId: string; at: number | null }> = [];
+  const notices: Array<{ orderId: string; planned: PlannedSend; why: string }> = [];
   for (const row of candidates) {
-    const earlier = notices.get(row.orderId) ?? [];
+    const earlier = noticeTimes.get(row.orderId) ?? [];
     const input = delayInput(deps, row, earlier, registered.has(row.orderId));
     const verdict = checkDelay({ ...input, now });
     let after = earlier;
     if (verdict.due) {
       const order = input.order;
-      const planned = { ...planAt(order, 'delay', now.toMillis(), deps.profiles(order), now), seq: verdict.seq };
-      const row2 = insertRuleSend(deps.db, row.orderId, planned, now.toMillis());
-      if (row2) scheduled.push({ orderId: row.orderId, seq: verdict.seq, why: verdict.why });
+      notices.push({ orderId: row.orderId, planned: { ...planAt(order, 'delay', now.toMillis(), deps.profiles(order), now), seq: verdict.seq }, why: verdict.why });
       after = [...earlier, now.toMillis()];
     }
     const at = nextDelayCheck({ ...input, notices: after.map((ms) => DateTime.fromMillis(ms, { zone: 'utc' })) });
     // Never in the past: a bound the rules did not confirm is looked at again in an hour.
     next.push({ orderId: row.orderId, at: at === null ? null : Math.max(at, now.toMillis() + (verdict.due ? 0 : 3600_000)) });
   }
+  insertRuleSends(deps.db, notices, now.toMillis()).forEach((inserted, i) => {
+    if (inserted) scheduled.push({ orderId: notices[i].orderId, seq: notices[i].planned.seq ?? 0, why: notices[i].why });
+  });
   setWatchAt(deps.db, next);
   return { checked: candidates.length, scheduled: scheduled.length, notices: scheduled.slice(0, 100) };
 }

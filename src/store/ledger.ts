@@ -6,8 +6,10 @@ import type { Milestone } from '../domain/milestones.js';
 import type { Order, OrderState } from '../domain/order.js';
 import type { PlannedSend, SkipReason } from '../domain/plan.js';
 import type { Db } from './db.js';
+import { insertSql } from './sql.js';
 import { pendingRegistration, requestStop, type NewRegistration } from './registrations.js';
 import { orders, sends, suppressions, trackingRegistrations, type SendStatus } from './schema.js';
+import { emailKey } from '../domain/identifiers.js';
 
 export type OrderRow = typeof orders.$inferSelect;
 
@@ -194,16 +196,25 @@ export interface DueSend {
   store: string;
 }
 
-/** Scheduled rows due before `until`, oldest first: what the promoter puts into Redis next. */
+const dueStatements = new WeakMap<Db, Database.Statement<[number, number], DueSend>>();
+
+/**
+ * Scheduled rows due before `until`, oldest first: what the promoter puts
+ * into Redis next. Pinned to the (status, due_at) index: with sends(due_at)
+ * beside it SQLite may walk every send in due order instead, and a promoter
+ * tick then costs the whole backlog.
+ */
 export function dueForPromotion(db: Db, until: number, limit: number): DueSend[] {
-  return db
-    .select({ id: sends.id, dueAt: sends.dueAt, milestone: sends.milestone, resendOf: sends.resendOf, carrier: orders.carrier, country: orders.country, store: orders.store })
-    .from(sends)
-    .innerJoin(orders, eq(orders.orderId, sends.orderId))
-    .where(and(eq(sends.status, 'scheduled'), lte(sends.dueAt, until)))
-    .orderBy(asc(sends.dueAt))
-    .limit(limit)
-    .all();
+  let statement = dueStatements.get(db);
+  if (!statement) {
+    statement = db.$client.prepare<[number, number], DueSend>(
+      `SELECT s.id AS id, s.due_at AS dueAt, s.milestone AS milestone, s.resend_of AS resendOf, o.carrier AS carrier, o.country AS country, o.store AS store
+       FROM sends s INDEXED BY sends_status_due_idx JOIN orders o ON o.order_id = s.order_id
+       WHERE s.status = 'scheduled' AND s.due_at <= ? ORDER BY s.due_at LIMIT ?`,
+    );
+    dueStatements.set(db, statement);
+  }
+  return statement.all(until, limit);
 }
 
 /** Records scheduled rows as skipped `stale` in one statement: they never become jobs. */
@@ -323,14 +334,14 @@ export function cancelOrder(db: Db, orderId: string, reason: string, now: number
 
 /** The suppression scope that blocks a milestone: hard bounces block all, unsubscribes block reviews. */
 export function isSuppressed(db: Db, email: string, milestone: Milestone): boolean {
-  const row = statements(db).suppression.get({ email: email.toLowerCase() });
+  const row = statements(db).suppression.get({ email: emailKey(email) });
   if (!row) return false;
   return row.scope === 'all' || milestone === 'day14';
 }
 
 export function suppress(db: Db, email: string, scope: 'all' | 'review', reason: string, now: number): void {
   db.insert(suppressions)
-    .values({ email: email.toLowerCase(), scope, reason, createdAt: now })
+    .values({ email: emailKey(email), scope, reason, createdAt: now })
     .onConflictDoUpdate({
       target: suppressions.email,
       // A hard bounce widens an unsubscribe; an unsubscribe never narrows a hard bounce.
@@ -392,4 +403,24 @@ export function setWatchAt(db: Db, next: ReadonlyArray<{ orderId: string; at: nu
   db.$client.transaction(() => {
     for (const n of next) statement.run(n.at, n.orderId);
   })();
+}
+
+const ruleInsertStatements = new WeakMap<Db, Database.Statement<unknown[]>>();
+
+/**
+ * Inserts rule sends (delay notices) for many orders in one transaction with
+ * one prepared statement: the watch may schedule thousands at once, and a
+ * query built per row cost more than the row. Returns which were new.
+ */
+export function insertRuleSends(db: Db, rows: ReadonlyArray<{ orderId: string; planned: PlannedSend }>, now: number): boolean[] {
+  let statement = ruleInsertStatements.get(db);
+  if (!statement) {
+    const columns = [sends.orderId, sends.milestone, sends.seq, sends.status, sends.reason, sends.dueAt, sends.createdAt, sends.updatedAt];
+    statement = db.$client.prepare(insertSql(getTableName(sends), columns, ' ON CONFLICT DO NOTHING'));
+    ruleInsertStatements.set(db, statement);
+  }
+  const insert = statement;
+  return db.$client.transaction(() =>
+    rows.map(({ orderId, planned: p }) => insert.run(orderId, p.milestone, p.seq ?? 0, p.status, p.reason, p.dueAt.toMillis(), now, now).changes > 0),
+  )();
 }

@@ -44,7 +44,7 @@ export function listCommand(cli: Cli): Command {
     .option('--limit <n>', 'rows per page (default 50)')
     .option('--page <n>', 'page number, from 1')
     .option('--offset <n>', 'rows to skip (instead of --page)')
-    .option('--json', 'print JSON: {total, totalCapped, limit, offset, rows}; total counts up to 10,000 (totalCapped: true beyond)')
+    .option('--json', 'print JSON: {total, totalCapped, limit, offset, rows}; total counts up to 1,000 (totalCapped: true beyond)')
     .addHelpText(
       'after',
       `

@@ -12,12 +12,15 @@ import { fitTable, isoUtc, localTime, utcTime } from '../format.js';
 
 /** Events linked to the order, plus ones for its tracking number still waiting for a match (never one matched to another order). */
 export function eventsOf(db: Db, order: OrderRow) {
-  return db
+  // Two indexed lookups rather than one OR, which SQLite may answer with a scan of every event.
+  const linked = db.select().from(trackingEvents).where(eq(trackingEvents.orderId, order.orderId)).all();
+  const waiting = db
     .select()
     .from(trackingEvents)
-    .where(or(eq(trackingEvents.orderId, order.orderId), and(isNull(trackingEvents.orderId), eq(trackingEvents.trackingNumber, order.trackingNumber))))
-    .orderBy(asc(trackingEvents.occurredAt), asc(trackingEvents.id))
-    .all()
+    .where(and(eq(trackingEvents.trackingNumber, order.trackingNumber), isNull(trackingEvents.orderId)))
+    .all();
+  return [...linked, ...waiting]
+    .sort((a, b) => (a.occurredAt ?? 0) - (b.occurredAt ?? 0) || a.id - b.id)
     .map((e) => ({
       id: e.id,
       provider: e.provider,

@@ -1,0 +1,206 @@
+import { join } from 'node:path';
+import { eventsOf } from '../../src/cli/commands/status.js';
+import { countSends, iterateSends, listSends, parseFilter, type FilterFlags } from '../../src/cli/send-filter.js';
+import { sendsPerDay } from '../../src/http/admin-page.js';
+import { createMetrics } from '../../src/metrics.js';
+import { promoteDue } from '../../src/queue/promoter.js';
+import { reconcile } from '../../src/queue/reconcile.js';
+import { listAtRisk, trackingAttention } from '../../src/services/at-risk.js';
+import { learnedTransit } from '../../src/services/learned-transit.js';
+import { findOrderForTracking } from '../../src/services/tracking.js';
+import { watchDelays } from '../../src/services/watch.js';
+import { getOrder, sendsOfOrder } from '../../src/store/ledger.js';
+import { claimDue, registrationCounts, registrationOf } from '../../src/store/registrations.js';
+import { percentile, scratch, type BenchEnv, type Figure } from '../harness.js';
+import { importAsProcess, ledgerBytes, STORES, writeOrdersCsv, writeSpread, type ImportFacts } from '../scale/ledger.js';
+
+/**
+ * How cost grows with the backlog (issue: a million parcels in flight on one
+ * box). At each size: a real import, the spread of a real ledger, then the
+ * per-tick costs for a fixed number of due rows, the p99 of each interactive
+ * query over 100 calls, a /metrics scrape, export, and bytes per order.
+ */
+
+/** Rows made due before each tick is timed: the same number at every size. */
+const DUE = 500;
+
+export interface ScaleRow {
+  orders: number;
+  import: ImportFacts;
+  bytesPerOrder: number;
+  /** ms per due row, by tick. */
+  tickMsPerDue: Record<string, number>;
+  /** p99 ms over 100 calls, by interactive query. */
+  p99Ms: Record<string, number>;
+  metricsScrapeP99Ms: number;
+  /** The daemon's first watch over a freshly imported ledger (every order looked at once). */
+  firstWatchMs: number;
+  exportRowsPerSecond: number;
+  exportRssGrowthMb: number;
+}
+
+function timeIt(fn: () => unknown): number {
+  const started = performance.now();
+  fn();
+  return performance.now() - started;
+}
+
+async function timeAsync(fn: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await fn();
+  return performance.now() - started;
+}
+
+function p99(calls: number, fn: (i: number) => unknown): number {
+  const samples: number[] = [];
+  for (let i = 0; i < calls; i++) samples.push(timeIt(() => fn(i)));
+  return percentile(samples.sort((a, b) => a - b), 99);
+}
+
+const LIST_FILTERS: Array<[string, FilterFlags]> = [
+  ['list --status scheduled', { status: 'scheduled' }],
+  ['list --status sent --milestone day14', { status: 'sent', milestone: 'day14' }],
+  ['list --carrier cainiao', { carrier: 'cainiao' }],
+  ['list --country BR --status scheduled', { country: 'BR', status: 'scheduled' }],
+  ['list --store store-7', { store: 'store-7' }],
+  ['list --since/--until (a week)', { since: new Date(Date.now() - 7 * 86_400_000).toISOString().slice(0, 10), until: new Date().toISOString().slice(0, 10) }],
+  ['list (no filter)', {}],
+];
+
+async function measureSize(env: BenchEnv, orders: number): Promise<ScaleRow> {
+  const s = scratch(env);
+  try {
+    const config = s.config({ POSTSHIP_TRACKING: '17track', SEVENTEENTRACK_API_KEY: 'bench' });
+    const csv = join(s.dir, 'orders.csv');
+    await writeOrdersCsv(csv, orders);
+    const imported = await importAsProcess(csv, {
+      POSTSHIP_DB: config.dbPath, REDIS_URL: env.redisUrl, POSTSHIP_QUEUE_PREFIX: config.queuePrefix, POSTSHIP_CONFIG: config.configPath!,
+      POSTSHIP_TRACKING: '17track', SEVENTEENTRACK_API_KEY: 'bench', LOG_LEVEL: 'silent',
+    }, orders, join(s.dir, 'import-usage.json'));
+    writeSpread(config.dbPath);
+    const bytesPerOrder = ledgerBytes(config.dbPath) / orders;
+
+    const runtime = s.runtime(config);
+    const db = runtime.db;
+    const now = () => Date.now();
+    const promoter = { ...(await runtime.promoterDeps()) };
+    // What the import queued and what is overdue: promoted (or skipped stale) once, and every order watched once,
+    // as the daemon's first ticks would; what follows is the steady state.
+    await promoteDue(promoter);
+    const firstWatchMs = timeIt(() => watchDelays(runtime.orderDeps()));
+
+    const active = db.$client.prepare(`SELECT order_id AS id FROM orders WHERE state = 'active' AND stage_rank < 3 ORDER BY random() LIMIT ${DUE}`).all() as Array<{ id: string }>;
+    const ticks: Record<string, number> = {};
+
+    // promote: DUE rule sends due now.
+    const insert = db.$client.prepare(`INSERT INTO sends (order_id, milestone, seq, status, due_at, created_at, updated_at) VALUES (?, 'delay', 7, 'scheduled', ?, ?, ?)`);
+    db.$client.transaction(() => active.forEach((o) => insert.run(o.id, now(), now(), now())))();
+    ticks.promote = (await timeAsync(() => promoteDue(promoter))) / DUE;
+    // reconcile: every queued row is checked against Redis (the rows due within the horizon).
+    const queuedRows = (db.$client.prepare(`SELECT count(*) AS n FROM sends WHERE status = 'queued'`).get() as { n: number }).n;
+    ticks.reconcilePerQueued = (await timeAsync(() => reconcile({ ...promoter, claimLeaseMs: config.claimLeaseMs }))) / Math.max(1, queuedRows);
+    // watch: DUE orders whose delay check has come.
+    const setWatch = db.$client.prepare(`UPDATE orders SET watch_at = ? WHERE order_id = ?`);
+    db.$client.transaction(() => active.forEach((o) => setWatch.run(now() - 1000, o.id)))();
+    // The learned transit table is computed once per 10 minutes from every delivery (counted apart, below): warm.
+    learnedTransit(db, 'china-post', 'US');
+    ticks.watch = timeIt(() => watchDelays(runtime.orderDeps())) / DUE;
+    // tracking poll selection: DUE registrations due now, claimed in 40s.
+    const setPoll = db.$client.prepare(`UPDATE tracking_registrations SET due_at = ? WHERE order_id = ?`);
+    db.$client.transaction(() => active.forEach((o) => setPoll.run(now() - 1000, o.id)))();
+    ticks.pollSelection = timeIt(() => {
+      while (claimDue(db, '17track', 'registered', now(), 40, now() + 60_000).length > 0);
+    }) / DUE;
+    // digest: the at-risk list and tracking attention for one store, per row listed.
+    let listed = 0;
+    ticks.digestPerRow = timeIt(() => {
+      listed = listAtRisk(db, config.file, { now: now(), withinDays: 10, store: STORES[3] }).length + trackingAttention(db, { now: now(), store: STORES[3] }).length;
+    }) / Math.max(1, listed);
+
+    const sample = db.$client.prepare(`SELECT order_id AS id, tracking_number AS tn, carrier, country FROM orders ORDER BY random() LIMIT 100`).all() as Array<{ id: string; tn: string; carrier: string; country: string }>;
+    const p99Ms: Record<string, number> = {};
+    p99Ms.status = p99(100, (i) => {
+      const order = getOrder(db, sample[i].id)!;
+      sendsOfOrder(db, order.orderId);
+      eventsOf(db, order);
+      registrationOf(db, order.orderId);
+    });
+    p99Ms['admin search (tracking number)'] = p99(100, (i) => findOrderForTracking(db, sample[i].tn, null));
+    p99Ms['admin sends chart'] = p99(20, () => sendsPerDay(db, now()));
+    p99Ms['at-risk --store'] = p99(100, (i) => listAtRisk(db, config.file, { now: now(), withinDays: 10, store: STORES[i % 20] }));
+    for (const [name, flags] of LIST_FILTERS) {
+      const filter = parseFilter(flags);
+      p99Ms[`${name} --limit 20`] = p99(100, (i) => {
+        countSends(db, filter);
+        listSends(db, filter, 20, (i % 5) * 20);
+      });
+    }
+    p99Ms.transit = p99(100, (i) => learnedTransit(db, sample[i].carrier, sample[i].country));
+    p99Ms['tracking status'] = p99(100, () => registrationCounts(db));
+
+    const metrics = createMetrics({ db });
+    await metrics.registry.metrics(); // the first count
+    const scrapes: number[] = [];
+    for (let i = 0; i < 20; i++) scrapes.push(await timeAsync(() => metrics.registry.metrics()));
+    await metrics.stop();
+
+    const rssBefore = process.memoryUsage().rss;
+    let exported = 0;
+    const exportMs = timeIt(() => {
+      for (const _row of iterateSends(db, parseFilter({}))) exported += 1;
+    });
+    const exportRssGrowthMb = Math.max(0, process.memoryUsage().rss - rssBefore) / 2 ** 20;
+    await runtime.close();
+    return {
+      orders,
+      import: imported,
+      bytesPerOrder,
+      tickMsPerDue: ticks,
+      p99Ms,
+      metricsScrapeP99Ms: percentile(scrapes.sort((a, b) => a - b), 99),
+      firstWatchMs,
+      exportRowsPerSecond: exported / (exportMs / 1000),
+      exportRssGrowthMb,
+    };
+  } finally {
+    s.remove();
+  }
+}
+
+export interface ScaleResult {
+  figure: Figure;
+  rows: ScaleRow[];
+}
+
+/** Figure 6: the cost of a tick per due row at the larger size over the smaller, and every interactive bound. */
+export async function scaleFigure(env: BenchEnv, sizes: number[]): Promise<ScaleResult> {
+  const rows: ScaleRow[] = [];
+  for (const size of sizes) {
+    rows.push(await measureSize(env, size));
+    console.log(`  scale ${size.toLocaleString('en')}: ${JSON.stringify(rows.at(-1))}`);
+  }
+  const [small, large] = [rows[0], rows[rows.length - 1]];
+  const growth = Object.fromEntries(Object.keys(small.tickMsPerDue).map((k) => [k, large.tickMsPerDue[k] / small.tickMsPerDue[k]]));
+  const worstGrowth = Math.max(...Object.values(growth));
+  const slowQuery = Object.entries(large.p99Ms).sort((a, b) => b[1] - a[1])[0];
+  const misses = [
+    ...Object.entries(growth).filter(([, g]) => g > 1.5).map(([k, g]) => `${k} grows ${g.toFixed(2)} x`),
+    ...Object.entries(large.p99Ms).filter(([, ms]) => ms >= 100).map(([k, ms]) => `${k} p99 ${ms.toFixed(0)} ms`),
+    ...(large.metricsScrapeP99Ms >= 250 ? [`/metrics p99 ${large.metricsScrapeP99Ms.toFixed(0)} ms`] : []),
+    ...(large.exportRowsPerSecond < 100_000 ? [`export ${large.exportRowsPerSecond.toFixed(0)} rows/s`] : []),
+  ];
+  return {
+    rows,
+    figure: {
+      id: 6,
+      name: `scale: tick cost per due row, ${large.orders.toLocaleString('en')} vs ${small.orders.toLocaleString('en')} orders (worst)`,
+      unit: 'x',
+      value: worstGrowth,
+      limitName: 'flat',
+      limit: 1.5,
+      target: '<= 1.5 x; p99 < 100 ms; /metrics < 250 ms; export >= 100k rows/s',
+      pass: misses.length === 0,
+      notes: `${misses.length ? `misses: ${misses.join('; ')}. ` : ''}slowest query ${slowQuery[0]} p99 ${slowQuery[1].toFixed(1)} ms`,
+    },
+  };
+}
