@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { carrierCodes, findCarrier } from './carriers.js';
 import { parseIsoMillis } from './iso-time.js';
 import { countryInfo, isIsoCountry, suggestCountry } from './countries.js';
+import { isEmailAddress, normalizeTrackingNumber, TRACKING_NUMBER_RULE } from './identifiers.js';
 
 export const ORDER_STATES = ['active', 'delivered', 'returned', 'cancelled'] as const;
 export type OrderState = (typeof ORDER_STATES)[number];
@@ -67,7 +68,6 @@ const inputSchema = z.object({
 });
 
 // Deliberately plain: the SMTP server is the final judge; this catches typos and junk.
-const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]+$/;
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 function pathOf(path: ReadonlyArray<PropertyKey>): string {
@@ -118,11 +118,12 @@ export function validateOrder(input: unknown, now: DateTime): OrderValidation {
   if (!carrier) {
     problems.push(`carrier: ${JSON.stringify(v.carrier)} is not a known carrier (known: ${carrierCodes().join(', ')})`);
   }
-  if (!v.trackingNumber || v.trackingNumber.length > 64 || !/^[A-Za-z0-9-]+$/.test(v.trackingNumber)) {
-    problems.push(`trackingNumber: ${JSON.stringify(v.trackingNumber)} must be 1-64 letters, digits or dashes`);
+  const trackingNumber = normalizeTrackingNumber(v.trackingNumber);
+  if (!trackingNumber) {
+    problems.push(`trackingNumber: ${JSON.stringify(v.trackingNumber.slice(0, 80))} must be ${TRACKING_NUMBER_RULE}`);
   }
   const email = v.buyer.email;
-  if (!EMAIL.test(email) || email.length > 254) {
+  if (!isEmailAddress(email)) {
     problems.push(`buyer.email: ${JSON.stringify(email)} is not an email address (e.g. "ana@example.com")`);
   }
   const name = v.buyer.name ?? '';
@@ -160,7 +161,7 @@ export function validateOrder(input: unknown, now: DateTime): OrderValidation {
       buyerTimezone: v.buyer.timezone ?? info.timezone,
       country,
       carrier: carrier.code,
-      trackingNumber: v.trackingNumber.toUpperCase(),
+      trackingNumber: trackingNumber!,
       shippedAt: DateTime.fromMillis(shippedMs, { zone: 'utc' }),
       state: 'active',
     },

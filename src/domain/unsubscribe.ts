@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { emailKey } from './identifiers.js';
 
 /**
  * Signed one-click unsubscribe links (RFC 8058) for review requests. The link
@@ -6,7 +7,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  * and nobody can unsubscribe an address they did not receive a link for.
  */
 function sign(secret: string, email: string): Buffer {
-  return createHmac('sha256', secret).update(`postship.unsubscribe.review\n${email.toLowerCase()}`).digest();
+  return createHmac('sha256', secret).update(`postship.unsubscribe.review\n${emailKey(email)}`).digest();
 }
 
 export function unsubscribeToken(secret: string, email: string): string {
@@ -21,7 +22,7 @@ export function verifyUnsubscribeToken(secret: string, email: string, token: str
 
 export function unsubscribeUrl(publicUrl: string, secret: string, email: string): string {
   const url = new URL('/unsubscribe', publicUrl);
-  url.searchParams.set('e', Buffer.from(email.toLowerCase()).toString('base64url'));
+  url.searchParams.set('e', Buffer.from(emailKey(email)).toString('base64url'));
   url.searchParams.set('t', unsubscribeToken(secret, email));
   return url.toString();
 }

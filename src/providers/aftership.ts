@@ -3,6 +3,7 @@ import { findCarrier } from '../domain/carriers.js';
 import { outcomeForAftership } from '../domain/tracking-map.js';
 import type { NormalizedEvent } from '../domain/tracking-status.js';
 import { advances, invalid, toUtcIso, withHistory, type AdapterResult } from './adapter.js';
+import { asciiUpper } from '../domain/identifiers.js';
 
 export const AFTERSHIP = 'aftership';
 
@@ -49,7 +50,7 @@ export function adaptAftership(payload: unknown): AdapterResult {
   const { event, event_id: eventId, ts, msg } = parsed.data;
   if (event && event !== 'tracking_update') return { kind: 'ignored', reason: `event "${event}" carries no delivery status` };
 
-  const trackingNumber = msg.tracking_number.toUpperCase();
+  const trackingNumber = asciiUpper(msg.tracking_number);
   const carrier = msg.slug ? (findCarrier(msg.slug)?.code ?? null) : null;
   const checkpoints = msg.checkpoints ?? [];
   const current = currentCheckpoint(checkpoints, msg.subtag);

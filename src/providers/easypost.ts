@@ -3,6 +3,7 @@ import { findCarrier } from '../domain/carriers.js';
 import { outcomeForEasyPost } from '../domain/tracking-map.js';
 import type { NormalizedEvent } from '../domain/tracking-status.js';
 import { advances, invalid, toUtcIso, withHistory, type AdapterResult } from './adapter.js';
+import { asciiUpper } from '../domain/identifiers.js';
 
 export const EASYPOST = 'easypost';
 
@@ -34,7 +35,7 @@ export function adaptEasyPost(payload: unknown): AdapterResult {
   if (!TRACKER_EVENTS.has(description)) return { kind: 'ignored', reason: `event "${description}" is not a tracker update` };
   if (!result) return { kind: 'invalid', problems: ['result: a tracker event needs its Tracker'] };
 
-  const code = result.tracking_code.toUpperCase();
+  const code = asciiUpper(result.tracking_code);
   const carrier = result.carrier ? (findCarrier(result.carrier)?.code ?? null) : null;
   const details = result.tracking_details ?? [];
   const latest = details.filter((d) => d.status === result.status).at(-1) ?? details.at(-1);

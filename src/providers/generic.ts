@@ -4,6 +4,7 @@ import { carrierCodes, findCarrier } from '../domain/carriers.js';
 import { GENERIC_STATUSES, isGenericStatus, outcomeForGeneric } from '../domain/tracking-map.js';
 import type { NormalizedEvent } from '../domain/tracking-status.js';
 import { invalid, toUtcIso, type AdapterResult } from './adapter.js';
+import { asciiUpper } from '../domain/identifiers.js';
 
 export const GENERIC = 'generic';
 
@@ -45,7 +46,7 @@ export function adaptGeneric(payload: unknown): AdapterResult {
   const events = parsed.data.map((e): NormalizedEvent => ({
     provider: GENERIC,
     dedupKey: e.event_id,
-    trackingNumber: e.tracking_number.toUpperCase(),
+    trackingNumber: asciiUpper(e.tracking_number),
     carrier: e.carrier ? (findCarrier(e.carrier)?.code ?? null) : null,
     providerStatus: e.status,
     outcome: outcomeForGeneric(e.status),

@@ -3,6 +3,7 @@ import { findCarrierBySeventeenTrack } from '../domain/carriers.js';
 import { outcomeForSeventeenTrack } from '../domain/tracking-map.js';
 import type { NormalizedEvent } from '../domain/tracking-status.js';
 import { advances, invalid, toUtcIso, withHistory, type AdapterResult } from './adapter.js';
+import { asciiUpper } from '../domain/identifiers.js';
 
 export const SEVENTEEN_TRACK = '17track';
 
@@ -47,7 +48,7 @@ export function adaptSeventeenTrack(payload: unknown): AdapterResult {
   const { event, data } = parsed.data;
   if (!HANDLED_EVENTS.has(event)) return { kind: 'ignored', reason: `event "${event}" is not a tracking update` };
 
-  const number = data.number.toUpperCase();
+  const number = asciiUpper(data.number);
   const carrier = data.carrier ? (findCarrierBySeventeenTrack(data.carrier)?.code ?? null) : null;
   const info = data.track_info;
   const status = info?.latest_status?.status ?? null;

@@ -3,6 +3,7 @@ import { findCarrier } from '../domain/carriers.js';
 import { outcomeForTrackingMore } from '../domain/tracking-map.js';
 import type { NormalizedEvent } from '../domain/tracking-status.js';
 import { advances, invalid, toUtcIso, withHistory, type AdapterResult } from './adapter.js';
+import { asciiUpper } from '../domain/identifiers.js';
 
 export const TRACKINGMORE = 'trackingmore';
 
@@ -37,7 +38,7 @@ export function carrierFromTrackingMore(code: string | null | undefined): string
 
 /** A tracking object → its current status event and the furthest history scan beyond it. */
 export function trackingMoreEvents(tracking: z.infer<typeof TrackingMoreTracking>): NormalizedEvent[] {
-  const number = tracking.tracking_number.toUpperCase();
+  const number = asciiUpper(tracking.tracking_number);
   const carrier = carrierFromTrackingMore(tracking.courier_code);
   const status = tracking.delivery_status ?? null;
   const sub = tracking.substatus ?? null;

@@ -1,6 +1,7 @@
 import { parseIsoMillis } from '../domain/iso-time.js';
 import { and, asc, eq, getTableName, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
+import { asciiUpper } from '../domain/identifiers.js';
 import type { Order } from '../domain/order.js';
 import { matchEventToOrder, type EventMatch } from '../domain/tracking-match.js';
 import { planPickupReminders } from '../domain/pickup.js';
@@ -56,7 +57,7 @@ export function recordTrackingEvent(db: Db, event: NormalizedEvent, raw: string,
     statements = prepareEventStatements(db);
     eventStatements.set(db, statements);
   }
-  const trackingNumber = event.trackingNumber.toUpperCase();
+  const trackingNumber = asciiUpper(event.trackingNumber);
   const inserted = statements.insert.run(
     event.provider,
     event.dedupKey,
@@ -130,7 +131,7 @@ export function unprocessedEvents(db: Db, ids: readonly number[]): number[] {
  * narrows reused numbers, then the order shipped nearest before the event.
  */
 export function findOrderForTracking(db: Db, trackingNumber: string, carrier: string | null, occurredAt = Number.MAX_SAFE_INTEGER): EventMatch<OrderRow> {
-  const candidates = db.select().from(orders).where(eq(orders.trackingNumber, trackingNumber.toUpperCase())).orderBy(asc(orders.createdAt)).all();
+  const candidates = db.select().from(orders).where(eq(orders.trackingNumber, asciiUpper(trackingNumber))).orderBy(asc(orders.createdAt)).all();
   return matchEventToOrder(candidates, occurredAt, carrier);
 }
 

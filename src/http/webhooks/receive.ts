@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import { trackingEventWriter, unprocessedEvents, type StoreResult } from '../../services/tracking.js';
 import type { HttpAppDeps } from '../deps.js';
+import { normalizeTrackingNumber, TRACKING_NUMBER_RULE } from '../../domain/identifiers.js';
 import { problem } from '../errors.js';
 import { secretOf } from '../secrets.js';
 import type { WebhookRoute } from './route.js';
@@ -41,11 +42,18 @@ export function receiveWebhook(route: WebhookRoute, deps: HttpAppDeps, store: Re
       return reply.code(400).send(problem('invalid_payload', `not a ${route.provider} tracking webhook`, adapted.problems));
     }
     if (adapted.kind === 'ignored') return reply.code(200).send({ status: 'ignored', reason: adapted.reason });
+    // The one rule for tracking numbers, as at order entry: a number no order can have is refused, never stored.
+    const events = adapted.events.filter((e) => normalizeTrackingNumber(e.trackingNumber) !== null);
+    if (events.length < adapted.events.length) {
+      const bad = adapted.events.filter((e) => !events.includes(e)).map((e) => `tracking number ${JSON.stringify(e.trackingNumber.slice(0, 80))} must be ${TRACKING_NUMBER_RULE}`);
+      if (events.length === 0) return reply.code(400).send(problem('invalid_tracking_number', bad[0], bad.slice(0, 10)));
+      request.log.warn({ provider: route.provider, refused: bad.length }, 'webhook events with invalid tracking numbers ignored');
+    }
 
     let results: StoreResult[];
     let waiting: number[];
     try {
-      results = await store(adapted.events, text);
+      results = await store(events, text);
       // A retry of a delivery whose events still wait (Redis was down) is a chance to queue them again.
       waiting = unprocessedEvents(deps.db, results.flatMap((r) => (r.stored ? [] : [r.duplicateOf])));
     } catch (err) {
