@@ -10,6 +10,8 @@ export const orders = sqliteTable(
     store: text('store').notNull(),
     buyerName: text('buyer_name').notNull(),
     buyerEmail: text('buyer_email').notNull(),
+    /** The buyer's id on the store's own messaging (webhook channel), for a buyer without an email address. */
+    buyerChannelId: text('buyer_channel_id'),
     buyerLocale: text('buyer_locale').notNull(),
     buyerTimezone: text('buyer_timezone').notNull(),
     country: text('country').notNull(),
@@ -254,4 +256,53 @@ export const trackingRegistrationCounts = sqliteTable(
     n: integer('n').notNull(),
   },
   (t) => [primaryKey({ columns: [t.provider, t.state] })],
+);
+
+/**
+ * Bearer tokens of the HTTP API. Only a SHA-256 of the secret is kept (the
+ * secret has 256 random bits, so a slow hash would add nothing); `store` null
+ * means every store.
+ */
+export const apiTokens = sqliteTable(
+  'api_tokens',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    store: text('store'),
+    secretHash: text('secret_hash').notNull(),
+    createdAt: integer('created_at').notNull(),
+    lastUsedAt: integer('last_used_at'),
+    revokedAt: integer('revoked_at'),
+  },
+  (t) => [uniqueIndex('api_tokens_secret_hash_uq').on(t.secretHash)],
+);
+
+export const STORE_PLATFORMS = ['shopify', 'woocommerce'] as const;
+export type StorePlatform = (typeof STORE_PLATFORMS)[number];
+
+/**
+ * Store-platform webhooks (Shopify, WooCommerce) as received: stored before
+ * the answer, deduplicated by the platform's delivery id, applied (an order
+ * entered or cancelled) right after; `appliedAt` null is still to apply.
+ */
+export const storeWebhooks = sqliteTable(
+  'store_webhooks',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    platform: text('platform', { enum: STORE_PLATFORMS }).notNull(),
+    deliveryId: text('delivery_id').notNull(),
+    /** The Shopify shop domain or the WooCommerce site URL. */
+    shop: text('shop').notNull(),
+    store: text('store').notNull(),
+    topic: text('topic').notNull(),
+    receivedAt: integer('received_at').notNull(),
+    appliedAt: integer('applied_at'),
+    /** What applying it did: `entered ORDER`, `cancelled ORDER`, `ignored: no tracking number`... */
+    outcome: text('outcome'),
+    raw: text('raw').notNull(),
+  },
+  (t) => [
+    uniqueIndex('store_webhooks_delivery_uq').on(t.platform, t.deliveryId),
+    index('store_webhooks_pending_idx').on(t.receivedAt).where(sql`${t.appliedAt} IS NULL`),
+  ],
 );
