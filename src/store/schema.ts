@@ -42,6 +42,8 @@ export const orders = sqliteTable(
     index('orders_watch_idx').on(t.watchAt).where(sql`${t.watchAt} IS NOT NULL`),
     // at-risk and the digest: active orders by age.
     index('orders_state_shipped_idx').on(t.state, t.shippedAt),
+    // The worker's inbox rules: letters sent to this buyer in the last 48 h, across their orders.
+    index('orders_buyer_email_idx').on(t.buyerEmail),
   ],
 );
 

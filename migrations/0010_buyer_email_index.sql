@@ -1,0 +1,1 @@
+CREATE INDEX `orders_buyer_email_idx` ON `orders` (`buyer_email`);
