@@ -112,12 +112,14 @@ export function watchUpkeep(deps: JobDeps, connection: Redis, everyMs = deps.con
  */
 export async function runWorker(deps: JobDeps, options: WorkerOptions): Promise<RunningWorker> {
   await assertRedisFitForQueue(options.connection, deps.logger);
+  // The worker first: jobs still in Redis go out while reconcile re-creates the lost ones (on a
+  // large ledger after a Redis restart that takes a while; a claim keeps the two from meeting).
+  const worker = startSendWorker(deps, options);
+  await scheduleUpkeep(deps);
   const report = await reconcileAll(deps);
   if (report.requeued + report.expiredClaims + report.eventsApplied > 0) {
     deps.logger.info(report, 'reconciled ledger with the queue at start');
   }
-  const worker = startSendWorker(deps, options);
-  await scheduleUpkeep(deps);
   const watch = watchUpkeep(deps, options.connection);
   return {
     worker,

@@ -55,12 +55,17 @@ export async function startDaemon(config: Config, options: DaemonOptions): Promi
     }
     // Every role signs or verifies unsubscribe links: all with the same secret, or refuse to start.
     resolveUnsubscribeSecret(runtime.db, config.unsubscribeSecret);
+    // HTTP first: /healthz answers at once and /readyz says what it waits for while the worker
+    // reconciles a large ledger with the queue (minutes, once, on a million-parcel backlog).
+    let starting: string | null = options.roles.includes('worker') ? 'reconciling the ledger with the queue' : null;
+    const workerReady = { name: 'worker', check: async () => { if (starting) throw new Error(`starting: ${starting}`); } };
+    web = await startWebServer(runtime, { port: options.port ?? config.port, roles: options.roles, env: options.env ?? process.env, readiness: [workerReady] });
+    logger.info({ url: web.url, roles: options.roles }, 'http server listening');
     if (options.roles.includes('worker')) {
       worker = await runWorker(await runtime.jobDeps(), { connection: await runtime.redis(), concurrency: config.concurrency });
+      starting = null;
       logger.info({ concurrency: config.concurrency, transport: runtime.transport().description }, 'send worker started');
     }
-    web = await startWebServer(runtime, { port: options.port ?? config.port, roles: options.roles, env: options.env ?? process.env });
-    logger.info({ url: web.url, roles: options.roles }, 'http server listening');
   } catch (err) {
     await worker?.close();
     await web?.close();

@@ -9,7 +9,7 @@ import { adminPageDeps, adminPageRoutes } from './admin-page.js';
 import { httpErrorHandler } from './errors.js';
 import { httpLimitsFrom, limitedServerOptions } from './limits.js';
 import { httpLogger } from './log.js';
-import { opsRoutes } from './ops.js';
+import { opsRoutes, type ReadinessCheck } from './ops.js';
 import { webhookSecretsFrom } from './secrets.js';
 import { startHttpServer, type HttpServer } from './server.js';
 import { unsubscribeRoutes } from './unsubscribe.js';
@@ -20,6 +20,8 @@ export interface WebServerOptions {
   roles: readonly Role[];
   env: Record<string, string | undefined>;
   host?: string;
+  /** More readiness checks, e.g. the daemon's "worker still starting". */
+  readiness?: ReadinessCheck[];
 }
 
 /** Path names under /webhooks/, e.g. `aftership`, `17track`. */
@@ -31,7 +33,7 @@ const WEBHOOK_OUTCOMES: Record<number, string> = {
 };
 
 /** Health, readiness and metrics: every postship process serves them. */
-async function registerOps(app: FastifyInstance, runtime: Runtime): Promise<void> {
+async function registerOps(app: FastifyInstance, runtime: Runtime, extra: ReadinessCheck[] = []): Promise<void> {
   const metrics = runtime.metrics();
   await app.register(opsRoutes, {
     deps: {
@@ -45,6 +47,7 @@ async function registerOps(app: FastifyInstance, runtime: Runtime): Promise<void
             return runtime.db.$client.prepare('SELECT 1').get();
           },
         },
+        ...extra,
       ],
     },
   });
@@ -74,7 +77,7 @@ async function registerOps(app: FastifyInstance, runtime: Runtime): Promise<void
  */
 export async function startWebServer(runtime: Runtime, options: WebServerOptions): Promise<HttpServer> {
   const configure = async (app: FastifyInstance) => {
-    await registerOps(app, runtime);
+    await registerOps(app, runtime, options.readiness);
     if (!options.roles.includes('web')) return;
     await app.register(unsubscribeRoutes, {
       deps: {
