@@ -10,6 +10,7 @@ import { classifySendError, describeSendError } from '../src/mail/smtp-errors.js
 import type { SendJobData } from '../src/queue/queues.js';
 import { learnedTransitTable } from '../src/services/learned-transit.js';
 import { decideSend } from '../src/services/orders.js';
+import { parcelFactsFor } from '../src/services/parcel-facts.js';
 import { replyFactsFor } from '../src/services/reply-facts.js';
 import { storeIdentity } from '../src/services/profiles.js';
 import {
@@ -25,11 +26,15 @@ import {
   releaseClaim,
   reschedule,
   suppress,
+  noteUnrecorded,
   type OrderRow,
   type SendRow,
+  type SentFacts,
 } from '../src/store/ledger.js';
+import { noteLedgerWriteFailure } from '../src/store/ledger-file.js';
 import { firstEventAt } from '../src/store/tracking.js';
 import type { JobDeps } from './deps.js';
+import { unrecordedFor } from './unrecorded.js';
 
 /** How long a throttled send waits before trying again (plus jitter). */
 const THROTTLE_DELAY_MS = 30_000;
@@ -68,7 +73,7 @@ async function decideAndAct(deps: JobDeps, row: SendRow, job: Job, token?: strin
       log.info({ reason: decision.reason }, 'send skipped');
       return 'skipped';
     case 'reschedule':
-      if (decision.hold) log.info({ hold: decision.hold, until: decision.at.toISO() }, 'review request held');
+      if (decision.hold) log.info({ hold: decision.hold, until: decision.at.toISO() }, 'send held');
       return rescheduleJob(deps, row, decision.at, job, token);
     case 'send':
       return deliver(deps, row, orderRow, order, job, log, token);
@@ -128,6 +133,8 @@ async function deliver(
       transitTable: learnedTransitTable(db, order.carrier, order.country),
       // feedback_thanks and dispute_reply: the rating or dispute they answer, and the scans so far.
       reply: replyFactsFor(db, order.orderId, milestone, row.seq),
+      // What the tracking says now: delivered, the customs stage, out for delivery or pickup, the feed.
+      parcel: parcelFactsFor(db, orderRow),
     });
     rendered = renderMessage(deps.templates, milestone, context, store?.templates);
     // Review requests are the one kind of message a buyer may opt out of (RFC 8058 one-click).
@@ -146,6 +153,7 @@ async function deliver(
   }
   const started = Date.now();
   let acceptedAt = 0;
+  let unrecorded: { facts: SentFacts; err: unknown } | null = null;
   try {
     // Recorded inside send: the connection carries nothing else until the ledger says sent.
     await deps.transport.send(message, async (result) => {
@@ -157,15 +165,39 @@ async function deliver(
         locale: rendered.locale,
       };
       acceptedAt = clock.now().toMillis();
-      await deps.commit(() => recordSent(db, row.id, facts, acceptedAt));
+      try {
+        await deps.commit(() => recordSent(db, row.id, facts, acceptedAt));
+      } catch (err) {
+        unrecorded = { facts, err };
+        throw err;
+      }
     });
     deps.metrics?.sendDuration.observe({ milestone }, (Date.now() - started) / 1000);
     deps.metrics?.dueLag.observe({ milestone }, Math.max(0, acceptedAt - row.dueAt) / 1000);
     log.info({ messageId: message.messageId, ms: Date.now() - started }, 'sent');
     return 'sent';
   } catch (err) {
+    if (unrecorded) return keepUnrecorded(deps, row, unrecorded, acceptedAt, log);
     return handleSendError(deps, row, order.buyerEmail, err, job, log);
   }
+}
+
+/**
+ * The SMTP server accepted the message, the ledger refused the record (disk
+ * full): it was sent, so it must be neither retried nor re-decided. It stays
+ * `sending` under its claim, and is recorded as sent once writes succeed.
+ */
+function keepUnrecorded(deps: JobDeps, row: SendRow, unrecorded: { facts: SentFacts; err: unknown }, acceptedAt: number, log: JobDeps['logger']): SendOutcome {
+  const reason = (unrecorded.err as Error)?.message ?? String(unrecorded.err);
+  noteLedgerWriteFailure(deps.db, unrecorded.err);
+  try {
+    noteUnrecorded(deps.db, row.id, `accepted by SMTP (${unrecorded.facts.messageId}), not yet recorded: ${reason}`, acceptedAt);
+  } catch {
+    // The note is a courtesy: the same full disk refuses it; the log line below is the record until then.
+  }
+  unrecordedFor(deps.db, deps.logger).add(row.id, unrecorded.facts, acceptedAt);
+  log.error({ messageId: unrecorded.facts.messageId, err: reason }, 'sent but not recorded: the database refused the write; kept as sending, recorded once it takes writes');
+  return 'sent';
 }
 
 /** The tracking event a message speaks of: customs/post office (a pickup notice counts), or the pickup. */

@@ -23,7 +23,38 @@ export function watchLedgerFile(db: Db, path: string): void {
   watched.set(db, { path, dev, ino });
 }
 
-/** Throws when the watched ledger's path was removed or now names another file; a no-op for an unwatched one. */
+/** How often a long-running process proves the ledger takes writes (disk full, read-only): one tiny commit. */
+const WRITE_PROBE_EVERY_MS = 5_000;
+const probes = new WeakMap<Db, { at: number; error: string | null }>();
+
+/** A write the ledger refused (disk full...): readiness fails until a write succeeds again. */
+export function noteLedgerWriteFailure(db: Db, err: unknown): void {
+  probes.set(db, { at: 0, error: (err as Error)?.message ?? String(err) });
+}
+
+function probeWrite(db: Db): string | null {
+  const last = probes.get(db);
+  const now = Date.now();
+  if (last && last.error === null && now - last.at < WRITE_PROBE_EVERY_MS) return null;
+  if (last && last.error !== null && now - last.at < 1_000) return last.error;
+  try {
+    db.$client
+      .prepare("INSERT INTO meta (key, value) VALUES ('write-probe', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+      .run(String(now));
+    probes.set(db, { at: now, error: null });
+    return null;
+  } catch (err) {
+    const error = (err as Error).message;
+    probes.set(db, { at: now, error });
+    return error;
+  }
+}
+
+/**
+ * Throws when the watched ledger's path was removed or now names another
+ * file, or when the ledger refuses writes (checked with a tiny commit at most
+ * every 5 s); a no-op for an unwatched one.
+ */
 export function assertLedgerFile(db: Db): void {
   const file = watched.get(db);
   if (!file) return;
@@ -33,12 +64,17 @@ export function assertLedgerFile(db: Db): void {
   } catch {
     now = null;
   }
-  if (now && now.dev === file.dev && now.ino === file.ino) return;
-  throw new RuntimeError(
-    'db_replaced',
-    `the database file ${file.path} was ${now ? 'replaced by another file' : 'removed'} while this process had it open; nothing more is written to the old one`,
-    'Restore the ledger to POSTSHIP_DB (README "Restore") and restart postship; until then this process refuses events and is not ready.',
-  );
+  if (!now || now.dev !== file.dev || now.ino !== file.ino) {
+    throw new RuntimeError(
+      'db_replaced',
+      `the database file ${file.path} was ${now ? 'replaced by another file' : 'removed'} while this process had it open; nothing more is written to the old one`,
+      'Restore the ledger to POSTSHIP_DB (README "Restore") and restart postship; until then this process refuses events and is not ready.',
+    );
+  }
+  const refused = probeWrite(db);
+  if (refused) {
+    throw new RuntimeError('db_unwritable', `the database ${file.path} refuses writes (${refused})`, 'Free disk space or fix the file\'s permissions; postship recovers by itself once writes succeed.');
+  }
 }
 
 /** Whether a database would be created by opening `path` (not there yet). */

@@ -274,6 +274,11 @@ export function recordSent(db: Db, id: number, facts: SentFacts, now: number): v
   statements(db).recordSent.run({ id, now, ...facts });
 }
 
+/** A note on a claimed row that stays claimed (sent but not yet recorded). */
+export function noteUnrecorded(db: Db, id: number, note: string, now: number): void {
+  db.update(sends).set({ error: note, updatedAt: now }).where(and(eq(sends.id, id), eq(sends.status, 'sending'))).run();
+}
+
 /** A sending row goes back to queued after a transient failure; BullMQ retries it. */
 export function releaseClaim(db: Db, id: number, error: string, now: number): void {
   db.update(sends)
