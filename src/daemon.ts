@@ -3,6 +3,7 @@ import { runWorker, type RunningWorker } from '../jobs/worker.js';
 import type { Config } from './config/config.js';
 import { systemClock } from './domain/clock.js';
 import { adminCredentialsFrom, adminQueueWritesFrom } from './http/admin-guard.js';
+import { metricsAccessFrom } from './http/metrics-access.js';
 import { startWebServer } from './http/web.js';
 import { createLogger } from './logger.js';
 import { Runtime } from './runtime.js';
@@ -26,6 +27,8 @@ export interface DaemonOptions {
 export interface RunningDaemon {
   runtime: Runtime;
   url: string;
+  /** /metrics' own listener, when POSTSHIP_METRICS_PORT is set. */
+  metricsUrl?: string;
   worker: RunningWorker | null;
   /** Resolves when the daemon has stopped (after a signal or stop()). */
   stopped: Promise<void>;
@@ -45,14 +48,14 @@ export async function startDaemon(config: Config, options: DaemonOptions): Promi
   if (creating) logger.warn({ db: config.dbPath }, 'created a new, empty database (POSTSHIP_DB): if one should exist there, stop and restore it');
   watchLedgerFile(runtime.db, config.dbPath);
   const deadline = options.shutdownDeadlineMs ?? 10_000;
-  let web: { url: string; close(): Promise<void> } | null = null;
+  let web: { url: string; metricsUrl?: string; close(): Promise<void> } | null = null;
   let worker: RunningWorker | null = null;
   try {
-    // The web role's settings are checked before anything starts: a bad one is a start-up error, not a half-started daemon.
-    if (options.roles.includes('web')) {
-      adminCredentialsFrom(options.env ?? process.env);
-      adminQueueWritesFrom(options.env ?? process.env);
-    }
+    // HTTP settings are checked before anything starts: a bad one is a start-up error, not a half-started daemon.
+    // Every role checks the admin credentials: they also guard /metrics.
+    adminCredentialsFrom(options.env ?? process.env);
+    if (options.roles.includes('web')) adminQueueWritesFrom(options.env ?? process.env);
+    metricsAccessFrom(options.env ?? process.env);
     // Every role signs or verifies unsubscribe links: all with the same secret, or refuse to start.
     resolveUnsubscribeSecret(runtime.db, config.unsubscribeSecret);
     // HTTP first: /healthz answers at once and /readyz says what it waits for while the worker
@@ -96,7 +99,7 @@ export async function startDaemon(config: Config, options: DaemonOptions): Promi
     })();
     return stopping;
   };
-  return { runtime, url: web.url, worker, stopped, stop };
+  return { runtime, url: web.url, metricsUrl: web.metricsUrl, worker, stopped, stop };
 }
 
 /** Runs the daemon until SIGTERM or SIGINT; resolves with the exit code. */

@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Metrics } from '../metrics.js';
 
 export interface ReadinessCheck {
@@ -9,7 +9,12 @@ export interface ReadinessCheck {
 
 export interface OpsDeps {
   readiness: ReadinessCheck[];
+  /** Served at /metrics here; unset: /metrics is not on this server (404). */
   metrics?: Metrics;
+  /** Runs before /metrics (the admin basic auth). */
+  metricsGuard?: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+  /** Set: /metrics answers 503 with this message (no way to protect it is configured). */
+  metricsRefused?: string;
 }
 
 const CHECK_TIMEOUT_MS = 1500;
@@ -42,9 +47,13 @@ export const opsRoutes: FastifyPluginAsync<{ deps: OpsDeps }> = async (app, { de
     return reply.code(503).send({ status: 'unavailable', message: `not ready: ${failing.map((f) => f.name).join(', ')} unreachable`, checks });
   });
 
-  if (deps.metrics) {
+  if (deps.metricsRefused) {
+    const message = deps.metricsRefused;
+    app.get('/metrics', async (_request, reply) => reply.code(503).send({ error: 'metrics_protected', message }));
+  } else if (deps.metrics) {
     const { registry } = deps.metrics;
-    app.get('/metrics', async (_request, reply) => {
+    const guard = deps.metricsGuard;
+    app.get('/metrics', { onRequest: guard ? [guard] : [] }, async (_request, reply) => {
       reply.header('content-type', registry.contentType);
       return registry.metrics();
     });

@@ -9,6 +9,8 @@ import { webhookSecretsFrom, type WebhookSecrets } from './secrets.js';
 export interface HttpServer {
   /** Where it listens, e.g. http://127.0.0.1:3000 (the real port when asked for 0). */
   url: string;
+  /** Where /metrics is, when it has a port of its own (POSTSHIP_METRICS_PORT). */
+  metricsUrl?: string;
   /** Stops accepting, finishes in-flight requests. Safe to call twice. */
   close(): Promise<void>;
 }

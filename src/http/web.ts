@@ -4,7 +4,8 @@ import type { Runtime } from '../runtime.js';
 import { assertLedgerFile } from '../store/ledger-file.js';
 import { resolveUnsubscribeSecret } from '../services/unsubscribe-secret.js';
 import { adminRoutes } from './admin.js';
-import { adminCredentialsFrom, adminGuard, adminQueueWritesFrom } from './admin-guard.js';
+import { adminCredentialsFrom, adminGuard, adminQueueWritesFrom, type AdminGuard } from './admin-guard.js';
+import { METRICS_NEED_AUTH, metricsAccessFrom, startMetricsListener } from './metrics-access.js';
 import { adminPageDeps, adminPageRoutes } from './admin-page.js';
 import { httpErrorHandler } from './errors.js';
 import { httpLimitsFrom, limitedServerOptions } from './limits.js';
@@ -32,12 +33,17 @@ const WEBHOOK_OUTCOMES: Record<number, string> = {
   413: 'too_large', 415: 'unsupported_media_type', 503: 'unavailable',
 };
 
+/** How this server exposes /metrics: behind a guard, refused, or not at all (it has a port of its own). */
+type MetricsExposure = { guard: AdminGuard } | { refused: string } | { elsewhere: true };
+
 /** Health, readiness and metrics: every postship process serves them. */
-async function registerOps(app: FastifyInstance, runtime: Runtime, extra: ReadinessCheck[] = []): Promise<void> {
+async function registerOps(app: FastifyInstance, runtime: Runtime, extra: ReadinessCheck[], exposure: MetricsExposure): Promise<void> {
   const metrics = runtime.metrics();
   await app.register(opsRoutes, {
     deps: {
-      metrics,
+      metrics: 'elsewhere' in exposure ? undefined : metrics,
+      metricsGuard: 'guard' in exposure ? exposure.guard : undefined,
+      metricsRefused: 'refused' in exposure ? exposure.refused : undefined,
       readiness: [
         { name: 'redis', check: async () => (await runtime.redis()).ping() },
         {
@@ -76,8 +82,20 @@ async function registerOps(app: FastifyInstance, runtime: Runtime, extra: Readin
  * process serves the ops endpoints alone (on its own PORT).
  */
 export async function startWebServer(runtime: Runtime, options: WebServerOptions): Promise<HttpServer> {
+  // One guard for every admin route and /metrics: failed logins count together wherever they are tried.
+  const credentials = adminCredentialsFrom(options.env);
+  const guard = credentials ? adminGuard(credentials) : null;
+  const access = metricsAccessFrom(options.env);
+  const exposure: MetricsExposure = access.port !== null ? { elsewhere: true } : guard ? { guard } : { refused: METRICS_NEED_AUTH };
+  const server = await startMainServer(runtime, options, guard, exposure);
+  if (access.port === null) return server;
+  const ops = await startMetricsListener(runtime.metrics(), { ...access, port: access.port }, runtime.logger);
+  return { url: server.url, metricsUrl: ops.url, close: async () => void (await Promise.all([server.close(), ops.close()])) };
+}
+
+async function startMainServer(runtime: Runtime, options: WebServerOptions, guard: AdminGuard | null, exposure: MetricsExposure): Promise<HttpServer> {
   const configure = async (app: FastifyInstance) => {
-    await registerOps(app, runtime, options.readiness);
+    await registerOps(app, runtime, options.readiness ?? [], exposure);
     if (!options.roles.includes('web')) return;
     await app.register(unsubscribeRoutes, {
       deps: {
@@ -86,9 +104,6 @@ export async function startWebServer(runtime: Runtime, options: WebServerOptions
         now: () => runtime.clock.now().toMillis(),
       },
     });
-    // One guard for every admin route: failed logins count together wherever they are tried.
-    const credentials = adminCredentialsFrom(options.env);
-    const guard = credentials ? adminGuard(credentials) : null;
     const queueWrites = adminQueueWritesFrom(options.env);
     await app.register(adminRoutes, { deps: { guard, queues: [await runtime.sendQueue()], queueWrites } });
     await app.register(adminPageRoutes, { deps: adminPageDeps(runtime, guard) });

@@ -54,7 +54,7 @@ describe('the daemon (worker + web in one process)', () => {
   });
 
   it('exposes Prometheus metrics that move after sends and webhook calls', async () => {
-    const scrape = async () => (await fetch(`${daemon.url}/metrics`)).text();
+    const scrape = async () => (await fetch(`${daemon.url}/metrics`, { headers: { authorization: basic(ADMIN.POSTSHIP_ADMIN_USER, ADMIN.POSTSHIP_ADMIN_PASSWORD) } })).text();
     const before = await scrape();
     expect(before).toMatch(/^# TYPE postship_sends gauge$/m);
     enterOrder(daemon.runtime.orderDeps(), {

@@ -66,7 +66,8 @@ describe('postship daemon as a process', () => {
     daemon = spawnDaemon(env);
     await expect.poll(async () => (await fetch(`${url}/healthz`).catch(() => null))?.status, { timeout: 20_000 }).toBe(200);
     expect((await fetch(`${url}/readyz`)).status).toBe(200);
-    expect(await (await fetch(`${url}/metrics`)).text()).toMatch(/^postship_process_cpu_seconds_total/m);
+    expect((await fetch(`${url}/metrics`)).status).toBe(401); // business figures: behind the admin credentials
+    expect(await (await fetch(`${url}/metrics`, { headers: { authorization: basic('admin', 'pw-of-12-chars') } })).text()).toMatch(/^postship_process_cpu_seconds_total/m);
     expect((await fetch(`${url}/admin/queues`)).status).toBe(401);
     expect((await fetch(`${url}/admin/queues`, { headers: { authorization: basic('admin', 'pw-of-12-chars') } })).status).toBe(200);
 

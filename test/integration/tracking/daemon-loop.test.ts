@@ -31,6 +31,7 @@ describe('the tracking loop in a running daemon (17TRACK stand-in)', () => {
   let api: StandIn;
   let smtp: SmtpSink;
   let env: Record<string, string>;
+  let metricsUrl: string;
   let url: string;
   let daemon: (ChildProcess & { output: () => string }) | null = null;
 
@@ -40,9 +41,12 @@ describe('the tracking loop in a running daemon (17TRACK stand-in)', () => {
     smtp = await startSmtpSink();
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
+    const metricsPort = await freePort();
+    metricsUrl = `http://127.0.0.1:${metricsPort}`;
     writeFileSync(dir.file('config.json'), JSON.stringify({ defaults: { sendWindow: { start: '00:00', end: '24:00' } } }));
     env = cliEnv(dir, {
       PORT: String(port),
+      POSTSHIP_METRICS_PORT: String(metricsPort), // metrics on an ops port of their own, not the public one
       SMTP_URL: smtp.url,
       POSTSHIP_CONFIG: dir.file('config.json'),
       POSTSHIP_TRACKING: '17track',
@@ -99,7 +103,8 @@ describe('the tracking loop in a running daemon (17TRACK stand-in)', () => {
     await expect.poll(() => api.calls('/stoptrack').flatMap((r) => (r.body as Array<{ number: string }>).map((i) => i.number)), { timeout: 20_000 }).toContain('RR123456785CN');
     await expect.poll(async () => parseJson(await runCli(['tracking', 'status', 'TL-1', '--json'], env)).registration.state, { timeout: 10_000 }).toBe('stopped');
     expect(mailsOf('customs')).toHaveLength(1);
-    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect((await fetch(`${url}/metrics`)).status).toBe(404);
+    const metrics = await (await fetch(`${metricsUrl}/metrics`)).text();
     expect(metrics).toMatch(/postship_tracking_events_total\{source="poll"\} [1-9]/);
     expect(metrics).toMatch(/postship_tracking_registration_outcomes_total\{provider="17track",outcome="registered"\} 1/);
     expect(metrics).toMatch(/postship_tracking_registrations\{provider="17track",state="stopped"\} 1/);
