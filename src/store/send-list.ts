@@ -4,10 +4,10 @@ import { carrierCodes, findCarrier } from '../domain/carriers.js';
 import { isIsoCountry, suggestCountry } from '../domain/countries.js';
 import { InputError } from '../domain/errors.js';
 import { MILESTONES } from '../domain/milestones.js';
-import type { Db } from '../store/db.js';
-import { orders, SEND_STATUSES, sends } from '../store/schema.js';
+import type { Db } from './db.js';
+import { orders, SEND_STATUSES, sends } from './schema.js';
 
-/** Filter flags shared by `list` and `export`, as typed. */
+/** Filter flags shared by `list`, `export` and GET /api/v1/sends, as typed. */
 export interface FilterFlags {
   status?: string;
   milestone?: string;
@@ -51,33 +51,36 @@ function date(problems: string[], flag: string, value: string | undefined, endOf
   return (endOfDay && dateOnly ? parsed.plus({ days: 1 }) : parsed).toMillis();
 }
 
-/** Validates every filter flag at once; throws one InputError listing each problem. */
-export function parseFilter(flags: FilterFlags): SendFilter {
+/**
+ * Validates every filter flag at once; throws one InputError listing each
+ * problem, naming each as `--status` (CLI) or, with `prefix` '', `status` (API).
+ */
+export function parseFilter(flags: FilterFlags, prefix = '--'): SendFilter {
   const problems: string[] = [];
   const carriers = list(flags.carrier).map((c) => {
     const found = findCarrier(c);
-    if (!found) problems.push(`--carrier ${JSON.stringify(c)} is not a known carrier (known: ${carrierCodes().join(', ')})`);
+    if (!found) problems.push(`${prefix}carrier ${JSON.stringify(c)} is not a known carrier (known: ${carrierCodes().join(', ')})`);
     return found?.code ?? c;
   });
   const countries = list(flags.country).map((c) => {
     const code = c.toUpperCase();
     if (!isIsoCountry(code)) {
       const s = suggestCountry(c);
-      problems.push(`--country ${JSON.stringify(c)} is not an ISO 3166-1 alpha-2 code${s ? ` (did you mean "${s}"?)` : ' (e.g. "US", "GB", "BR")'}`);
+      problems.push(`${prefix}country ${JSON.stringify(c)} is not an ISO 3166-1 alpha-2 code${s ? ` (did you mean "${s}"?)` : ' (e.g. "US", "GB", "BR")'}`);
     }
     return code;
   });
   const filter: SendFilter = {
-    statuses: oneOf(problems, '--status', list(flags.status), SEND_STATUSES),
-    milestones: oneOf(problems, '--milestone', list(flags.milestone), MILESTONES),
+    statuses: oneOf(problems, `${prefix}status`, list(flags.status), SEND_STATUSES),
+    milestones: oneOf(problems, `${prefix}milestone`, list(flags.milestone), MILESTONES),
     carriers,
     countries,
     stores: list(flags.store),
-    since: date(problems, '--since', flags.since, false),
-    until: date(problems, '--until', flags.until, true),
+    since: date(problems, `${prefix}since`, flags.since, false),
+    until: date(problems, `${prefix}until`, flags.until, true),
   };
   if (filter.since !== null && filter.until !== null && filter.since >= filter.until) {
-    problems.push(`--since ${flags.since} is not before --until ${flags.until}`);
+    problems.push(`${prefix}since ${flags.since} is not before ${prefix}until ${flags.until}`);
   }
   if (problems.length > 0) throw new InputError('filter_invalid', problems);
   return filter;
@@ -138,9 +141,22 @@ export function countSends(db: Db, f: SendFilter, cap = COUNT_CAP): { n: number;
   return n > cap ? { n: cap, capped: true } : { n, capped: false };
 }
 
-/** One page, ordered by due time (then id, so pages are stable). */
+/**
+ * One page, ordered by due time (then id, so pages are stable). A CROSS JOIN
+ * keeps sends as the outer loop: SQLite walks them in due order through an
+ * index and stops after the page, where it would otherwise read every order
+ * of a lane or store and sort all their sends (170 ms at 50,000 orders).
+ */
 export function listSends(db: Db, f: SendFilter, limit: number, offset: number): SendListRow[] {
-  return base(db).where(where(f)).orderBy(asc(sends.dueAt), asc(sends.id)).limit(limit).offset(offset).all();
+  return db
+    .select(columns)
+    .from(sends)
+    .crossJoin(orders)
+    .where(and(eq(orders.orderId, sends.orderId), where(f)))
+    .orderBy(asc(sends.dueAt), asc(sends.id))
+    .limit(limit)
+    .offset(offset)
+    .all();
 }
 
 /**
@@ -156,4 +172,13 @@ export function* iterateSends(db: Db, f: SendFilter, chunk = 5000): Generator<Se
     if (rows.length < chunk) return;
     after = rows[rows.length - 1].sendId;
   }
+}
+
+/**
+ * One page after a keyset cursor (due time, then id): pages stay stable while
+ * sends are added, and a deep page costs what the first does.
+ */
+export function listSendsAfter(db: Db, f: SendFilter, limit: number, after: { dueAt: number; id: number } | null): SendListRow[] {
+  const keyset = after ? or(gt(sends.dueAt, after.dueAt), and(eq(sends.dueAt, after.dueAt), gt(sends.id, after.id))) : undefined;
+  return base(db).where(and(where(f), keyset)).orderBy(asc(sends.dueAt), asc(sends.id)).limit(limit).all();
 }
