@@ -79,3 +79,33 @@ describe('postship simulate (spawned CLI)', () => {
     expect(unknown.stderr).toContain('--country "XX" is not an ISO 3166-1 alpha-2 code');
   });
 });
+
+describe('postship simulate: a parcel with and without a tracking feed', () => {
+  let dir: TempDir;
+  let env: Record<string, string>;
+  beforeEach(() => {
+    dir = tempDir();
+    env = cliEnv(dir, { REDIS_URL: DEAD_REDIS });
+  });
+  afterEach(() => dir.remove());
+
+  const simulate = async (feed: string) => {
+    writeFileSync(dir.file('none.json'), '[]');
+    const result = await runCli(['simulate', '--carrier', 'china-post', '--country', 'ES', '--shipped-at', '2026-03-02T09:00:00Z', '--events', dir.file('none.json'), '--feed', feed, '--json'], env);
+    expect(result.code, result.stderr).toBe(0);
+    return JSON.parse(result.stdout) as { order: { feed: string }; timeline: Row[] };
+  };
+
+  it('claims "no tracking update" only when a provider tracks the parcel', async () => {
+    const tracked = await simulate('registered');
+    expect(tracked.order.feed).toBe('registered');
+    expect(tracked.timeline.find((r) => r.milestone === 'delay')?.why).toContain('no tracking update for 10 business days');
+    const blind = await simulate('none');
+    expect(blind.order.feed).toBe('none');
+    const notice = blind.timeline.find((r) => r.milestone === 'delay');
+    // Without a feed, silence proves nothing: the only notice is the past-the-window one, weeks later.
+    expect(notice?.why).toContain('past the expected window');
+    expect(notice?.why).not.toContain('no tracking update');
+    expect((await runCli(['simulate', '--carrier', 'china-post', '--country', 'ES', '--feed', 'maybe'], env)).code).toBe(2);
+  });
+});

@@ -105,6 +105,16 @@ describe('the tracking loop through the CLI: 17TRACK', () => {
     expect(api.parcels.size).toBe(4);
   });
 
+  it('corrects a carrier with 17TRACK (changecarrier) and on the order', async () => {
+    await runCli(['import', ordersCsv(dir, 1)], env);
+    await runCli(['tracking', 'sync'], env);
+    const changed = await runCli(['tracking', 'carrier', 'T-0', 'yanwen'], env);
+    expect(changed.code, changed.stderr).toBe(0);
+    expect(api.calls('/changecarrier')[0].body).toEqual([{ number: 'LP100000000CN', carrier_old: 190271, carrier_new: 190012 }]);
+    expect(parseJson(await runCli(['status', 'T-0', '--json'], env)).order.carrier).toBe('yanwen');
+    expect((await runCli(['tracking', 'carrier', 'T-0', 'pigeon'], env)).code).toBe(2);
+  });
+
   it('doctor reports the key and the quota left; a wrong key fails with the fix', async () => {
     api.quota.left = 77;
     const good = parseJson(await runCli(['doctor', '--json'], env));
