@@ -95,6 +95,8 @@ const schema = z.strictObject({
         tracking: z.enum(['17track', 'aftership', 'trackingmore', 'none']).optional(),
         profile: z.strictObject(overrideShape).optional(),
         url: z.string().regex(/^https?:\/\/\S+$/, 'must be an http(s) URL').optional(),
+        /** Letters promise "we answer within N hours" only when set. */
+        responseHours: z.number().int().positive().max(168).optional(),
         nextOrder: z
           .strictObject({
             code: z.string().min(1).max(64).optional(),

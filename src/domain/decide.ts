@@ -1,7 +1,8 @@
-import type { DateTime } from 'luxon';
+import { DateTime } from 'luxon';
 import type { Milestone } from './milestones.js';
 import { POINTLESS_AFTER_DELIVERY, SUPERSEDED_BY } from './milestones.js';
 import type { OrderState } from './order.js';
+import { windowedMs } from './send-window.js';
 import { isStale, reviewDueAfterDelivery, type HoldReason, type SkipReason } from './plan.js';
 import type { Profile } from './profile.js';
 
@@ -29,6 +30,16 @@ export interface DecideInput {
   deliveredAt?: DateTime | null;
   /** Needed with deliveredAt, for the review request's send window. */
   buyerTimezone?: string;
+  /**
+   * Letters already sent to this buyer's address (any of their orders) in the
+   * last 48 h, from the ledger: the inbox rules (see `holdForInbox`) read them.
+   */
+  recentLetters?: readonly RecentLetter[];
+}
+
+export interface RecentLetter {
+  milestone: Milestone;
+  sentAt: DateTime;
 }
 
 /** A job that fires more than this early is put back rather than sent early. */
@@ -52,13 +63,51 @@ function holdReview(input: DecideInput): Decision | null {
   return null;
 }
 
+/** A delay apology and a review request are never sent within this of each other. */
+export const APOLOGY_REVIEW_GAP_MS = 48 * 3600_000;
+
+/**
+ * Letters that report a change of the parcel's state (or answer the buyer)
+ * go out even when the buyer already had a letter today; the others wait.
+ */
+const STATE_CHANGE_OR_ANSWER: readonly Milestone[] = ['shipped', 'customs', 'post_office', 'feedback_thanks', 'dispute_reply'];
+
+/** The start of the buyer's next local day after `ms`, inside the send window. */
+function nextLocalDay(ms: number, zone: string, profile: Profile): DateTime {
+  const next = DateTime.fromMillis(ms, { zone }).plus({ days: 1 }).startOf('day').toMillis();
+  return DateTime.fromMillis(windowedMs(next, zone, profile.sendWindow), { zone: 'utc' });
+}
+
+/**
+ * The inbox rules: no delay apology and review request within 48 h of each
+ * other (the later one waits), and at most one letter a buyer-local day,
+ * unless this one reports a state change or answers the buyer.
+ */
+function holdForInbox(input: DecideInput): Decision | null {
+  const letters = input.recentLetters ?? [];
+  if (input.isResend || letters.length === 0) return null;
+  const { milestone, now } = input;
+  const other = milestone === 'day14' ? 'delay' : milestone === 'delay' ? 'day14' : null;
+  const clash = letters
+    .filter((l) => l.milestone === other && now.toMillis() - l.sentAt.toMillis() < APOLOGY_REVIEW_GAP_MS)
+    .sort((a, b) => b.sentAt.toMillis() - a.sentAt.toMillis())[0];
+  if (clash) return { kind: 'reschedule', at: clash.sentAt.plus({ milliseconds: APOLOGY_REVIEW_GAP_MS }), hold: 'apart_48h' };
+  if (STATE_CHANGE_OR_ANSWER.includes(milestone) || !input.buyerTimezone) return null;
+  const zone = input.buyerTimezone;
+  const today = now.setZone(zone).toISODate();
+  const sameDay = letters.filter((l) => l.sentAt.setZone(zone).toISODate() === today);
+  if (sameDay.length === 0) return null;
+  return { kind: 'reschedule', at: nextLocalDay(now.toMillis(), zone, input.profile), hold: 'one_a_day' };
+}
+
 /** What to do with a due send. Pure: the worker loads the facts and acts on the answer. */
 export function decide(input: DecideInput): Decision {
   const { milestone, orderState, now } = input;
   if (orderState === 'cancelled') return { kind: 'cancel' };
   if (orderState === 'returned') return { kind: 'skip', reason: 'returned' };
   if (!input.profile.milestones[milestone] && !input.isResend) return { kind: 'skip', reason: 'disabled' };
-  if (orderState === 'delivered' && POINTLESS_AFTER_DELIVERY.includes(milestone)) {
+  // A known delivery ends every "arriving soon" letter, even a resend.
+  if ((orderState === 'delivered' || input.deliveredAt) && POINTLESS_AFTER_DELIVERY.includes(milestone)) {
     return { kind: 'skip', reason: 'delivered' };
   }
   if (input.suppressed) return { kind: 'skip', reason: 'suppressed' };
@@ -71,5 +120,5 @@ export function decide(input: DecideInput): Decision {
     if (isStale(milestone, input.dueAt, input.profile, now)) return { kind: 'skip', reason: 'stale' };
     if (input.dueAt.toMillis() - now.toMillis() > EARLY_TOLERANCE_MS) return { kind: 'reschedule', at: input.dueAt };
   }
-  return { kind: 'send' };
+  return holdForInbox(input) ?? { kind: 'send' };
 }

@@ -1,15 +1,11 @@
 import type { DateTime } from 'luxon';
+import type { PickupHold } from './data/pickup-holds.js';
 import type { Order } from './order.js';
+import { pickupHoldFor } from './pickup-hold.js';
 import { planAt, type PlannedSend } from './plan.js';
 import type { Profile } from './profile.js';
 import { addInZone, isoInZone, toWall, wallDate } from './wall-clock.js';
 
-/**
- * How long a post office usually keeps a parcel for pickup before it goes
- * back (USPS, Correos, La Poste, Poste Italiane: about 15 days; some less).
- * The reminder names a date this far after the pickup notice, as "about".
- */
-export const PICKUP_HOLD = 'P14D';
 
 /**
  * Reminders after an "available for pickup" event, one per `profile.pickupReminders`
@@ -22,18 +18,25 @@ export function planPickupReminders(order: Order, pickupAt: DateTime, profile: P
   }));
 }
 
-/** What a pickup reminder states: since when it waits and until about when (buyer-local dates). */
+/**
+ * What a pickup reminder states: since when it waits and, when the hold table
+ * knows the carrier x country, until about when (buyer-local dates); else
+ * `until` is null and the letter promises no date.
+ */
 export function pickupFacts(
   order: Order,
   pickupAt: DateTime,
   seq: number,
   profile: Profile,
-): { since: string; until: string; final: boolean } {
+  holds?: readonly PickupHold[],
+): { since: string; until: string | null; holdDays: number | null; final: boolean } {
   const zone = order.buyerTimezone;
-  const until = addInZone(pickupAt.toMillis(), PICKUP_HOLD, zone);
+  const hold = pickupHoldFor(order.carrier, order.country, holds);
+  const until = hold ? addInZone(pickupAt.toMillis(), `P${hold.days}D`, zone) : null;
   return {
     since: isoInZone(pickupAt.toMillis(), zone),
-    until: wallDate(toWall(until, zone)),
+    until: until === null ? null : wallDate(toWall(until, zone)),
+    holdDays: hold?.days ?? null,
     final: seq >= profile.pickupReminders.length - 1,
   };
 }

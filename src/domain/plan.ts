@@ -16,7 +16,12 @@ export type SkipReason =
   | 'disabled';
 
 /** Why a send was put back rather than sent: a dispute is open, or delivery was recent. */
-export type HoldReason = 'dispute' | 'after_delivery';
+/**
+ * Why a due send waits: a dispute is open; not before `reviewAfterDelivery`; a
+ * delay apology and a review request are kept 48 h apart (`apart_48h`); one
+ * letter per buyer per local day unless the parcel's state changed (`one_a_day`).
+ */
+export type HoldReason = 'dispute' | 'after_delivery' | 'apart_48h' | 'one_a_day';
 
 /** One ledger row to write: a message due at `dueAt` (UTC), or a skip recorded up front. */
 export interface PlannedSend {

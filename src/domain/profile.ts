@@ -58,6 +58,8 @@ export interface StoreIdentity {
   profile?: ProfileOverride;
   /** The store's home page, linked from the thanks after positive feedback. */
   url?: string;
+  /** Letters say "we answer within N hours" only when this is set. */
+  responseHours?: number;
   /** The next-order offer in the thanks after positive feedback. */
   nextOrder?: NextOrderOffer;
   /** A rating at or above this schedules `feedback_thanks` (default 4). */

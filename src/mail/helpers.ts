@@ -79,6 +79,9 @@ function memoized(key: string, compute: () => string): string {
   return value;
 }
 
+/** Countries whose English name takes "the" in running text. */
+const EN_THE = new Set(['US', 'GB', 'NL', 'AE', 'PH', 'BS', 'GM', 'CF', 'DO', 'KY', 'MV', 'MH', 'SB', 'TC', 'VA', 'KM', 'CD', 'CG']);
+
 type PluralCategory = 'zero' | 'one' | 'two' | 'few' | 'many' | 'other';
 
 function pluralForm(options: HelperOptions, category: PluralCategory, helper: string): string {
@@ -134,10 +137,15 @@ export const helpers = {
     );
     return pluralForm(options, category as PluralCategory, 'pluralRange');
   },
-  /** {{countryName order.country lang="de"}} → "Vereinigte Staaten". */
+  /**
+   * {{countryName order.country lang="de"}} → "Vereinigte Staaten". With `article=true`, English
+   * names that take "the" in a sentence get it ("has arrived in the United States").
+   */
   countryName(code: unknown, options: HelperOptions): string {
     const { locale } = zoneAndLocale(options);
-    return memoized(`c|${locale}|${String(code)}`, () => new Intl.DisplayNames([locale], { type: 'region', fallback: 'code' }).of(String(code)) ?? String(code));
+    const name = memoized(`c|${locale}|${String(code)}`, () => new Intl.DisplayNames([locale], { type: 'region', fallback: 'code' }).of(String(code)) ?? String(code));
+    const article = options.hash?.article === true && locale.split('-')[0] === 'en' && EN_THE.has(String(code));
+    return article ? `the ${name}` : name;
   },
   /**
    * {{opt "replyLabel" "Questions? Write to us at"}}: a partial's hash parameter, or

@@ -33,26 +33,43 @@ export function localeChain(locale: string): string[] {
   return chain;
 }
 
+function registerPartials(hbs: typeof Handlebars, dir: string): void {
+  const partialsDir = join(dir, 'partials');
+  if (!existsSync(partialsDir)) return;
+  for (const file of readdirSync(partialsDir)) {
+    if (file.endsWith('.hbs')) hbs.registerPartial(basename(file, '.hbs'), readFileSync(join(partialsDir, file), 'utf8'));
+  }
+}
+
 /**
  * Loads Handlebars templates `<dir>/<locale>/<milestone>.<part>.hbs` with the
- * partials in `<dir>/partials/`. Strict: a missing variable throws instead of
+ * partials in `<dir>/partials/` (a store folder's own `partials/` override
+ * the built-in ones of the same name, for that store's sends). Strict: a missing variable throws instead of
  * rendering blank. Store folders are searched before the built-in one.
  */
 export class TemplateSet {
   private readonly hbs = Handlebars.create();
   private readonly cache = new Map<string, CompiledTemplate | null>();
+  /** Store folders with a `partials/` of their own get an instance where theirs override the built-in ones. */
+  private readonly storeInstances = new Map<string, typeof Handlebars>();
 
   constructor(private readonly builtInDir: string = TEMPLATES_DIR) {
     this.hbs.registerHelper(helpers);
-    this.registerPartials(builtInDir);
+    registerPartials(this.hbs, builtInDir);
   }
 
-  private registerPartials(dir: string): void {
-    const partialsDir = join(dir, 'partials');
-    if (!existsSync(partialsDir)) return;
-    for (const file of readdirSync(partialsDir)) {
-      if (file.endsWith('.hbs')) this.hbs.registerPartial(basename(file, '.hbs'), readFileSync(join(partialsDir, file), 'utf8'));
+  /** The Handlebars instance a template of `dir` compiles with, for `storeDir`'s sends. */
+  private instanceFor(storeDir: string | undefined): typeof Handlebars {
+    if (!storeDir || !existsSync(join(storeDir, 'partials'))) return this.hbs;
+    let instance = this.storeInstances.get(storeDir);
+    if (!instance) {
+      instance = Handlebars.create();
+      instance.registerHelper(helpers);
+      registerPartials(instance, this.builtInDir);
+      registerPartials(instance, storeDir);
+      this.storeInstances.set(storeDir, instance);
     }
+    return instance;
   }
 
   /** Finds the template for a milestone, trying each folder then each locale in the chain. */
@@ -60,7 +77,7 @@ export class TemplateSet {
     const dirs = storeDir ? [storeDir, this.builtInDir] : [this.builtInDir];
     for (const loc of localeChain(locale)) {
       for (const dir of dirs) {
-        const found = this.load(dir, loc, milestone);
+        const found = this.load(dir, loc, milestone, storeDir);
         if (found) return found;
       }
     }
@@ -70,8 +87,9 @@ export class TemplateSet {
     );
   }
 
-  private load(dir: string, locale: string, milestone: Milestone): CompiledTemplate | null {
-    const key = `${dir}\u0000${locale}\u0000${milestone}`;
+  private load(dir: string, locale: string, milestone: Milestone, storeDir?: string): CompiledTemplate | null {
+    const hbs = this.instanceFor(storeDir);
+    const key = `${storeDir ?? ''}\u0000${dir}\u0000${locale}\u0000${milestone}`;
     const cached = this.cache.get(key);
     if (cached !== undefined) return cached;
     const paths = Object.fromEntries(TEMPLATE_PARTS.map((p) => [p, join(dir, locale, `${milestone}.${p}.hbs`)])) as Record<
@@ -88,7 +106,7 @@ export class TemplateSet {
         throw new TemplateError(`template ${paths[part]} is missing (every milestone needs subject, html and text)`);
       }
       // Only HTML is escaped: subjects and plain text are not markup.
-      compiled[part] = this.hbs.compile(readFileSync(paths[part], 'utf8'), { strict: true, noEscape: part !== 'html' });
+      compiled[part] = hbs.compile(readFileSync(paths[part], 'utf8'), { strict: true, noEscape: part !== 'html' });
     }
     const name = `${basename(dir)}/${locale}/${milestone}`;
     const template: CompiledTemplate = {

@@ -1,7 +1,7 @@
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Clock } from '../domain/clock.js';
-import { decide, type Decision } from '../domain/decide.js';
+import { APOLOGY_REVIEW_GAP_MS, decide, type Decision } from '../domain/decide.js';
 import { InputError } from '../domain/errors.js';
 import { isMilestone, MILESTONES, type EventMilestone, type Milestone } from '../domain/milestones.js';
 import { validateOrder, type Order } from '../domain/order.js';
@@ -20,6 +20,7 @@ import {
   type OrderRow,
   type SendRow,
 } from '../store/ledger.js';
+import { lettersSentTo } from '../store/letters.js';
 import { orders, sends } from '../store/schema.js';
 import type { NewRegistration } from '../store/registrations.js';
 import type { TrackingProviderName } from '../store/schema.js';
@@ -165,6 +166,9 @@ export function decideSend(deps: Pick<OrderServiceDeps, 'db' | 'profiles'>, row:
     inDispute: orderRow.disputedAt !== null,
     deliveredAt: order.state === 'delivered' && orderRow.lastEventAt !== null ? DateTime.fromMillis(orderRow.lastEventAt, { zone: 'utc' }) : null,
     buyerTimezone: order.buyerTimezone,
+    recentLetters: lettersSentTo(deps.db, order.buyerEmail, now.toMillis() - APOLOGY_REVIEW_GAP_MS, row.id)
+      .filter((l) => isMilestone(l.milestone))
+      .map((l) => ({ milestone: l.milestone as Milestone, sentAt: DateTime.fromMillis(l.sentAt, { zone: 'utc' }) })),
   });
 }
 

@@ -5,6 +5,7 @@ import { DELAY_STAGE_LIMIT } from '../domain/delay.js';
 import { InputError } from '../domain/errors.js';
 import type { Milestone } from '../domain/milestones.js';
 import type { Order } from '../domain/order.js';
+import type { HoldReason } from '../domain/plan.js';
 import { isGenericStatus, outcomeForGeneric } from '../domain/tracking-map.js';
 import { closeDb, openDb, type Db } from '../store/db.js';
 import { claimSend, getOrder, recordCancelled, recordSent, recordSkip, reschedule, type SendRow } from '../store/ledger.js';
@@ -20,6 +21,13 @@ import { applyStoredEvent, recordTrackingEvent } from './tracking.js';
 import { watchDelays } from './watch.js';
 
 /** A tracking event of the history to simulate: a generic-webhook status, or `dispute_open` / `dispute_close`. */
+const HOLD_WORDS: Record<HoldReason, string> = {
+  dispute: 'held: dispute open',
+  after_delivery: 'held: waits after delivery',
+  apart_48h: 'held: 48 h apart from the delay apology / review request',
+  one_a_day: 'held: the buyer already had a letter today',
+};
+
 export interface SimEvent {
   at: string;
   status: string;
@@ -227,7 +235,7 @@ function act(deps: OrderServiceDeps, row: SendRow, now: DateTime, note: (id: num
       recordCancelled(db, row.id, 'cancelled', ms);
       return;
     case 'reschedule': {
-      const hold = decision.hold === 'dispute' ? 'held: dispute open' : decision.hold === 'after_delivery' ? 'held: waits after delivery' : 'not due yet';
+      const hold = decision.hold ? HOLD_WORDS[decision.hold] : 'not due yet';
       if (decision.hold) note(row.id, `${hold} on ${local(now)}, until ${local(decision.at)}`);
       reschedule(db, row.id, decision.at.toMillis(), 'scheduled', ms);
     }

@@ -40,6 +40,17 @@ describe('pickup reminders: the rule', () => {
     const pickupAt = DateTime.fromISO('2026-03-02T15:00:00Z', { zone: 'utc' });
     expect(planPickupReminders(ORDER, pickupAt, profile, pickupAt).map((p) => p.seq)).toEqual([0, 1, 2]);
     expect(pickupFacts(ORDER, pickupAt, 1, profile).final).toBe(false);
-    expect(pickupFacts(ORDER, pickupAt, 2, profile)).toMatchObject({ final: true, until: '2026-03-16' });
+    // USPS holds 15 days (src/domain/data/pickup-holds.ts).
+    expect(pickupFacts(ORDER, pickupAt, 2, profile)).toMatchObject({ final: true, until: '2026-03-17', holdDays: 15 });
+  });
+
+  it('takes the hold from the carrier x country table, and promises no date where it is unknown', () => {
+    const pickupAt = DateTime.fromISO('2026-03-02T15:00:00Z', { zone: 'utc' });
+    const de = { ...ORDER, country: 'DE', buyerTimezone: 'Europe/Berlin' };
+    expect(pickupFacts(de, pickupAt, 0, DEFAULT_PROFILE)).toMatchObject({ until: '2026-03-09', holdDays: 7 });
+    const it = { ...ORDER, country: 'IT', buyerTimezone: 'Europe/Rome' };
+    expect(pickupFacts(it, pickupAt, 0, DEFAULT_PROFILE)).toMatchObject({ until: null, holdDays: null });
+    // Express couriers hold on their own terms: the postal table does not apply.
+    expect(pickupFacts({ ...de, carrier: 'dhl' }, pickupAt, 0, DEFAULT_PROFILE).until).toBeNull();
   });
 });
