@@ -148,6 +148,19 @@ export class Runtime {
     return promoteDue(await this.promoterDeps());
   }
 
+  /**
+   * After orders were written (CLI enqueue, the API, store webhooks): queues
+   * what is due now and asks for the new parcels to be registered. Returns
+   * the sends queued. Throws when Redis is down; the writes are durable and
+   * the daemon's promoter queues them later.
+   */
+  async queueAfterWrite(): Promise<number> {
+    const queued = await this.promote();
+    // New parcels to register: the worker's next tick would find them too; this makes it now.
+    await this.requestTrackingSync();
+    return queued;
+  }
+
   async reconcile() {
     return reconcileLedger({ ...(await this.promoterDeps()), profiles: this.profiles, claimLeaseMs: this.config.claimLeaseMs });
   }

@@ -96,10 +96,7 @@ export async function withRuntime<T>(
  */
 export async function promoteAfterWrite(runtime: Runtime, what: string): Promise<number> {
   try {
-    const queued = await runtime.promote();
-    // New parcels to register: the worker's next tick would find them too; this makes it now.
-    await runtime.requestTrackingSync();
-    return queued;
+    return await runtime.queueAfterWrite();
   } catch (err) {
     if (err instanceof PostshipError && err.code === 'redis_unavailable') {
       throw new RuntimeError(

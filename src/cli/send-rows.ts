@@ -1,29 +1,8 @@
 import type { Command } from 'commander';
 import { InputError } from '../domain/errors.js';
-import { isoUtc, localTime } from './format.js';
-import type { SendListRow } from './send-filter.js';
 
-/** A send as list --json and export print it: times as ISO UTC plus the buyer's local time. */
-export function sendView(r: SendListRow) {
-  return {
-    sendId: r.sendId,
-    orderId: r.orderId,
-    store: r.store,
-    milestone: r.milestone,
-    resendOf: r.resendOf,
-    status: r.status,
-    dueUtc: isoUtc(r.dueAt),
-    dueLocal: localTime(r.dueAt, r.buyerTimezone),
-    sentUtc: isoUtc(r.sentAt),
-    country: r.country,
-    carrier: r.carrier,
-    trackingNumber: r.trackingNumber,
-    buyerEmail: r.buyerEmail,
-    messageId: r.messageId,
-    reason: r.reason,
-    error: r.error,
-  };
-}
+export { sendView } from '../report/send-view.js';
+import { sendView } from '../report/send-view.js';
 
 export type SendView = ReturnType<typeof sendView>;
 

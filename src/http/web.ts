@@ -4,6 +4,7 @@ import type { Runtime } from '../runtime.js';
 import { assertLedgerFile } from '../store/ledger-file.js';
 import { resolveUnsubscribeSecret } from '../services/unsubscribe-secret.js';
 import { adminRoutes } from './admin.js';
+import { apiDepsOf, apiRoutes } from './api/index.js';
 import { adminCredentialsFrom, adminGuard, adminQueueWritesFrom, type AdminGuard } from './admin-guard.js';
 import { METRICS_NEED_AUTH, metricsAccessFrom, startMetricsListener } from './metrics-access.js';
 import { adminPageDeps, adminPageRoutes } from './admin-page.js';
@@ -104,6 +105,7 @@ async function startMainServer(runtime: Runtime, options: WebServerOptions, guar
         now: () => runtime.clock.now().toMillis(),
       },
     });
+    await app.register(apiRoutes, { prefix: '/api/v1', deps: apiDepsOf(runtime) });
     const queueWrites = adminQueueWritesFrom(options.env);
     await app.register(adminRoutes, { deps: { guard, queues: [await runtime.sendQueue()], queueWrites } });
     await app.register(adminPageRoutes, { deps: adminPageDeps(runtime, guard) });

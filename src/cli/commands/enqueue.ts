@@ -2,10 +2,11 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { InputError } from '../../domain/errors.js';
 import { validateOrder, type OrderInput } from '../../domain/order.js';
-import { enterOrder, type EnterResult } from '../../services/orders.js';
+import { enteredView } from '../../report/entered.js';
+import { enterOrder } from '../../services/orders.js';
 import { applyUnmatchedEvents } from '../../services/tracking.js';
 import { print, printJson, promoteAfterWrite, withRuntime, type Cli } from '../cli.js';
-import { fitTable, isoUtc, localTime, utcTime } from '../format.js';
+import { fitTable, utcTime } from '../format.js';
 import { asFlagProblem } from '../order-flags.js';
 import { readStdin } from '../stdin.js';
 
@@ -69,22 +70,7 @@ async function ordersFrom(cli: Cli, o: EnqueueOptions): Promise<{ inputs: unknow
   return { inputs: [fromFlags(o)], labelled: (_i, p) => asFlagProblem(p) };
 }
 
-function describe(result: EnterResult) {
-  const zone = result.order.buyerTimezone;
-  return {
-    orderId: result.order.orderId,
-    created: result.created,
-    buyerTimezone: zone,
-    sends: result.sends.map((s) => ({
-      sendId: s.id,
-      milestone: s.milestone,
-      status: s.status,
-      reason: s.reason,
-      dueLocal: localTime(s.dueAt, zone),
-      dueUtc: isoUtc(s.dueAt),
-    })),
-  };
-}
+const describe = enteredView;
 
 async function enqueue(cli: Cli, o: EnqueueOptions): Promise<void> {
   const { inputs, labelled } = await ordersFrom(cli, o);

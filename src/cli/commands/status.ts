@@ -1,59 +1,12 @@
 import { Command } from 'commander';
-import { and, asc, eq, isNull, or } from 'drizzle-orm';
 import { InputError } from '../../domain/errors.js';
-import { entryName, timelineOf } from '../../report/timeline.js';
-import type { Db } from '../../store/db.js';
-import { getOrder, sendsOfOrder, type OrderRow } from '../../store/ledger.js';
-import { trackingEvents } from '../../store/schema.js';
-import { registrationOf } from '../../store/registrations.js';
-import { feedOf, registrationView, type Feed } from '../../report/feed.js';
+import { orderStatus, type OrderEvents, type TrackingView } from '../../report/order-status.js';
+import { entryName, type timelineOf } from '../../report/timeline.js';
+import type { OrderRow } from '../../store/ledger.js';
 import { print, printJson, terminalWidth, withRuntime, type Cli } from '../cli.js';
-import { fitTable, isoUtc, localTime, utcTime } from '../format.js';
+import { fitTable, localTime, utcTime } from '../format.js';
 
-/** Events linked to the order, plus ones for its tracking number still waiting for a match (never one matched to another order). */
-export function eventsOf(db: Db, order: OrderRow) {
-  // Two indexed lookups rather than one OR, which SQLite may answer with a scan of every event.
-  const linked = db.select().from(trackingEvents).where(eq(trackingEvents.orderId, order.orderId)).all();
-  const waiting = db
-    .select()
-    .from(trackingEvents)
-    .where(and(eq(trackingEvents.trackingNumber, order.trackingNumber), isNull(trackingEvents.orderId)))
-    .all();
-  return [...linked, ...waiting]
-    .sort((a, b) => (a.occurredAt ?? 0) - (b.occurredAt ?? 0) || a.id - b.id)
-    .map((e) => ({
-      id: e.id,
-      provider: e.provider,
-      providerStatus: e.providerStatus,
-      milestone: e.milestone,
-      occurredUtc: isoUtc(e.occurredAt),
-      receivedUtc: isoUtc(e.receivedAt),
-      outcome: e.outcome,
-    }));
-}
-
-function orderView(o: OrderRow) {
-  return {
-    orderId: o.orderId,
-    store: o.store,
-    state: o.state,
-    stateReason: o.stateReason,
-    buyer: { name: o.buyerName, email: o.buyerEmail, locale: o.buyerLocale, timezone: o.buyerTimezone },
-    country: o.country,
-    carrier: o.carrier,
-    trackingNumber: o.trackingNumber,
-    shippedAtUtc: isoUtc(o.shippedAt),
-  };
-}
-
-type TrackingView = { feed: Feed; registration: ReturnType<typeof registrationView> };
-
-function trackingView(db: Db, order: OrderRow, events: ReturnType<typeof eventsOf>): TrackingView {
-  const registration = registrationOf(db, order.orderId);
-  return { feed: feedOf(registration, events.length > 0), registration: registrationView(registration) };
-}
-
-function printStatus(cli: Cli, order: OrderRow, timeline: ReturnType<typeof timelineOf>, events: ReturnType<typeof eventsOf>, tracking: TrackingView): void {
+function printStatus(cli: Cli, order: OrderRow, timeline: ReturnType<typeof timelineOf>, events: OrderEvents, tracking: TrackingView): void {
   const { bold, dim, red, green } = cli.colors;
   const zone = order.buyerTimezone;
   const state = order.state === 'active' ? order.state : `${order.state}${order.stateReason ? ` (${order.stateReason})` : ''}`;
@@ -90,15 +43,12 @@ function printStatus(cli: Cli, order: OrderRow, timeline: ReturnType<typeof time
 
 async function status(cli: Cli, orderId: string, o: { json?: boolean }): Promise<void> {
   await withRuntime(cli, (runtime) => {
-    const order = getOrder(runtime.db, orderId);
-    if (!order) {
+    const status = orderStatus(runtime.db, orderId);
+    if (!status) {
       throw new InputError('order_unknown', [`order ${JSON.stringify(orderId)} is not known`], 'Check the id; `postship list` shows known orders.');
     }
-    const timeline = timelineOf(order, sendsOfOrder(runtime.db, orderId));
-    const events = eventsOf(runtime.db, order);
-    const tracking = trackingView(runtime.db, order, events);
-    if (o.json) printJson(cli, { order: orderView(order), timeline, trackingEvents: events, tracking });
-    else printStatus(cli, order, timeline, events, tracking);
+    if (o.json) printJson(cli, status.json);
+    else printStatus(cli, status.row, status.json.timeline, status.json.trackingEvents, status.json.tracking);
   });
 }
 

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventsOf } from '../../../src/cli/commands/status.js';
+import { eventsOf } from '../../../src/report/order-status.js';
 import { startDaemon, type RunningDaemon } from '../../../src/daemon.js';
 import { silentLogger } from '../../../src/logger.js';
 import { enterOrder } from '../../../src/services/orders.js';

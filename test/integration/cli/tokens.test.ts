@@ -1,0 +1,55 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { authenticateToken } from '../../../src/services/api-tokens.js';
+import { closeDb, openDb } from '../../../src/store/db.js';
+import { apiTokens } from '../../../src/store/schema.js';
+import { tempDir, type TempDir } from '../../helpers/env.js';
+import { cliEnv, parseJson, runCli } from './run-cli.js';
+
+describe('postship tokens create / list / revoke', () => {
+  let dir: TempDir;
+  let env: Record<string, string>;
+  beforeEach(() => {
+    dir = tempDir();
+    env = cliEnv(dir);
+  });
+  afterEach(() => dir.remove());
+
+  it('shows the secret once, keeps only its hash, lists without secrets, revokes at once', async () => {
+    const created = await runCli(['tokens', 'create', '--store', 'acme', '--name', 'shop backend', '--json'], env);
+    expect(created.code).toBe(0);
+    const token = parseJson<{ id: string; name: string; store: string; secret: string }>(created);
+    expect(token).toMatchObject({ name: 'shop backend', store: 'acme' });
+    expect(token.secret).toMatch(/^pst_[A-Za-z0-9_-]{43}$/);
+    const text = await runCli(['tokens', 'create', '--all-stores'], env);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/for every store:\n\n {2}pst_\S+\n/);
+
+    const db = openDb(env.POSTSHIP_DB);
+    try {
+      const stored = JSON.stringify(db.select().from(apiTokens).all());
+      expect(stored).not.toContain(token.secret);
+      expect(authenticateToken(db, token.secret, Date.now())?.id).toBe(token.id);
+    } finally {
+      closeDb(db);
+    }
+
+    const listed = await runCli(['tokens', 'list', '--json'], env);
+    expect(listed.stdout).not.toContain(token.secret);
+    const rows = parseJson<{ tokens: Array<{ id: string; store: string | null; revokedUtc: string | null }> }>(listed).tokens;
+    expect(rows.map((r) => r.store).sort()).toEqual(['acme', null].sort());
+
+    const revoked = await runCli(['tokens', 'revoke', token.id], env);
+    expect(revoked.code).toBe(0);
+    expect(revoked.stdout).toMatch(/revoked/);
+    const db2 = openDb(env.POSTSHIP_DB);
+    try {
+      expect(authenticateToken(db2, token.secret, Date.now())).toBeNull();
+    } finally {
+      closeDb(db2);
+    }
+    expect((await runCli(['tokens', 'revoke', 'tok_nope'], env)).code).toBe(2);
+    const both = await runCli(['tokens', 'create', '--store', 'acme', '--all-stores'], env);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/exactly one of --store/);
+  });
+});
