@@ -17,6 +17,10 @@ export interface InvalidRow {
 
 /** An order ready to write: validated and planned, in plain numbers so it crosses threads as it is. */
 export interface PreparedOrder {
+  /** The CSV line it came from (for a warning about it). */
+  line: number;
+  /** Whether the row gave shipped_at (else it is the time of the import, different on each run). */
+  shippedAtGiven: boolean;
   order: Omit<Order, 'shippedAt'> & { shippedAt: number };
   planned: Array<{ milestone: PlannedSend['milestone']; dueAt: number; status: PlannedSend['status']; reason: PlannedSend['reason'] }>;
 }
@@ -53,6 +57,8 @@ export async function* prepareBatches(
       } else {
         const order = validation.order;
         batch.valid.push({
+          line: row.line,
+          shippedAtGiven: Boolean(row.input?.shippedAt),
           order: { ...order, shippedAt: order.shippedAt.toMillis() },
           planned: planSends(order, profiles(order), now).map((p) => ({ milestone: p.milestone, dueAt: p.dueAt.toMillis(), status: p.status, reason: p.reason })),
         });

@@ -17,6 +17,19 @@ export interface ImportSummary {
   invalid: number;
   /** The first `keepInvalid` invalid rows; `invalid` counts them all. */
   invalidRows: InvalidRow[];
+  /** Rows whose order id is already known with other data (kept as it was): counted, the first `keepInvalid` shown. */
+  conflicting: number;
+  conflicts: InvalidRow[];
+}
+
+/** What makes an order the same order: a repeat with these equal is a harmless re-import. */
+const SAME_ORDER_FIELDS = ['store', 'buyerEmail', 'buyerName', 'country', 'carrier', 'trackingNumber', 'shippedAt'] as const;
+
+function differences(known: Record<string, unknown>, row: PreparedOrder['order'], shippedAtGiven: boolean): string[] {
+  return SAME_ORDER_FIELDS.filter((f) => known[f] !== row[f] && (f !== 'shippedAt' || shippedAtGiven)).map((f) => {
+    const show = (v: unknown) => (f === 'shippedAt' && typeof v === 'number' ? new Date(v).toISOString() : JSON.stringify(v));
+    return `${f} ${show(known[f])} in the ledger, ${show(row[f])} here`;
+  });
 }
 
 export interface ImportOptions {
@@ -46,7 +59,7 @@ type Statement = Database.Statement<unknown[]>;
  * the insert itself. Column names come from the drizzle schema, so the SQL
  * follows it.
  */
-function prepareInserts(db: Db): { order: Statement; send: Statement; registration: Statement } {
+function prepareInserts(db: Db): { order: Statement; send: Statement; registration: Statement; known: Statement } {
   const orderColumns = [
     orders.orderId, orders.store, orders.buyerName, orders.buyerEmail, orders.buyerLocale, orders.buyerTimezone,
     orders.country, orders.carrier, orders.trackingNumber, orders.shippedAt, orders.state, orders.watchAt, orders.createdAt, orders.updatedAt,
@@ -60,6 +73,9 @@ function prepareInserts(db: Db): { order: Statement; send: Statement; registrati
     order: db.$client.prepare(insertSql(getTableName(orders), orderColumns, ' ON CONFLICT DO NOTHING')),
     send: db.$client.prepare(insertSql(getTableName(sends), sendColumns)),
     registration: db.$client.prepare(insertSql(getTableName(trackingRegistrations), registrationColumns, ' ON CONFLICT DO NOTHING')),
+    known: db.$client.prepare(
+      `SELECT store, buyer_email AS buyerEmail, buyer_name AS buyerName, country, carrier, tracking_number AS trackingNumber, shipped_at AS shippedAt FROM ${getTableName(orders)} WHERE order_id = ?`,
+    ),
   };
 }
 
@@ -70,21 +86,28 @@ function prepareInserts(db: Db): { order: Statement; send: Statement; registrati
  */
 function writeBatch(
   db: Db,
-  statements: { order: Statement; send: Statement; registration: Statement },
+  statements: { order: Statement; send: Statement; registration: Statement; known: Statement },
   batch: PreparedOrder[],
   now: number,
   queueUntil: number,
   tracking: TrackingChoice | undefined,
-): { created: PreparedOrder['order'][]; queued: QueuedSend[] } {
+): { created: PreparedOrder['order'][]; queued: QueuedSend[]; conflicts: InvalidRow[] } {
   const write = db.$client.transaction(() => {
     const created: PreparedOrder['order'][] = [];
     const queued: QueuedSend[] = [];
-    for (const { order: o, planned } of batch) {
+    const conflicts: InvalidRow[] = [];
+    for (const { line, shippedAtGiven, order: o, planned } of batch) {
       const inserted = statements.order.run(
         o.orderId, o.store, o.buyerName, o.buyerEmail, o.buyerLocale, o.buyerTimezone,
         o.country, o.carrier, o.trackingNumber, o.shippedAt, o.state, o.state === 'active' ? o.shippedAt : null, now, now,
       );
-      if (inserted.changes === 0) continue;
+      if (inserted.changes === 0) {
+        // Known already (an earlier import, or an earlier line of this file): the ledger keeps its data; say so when it differs.
+        const known = statements.known.get(o.orderId) as Record<string, unknown> | undefined;
+        const diff = known ? differences(known, o, shippedAtGiven) : [];
+        if (diff.length > 0) conflicts.push({ line, problems: [`order_id ${JSON.stringify(o.orderId)} is already known with other data, kept as it was: ${diff.join('; ')}`] });
+        continue;
+      }
       for (const p of planned) {
         const dueAt = p.dueAt;
         const queue = p.status === 'scheduled' && dueAt <= queueUntil;
@@ -97,7 +120,7 @@ function writeBatch(
       if (registration) statements.registration.run(o.orderId, registration.provider, o.trackingNumber, o.carrier, 'pending', now, now, now);
       created.push(o);
     }
-    return { created, queued };
+    return { created, queued, conflicts };
   });
   return write();
 }
@@ -129,7 +152,7 @@ export async function importOrders(
   options: ImportOptions = {},
 ): Promise<ImportSummary> {
   const keepInvalid = options.keepInvalid ?? 1000;
-  const summary: ImportSummary = { rows: 0, imported: 0, alreadyKnown: 0, invalid: 0, invalidRows: [] };
+  const summary: ImportSummary = { rows: 0, imported: 0, alreadyKnown: 0, invalid: 0, invalidRows: [], conflicting: 0, conflicts: [] };
   const statements = prepareInserts(deps.db);
   // A bigger page cache for this connection: index pages of a large import stay in memory.
   deps.db.$client.pragma('cache_size = -65536');
@@ -142,7 +165,9 @@ export async function importOrders(
     if (batch.valid.length > 0) {
       const at = deps.clock.now().toMillis();
       const queueUntil = queueDue?.accepting() ? at + queueDue.horizonMs : -Infinity;
-      const { created, queued } = writeBatch(deps.db, statements, batch.valid, at, queueUntil, deps.tracking);
+      const { created, queued, conflicts } = writeBatch(deps.db, statements, batch.valid, at, queueUntil, deps.tracking);
+      summary.conflicting += conflicts.length;
+      for (const row of conflicts) if (summary.conflicts.length < keepInvalid) summary.conflicts.push(row);
       if (queued.length > 0) {
         const enqueue: Promise<void> = queueDue!.enqueue(queued, at).finally(() => enqueues.delete(enqueue));
         enqueues.add(enqueue);

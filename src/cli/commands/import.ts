@@ -44,10 +44,12 @@ function printSummary(cli: Cli, file: string, s: ImportSummary, queued: number |
     for (const problem of row.problems) warn(cli, `${name} line ${row.line}: ${problem}`);
   }
   if (s.invalid > s.invalidRows.length) warn(cli, `... and ${s.invalid - s.invalidRows.length} more invalid rows not shown`);
+  for (const row of s.conflicts) for (const problem of row.problems) warn(cli, `${name} line ${row.line}: warning: ${problem}`);
+  if (s.conflicting > s.conflicts.length) warn(cli, `... and ${s.conflicting - s.conflicts.length} more rows with a known order id and other data not shown`);
   const rate = seconds > 0 ? Math.round(s.rows / seconds) : s.rows;
   print(cli, bold(`${name}: ${s.rows} rows in ${seconds.toFixed(1)} s (${rate} rows/s)`));
   print(cli, `  imported       ${green(String(s.imported))}`);
-  print(cli, `  already known  ${yellow(String(s.alreadyKnown))}`);
+  print(cli, `  already known  ${yellow(String(s.alreadyKnown))}${s.conflicting > 0 ? ` (${s.conflicting} with other data: see the warnings)` : ''}`);
   print(cli, `  invalid        ${s.invalid > 0 ? red(String(s.invalid)) : '0'}`);
   if (queued !== null) print(cli, `  queued now     ${queued}`);
 }
