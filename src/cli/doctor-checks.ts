@@ -124,7 +124,8 @@ export function checkTemplates(config: Config): CheckResult[] {
       targets.push({ label: `${store} ${locale}`, locale, storeDir: identity.templates });
     }
   }
-  return targets.map(({ label, locale, storeDir }) => {
+  const rows: CheckResult[] = templateWarnings(config);
+  return rows.concat(targets.map(({ label, locale, storeDir }): CheckResult => {
     const result = checkAllTemplates(templates, { locales: [locale], storeDir });
     if (result.ok) return { check: label, result: 'ok', detail: `${result.rendered} renders, all ${MILESTONES.length} milestones` };
     const shown = result.failures.slice(0, 3).map((f) => `${f.milestone ?? '-'} ${f.carrier ?? ''}/${f.country ?? ''}: ${f.message}`);
@@ -135,7 +136,26 @@ export function checkTemplates(config: Config): CheckResult[] {
       detail: `${shown.join('; ')}${more}`,
       fix: `Fix the template(s) named above; \`postship templates check --locale ${locale}\` lists every failure.`,
     };
-  });
+  }));
+}
+
+/** Sender still example.com, a store's template folder missing, customs notes unchecked or older than 180 days. */
+function templateWarnings(config: Config): CheckResult[] {
+  const rows: CheckResult[] = [];
+  const senders = [['default', config.from], ...Object.entries(config.file.stores).map(([id, s]) => [id, s.from] as const)];
+  for (const [id, from] of senders) {
+    if (from && /@example\.com>?\s*$/i.test(from)) {
+      rows.push({ check: 'sender', result: 'warn', detail: `${id}: the sender is still ${from}`, fix: 'Set POSTSHIP_FROM (or stores.<id>.from) to your own address.' });
+    }
+  }
+  for (const [id, store] of Object.entries(config.file.stores)) {
+    if (store.templates && !existsSync(store.templates)) {
+      rows.push({ check: `${id} templates`, result: 'warn', detail: `stores.${id}.templates ${store.templates} does not exist: the built-in templates are used`, fix: 'Create the folder or fix the path.' });
+    }
+  }
+  const stale = checkAllTemplates(new TemplateSet(), { locales: [], today: new Date().toISOString().slice(0, 10) }).warnings;
+  if (stale.length > 0) rows.push({ check: 'customs notes', result: 'warn', detail: stale.join('; '), fix: 'Check each note against its source and set lastChecked (src/domain/data/customs-notes.ts or your config list).' });
+  return rows;
 }
 
 /** One cheap authenticated call per provider in use: is the key valid, how much quota is left. */

@@ -1,7 +1,8 @@
 import { DateTime } from 'luxon';
 import { CARRIERS } from '../domain/carriers.js';
 import { COUNTRIES } from '../domain/countries.js';
-import { validateCustomsNotes, type CustomsNoteData } from '../domain/customs.js';
+import { staleCustomsNotes, validateCustomsNotes, type CustomsNoteData } from '../domain/customs.js';
+import { NO_PARCEL_FACTS, parcelFacts, type ParcelFacts, type ParcelScan } from '../domain/parcel.js';
 import { MILESTONES, type Milestone } from '../domain/milestones.js';
 import type { Order } from '../domain/order.js';
 import { DEFAULT_PROFILE } from '../domain/profile.js';
@@ -12,6 +13,39 @@ import type { TemplateSet } from './templates.js';
 
 /** The languages postship ships templates for; each must have every milestone without falling back. */
 export const TEMPLATE_LANGUAGES = ['en', 'es', 'fr', 'pt', 'ru', 'de', 'pl', 'it'] as const;
+
+/** A customs note not checked against its source for this long is reported. */
+export const STALE_NOTE_DAYS = 180;
+
+/** The parcel states a letter must render for: day14 delivered / travelling / after a dispute, customs and post office stages. */
+function parcelVariants(milestone: Milestone, country: string, at: number): Array<{ name: string | null; parcel: ParcelFacts }> {
+  const one = (kind: ParcelScan['kind'], over: Partial<ParcelScan> = {}) =>
+    parcelFacts({ scans: [{ kind, providerStatus: null, at, place: null, country: null, message: null, ...over }], destination: country });
+  if (milestone === 'day14') {
+    return [
+      { name: 'travelling:no-scans', parcel: NO_PARCEL_FACTS },
+      { name: 'travelling:customs', parcel: one('customs', { place: 'Madrid' }) },
+      { name: 'delivered', parcel: one('delivered') },
+      { name: 'after-dispute', parcel: { ...NO_PARCEL_FACTS, disputeClosed: true } },
+    ];
+  }
+  if (milestone === 'customs') {
+    return [
+      { name: 'entered', parcel: one('customs') },
+      { name: 'released', parcel: one('customs_released') },
+      { name: 'action-required', parcel: one('customs', { providerStatus: 'Exception_018' }) },
+      { name: 'origin', parcel: one('customs', { country: 'CN' }) },
+    ];
+  }
+  if (milestone === 'post_office') {
+    return [
+      { name: 'arrived', parcel: one('post_office') },
+      { name: 'out-for-delivery', parcel: one('out_for_delivery', { place: 'Sydney' }) },
+      { name: 'pickup', parcel: one('available_for_pickup', { place: 'Sydney post office' }) },
+    ];
+  }
+  return [{ name: null, parcel: NO_PARCEL_FACTS }];
+}
 
 export interface CheckOptions {
   /** Locales to render; default: every shipped language plus every country's default locale. */
@@ -24,6 +58,8 @@ export interface CheckOptions {
   customsNotes?: readonly CustomsNoteData[];
   /** Locales that must resolve to their own folder, not a fallback; default TEMPLATE_LANGUAGES. */
   requireOwn?: readonly string[];
+  /** Today (ISO date): customs notes with no lastChecked, or checked more than STALE_NOTE_DAYS before, are warned about. */
+  today?: string;
 }
 
 export interface CheckFailure {
@@ -43,6 +79,8 @@ export interface CheckResult {
   /** Renders attempted (each renders subject, HTML and text). */
   rendered: number;
   failures: CheckFailure[];
+  /** Problems that do not stop sending (stale customs notes), for the seller to fix. */
+  warnings: string[];
 }
 
 /** Fixed sample dates: before and after the EU duty change, so both note variants render. */
@@ -105,14 +143,16 @@ export function checkTemplates(templates: TemplateSet, options: CheckOptions = {
         const carrier = carriers[k % carriers.length];
         i += 1;
         const order = sampleOrder(i, country, carrier, locale);
-        for (const variant of variantsFor(milestone, order)) {
+        for (const variant of variantsFor(milestone, order).flatMap((v) =>
+          parcelVariants(milestone, country, order.shippedAt.toMillis() + 9 * 86_400_000).map((p) => ({ ...v, name: v.name ?? p.name, parcel: p.parcel })),
+        )) {
           rendered += 1;
           const at = { milestone, variant: variant.name, locale, carrier, country };
           try {
             const eventAt = milestone === 'customs' || milestone === 'post_office' ? (i % 2 ? order.shippedAt.plus({ days: 9 }) : null) : null;
             const base = order.store === 'default' ? undefined : { name: 'Check & Co', signature: 'Lily\nCheck & Co care team', replyTo: 'Check Co <care@check.example>' };
             const store = variant.store ? { ...base, ...variant.store } : base;
-            const context = buildContext({ order, milestone, profile: DEFAULT_PROFILE, store, eventAt, customsNotes: options.customsNotes, reply: variant.reply });
+            const context = buildContext({ order, milestone, profile: DEFAULT_PROFILE, store, eventAt, customsNotes: options.customsNotes, reply: variant.reply, parcel: variant.parcel });
             const message = renderMessage(templates, milestone, context, options.storeDir);
             const language = locale.split('-')[0];
             if (requireOwn.has(language) && message.locale !== locale && message.locale !== language) {
@@ -128,5 +168,15 @@ export function checkTemplates(templates: TemplateSet, options: CheckOptions = {
       }
     }
   }
-  return { ok: failures.length === 0, rendered, failures };
+  return { ok: failures.length === 0, rendered, failures, warnings: noteWarnings(options) };
+}
+
+function noteWarnings(options: CheckOptions): string[] {
+  if (!options.today) return [];
+  const before = DateTime.fromISO(options.today, { zone: 'utc' }).minus({ days: STALE_NOTE_DAYS }).toISODate()!;
+  return staleCustomsNotes(before, options.customsNotes).map((n) =>
+    n.lastChecked === null
+      ? `customs note "${n.id}": lastChecked is missing; check it against ${n.source} and set lastChecked`
+      : `customs note "${n.id}": last checked ${n.lastChecked}, more than ${STALE_NOTE_DAYS} days ago; re-check it against ${n.source}`,
+  );
 }

@@ -30,7 +30,9 @@ async function check(cli: Cli, o: CheckFlags): Promise<void> {
     locales: o.locale?.length ? o.locale : undefined,
     milestones: milestones.length ? milestones : undefined,
     storeDir: store?.templates,
+    today: new Date().toISOString().slice(0, 10),
   });
+  for (const warning of result.warnings) print(cli, `warning: ${warning}`);
   if (!result.ok) cli.exitCode = 1;
   if (o.json) return printJson(cli, result);
   if (result.ok) {
