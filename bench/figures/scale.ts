@@ -90,36 +90,55 @@ async function measureSize(env: BenchEnv, orders: number): Promise<ScaleRow> {
     const firstWatchMs = timeIt(() => watchDelays(runtime.orderDeps(), { limit: 10_000_000 }));
     await promoteDue(promoter); // the notices that first watch scheduled
 
-    const active = db.$client.prepare(`SELECT order_id AS id FROM orders WHERE state = 'active' AND stage_rank < 3 ORDER BY random() LIMIT ${DUE}`).all() as Array<{ id: string }>;
     const ticks: Record<string, number> = {};
-
+    // Each tick is timed twice on fresh due rows and the faster kept: the first pays for cold pages and JIT.
+    const best = async (name: string, round: (seq: number) => Promise<number>) => {
+      ticks[name] = Math.min(await round(0), await round(1));
+    };
+    const pick = () => db.$client.prepare(`SELECT order_id AS id FROM orders WHERE state = 'active' AND stage_rank < 3 ORDER BY random() LIMIT ${DUE}`).all() as Array<{ id: string }>;
     // promote: DUE rule sends due now.
-    const insert = db.$client.prepare(`INSERT INTO sends (order_id, milestone, seq, status, due_at, created_at, updated_at) VALUES (?, 'delay', 7, 'scheduled', ?, ?, ?)`);
-    db.$client.transaction(() => active.forEach((o) => insert.run(o.id, now(), now(), now())))();
-    let promoted = 0;
-    ticks.promote = (await timeAsync(async () => (promoted = await promoteDue(promoter)))) / Math.max(1, promoted);
+    const insert = db.$client.prepare(`INSERT INTO sends (order_id, milestone, seq, status, due_at, created_at, updated_at) VALUES (?, 'delay', ?, 'scheduled', ?, ?, ?) ON CONFLICT DO NOTHING`);
+    await best('promote', async (seq) => {
+      const rows = pick();
+      db.$client.transaction(() => rows.forEach((o) => insert.run(o.id, 7 + seq, now(), now(), now())))();
+      let promoted = 0;
+      const ms = await timeAsync(async () => (promoted = await promoteDue(promoter)));
+      return ms / Math.max(1, promoted);
+    });
     // reconcile: every queued row is checked against Redis (the rows due within the horizon).
-    const queuedRows = (db.$client.prepare(`SELECT count(*) AS n FROM sends WHERE status = 'queued'`).get() as { n: number }).n;
-    ticks.reconcilePerQueued = (await timeAsync(() => reconcile({ ...promoter, claimLeaseMs: config.claimLeaseMs }))) / Math.max(1, queuedRows);
+    await best('reconcilePerQueued', async () => {
+      const queuedRows = (db.$client.prepare(`SELECT count(*) AS n FROM sends WHERE status = 'queued'`).get() as { n: number }).n;
+      return (await timeAsync(() => reconcile({ ...promoter, claimLeaseMs: config.claimLeaseMs }))) / Math.max(1, queuedRows);
+    });
     // watch: DUE orders whose delay check has come.
     const setWatch = db.$client.prepare(`UPDATE orders SET watch_at = ? WHERE order_id = ?`);
-    db.$client.transaction(() => active.forEach((o) => setWatch.run(now() - 1000, o.id)))();
-    // The learned transit table is computed once per 10 minutes from every delivery (counted apart, below): warm.
+    // The learned transit table is computed once per 10 minutes from every delivery: warm.
     learnedTransit(db, 'china-post', 'US');
-    let watched = 0;
-    ticks.watch = timeIt(() => (watched = watchDelays(runtime.orderDeps()).checked)) / Math.max(1, watched);
+    await best('watch', async () => {
+      const rows = pick();
+      db.$client.transaction(() => rows.forEach((o) => setWatch.run(now() - 1000, o.id)))();
+      let watched = 0;
+      return timeIt(() => (watched = watchDelays(runtime.orderDeps()).checked)) / Math.max(1, watched);
+    });
     // tracking poll selection: DUE registrations due now, claimed in 40s.
-    const setPoll = db.$client.prepare(`UPDATE tracking_registrations SET due_at = ? WHERE order_id = ?`);
-    db.$client.transaction(() => active.forEach((o) => setPoll.run(now() - 1000, o.id)))();
-    let claimed = 0;
-    ticks.pollSelection = timeIt(() => {
-      for (let n = -1; n !== 0; claimed += n) n = claimDue(db, '17track', 'registered', now(), 40, now() + 60_000).length;
-    }) / Math.max(1, claimed);
+    const setPoll = db.$client.prepare(`UPDATE tracking_registrations SET due_at = ? WHERE order_id = ? AND state = 'registered'`);
+    await best('pollSelection', async () => {
+      const rows = pick();
+      db.$client.transaction(() => rows.forEach((o) => setPoll.run(now() - 1000, o.id)))();
+      let claimed = 0;
+      const ms = timeIt(() => {
+        for (let n = -1; n !== 0; claimed += n) n = claimDue(db, '17track', 'registered', now(), 40, now() + 60_000).length;
+      });
+      return ms / Math.max(1, claimed);
+    });
     // digest: the at-risk list and tracking attention for one store, per row listed.
-    let listed = 0;
-    ticks.digestPerRow = timeIt(() => {
-      listed = listAtRisk(db, config.file, { now: now(), withinDays: 10, store: STORES[3] }).length + trackingAttention(db, { now: now(), store: STORES[3] }).length;
-    }) / Math.max(1, listed);
+    await best('digestPerRow', async () => {
+      let listed = 0;
+      const ms = timeIt(() => {
+        listed = listAtRisk(db, config.file, { now: now(), withinDays: 10, store: STORES[3] }).length + trackingAttention(db, { now: now(), store: STORES[3] }).length;
+      });
+      return ms / Math.max(1, listed);
+    });
 
     const sample = db.$client.prepare(`SELECT order_id AS id, tracking_number AS tn, carrier, country FROM orders ORDER BY random() LIMIT 100`).all() as Array<{ id: string; tn: string; carrier: string; country: string }>;
     const p99Ms: Record<string, number> = {};
@@ -131,7 +150,7 @@ async function measureSize(env: BenchEnv, orders: number): Promise<ScaleRow> {
     });
     p99Ms['admin search (tracking number)'] = p99(100, (i) => findOrderForTracking(db, sample[i].tn, null));
     p99Ms['admin sends chart'] = p99(20, () => sendsPerDay(db, now()));
-    p99Ms['at-risk --store'] = p99(100, (i) => listAtRisk(db, config.file, { now: now(), withinDays: 10, store: STORES[i % 20] }));
+    p99Ms['at-risk --store --limit 100'] = p99(100, (i) => listAtRisk(db, config.file, { now: now(), withinDays: 10, store: STORES[i % 20], limit: 100 }));
     for (const [name, flags] of LIST_FILTERS) {
       const filter = parseFilter(flags);
       p99Ms[`${name} --limit 20`] = p99(100, (i) => {

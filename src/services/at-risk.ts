@@ -38,7 +38,7 @@ export function protectionDaysFor(file: Pick<ConfigFile, 'stores'>): (store: str
 export function listAtRisk(
   db: Db,
   file: Pick<ConfigFile, 'stores'>,
-  options: { now: number; withinDays: number; store?: string },
+  options: { now: number; withinDays: number; store?: string; limit?: number },
 ): AtRiskOrder[] {
   const daysFor = protectionDaysFor(file);
   // SQL narrows by the shortest protection of any store (the earliest possible deadline);
@@ -49,10 +49,12 @@ export function listAtRisk(
   // The store condition only when asked for: "(? IS NULL OR store = ?)" would keep SQLite off the (store, state, shipped_at) index.
   const columns = `order_id AS orderId, store, state, buyer_name AS buyerName, buyer_email AS buyerEmail, country, carrier,
               tracking_number AS trackingNumber, shipped_at AS shippedAt, stage_rank AS stageRank`;
+  // With a limit, the oldest shipped first (most urgent: for one store exactly, across stores by shipping date).
+  const tail = options.limit !== undefined ? ` ORDER BY shipped_at LIMIT ${Math.max(0, Math.floor(options.limit))}` : '';
   const rows = (
     options.store === undefined
-      ? client.prepare(`SELECT ${columns} FROM orders WHERE state = 'active' AND shipped_at <= ?`).all(cutoff)
-      : client.prepare(`SELECT ${columns} FROM orders WHERE store = ? AND state = 'active' AND shipped_at <= ?`).all(options.store, cutoff)
+      ? client.prepare(`SELECT ${columns} FROM orders WHERE state = 'active' AND shipped_at <= ?${tail}`).all(cutoff)
+      : client.prepare(`SELECT ${columns} FROM orders WHERE store = ? AND state = 'active' AND shipped_at <= ?${tail}`).all(options.store, cutoff)
   ) as Row[];
   const lastEvent = client.prepare(
     `SELECT milestone, provider_status AS providerStatus, occurred_at AS occurredAt FROM tracking_events

@@ -12,7 +12,18 @@ import { fitTable as fitTable, isoUtc, utcTime } from '../format.js';
 interface AtRiskOptions {
   days?: string;
   store?: string;
+  limit?: string;
   json?: boolean;
+}
+
+/** Default rows: the most urgent hundred answer at once on a million-order ledger; --limit 0 lists them all. */
+const DEFAULT_LIMIT = 100;
+
+function parseLimit(value: string | undefined): number | undefined {
+  if (value === undefined) return DEFAULT_LIMIT;
+  if (!/^\d{1,7}$/.test(value.trim())) throw new InputError('bad_limit', [`--limit: ${JSON.stringify(value)} is not a whole number (0 for all)`]);
+  const n = Number(value);
+  return n === 0 ? undefined : n;
 }
 
 function parseDays(value: string | undefined): number {
@@ -62,15 +73,18 @@ function assertKnownStore(runtime: { db: Db; config: { file: { stores: Record<st
 
 async function atRisk(cli: Cli, o: AtRiskOptions): Promise<void> {
   const withinDays = parseDays(o.days);
+  const limit = parseLimit(o.limit);
   await withRuntime(cli, (runtime) => {
     if (o.store !== undefined) assertKnownStore(runtime, o.store);
     const now = runtime.clock.now().toMillis();
-    const rows = listAtRisk(runtime.db, runtime.config.file, { now, withinDays, store: o.store });
+    const rows = listAtRisk(runtime.db, runtime.config.file, { now, withinDays, store: o.store, limit: limit === undefined ? undefined : limit + 1 });
+    const more = limit !== undefined && rows.length > limit;
+    if (more) rows.length = limit;
     const tracking = trackingAttention(runtime.db, { now, store: o.store });
     const extensions = protectionExtensions(runtime.db, runtime.config.file, { store: o.store });
     const lowRatings = lowRatingAttention(runtime.db, { now, since: now - LOW_RATING_DAYS * 86_400_000, store: o.store });
     if (o.json) {
-      printJson(cli, { withinDays, store: o.store ?? null, count: rows.length, orders: rows.map(atRiskView), tracking, extensions, lowRatings });
+      printJson(cli, { withinDays, store: o.store ?? null, count: rows.length, more, orders: rows.map(atRiskView), tracking, extensions, lowRatings });
       return;
     }
     printLines(cli, 'disputes: not received', extensions.map((e) => e.line));
@@ -91,7 +105,7 @@ async function atRisk(cli: Cli, o: AtRiskOptions): Promise<void> {
     ]);
     const headers = ['order', 'store', 'lane', 'stage', 'last event', 'deadline', 'left'];
     print(cli, fitTable(headers, table, terminalWidth(cli)));
-    print(cli, cli.colors.dim(`${rows.length} order(s); extend buyer protection before the deadline to avoid a dispute`));
+    print(cli, cli.colors.dim(`${rows.length}${more ? ' most urgent' : ''} order(s)${more ? ` (more: --limit ${limit! * 10} or --limit 0)` : ''}; extend buyer protection before the deadline to avoid a dispute`));
   });
 }
 
@@ -114,6 +128,7 @@ export function atRiskCommand(cli: Cli): Command {
     .description('undelivered orders whose buyer protection ends soon, most urgent first')
     .option('--days <n>', `deadline within this many days, or already passed (default ${DEFAULT_AT_RISK_DAYS})`)
     .option('--store <id>', 'only this store')
+    .option('--limit <n>', `the most urgent n orders (default ${DEFAULT_LIMIT}; 0: all)`)
     .option('--json', 'print JSON: {withinDays, store, count, orders, tracking, extensions, lowRatings}')
     .addHelpText(
       'after',
