@@ -107,6 +107,12 @@ const schema = z.strictObject({
         feedbackThreshold: z.number().int().min(1).max(5).optional(),
         disputeOptions: z.array(disputeOption).max(5).optional(),
         disputeReplyAnyHour: z.boolean().optional(),
+        /** Store platforms whose webhooks enter this store's orders (issue 20). */
+        shopifyDomain: z.string().regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/i, 'must be the shop\'s myshopify.com domain, e.g. "acme.myshopify.com"').optional(),
+        woocommerceUrl: z.string().regex(/^https?:\/\/\S+$/, 'must be the site URL WooCommerce sends as X-WC-Webhook-Source, e.g. "https://shop.example/"').optional(),
+        /** How this store's buyers get their messages: email (default) or the store's webhook. */
+        channel: z.enum(['email', 'webhook']).optional(),
+        webhookUrl: z.string().regex(/^https?:\/\/\S+$/, 'must be an http(s) URL').optional(),
       }),
     )
     .optional(),

@@ -58,6 +58,11 @@ export const CARRIERS: readonly Carrier[] = [
     code: 'ups', name: 'UPS', class: 'express', aliases: ['united-parcel-service'],
     trackingUrl: 'https://www.ups.com/track?tracknum={tracking}', aftershipSlug: 'ups', seventeenTrack: 100002,
   },
+  {
+    // A store platform's carrier we have no code for: postal timings (the slowest), the providers detect the carrier.
+    code: 'other', name: 'Other carrier', class: 'postal', aliases: [],
+    trackingUrl: 'https://t.17track.net/en#nums={tracking}', aftershipSlug: '', seventeenTrack: null,
+  },
 ];
 
 const byName = new Map<string, Carrier>();

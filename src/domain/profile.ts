@@ -68,6 +68,13 @@ export interface StoreIdentity {
   disputeOptions?: DisputeOption[];
   /** A dispute reply may go out at any hour, not only inside the send window (default false). */
   disputeReplyAnyHour?: boolean;
+  /** The Shopify shop (`acme.myshopify.com`) whose webhooks enter this store's orders. */
+  shopifyDomain?: string;
+  /** The WooCommerce site (its X-WC-Webhook-Source) whose webhooks enter this store's orders. */
+  woocommerceUrl?: string;
+  /** `webhook`: messages are POSTed to `webhookUrl` instead of emailed (default `email`). */
+  channel?: 'email' | 'webhook';
+  webhookUrl?: string;
 }
 
 export interface NextOrderOffer {

@@ -5,6 +5,7 @@ import { assertLedgerFile } from '../store/ledger-file.js';
 import { resolveUnsubscribeSecret } from '../services/unsubscribe-secret.js';
 import { adminRoutes } from './admin.js';
 import { apiDepsOf, apiRoutes } from './api/index.js';
+import { storePlatformRoutes } from './webhooks/store-platforms.js';
 import { adminCredentialsFrom, adminGuard, adminQueueWritesFrom, type AdminGuard } from './admin-guard.js';
 import { METRICS_NEED_AUTH, metricsAccessFrom, startMetricsListener } from './metrics-access.js';
 import { adminPageDeps, adminPageRoutes } from './admin-page.js';
@@ -106,6 +107,7 @@ async function startMainServer(runtime: Runtime, options: WebServerOptions, guar
       },
     });
     await app.register(apiRoutes, { prefix: '/api/v1', deps: apiDepsOf(runtime) });
+    await app.register(storePlatformRoutes, { prefix: '/webhooks', deps: { ...apiDepsOf(runtime), secrets: webhookSecretsFrom(options.env) } });
     const queueWrites = adminQueueWritesFrom(options.env);
     await app.register(adminRoutes, { deps: { guard, queues: [await runtime.sendQueue()], queueWrites } });
     await app.register(adminPageRoutes, { deps: adminPageDeps(runtime, guard) });
