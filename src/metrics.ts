@@ -111,7 +111,7 @@ export function createMetrics(sources: MetricsSources): Metrics {
     labelNames: ['source'],
     registers: [registry],
   });
-  const tracking: TrackingObserver & { quota(provider: string, left: number): void } = {
+  const tracking: TrackingObserver = {
     registration: (provider, outcome) => registrations.inc({ provider, outcome }),
     poll: (provider, n, lagMs) => {
       polls.inc({ provider }, n);

@@ -43,6 +43,8 @@ export interface TrackingObserver {
   poll(provider: string, parcels: number, lagMs: number): void;
   events(source: 'push' | 'poll', n: number): void;
   stopped(provider: string, n: number): void;
+  /** Registrations left with the provider, where it tells. */
+  quota?(provider: string, left: number): void;
 }
 
 export interface ProviderReport {
@@ -116,14 +118,22 @@ export async function syncTracking(deps: TrackingSyncDeps, options: SyncOptions 
       const r: ProviderReport = { provider: provider.name, registered: 0, rejected: 0, deferred: 0, polled: 0, events: 0, stopped: 0, paused: null };
       report.providers.push(r);
       const inBudget = () => Date.now() - started < budget;
-      const pause = providerPause(deps.db, provider.name);
+      let pause = providerPause(deps.db, provider.name);
+      // Where the provider tells its quota (17TRACK getquota, free), look now and then: the gauge, and an early end to a quota pause.
+      // (Not for a manual sync: it ignores pauses anyway, and should make only the calls it is asked for.)
+      const left = options.force ? null : await quotaLeft(deps, provider);
+      if (left !== null && left > 0 && pause?.reason.startsWith('quota')) {
+        resumeProvider(deps.db, provider.name);
+        deps.logger.info({ provider: provider.name, quotaLeft: left }, 'tracking registration resumed: the provider quota is back');
+        pause = null;
+      }
       if (pause && pause.until > now() && pause.reason.startsWith('rate') && !options.force) {
         r.paused = `${pause.reason} until ${new Date(pause.until).toISOString()}`;
         return;
       }
       // A used-up quota stops registration only: polls and stops cost none.
       const registrationPaused = pause !== null && pause.until > now() && !options.force;
-      if (registrationPaused) r.paused = `${pause.reason} until ${new Date(pause.until).toISOString()}`;
+      if (registrationPaused && pause) r.paused = `${pause.reason} until ${new Date(pause.until).toISOString()}`;
       else if (pause) resumeProvider(deps.db, provider.name);
       const steps: Array<[RegistrationState, BatchStep]> = [
         ['pending', registerBatch],
@@ -257,6 +267,26 @@ const stopBatch: BatchStep = async (deps, provider, rows, report) => {
   report.stopped += done.length;
   if (done.length > 0) deps.observe?.stopped(provider.name, done.length);
 };
+
+const QUOTA_CHECK_EVERY_MS = 10 * 60_000;
+const lastQuotaCheck = new WeakMap<TrackingProvider, { at: number; left: number | null }>();
+
+/** The provider's quota left, asked at most every 10 minutes per process (null: it does not tell, or the check failed). */
+async function quotaLeft(deps: TrackingSyncDeps, provider: TrackingProvider): Promise<number | null> {
+  const last = lastQuotaCheck.get(provider);
+  if (last && Date.now() - last.at < QUOTA_CHECK_EVERY_MS) return last.left;
+  let left: number | null = null;
+  if (provider.tellsQuota) {
+    try {
+      left = (await provider.check()).quotaLeft ?? null;
+      if (left !== null) deps.observe?.quota?.(provider.name, left);
+    } catch {
+      left = null; // the sync itself reports what is wrong with the provider
+    }
+  }
+  lastQuotaCheck.set(provider, { at: Date.now(), left });
+  return left;
+}
 
 /** Pauses a provider after a whole-request failure; returns what the report says. */
 function onProviderFailure(deps: TrackingSyncDeps, provider: TrackingProviderName, err: unknown): string {

@@ -71,6 +71,7 @@ export function aftershipProvider(options: AftershipOptions): TrackingProvider {
 
   return {
     name: 'aftership',
+    tellsQuota: false,
     batch: { register: 1, poll: 40, stop: 1 },
 
     async register(parcels: Parcel[]) {

@@ -47,6 +47,8 @@ export interface TrackingProvider {
   name: TrackingProviderName;
   /** Most numbers per call, by operation. */
   batch: { register: number; poll: number; stop: number };
+  /** check() reports the quota left, at no cost (17TRACK getquota). */
+  tellsQuota: boolean;
   register(parcels: Parcel[]): Promise<Map<string, ItemOutcome>>;
   poll(parcels: Parcel[]): Promise<PolledParcel[]>;
   /** Stops tracking finished parcels; numbers the provider no longer knows count as stopped. */

@@ -98,6 +98,7 @@ export function seventeenTrackProvider(options: SeventeenTrackOptions): Tracking
 
   return {
     name: '17track',
+    tellsQuota: true,
     batch: { register: 40, poll: 40, stop: 40 },
 
     async register(parcels: Parcel[]) {

@@ -67,6 +67,7 @@ export function trackingMoreProvider(options: TrackingMoreOptions): TrackingProv
 
   return {
     name: 'trackingmore',
+    tellsQuota: false,
     batch: { register: 40, poll: 40, stop: 1 },
 
     async register(parcels: Parcel[]) {

@@ -109,4 +109,22 @@ describe('polling and stopping through each provider', () => {
     await syncTracking(d);
     expect(registrationOf(db, 'S-2')?.detectedCarrier).toBe('cainiao');
   });
+
+  it('17TRACK: the daemon\'s sync sees the quota come back (getquota) and resumes registration before the pause ends', async () => {
+    const api = await startSeventeenTrack();
+    stop = () => api.stop();
+    const d = deps('17track', seventeenTrackProvider({ apiKey: api.key, apiUrl: api.url }));
+    for (let i = 0; i < 3; i++) enter(d, `Q-${i}`, `RR00000004${i}CN`);
+    api.quota.left = 1;
+    const first = await syncTracking(d);
+    expect(first.providers[0]).toMatchObject({ registered: 1, paused: expect.stringMatching(/^quota/) });
+    // Quota topped up; a new process (a fresh client) asks getquota on its first tick.
+    api.quota.left = null;
+    const seen: number[] = [];
+    const d2 = { ...deps('17track', seventeenTrackProvider({ apiKey: api.key, apiUrl: api.url })), observe: { registration() {}, poll() {}, events() {}, stopped() {}, quota: (_p: string, left: number) => seen.push(left) } };
+    const second = await syncTracking(d2);
+    expect(seen).toEqual([10_000]);
+    expect(second.providers[0]).toMatchObject({ registered: 2, paused: null });
+    expect(api.parcels.size).toBe(3);
+  });
 });
