@@ -162,7 +162,10 @@ async function measureSize(env: BenchEnv, orders: number): Promise<ScaleRow> {
     p99Ms['tracking status'] = p99(100, () => registrationCounts(db));
 
     const metrics = createMetrics({ db });
-    await metrics.registry.metrics(); // the first count
+    // The first count (a thread started, every send read) lands before scrapes are timed, as in a daemon up for a while.
+    for (const until = Date.now() + 30_000; Date.now() < until; await new Promise((r) => setTimeout(r, 200))) {
+      if ((await metrics.registry.metrics()).includes('postship_sends{')) break;
+    }
     const scrapes: number[] = [];
     for (let i = 0; i < 20; i++) scrapes.push(await timeAsync(() => metrics.registry.metrics()));
     await metrics.stop();
