@@ -44,7 +44,8 @@ const rows: Array<[string, string, string, string, readonly number[]]> = [
   ['SA', 'Saudi Arabia', 'ar', 'Asia/Riyadh', FRI_SAT],
   ['AE', 'United Arab Emirates', 'ar', 'Asia/Dubai', SAT_SUN],
   ['TR', 'Turkey', 'tr', 'Europe/Istanbul', SAT_SUN],
-  ['BE', 'Belgium', 'fr-BE', 'Europe/Brussels', SAT_SUN],
+  // CLDR's likely language for BE is Dutch (und-BE → nl-Latn-BE); a buyer's own locale always wins.
+  ['BE', 'Belgium', 'nl-BE', 'Europe/Brussels', SAT_SUN],
   ['PT', 'Portugal', 'pt-PT', 'Europe/Lisbon', SAT_SUN],
   ['SE', 'Sweden', 'sv', 'Europe/Stockholm', SAT_SUN],
   ['CZ', 'Czechia', 'cs', 'Europe/Prague', SAT_SUN],

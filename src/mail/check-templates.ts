@@ -12,7 +12,10 @@ import { variantsFor } from './reply-samples.js';
 import type { TemplateSet } from './templates.js';
 
 /** The languages postship ships templates for; each must have every milestone without falling back. */
-export const TEMPLATE_LANGUAGES = ['en', 'es', 'fr', 'pt', 'ru', 'de', 'pl', 'it'] as const;
+export const TEMPLATE_LANGUAGES = [
+  'en', 'es', 'fr', 'pt', 'ru', 'de', 'pl', 'it',
+  'nl',
+] as const;
 
 /** A customs note not checked against its source for this long is reported. */
 export const STALE_NOTE_DAYS = 180;
@@ -155,7 +158,9 @@ export function checkTemplates(templates: TemplateSet, options: CheckOptions = {
             const context = buildContext({ order, milestone, profile: DEFAULT_PROFILE, store, eventAt, customsNotes: options.customsNotes, reply: variant.reply, parcel: variant.parcel });
             const message = renderMessage(templates, milestone, context, options.storeDir);
             const language = locale.split('-')[0];
-            if (requireOwn.has(language) && message.locale !== locale && message.locale !== language) {
+            // `pt-PT` listed on its own must resolve to its own folder, not to `pt` (Brazilian).
+            const fellBack = requireOwn.has(locale) ? message.locale !== locale : requireOwn.has(language) && message.locale !== locale && message.locale !== language;
+            if (fellBack) {
               failures.push({ ...at, template: message.template, message: `locale "${locale}" fell back to ${message.template}` });
             }
             for (const message_ of outputProblems(message.subject, message.html, message.text)) {

@@ -12,9 +12,9 @@ describe('checkTemplates', () => {
   });
 
   it('reports a locale that has no templates of its own as a fallback failure', () => {
-    const result = checkTemplates(new TemplateSet(), { locales: ['nl'], requireOwn: ['nl'], milestones: ['shipped'], countries: ['NL'], carriers: ['cainiao'] });
+    const result = checkTemplates(new TemplateSet(), { locales: ['fi'], requireOwn: ['fi'], milestones: ['shipped'], countries: ['FI'], carriers: ['cainiao'] });
     expect(result.ok).toBe(false);
-    expect(result.failures[0]).toMatchObject({ locale: 'nl', milestone: 'shipped', message: expect.stringContaining('fell back to templates/en/shipped') });
+    expect(result.failures[0]).toMatchObject({ locale: 'fi', milestone: 'shipped', message: expect.stringContaining('fell back to templates/en/shipped') });
   });
 
   it('collects bad customs data instead of throwing', () => {
