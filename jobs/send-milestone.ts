@@ -6,6 +6,9 @@ import type { Order } from '../src/domain/order.js';
 import { composeMessage } from '../src/mail/compose.js';
 import { buildContext } from '../src/mail/context.js';
 import { renderMessage } from '../src/mail/render.js';
+import { ChannelError, type ChannelPayload } from '../src/mail/webhook-channel.js';
+import { findCarrier, trackingLink } from '../src/domain/carriers.js';
+import type { OutgoingMessage } from '../src/mail/transport.js';
 import { classifySendError, describeSendError } from '../src/mail/smtp-errors.js';
 import type { SendJobData } from '../src/queue/queues.js';
 import { learnedTransitTable } from '../src/services/learned-transit.js';
@@ -145,6 +148,10 @@ async function deliver(
     message = composeMessage({
       order, milestone, sendId: row.id, resendOf: row.resendOf, rendered, store, defaultFrom: config.from, extraHeaders,
     });
+    // A store on the webhook channel gets the same rendered message as JSON, signed, through the same claim and record.
+    if (store?.channel === 'webhook' && store.webhookUrl) {
+      message.channel = { url: store.webhookUrl, payload: channelPayloadFor(message, order, orderRow, milestone, rendered.locale, deps.profiles(order).trackingUrl) };
+    }
   } catch (err) {
     // A broken template fails the same way every time: record it, do not retry.
     recordFailed(db, row.id, `render failed: ${(err as Error).message}`, clock.now().toMillis());
@@ -222,6 +229,12 @@ async function handleSendError(
   const now = clock.now().toMillis();
   const kind = classifySendError(err);
   const reason = describeSendError(err);
+  if (kind === 'permanent' && err instanceof ChannelError) {
+    // The receiver refused it (a 4xx): recorded as failed, but no email address bounced.
+    recordFailed(db, row.id, reason, now);
+    log.warn({ reason }, 'webhook channel refused the message; not retried');
+    return 'failed';
+  }
   if (kind === 'permanent') {
     recordFailed(db, row.id, reason, now);
     suppress(db, email, 'all', `hard bounce: ${reason}`, now);
@@ -243,4 +256,21 @@ async function handleSendError(
   }
   log.warn({ reason }, 'send failed; will retry');
   throw err instanceof Error ? err : new Error(reason);
+}
+
+function channelPayloadFor(message: OutgoingMessage, order: Order, orderRow: OrderRow, milestone: Milestone, locale: string, profileTrackingUrl: string | null): ChannelPayload {
+  const template = profileTrackingUrl ?? findCarrier(order.carrier)?.trackingUrl ?? null;
+  return {
+    messageId: message.messageId,
+    store: order.store,
+    orderId: order.orderId,
+    milestone,
+    locale,
+    buyer: { name: order.buyerName, email: order.buyerEmail || null, channelId: orderRow.buyerChannelId ?? null },
+    subject: message.subject,
+    text: message.text,
+    html: message.html,
+    trackingNumber: order.trackingNumber,
+    trackingUrl: template ? trackingLink(template, order.trackingNumber) : null,
+  };
 }

@@ -8,6 +8,7 @@ import { createLogger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { TemplateSet } from './mail/templates.js';
 import { createTransport, type MailTransport } from './mail/transport.js';
+import { channelSecretFrom, routingTransport, webhookChannelTransport } from './mail/webhook-channel.js';
 import { promoteDue } from './queue/promoter.js';
 import { createSendQueue, requestTrackingSync, sendJobId, type SendJobData } from './queue/queues.js';
 import { connectRedis, ensureRedis } from './queue/redis.js';
@@ -90,7 +91,11 @@ export class Runtime {
   }
 
   transport(): MailTransport {
-    this.mail ??= createTransport(this.config, { thread: this.redisMode === 'worker' && this.config.smtpThread });
+    // Email, and the webhook channel for stores with channel "webhook" (README "Channels"), behind one transport.
+    this.mail ??= routingTransport(
+      createTransport(this.config, { thread: this.redisMode === 'worker' && this.config.smtpThread }),
+      webhookChannelTransport({ secretFor: channelSecretFrom(process.env) }),
+    );
     return this.mail;
   }
 

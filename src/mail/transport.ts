@@ -16,6 +16,8 @@ export interface OutgoingMessage {
   headers?: Record<string, string>;
   /** Used to name the outbox file. */
   fileStem: string;
+  /** Set when the store delivers through its webhook (channel "webhook"): POSTed there instead of mailed. */
+  channel?: { url: string; payload: import('./webhook-channel.js').ChannelPayload };
 }
 
 export interface SendResult {
