@@ -149,7 +149,10 @@ async function deliver(
       order, milestone, sendId: row.id, resendOf: row.resendOf, rendered, store, defaultFrom: config.from, extraHeaders,
     });
     // A store on the webhook channel gets the same rendered message as JSON, signed, through the same claim and record.
-    if (store?.channel === 'webhook' && store.webhookUrl) {
+    // So does a buyer without an email address who has a channel id (a marketplace buyer), whatever the store's default.
+    const viaChannel = store?.channel === 'webhook' || (order.buyerEmail === '' && Boolean(orderRow.buyerChannelId));
+    if (viaChannel && !store?.webhookUrl) throw new Error(`store ${order.store} has no webhookUrl for its webhook channel (config stores.${order.store}.webhookUrl)`);
+    if (viaChannel && store?.webhookUrl) {
       message.channel = { url: store.webhookUrl, payload: channelPayloadFor(message, order, orderRow, milestone, rendered.locale, deps.profiles(order).trackingUrl) };
     }
   } catch (err) {

@@ -16,7 +16,10 @@ export interface Order {
   orderId: string;
   store: string;
   buyerName: string;
+  /** '' for a buyer reached only through the store's webhook channel (`buyerChannelId`). */
   buyerEmail: string;
+  /** The buyer's id on the seller's own messaging; with no email, messages go through the store's webhook channel. */
+  buyerChannelId?: string | null;
   /** BCP 47, e.g. `pt-BR`. */
   buyerLocale: string;
   /** IANA zone, e.g. `America/Sao_Paulo`. */
@@ -33,7 +36,7 @@ export interface Order {
 export interface OrderInput {
   orderId?: unknown;
   store?: unknown;
-  buyer?: { name?: unknown; email?: unknown; locale?: unknown; timezone?: unknown };
+  buyer?: { name?: unknown; email?: unknown; channelId?: unknown; locale?: unknown; timezone?: unknown };
   country?: unknown;
   carrier?: unknown;
   trackingNumber?: unknown;
@@ -57,7 +60,8 @@ const inputSchema = z.object({
   store: optionalText,
   buyer: z.object({
     name: optionalText,
-    email: z.string().trim(),
+    email: optionalText,
+    channelId: optionalText,
     locale: optionalText,
     timezone: optionalText,
   }),
@@ -122,10 +126,15 @@ export function validateOrder(input: unknown, now: DateTime): OrderValidation {
   if (!trackingNumber) {
     problems.push(`trackingNumber: ${JSON.stringify(v.trackingNumber.slice(0, 80))} must be ${TRACKING_NUMBER_RULE}`);
   }
-  const email = v.buyer.email;
-  if (!isEmailAddress(email)) {
+  // No email address is fine when the buyer is reached through the store's webhook channel (buyer.channelId).
+  const email = v.buyer.email ?? '';
+  const channelId = v.buyer.channelId ?? null;
+  if (email === '' && channelId === null) {
+    problems.push('buyer.email: is required (or give buyer.channelId for the store\'s webhook channel)');
+  } else if (email !== '' && !isEmailAddress(email)) {
     problems.push(`buyer.email: ${JSON.stringify(email)} is not an email address (e.g. "ana@example.com")`);
   }
+  if (channelId !== null && (channelId.length > 200 || CONTROL.test(channelId))) problems.push('buyer.channelId: must be 1-200 printable characters');
   const name = v.buyer.name ?? '';
   if (name.length > 200) problems.push('buyer.name: longer than 200 characters');
   const locale = v.buyer.locale ? canonicalLocale(v.buyer.locale) : null;
@@ -157,6 +166,7 @@ export function validateOrder(input: unknown, now: DateTime): OrderValidation {
       store,
       buyerName: name.replace(/\s+/g, ' '),
       buyerEmail: email,
+      buyerChannelId: channelId,
       buyerLocale: locale ?? info.locale,
       buyerTimezone: v.buyer.timezone ?? info.timezone,
       country,

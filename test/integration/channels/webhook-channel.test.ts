@@ -15,6 +15,7 @@ const SECRET = 'relay-channel-secret';
 /** A receiver as a seller would write one: verifies the signature, refuses replays, counts each messageId. */
 function receiver(options: { failFirst: number; refuse?: (p: ChannelPayload) => boolean }) {
   const seen = new Map<string, number>();
+  const payloads: ChannelPayload[] = [];
   let attempts = 0;
   let badSignatures = 0;
   const server: Server = createServer((req, res) => {
@@ -42,11 +43,13 @@ function receiver(options: { failFirst: number; refuse?: (p: ChannelPayload) => 
         return;
       }
       seen.set(payload.messageId, (seen.get(payload.messageId) ?? 0) + 1);
+      payloads.push(payload);
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
     });
   });
   return {
     seen,
+    payloads,
     stats: () => ({ attempts, badSignatures }),
     listen: () => new Promise<string>((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}/postship`))),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
@@ -66,11 +69,11 @@ describe('webhook channel: the rendered message POSTed, signed, exactly once', (
     dir.remove();
   });
 
-  async function start(failFirst: number, refuse?: (p: ChannelPayload) => boolean) {
+  async function start(failFirst: number, refuse?: (p: ChannelPayload) => boolean, stores?: (url: string) => object) {
     rx = receiver({ failFirst, refuse });
     const url = await rx.listen();
-    const config = testConfig(dir, { POSTSHIP_CONFIG: alwaysOpenConfig(dir, { milestones: { day1: false, day14: false } }, { stores: { relay: { channel: 'webhook', webhookUrl: url, name: 'Relay Shop' } } }) });
-    const transport = routingTransport(outboxTransport(dir.file('outbox')), webhookChannelTransport({ secretFor: (store) => (store === 'relay' ? SECRET : null), timeoutMs: 2000 }));
+    const config = testConfig(dir, { POSTSHIP_CONFIG: alwaysOpenConfig(dir, { milestones: { day1: false, day14: false } }, { stores: stores ? stores(url) : { relay: { channel: 'webhook', webhookUrl: url, name: 'Relay Shop' } } }) });
+    const transport = routingTransport(outboxTransport(dir.file('outbox')), webhookChannelTransport({ secretFor: (store) => (store === 'relay' || store === 'market' ? SECRET : null), timeoutMs: 2000 }));
     pipeline = testPipeline(config, undefined, transport);
     return pipeline;
   }
@@ -106,6 +109,26 @@ describe('webhook channel: the rendered message POSTed, signed, exactly once', (
     expect(send()).toMatchObject({ attempts: 1, error: 'EHTTP 550: HTTP 400: {"error":"unknown buyer"}' });
     expect(p.runtime.db.select().from(suppressions).all()).toEqual([]);
     expect(rx.stats().attempts).toBe(1);
+  });
+
+  it('a buyer without an email but with a channel id goes through the webhook; the others of the store by email', async () => {
+    const p = await start(0, undefined, (url) => ({ market: { webhookUrl: url } }));
+    enterOrder(p.runtime.orderDeps(), { orderId: 'MKT-1', store: 'market', buyer: { name: 'Mei', channelId: 'buyer-8841' }, country: 'ES', carrier: 'yanwen', trackingNumber: 'UG123456789CN' });
+    enterOrder(p.runtime.orderDeps(), { orderId: 'MKT-2', store: 'market', buyer: { name: 'Ana', email: 'ana@example.com' }, country: 'ES', carrier: 'yanwen', trackingNumber: 'UG123456790CN' });
+    await p.runtime.promote();
+    await p.startWorker();
+    const status = (id: string) => sendsOfOrder(p.runtime.db, id).find((s) => s.milestone === 'shipped')!.status;
+    await expect.poll(() => [status('MKT-1'), status('MKT-2')], { timeout: 10_000, interval: 100 }).toEqual(['sent', 'sent']);
+    expect(rx.payloads).toHaveLength(1);
+    const payload = rx.payloads[0];
+    expect(payload).toMatchObject({ store: 'market', orderId: 'MKT-1', milestone: 'shipped', locale: 'es', buyer: { name: 'Mei', email: null, channelId: 'buyer-8841' }, trackingNumber: 'UG123456789CN' });
+    expect(payload.trackingUrl).toContain('UG123456789CN');
+    expect(payload.subject.length).toBeGreaterThan(0);
+    expect(payload.text).toContain('UG123456789CN');
+    expect(payload.html).toContain('<');
+    expect(payload.messageId).toBe(sendsOfOrder(p.runtime.db, 'MKT-1').find((s) => s.milestone === 'shipped')!.messageId);
+    const fs = await import('node:fs');
+    expect(fs.readdirSync(dir.file('outbox')).filter((f) => f.includes('MKT-2'))).toHaveLength(1);
   });
 
   it('signs t + "." + body', () => {
