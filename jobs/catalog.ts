@@ -23,6 +23,11 @@ function promoterDeps(deps: JobDeps) {
   return { db: deps.db, sendQueue: deps.sendQueue, clock: deps.clock, settings: deps.config, profiles: deps.profiles };
 }
 
+/** Moves sends due within the horizon into the queue now (what the periodic promote job does). */
+export function promoteNow(deps: JobDeps) {
+  return promoteDue(promoterDeps(deps));
+}
+
 /** Reconcile everything the ledger knows with the queue (see reconcileLedger). */
 export function reconcileAll(deps: JobDeps) {
   return reconcileLedger({ ...promoterDeps(deps), profiles: deps.profiles, claimLeaseMs: deps.config.claimLeaseMs });

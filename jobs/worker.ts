@@ -2,7 +2,7 @@ import { DelayedError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { assertRedisFitForQueue } from '../src/queue/guards.js';
 import { SEND_QUEUE, type SendJobData } from '../src/queue/queues.js';
-import { isJobName, JOB_CATALOG, reconcileAll, type JobDefinition } from './catalog.js';
+import { isJobName, JOB_CATALOG, promoteNow, reconcileAll, type JobDefinition } from './catalog.js';
 import type { JobDeps } from './deps.js';
 import { TRACKING_SYNC_JOB } from './tracking-sync.js';
 
@@ -83,7 +83,9 @@ export function watchUpkeep(deps: JobDeps, connection: Redis, everyMs = deps.con
         deps.logger.warn('upkeep schedules are gone from Redis (restarted without persistence, or flushed): re-creating them and reconciling the ledger');
         await scheduleUpkeep(deps, reconcileEveryMs);
         const report = await reconcileAll(deps);
-        deps.logger.warn(report, 'upkeep schedules re-created; ledger reconciled with the queue');
+        // And promote at once: sends entering the horizon do not wait for the new scheduler's first run.
+        const promoted = await promoteNow(deps);
+        deps.logger.warn({ ...report, promoted }, 'upkeep schedules re-created; ledger reconciled with the queue');
       } catch (err) {
         // Redis still down: the next tick (or the reconnect) tries again.
         deps.logger.warn({ err: (err as Error).message }, 'upkeep check failed; retrying at the next interval');
