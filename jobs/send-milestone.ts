@@ -6,9 +6,7 @@ import type { Order } from '../src/domain/order.js';
 import { composeMessage } from '../src/mail/compose.js';
 import { buildContext } from '../src/mail/context.js';
 import { renderMessage } from '../src/mail/render.js';
-import { ChannelError, type ChannelPayload } from '../src/mail/webhook-channel.js';
-import { findCarrier, trackingLink } from '../src/domain/carriers.js';
-import type { OutgoingMessage } from '../src/mail/transport.js';
+import { ChannelError, channelPayload } from '../src/mail/webhook-channel.js';
 import { classifySendError, describeSendError } from '../src/mail/smtp-errors.js';
 import type { SendJobData } from '../src/queue/queues.js';
 import { learnedTransitTable } from '../src/services/learned-transit.js';
@@ -153,7 +151,7 @@ async function deliver(
     const viaChannel = store?.channel === 'webhook' || (order.buyerEmail === '' && Boolean(orderRow.buyerChannelId));
     if (viaChannel && !store?.webhookUrl) throw new Error(`store ${order.store} has no webhookUrl for its webhook channel (config stores.${order.store}.webhookUrl)`);
     if (viaChannel && store?.webhookUrl) {
-      message.channel = { url: store.webhookUrl, payload: channelPayloadFor(message, order, orderRow, milestone, rendered.locale, deps.profiles(order).trackingUrl) };
+      message.channel = { url: store.webhookUrl, payload: channelPayload(message, order, milestone, rendered.locale, deps.profiles(order).trackingUrl) };
     }
   } catch (err) {
     // A broken template fails the same way every time: record it, do not retry.
@@ -261,19 +259,3 @@ async function handleSendError(
   throw err instanceof Error ? err : new Error(reason);
 }
 
-function channelPayloadFor(message: OutgoingMessage, order: Order, orderRow: OrderRow, milestone: Milestone, locale: string, profileTrackingUrl: string | null): ChannelPayload {
-  const template = profileTrackingUrl ?? findCarrier(order.carrier)?.trackingUrl ?? null;
-  return {
-    messageId: message.messageId,
-    store: order.store,
-    orderId: order.orderId,
-    milestone,
-    locale,
-    buyer: { name: order.buyerName, email: order.buyerEmail || null, channelId: orderRow.buyerChannelId ?? null },
-    subject: message.subject,
-    text: message.text,
-    html: message.html,
-    trackingNumber: order.trackingNumber,
-    trackingUrl: template ? trackingLink(template, order.trackingNumber) : null,
-  };
-}

@@ -1,4 +1,6 @@
 import { createHmac } from 'node:crypto';
+import { findCarrier, trackingLink } from '../domain/carriers.js';
+import type { Order } from '../domain/order.js';
 import type { MailTransport, OutgoingMessage, SendResult } from './transport.js';
 
 /** What a webhook-channel delivery carries, JSON in the POST body (README "Channels"). */
@@ -14,6 +16,30 @@ export interface ChannelPayload {
   html: string;
   trackingNumber: string;
   trackingUrl: string | null;
+}
+
+/** The payload of one message: the worker's and `preview --channel webhook`'s. */
+export function channelPayload(
+  message: Pick<OutgoingMessage, 'messageId' | 'subject' | 'text' | 'html'>,
+  order: Order,
+  milestone: string,
+  locale: string,
+  profileTrackingUrl: string | null,
+): ChannelPayload {
+  const template = profileTrackingUrl ?? findCarrier(order.carrier)?.trackingUrl ?? null;
+  return {
+    messageId: message.messageId,
+    store: order.store,
+    orderId: order.orderId,
+    milestone,
+    locale,
+    buyer: { name: order.buyerName, email: order.buyerEmail || null, channelId: order.buyerChannelId ?? null },
+    subject: message.subject,
+    text: message.text,
+    html: message.html,
+    trackingNumber: order.trackingNumber,
+    trackingUrl: template ? trackingLink(template, order.trackingNumber) : null,
+  };
 }
 
 /** `x-postship-signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of t + "." + body>`: receivers can refuse replays by t. */

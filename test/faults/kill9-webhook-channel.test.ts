@@ -82,7 +82,7 @@ describe('fault: kill -9 the worker during webhook-channel delivery', () => {
     const shipped = () => fault.runtime.db.select().from(sends).all().filter((r) => r.milestone === 'shipped');
     await expect.poll(() => shipped().filter((r) => ['scheduled', 'queued', 'sending'].includes(r.status)).length, { timeout: 40_000, interval: 200 }).toBe(0);
     const rows = shipped();
-    const sentIds = new Set(rows.filter((r) => r.status === 'sent').map((r) => r.messageId));
+    const sentIds = new Set(rows.filter((r) => r.status === 'sent').map((r) => r.messageId ?? ''));
     const distinct = new Set(rx.received);
     const duplicates = rx.received.length - distinct.size;
     console.log(`kill9-webhook-channel: ${due} due, ${sentIds.size} sent, ${[...sentIds].filter((id) => !distinct.has(id)).length} lost, ${duplicates} duplicates in ${kills} kills (concurrency ${CONCURRENCY})`);

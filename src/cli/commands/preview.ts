@@ -18,6 +18,8 @@ import { variantsFor } from '../../mail/reply-samples.js';
 import type { ReplyFacts } from '../../mail/reply-context.js';
 import type { Config } from '../../config/config.js';
 import { cliConfig, print, printJson, type Cli } from '../cli.js';
+import { channelPayload } from '../../mail/webhook-channel.js';
+import { messageIdFor } from '../../domain/message-id.js';
 import { asFlagProblem } from '../order-flags.js';
 
 interface PreviewOptions {
@@ -30,6 +32,7 @@ interface PreviewOptions {
   order?: string;
   out?: string;
   json?: boolean;
+  channel?: string;
 }
 
 /** How long ago the sample parcel shipped when each milestone goes out, for believable dates. */
@@ -95,6 +98,9 @@ function realOrder(config: Config, o: PreviewOptions, milestone: Milestone): { o
 }
 
 async function preview(cli: Cli, milestone: string, o: PreviewOptions): Promise<void> {
+  if (o.channel !== undefined && o.channel !== 'email' && o.channel !== 'webhook') {
+    throw new InputError('preview_invalid', [`--channel ${JSON.stringify(o.channel)} is not one of email, webhook`]);
+  }
   if (!isMilestone(milestone)) {
     const problems = [`milestone ${JSON.stringify(milestone)} is not one of ${MILESTONES.join(', ')}`];
     // Report the flags' problems in the same run, not one at a time.
@@ -117,6 +123,12 @@ async function preview(cli: Cli, milestone: string, o: PreviewOptions): Promise<
   const store = storeIdentity(config.file, order.store);
   const context = buildContext({ order, milestone, profile: profileResolver(config.file)(order), store, eventAt, reply, momentAt: now });
   const rendered = renderMessage(new TemplateSet(), milestone, context, store?.templates);
+  if (o.channel === 'webhook') {
+    // The JSON the store's webhook receives (README "Channels"), with the Message-ID the worker would give it.
+    const messageId = messageIdFor(order.orderId, milestone, store?.from ?? config.from);
+    printJson(cli, channelPayload({ messageId, ...rendered }, order, milestone, rendered.locale, profileResolver(config.file)(order).trackingUrl));
+    return;
+  }
   const out = resolve(o.out ?? `previews/${milestone}-${rendered.locale}-${order.carrier}-${order.country}.html`);
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, rendered.html);
@@ -146,6 +158,7 @@ export function previewCommand(cli: Cli): Command {
     .option('--rating <1-5>', 'feedback_thanks with sample data: the rating (default 5)')
     .option('--out <file>', 'where to write the HTML (default: previews/<milestone>-<locale>-<carrier>-<country>.html)')
     .option('--json', 'print JSON: {subject, text, htmlPath, template, locale}')
+    .option('--channel <channel>', 'email (default) or webhook: print the JSON the store\'s webhook channel receives')
     .addHelpText('after', '\nExamples:\n  $ postship preview customs --carrier china-post --country ES\n  $ postship preview day14 --order AE-1001 --locale en\n  $ postship preview dispute_reply --order AE-1001 --reason not_received')
     .action((milestone: string, options: PreviewOptions) => preview(cli, milestone, options));
 }
