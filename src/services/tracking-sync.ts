@@ -3,6 +3,7 @@ import { getOrder } from '../store/ledger.js';
 import {
   claimDue,
   deferRegistrations,
+  dueRegistrations,
   makeDueNow,
   markPolled,
   markRegistered,
@@ -121,7 +122,9 @@ export async function syncTracking(deps: TrackingSyncDeps, options: SyncOptions 
       let pause = providerPause(deps.db, provider.name);
       // Where the provider tells its quota (17TRACK getquota, free), look now and then: the gauge, and an early end to a quota pause.
       // (Not for a manual sync: it ignores pauses anyway, and should make only the calls it is asked for.)
-      const left = options.force ? null : await quotaLeft(deps, provider);
+      // Only for a provider with parcels waiting to register: a key set for webhooks alone makes no calls.
+      const waiting = dueRegistrations(deps.db, provider.name, 'pending', Number.MAX_SAFE_INTEGER, 1).length > 0;
+      const left = options.force || !waiting ? null : await quotaLeft(deps, provider);
       if (left !== null && left > 0 && pause?.reason.startsWith('quota')) {
         resumeProvider(deps.db, provider.name);
         deps.logger.info({ provider: provider.name, quotaLeft: left }, 'tracking registration resumed: the provider quota is back');
