@@ -79,6 +79,42 @@ function memoized(key: string, compute: () => string): string {
   return value;
 }
 
+/**
+ * Languages whose CLDR interval format for a long date is all-numeric ("2026/12/01～2026/12/11",
+ * "1.–11. 12. 2026") although a single date spells the month: the range is built from the two
+ * dates' parts instead, leaving out the year (and the month) the two share, as a native writer would.
+ */
+const SPELLED_RANGES: Record<string, { drop: 'first' | 'second'; same: string; other: string }> = {
+  ja: { drop: 'second', same: '～', other: '～' },
+  cs: { drop: 'first', same: '–', other: ' – ' },
+};
+
+function spelledRange(format: Intl.DateTimeFormat, from: Date, to: Date, rule: (typeof SPELLED_RANGES)[string]): string {
+  const a = format.formatToParts(from);
+  const b = format.formatToParts(to);
+  const value = (parts: Intl.DateTimeFormatPart[], type: string) => parts.find((p) => p.type === type)?.value;
+  const sameYear = value(a, 'year') === value(b, 'year');
+  const sameMonth = sameYear && value(a, 'month') === value(b, 'month');
+  if (!sameYear) return `${format.format(from)}${rule.other}${format.format(to)}`;
+  const drop = new Set(sameMonth ? ['year', 'month'] : ['year']);
+  const shorten = (parts: Intl.DateTimeFormatPart[]) => {
+    const kept: string[] = [];
+    for (let i = 0; i < parts.length; i += 1) {
+      if (drop.has(parts[i].type)) {
+        // ja: the unit after the number ("年", "月") goes with it; cs: the space before it (the day’s dot stays).
+        if (rule.drop === 'second' && parts[i + 1]?.type === 'literal') i += 1;
+        else if (rule.drop === 'first' && kept.length && parts[i - 1]?.type === 'literal') kept.push(kept.pop()!.trimEnd());
+        continue;
+      }
+      kept.push(parts[i].value);
+    }
+    return kept.join('').trim();
+  };
+  return rule.drop === 'second'
+    ? `${format.format(from)}${sameMonth ? rule.same : rule.other}${shorten(b)}`
+    : `${shorten(a)}${sameMonth ? rule.same : rule.other}${format.format(to)}`;
+}
+
 /** Countries whose English name takes "the" in running text. */
 const EN_THE = new Set(['US', 'GB', 'NL', 'AE', 'PH', 'BS', 'GM', 'CF', 'DO', 'KY', 'MV', 'MH', 'SB', 'TC', 'VA', 'KM', 'CD', 'CG']);
 
@@ -112,9 +148,12 @@ export const helpers = {
   /** {{dateRange expected.from expected.to lang="es"}} → "12–20 December 2026", localized. */
   dateRange(from: unknown, to: unknown, options: HelperOptions): string {
     const { zone, locale } = zoneAndLocale(options);
-    return memoized(`r|${locale}|${zone}|${String(from)}|${String(to)}`, () =>
-      dateFormat(locale, zone, 'long').formatRange(toDate(from, 'dateRange', zone), toDate(to, 'dateRange', zone)),
-    );
+    return memoized(`r|${locale}|${zone}|${String(from)}|${String(to)}`, () => {
+      const format = dateFormat(locale, zone, 'long');
+      const [a, b] = [toDate(from, 'dateRange', zone), toDate(to, 'dateRange', zone)];
+      const rule = SPELLED_RANGES[locale.split('-')[0]];
+      return rule && format.format(a) !== format.format(b) ? spelledRange(format, a, b, rule) : format.formatRange(a, b);
+    });
   },
   /** {{number 1234.5}} in the buyer's locale. */
   number(value: unknown, options: HelperOptions): string {

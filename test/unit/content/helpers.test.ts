@@ -28,6 +28,17 @@ describe('helpers', () => {
     expect(render('{{nl2br s}}', 'en', { s: 'Lily <b>\nAcme' })).toBe('Lily &lt;b&gt;<br>Acme');
   });
 
+  it('spells the month in Japanese and Czech date ranges, leaving out what the two dates share', () => {
+    const range = (l: string, a: string, b: string) => render(`{{dateRange a b lang="${l}"}}`, l, { a, b });
+    expect(range('ja', '2026-12-01', '2026-12-11')).toBe('2026年12月1日～11日');
+    expect(range('ja', '2026-11-28', '2026-12-11')).toBe('2026年11月28日～12月11日');
+    expect(range('ja', '2026-12-28', '2027-01-11')).toBe('2026年12月28日～2027年1月11日');
+    expect(range('cs', '2026-12-01', '2026-12-11')).toBe('1.–11. prosince 2026');
+    expect(range('cs', '2026-11-28', '2026-12-11')).toBe('28. listopadu – 11. prosince 2026');
+    expect(range('cs', '2026-12-28', '2027-01-11')).toBe('28. prosince 2026 – 11. ledna 2027');
+    expect(range('ko', '2026-12-01', '2026-12-11')).toBe('2026년 12월 1일~11일');
+  });
+
   it('names countries in the template language', () => {
     expect(render('{{countryName c lang="de"}}', 'de', { c: 'US' })).toBe('Vereinigte Staaten');
   });
