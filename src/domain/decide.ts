@@ -3,6 +3,7 @@ import type { Milestone } from './milestones.js';
 import { POINTLESS_AFTER_DELIVERY, SUPERSEDED_BY } from './milestones.js';
 import type { OrderState } from './order.js';
 import { windowedMs } from './send-window.js';
+import { durationMs } from './wall-clock.js';
 import { isStale, reviewDueAfterDelivery, type HoldReason, type SkipReason } from './plan.js';
 import type { Profile } from './profile.js';
 
@@ -78,6 +79,12 @@ function nextLocalDay(ms: number, zone: string, profile: Profile): DateTime {
   return DateTime.fromMillis(windowedMs(next, zone, profile.sendWindow), { zone: 'utc' });
 }
 
+const DAY = 86_400_000;
+
+function spacedUnderADay(profile: Profile): boolean {
+  return [profile.delays.day1, profile.delays.day14, ...profile.pickupReminders].some((d) => durationMs(d) < DAY);
+}
+
 /**
  * The inbox rules: no delay apology and review request within 48 h of each
  * other (the later one waits), and at most one letter a buyer-local day,
@@ -93,6 +100,9 @@ function holdForInbox(input: DecideInput): Decision | null {
     .sort((a, b) => b.sentAt.toMillis() - a.sentAt.toMillis())[0];
   if (clash) return { kind: 'reschedule', at: clash.sentAt.plus({ milliseconds: APOLOGY_REVIEW_GAP_MS }), hold: 'apart_48h' };
   if (STATE_CHANGE_OR_ANSWER.includes(milestone) || !input.buyerTimezone) return null;
+  // A profile that spaces its letters under a day apart (a demo, a test, a seller's own choice) asked for
+  // them on the same day: one a day would hold what it deliberately scheduled.
+  if (spacedUnderADay(input.profile)) return null;
   const zone = input.buyerTimezone;
   const today = now.setZone(zone).toISODate();
   const sameDay = letters.filter((l) => l.sentAt.setZone(zone).toISODate() === today);

@@ -37,6 +37,15 @@ describe('the inbox rules in decide (fixed clock)', () => {
     expect(d.kind === 'reschedule' && d.at.toISO()).toBe(utc('2026-03-17T08:00:00Z').toISO());
   });
 
+  it('a profile that spaces its letters under a day apart (demo, tests, a seller\'s choice) gets them the same day', () => {
+    const compressed = { ...DEFAULT_PROFILE, delays: { day1: 'PT3S', day14: 'PT10S' } };
+    const recentLetters = [{ milestone: 'shipped' as const, sentAt: utc('2026-03-16T09:59:57Z') }];
+    expect(decide(input({ milestone: 'day1', profile: compressed, recentLetters }))).toEqual({ kind: 'send' });
+    // The 48-hour gap between an apology and a review request still holds.
+    const apology = [{ milestone: 'delay' as const, sentAt: utc('2026-03-16T09:00:00Z') }];
+    expect(decide(input({ profile: compressed, recentLetters: apology }))).toMatchObject({ kind: 'reschedule', hold: 'apart_48h' });
+  });
+
   it('yesterday (buyer-local) does not count; a state change (customs, post office) and answers still go the same day', () => {
     // 15 Mar 22:30Z is 23:30 in Madrid on the 15th.
     expect(decide(input({ milestone: 'day1', recentLetters: [{ milestone: 'shipped', sentAt: utc('2026-03-15T22:30:00Z') }] }))).toEqual({ kind: 'send' });
