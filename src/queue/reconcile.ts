@@ -18,18 +18,20 @@ const PAGE = 500;
  * `finishedOn` once done (completed ones are removed). BullMQ's getJobState
  * would scan the wait list per job (LPOS), O(n²) in a large backlog.
  */
-async function liveJobIds(queue: Queue<SendJobData>, ids: string[]): Promise<Set<string>> {
+async function jobStates(queue: Queue<SendJobData>, ids: string[]): Promise<{ live: Set<string>; finished: Set<string> }> {
   // The ioredis connection the queue was built on (createSendQueue): plain commands, no BullMQ script.
   const pipeline = (queue.opts.connection as Redis).pipeline();
   for (const id of ids) pipeline.hmget(queue.toKey(id), 'name', 'finishedOn');
   const answers = (await pipeline.exec()) ?? [];
   const live = new Set<string>();
+  const finished = new Set<string>();
   answers.forEach(([err, fields], i) => {
     if (err) throw err;
     const [name, finishedOn] = fields as [string | null, string | null];
     if (name !== null && finishedOn === null) live.add(ids[i]);
+    else if (name !== null) finished.add(ids[i]);
   });
-  return live;
+  return { live, finished };
 }
 
 /**
@@ -42,19 +44,19 @@ export async function reconcile(deps: PromoterDeps & { claimLeaseMs: number }): 
   const now = deps.clock.now().toMillis();
   const expiredClaims = releaseExpiredClaims(deps.db, now, deps.claimLeaseMs).length;
   let requeued = 0;
-  let after = 0;
+  let after: { dueAt: number; id: number } | null = null;
   for (;;) {
     const rows = queuedSends(deps.db, after, PAGE);
     if (rows.length === 0) break;
-    after = rows[rows.length - 1].id;
-    const live = await liveJobIds(
+    after = rows[rows.length - 1];
+    const { live, finished } = await jobStates(
       deps.sendQueue,
       rows.map((r) => sendJobId(r.id)),
     );
     const missing = rows.filter((r) => !live.has(sendJobId(r.id)));
     for (const row of missing) {
-      // A finished job still in Redis (kept for inspection) would block re-adding the same id.
-      await deps.sendQueue.remove(sendJobId(row.id));
+      // A finished job still in Redis (kept for inspection) would block re-adding the same id; a missing one needs nothing.
+      if (finished.has(sendJobId(row.id))) await deps.sendQueue.remove(sendJobId(row.id));
     }
     if (missing.length > 0) {
       await deps.sendQueue.addBulk(
