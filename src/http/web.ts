@@ -1,7 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Role } from '../daemon.js';
 import type { Runtime } from '../runtime.js';
-import { assertLedgerFile } from '../store/ledger-file.js';
+import { assertLedgerWritable } from '../store/ledger-file.js';
 import { resolveUnsubscribeSecret } from '../services/unsubscribe-secret.js';
 import { adminRoutes } from './admin.js';
 import { apiDepsOf, apiRoutes } from './api/index.js';
@@ -51,7 +51,7 @@ async function registerOps(app: FastifyInstance, runtime: Runtime, extra: Readin
         {
           name: 'database',
           check: async () => {
-            assertLedgerFile(runtime.db);
+            assertLedgerWritable(runtime.db);
             return runtime.db.$client.prepare('SELECT 1').get();
           },
         },

@@ -52,8 +52,8 @@ function probeWrite(db: Db): string | null {
 
 /**
  * Throws when the watched ledger's path was removed or now names another
- * file, or when the ledger refuses writes (checked with a tiny commit at most
- * every 5 s); a no-op for an unwatched one.
+ * file, or when a write was refused and none succeeded since; a no-op for an
+ * unwatched one. Cheap: called before every webhook commit.
  */
 export function assertLedgerFile(db: Db): void {
   const file = watched.get(db);
@@ -71,10 +71,27 @@ export function assertLedgerFile(db: Db): void {
       'Restore the ledger to POSTSHIP_DB (README "Restore") and restart postship; until then this process refuses events and is not ready.',
     );
   }
-  const refused = probeWrite(db);
-  if (refused) {
-    throw new RuntimeError('db_unwritable', `the database ${file.path} refuses writes (${refused})`, 'Free disk space or fix the file\'s permissions; postship recovers by itself once writes succeed.');
+  // After a refused write, look again (at most every second) rather than refuse forever.
+  if (probes.get(db)?.error) {
+    const refused = probeWrite(db);
+    if (refused) throw unwritable(file.path, refused);
   }
+}
+
+function unwritable(path: string, reason: string): RuntimeError {
+  return new RuntimeError('db_unwritable', `the database ${path} refuses writes (${reason})`, 'Free disk space or fix the file\'s permissions; postship recovers by itself once writes succeed.');
+}
+
+/**
+ * For the readiness probe: assertLedgerFile, and proof the ledger takes
+ * writes (disk full, read-only), a tiny commit at most every 5 s.
+ */
+export function assertLedgerWritable(db: Db): void {
+  assertLedgerFile(db);
+  const file = watched.get(db);
+  if (!file) return;
+  const refused = probeWrite(db);
+  if (refused) throw unwritable(file.path, refused);
 }
 
 /** Whether a database would be created by opening `path` (not there yet). */
