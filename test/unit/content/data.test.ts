@@ -25,7 +25,9 @@ describe('countries and carriers', () => {
     expect(findCarrier('ePacket')?.code).toBe('china-ems');
     expect(findCarrier('AliExpress Standard')?.code).toBe('cainiao');
     expect(findCarrierBySeventeenTrack(190271)?.code).toBe('cainiao');
-    expect(CARRIERS).toHaveLength(10);
+    // Ten carriers, and `other` for a store platform's carrier we have no code for.
+    expect(CARRIERS).toHaveLength(11);
+    expect(findCarrier('other')).toMatchObject({ class: 'postal', seventeenTrack: null });
   });
 });
 
