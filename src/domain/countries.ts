@@ -2,7 +2,7 @@
  * Destination countries postship knows well: default buyer locale (BCP 47),
  * default IANA zone (the most populous one; buyers elsewhere pass their own),
  * and weekend days (ISO weekday numbers, 1 = Monday) for business-day maths.
- * Any other valid ISO 3166-1 alpha-2 code is accepted with English and UTC.
+ * Any other valid ISO 3166-1 alpha-2 code gets them from CLDR through Intl (derivedCountryInfo).
  */
 export interface CountryInfo {
   code: string;
@@ -87,10 +87,59 @@ export function suggestCountry(input: string): string | undefined {
   return COMMON_MISTAKES[input.trim().toUpperCase()];
 }
 
+/** Intl.Locale's week and zone data: methods in newer engines, getters in Node 20's V8. */
+interface LocaleRegionData {
+  getTimeZones?: () => string[] | undefined;
+  timeZones?: string[];
+  getWeekInfo?: () => { weekend?: number[] } | undefined;
+  weekInfo?: { weekend?: number[] };
+}
+
+/**
+ * For a multi-zone country outside the table, the zone most of its people live in (ICU lists zones
+ * alphabetically: Argentina would get La_Rioja). Single-zone countries need no entry.
+ */
+const MAIN_ZONE: Record<string, string> = {
+  AR: 'America/Argentina/Buenos_Aires', KZ: 'Asia/Almaty', ID: 'Asia/Jakarta', CN: 'Asia/Shanghai', CD: 'Africa/Kinshasa',
+  EC: 'America/Guayaquil', NZ: 'Pacific/Auckland', MY: 'Asia/Kuala_Lumpur', MN: 'Asia/Ulaanbaatar', UZ: 'Asia/Tashkent',
+  PG: 'Pacific/Port_Moresby', PF: 'Pacific/Tahiti', KI: 'Pacific/Tarawa', FM: 'Pacific/Pohnpei', GL: 'America/Nuuk',
+  XK: 'Europe/Belgrade', DE: 'Europe/Berlin', ES: 'Europe/Madrid', PT: 'Europe/Lisbon', UA: 'Europe/Kyiv', CY: 'Asia/Nicosia',
+};
+
+const derived = new Map<string, CountryInfo>();
+
+/**
+ * A country outside the table, from CLDR through Intl: the likely language (`und-AR` → `es-AR`,
+ * `und-KZ` → `ru-KZ`), the country's main zone, its weekend. English, UTC and Saturday–Sunday only
+ * where ICU knows nothing (an unknown language, no zone).
+ */
+export function derivedCountryInfo(code: string): CountryInfo {
+  let info = derived.get(code);
+  if (info) return info;
+  let locale = 'en';
+  let timezone = 'UTC';
+  let weekend: readonly number[] = SAT_SUN;
+  try {
+    const likely = new Intl.Locale(`und-${code}`).maximize();
+    // An unknown region maximizes to somewhere else (und-ZZ → en-Latn-US): nothing to learn then.
+    if (likely.region !== code) throw new RangeError(`no CLDR data for ${code}`);
+    const short = likely.minimize();
+    if (likely.language !== 'und') locale = `${short.language}${short.script ? `-${short.script}` : ''}-${code}`;
+    const data = likely as unknown as LocaleRegionData;
+    const zones = data.getTimeZones?.() ?? data.timeZones ?? [];
+    const main = MAIN_ZONE[code];
+    // ICU may list a zone by an older id (America/Buenos_Aires): the preferred one is taken as is.
+    timezone = main ?? zones[0] ?? 'UTC';
+    const days = (data.getWeekInfo?.() ?? data.weekInfo)?.weekend;
+    if (days && days.length > 0 && days.every((d) => Number.isInteger(d) && d >= 1 && d <= 7)) weekend = days;
+  } catch {
+    // Not a region ICU can maximize: keep the English / UTC defaults.
+  }
+  info = { code, name: regionNames.of(code) ?? code, locale, timezone, weekend, eu: EU_MEMBERS.has(code) };
+  derived.set(code, info);
+  return info;
+}
+
 export function countryInfo(code: string): CountryInfo {
-  return (
-    COUNTRIES.get(code) ?? {
-      code, name: regionNames.of(code) ?? code, locale: 'en', timezone: 'UTC', weekend: SAT_SUN, eu: EU_MEMBERS.has(code),
-    }
-  );
+  return COUNTRIES.get(code) ?? derivedCountryInfo(code);
 }
