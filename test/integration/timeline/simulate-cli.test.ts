@@ -35,8 +35,9 @@ describe('postship simulate (spawned CLI)', () => {
     expect(order.timezone).toBe('Europe/Madrid');
     const by = (m: string, seq = 0) => timeline.find((r) => r.milestone === m && r.seq === seq)!;
     expect(by('shipped')).toMatchObject({ status: 'sent', atLocal: '2026-03-02 10:00' });
-    // 10 business days of silence after the 4 March scan: Wednesday 18 March, in the 09:00-20:00 window.
-    expect(by('delay')).toMatchObject({ status: 'sent', atLocal: '2026-03-18 09:00' });
+    // 10 business days of silence after the 4 March scan: Wednesday 18 March, in the 09:00-20:00 window;
+    // the review request went out on 16 March at 10:00, and an apology keeps 48 hours from it: 10:00.
+    expect(by('delay')).toMatchObject({ status: 'sent', atLocal: '2026-03-18 10:00' });
     expect(by('delay').why).toContain('no tracking update for 10 business days');
     expect(by('day14')).toMatchObject({ status: 'sent', atLocal: '2026-03-16 10:00' });
     expect(by('pickup_reminder', 0)).toMatchObject({ status: 'sent', atLocal: '2026-03-30 10:00' });
