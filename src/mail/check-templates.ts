@@ -14,7 +14,7 @@ import type { TemplateSet } from './templates.js';
 /** The languages postship ships templates for; each must have every milestone without falling back. */
 export const TEMPLATE_LANGUAGES = [
   'en', 'es', 'fr', 'pt', 'ru', 'de', 'pl', 'it',
-  'nl', 'tr', 'ko', 'ja', 'uk', 'cs', 'sv', 'pt-PT', 'he',
+  'nl', 'tr', 'ko', 'ja', 'uk', 'cs', 'sv', 'pt-PT', 'he', 'ar',
 ] as const;
 
 /** A customs note not checked against its source for this long is reported. */

@@ -16,13 +16,13 @@ const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-
 const utc = (iso: string) => DateTime.fromISO(iso, { zone: 'utc' });
 
 /** The day14 letter for a parcel still travelling, at customs in a named place, with a named store (so every isolated value shows). */
-function day14(locale: string, country: string, zone: string) {
+function day14(locale: string, country: string, zone: string, place: string) {
   const order: Order = {
     orderId: 'AE-1042', store: 'acme', buyerName: 'Alex Kim', buyerEmail: 'b@example.com', buyerLocale: locale, buyerTimezone: zone,
     country, carrier: 'cainiao', trackingNumber: 'LP00123456789CN', shippedAt: utc('2026-11-20T08:30:00Z'), state: 'active',
   };
   const parcel = parcelFacts({
-    scans: [{ kind: 'customs', providerStatus: null, at: utc('2026-11-29T10:00:00Z').toMillis(), place: 'Ben Gurion Airport', country: null, message: null }],
+    scans: [{ kind: 'customs', providerStatus: null, at: utc('2026-11-29T10:00:00Z').toMillis(), place, country: null, message: null }],
     destination: country,
   });
   const context = buildContext({
@@ -41,8 +41,11 @@ describe('right-to-left letters in headless Chromium', () => {
     await browser?.close();
   });
 
-  it.each([['he', 'IL', 'Asia/Jerusalem']])('the %s day14 letter reads right to left, with names and numbers isolated', async (locale, country, zone) => {
-    const message = day14(locale, country, zone);
+  it.each([
+    ['he', 'IL', 'Asia/Jerusalem', 'Ben Gurion Airport'],
+    ['ar', 'SA', 'Asia/Riyadh', 'Riyadh KKIA'],
+  ])('the %s day14 letter reads right to left, with names and numbers isolated', async (locale, country, zone, place) => {
+    const message = day14(locale, country, zone, place);
     expect(message.template).toBe(`templates/${locale}/day14`);
     const tab = await browser.newPage({ viewport: { width: 700, height: 900 } });
     await tab.setContent(message.html, { waitUntil: 'load' });
@@ -74,6 +77,6 @@ describe('right-to-left letters in headless Chromium', () => {
       expect(edge.left).toBeGreaterThanOrEqual(0);
     }
     expect(layout.edges.some((e) => e.left > 40)).toBe(true);
-    expect(layout.isolated).toEqual(expect.arrayContaining(['Acme Home', 'AE-1042', 'LP00123456789CN', 'AliExpress Standard Shipping (Cainiao)', 'Ben Gurion Airport']));
+    expect(layout.isolated).toEqual(expect.arrayContaining(['Acme Home', 'AE-1042', 'LP00123456789CN', 'AliExpress Standard Shipping (Cainiao)', place]));
   });
 });

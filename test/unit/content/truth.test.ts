@@ -10,7 +10,7 @@ import { TemplateSet } from '../../../src/mail/templates.js';
 
 const templates = new TemplateSet();
 const utc = (iso: string) => DateTime.fromISO(iso, { zone: 'utc' });
-const LOCALES = ['en', 'es', 'fr', 'pt-BR', 'ru', 'de', 'pl', 'it', 'nl', 'nl-BE', 'tr', 'ko', 'ja', 'uk', 'he'];
+const LOCALES = ['en', 'es', 'fr', 'pt-BR', 'ru', 'de', 'pl', 'it', 'nl', 'nl-BE', 'tr', 'ko', 'ja', 'uk', 'cs', 'sv', 'pt-PT', 'he', 'ar'];
 
 function order(locale: string, over: Partial<Order> = {}): Order {
   return {
