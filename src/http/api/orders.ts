@@ -4,6 +4,7 @@ import { CANCEL_REASONS, DEFAULT_STORE, validateOrder } from '../../domain/order
 import { enteredView } from '../../report/entered.js';
 import { orderStatus } from '../../report/order-status.js';
 import { closeDispute, openDispute, parseDisputeReason } from '../../services/disputes.js';
+import { recordFeedback } from '../../services/feedback.js';
 import { cancelOrder, enterOrder } from '../../services/orders.js';
 import { applyUnmatchedEvents } from '../../services/tracking.js';
 import { getOrder, getSend } from '../../store/ledger.js';
@@ -154,5 +155,22 @@ export function orderRoutes(app: FastifyInstance, deps: ApiDeps): void {
     if (result.released > 0) await queueSoon(deps, request.log);
     await deps.removeJobs(result.repliesCancelled).catch((err: Error) => request.log.warn({ err: err.message }, 'dispute reply jobs not removed'));
     return { orderId: id, open: false, released: result.released, repliesCancelled: result.repliesCancelled.length };
+  });
+
+  app.post<{ Params: { id: string }; Body: { rating?: unknown; text?: unknown } }>('/orders/:id/feedback', {
+    schema: { summary: "Record the buyer's feedback: a rating at or above the store's threshold schedules feedback_thanks once", tags: ['orders'], params: s.orderIdParams, body: s.feedbackBody, response: { 200: s.feedbackSchema, 404: s.problemSchema, 422: s.problemSchema, ...s.errors } },
+  }, async (request, reply) => {
+    const id = request.params.id;
+    if (!owned(request, reply, id)) return reply;
+    const body = (request.body ?? {}) as { rating?: unknown; text?: unknown };
+    let result;
+    try {
+      result = recordFeedback({ ...deps.orders, file: deps.file }, { orderId: id, rating: body.rating, comment: body.text, source: 'api' });
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      return reply.code(422).send(problem('feedback_invalid', err.problems.join('; '), err.problems));
+    }
+    if (result.send) await queueSoon(deps, request.log);
+    return { orderId: id, feedbackId: result.feedbackId, rating: result.rating, outcome: result.outcome, thanksSendId: result.send?.id ?? null };
   });
 }

@@ -119,6 +119,26 @@ export const disputeSchema = {
   },
 } as const;
 
+export const feedbackBody = {
+  type: 'object',
+  required: ['rating'],
+  properties: {
+    rating: { type: 'integer', minimum: 1, maximum: 5, description: "the buyer's rating, 1 to 5" },
+    text: { type: 'string', maxLength: 5000, description: "the buyer's comment, if any" },
+  },
+} as const;
+
+export const feedbackSchema = {
+  type: 'object',
+  properties: {
+    orderId: text,
+    feedbackId: { type: 'integer' },
+    rating: { type: 'integer' },
+    outcome: text,
+    thanksSendId: { type: 'integer', nullable: true },
+  },
+} as const;
+
 const list = (what: string) => ({ type: 'string', description: `${what} (comma-separated)` }) as const;
 
 export const sendsQuery = {

@@ -135,6 +135,18 @@ describe('HTTP API /api/v1 (real daemon, real HTTP on port 0)', () => {
     expect((await call('POST', '/orders/NOPE-1/cancel', all, { reason: 'refund' })).status).toBe(404);
   });
 
+  it('POST /orders/{id}/feedback records a rating: 5 schedules the thanks once, a bad rating is 422, another store 403', async () => {
+    await call('POST', '/orders', acme, order('API-40'));
+    const bad = await call('POST', '/orders/API-40/feedback', acme, { rating: 9 });
+    expect(bad.status).toBe(422);
+    const thanked = await call('POST', '/orders/API-40/feedback', acme, { rating: 5, text: 'Lovely' });
+    expect(thanked.status).toBe(200);
+    expect(await thanked.json()).toMatchObject({ orderId: 'API-40', rating: 5, outcome: 'thanks_scheduled', thanksSendId: expect.any(Number) });
+    expect(await (await call('POST', '/orders/API-40/feedback', acme, { rating: 5 })).json()).toMatchObject({ outcome: 'already_thanked', thanksSendId: null });
+    expect((await call('POST', '/orders/API-40/feedback', other, { rating: 5 })).status).toBe(403);
+    expect((await call('POST', '/orders/NOPE-1/feedback', all, { rating: 5 })).status).toBe(404);
+  });
+
   it('GET /sends filters like `list` and pages by cursor; a store token sees its store only', async () => {
     await call('POST', '/orders', all, [order('OTH-1', { store: 'other' }), order('OTH-2', { store: 'other' })]);
     const seen: number[] = [];
