@@ -121,7 +121,7 @@ describe('the tracking loop through the CLI: 17TRACK', () => {
     expect(good.checks).toEqual(expect.arrayContaining([expect.objectContaining({ check: 'tracking 17track', result: 'ok', detail: expect.stringContaining('quota 77 of 10000 left') })]));
     const bad = parseJson(await runCli(['doctor', '--json'], { ...env, SEVENTEENTRACK_API_KEY: 'wrong' }));
     expect(bad.checks).toEqual(expect.arrayContaining([expect.objectContaining({ check: 'tracking 17track', result: 'fail', fix: expect.stringContaining('SEVENTEENTRACK_API_KEY') })]));
-  });
+  }, 120_000); // doctor renders every template of every locale, twice here
 
   it('refuses a provider without its key, or an unknown one, at start with the fix (exit 2)', async () => {
     const noKey = await runCli(['tracking', 'status'], { ...env, SEVENTEENTRACK_API_KEY: '' });
