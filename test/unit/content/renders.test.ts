@@ -45,7 +45,10 @@ const CASES: Case[] = [
   { name: 'fr-FR-4px-day1-eu-before-july-2026', milestone: 'day1', locale: 'fr', country: 'FR', zone: 'Europe/Paris', carrier: '4px', buyer: '', shippedAt: '2026-03-10T08:30:00Z', store: ACME },
   { name: 'pl-PL-yanwen-customs-late', milestone: 'customs', locale: 'pl', country: 'PL', zone: 'Europe/Warsaw', carrier: 'yanwen', buyer: 'Anna Nowak', eventAt: '2026-12-28T09:00:00Z' },
   { name: 'it-IT-sf-express-day14-late', milestone: 'day14', locale: 'it', country: 'IT', zone: 'Europe/Rome', carrier: 'sf-express', buyer: 'Giulia Rossi' },
-  { name: 'ar-AE-china-post-shipped-en-fallback', milestone: 'shipped', locale: 'ar', country: 'AE', zone: 'Asia/Dubai', carrier: 'china-post', buyer: 'Omar' },
+  // Finnish has no templates: the English ones, with English dates.
+  { name: 'fi-FI-china-post-shipped-en-fallback', milestone: 'shipped', locale: 'fi', country: 'FI', zone: 'Europe/Helsinki', carrier: 'china-post', buyer: 'Aino' },
+  // Right to left: dir="rtl" on html, body and the card; the store, order id, carrier and tracking number in <bdi>.
+  { name: 'ar-AE-china-post-shipped-rtl', milestone: 'shipped', locale: 'ar', country: 'AE', zone: 'Asia/Dubai', carrier: 'china-post', buyer: 'Omar', store: ACME },
 ];
 
 describe('representative renders', () => {
