@@ -184,7 +184,7 @@ describe('HTTP API /api/v1 (real daemon, real HTTP on port 0)', () => {
     expect(res.status).toBe(200);
     const doc = (await res.json()) as { openapi: string; paths: Record<string, Record<string, { requestBody?: unknown; responses: Record<string, unknown> }>>; components: { securitySchemes: object } };
     expect(doc.openapi).toMatch(/^3\./);
-    expect(Object.keys(doc.paths).sort()).toEqual(['/orders', '/orders/{id}', '/orders/{id}/cancel', '/orders/{id}/dispute', '/sends']);
+    expect(Object.keys(doc.paths).sort()).toEqual(['/orders', '/orders/{id}', '/orders/{id}/cancel', '/orders/{id}/dispute', '/orders/{id}/feedback', '/sends']);
     expect(Object.keys(doc.paths['/orders'].post.responses)).toEqual(expect.arrayContaining(['200', '201', '422', '401', '403']));
     expect(doc.paths['/orders'].post.requestBody).toBeDefined();
     expect(doc.components.securitySchemes).toHaveProperty('bearer');
