@@ -65,7 +65,8 @@ describe('postship daemon as a process', () => {
   it('serves health, readiness across a Redis restart, metrics and the guarded dashboard', async () => {
     daemon = spawnDaemon(env);
     await expect.poll(async () => (await fetch(`${url}/healthz`).catch(() => null))?.status, { timeout: 20_000 }).toBe(200);
-    expect((await fetch(`${url}/readyz`)).status).toBe(200);
+    // HTTP comes up before the worker has reconciled: /readyz says "worker: starting" until it has.
+    await expect.poll(async () => (await fetch(`${url}/readyz`)).status, { timeout: 20_000 }).toBe(200);
     expect((await fetch(`${url}/metrics`)).status).toBe(401); // business figures: behind the admin credentials
     expect(await (await fetch(`${url}/metrics`, { headers: { authorization: basic('admin', 'pw-of-12-chars') } })).text()).toMatch(/^postship_process_cpu_seconds_total/m);
     expect((await fetch(`${url}/admin/queues`)).status).toBe(401);
