@@ -10,8 +10,10 @@ import { Runtime } from './runtime.js';
 import { ledgerMissing, watchLedgerFile } from './store/ledger-file.js';
 import { resolveUnsubscribeSecret } from './services/unsubscribe-secret.js';
 
-export type Role = 'worker' | 'web';
-export const ROLES: readonly Role[] = ['worker', 'web'];
+import { ROLES, type Role } from './roles.js';
+
+// The roles live in their own module (http/web.ts needs the type, and must not import the daemon).
+export { ROLES, type Role };
 
 export interface DaemonOptions {
   roles: readonly Role[];

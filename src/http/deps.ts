@@ -3,7 +3,7 @@ import type { Clock } from '../domain/clock.js';
 import type { Db } from '../store/db.js';
 import type { HttpLimits } from './limits.js';
 import type { WebhookSecrets } from './secrets.js';
-import type { FeedbackHooks } from './webhooks/feedback.js';
+import type { FeedbackDeps } from '../services/feedback.js';
 
 /** What the HTTP app may touch: narrow, wired once by the caller (startHttpServer or a test). */
 export interface HttpAppDeps {
@@ -19,4 +19,11 @@ export interface HttpAppDeps {
   limits?: HttpLimits;
   /** Records ratings from review platforms (POST /webhooks/feedback); absent, that route answers 503. */
   feedback?: FeedbackHooks;
+}
+
+/** What the feedback route needs beyond the webhook deps: the order services, and a nudge to queue what is due. */
+export interface FeedbackHooks {
+  deps: FeedbackDeps;
+  /** Queues the thanks letters now; when it fails, the promoter's next run does it. */
+  promote(): Promise<unknown>;
 }

@@ -1,5 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { Role } from '../daemon.js';
+import type { Role } from '../roles.js';
 import type { Runtime } from '../runtime.js';
 import { assertLedgerWritable } from '../store/ledger-file.js';
 import { resolveUnsubscribeSecret } from '../services/unsubscribe-secret.js';

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { threadScript } from '../paths.js';
 import { redactUrl } from './smtp-url.js';
-import type { MailTransport, OutgoingMessage, SendResult } from './transport.js';
+import type { MailTransport, OutgoingMessage, SendResult } from './message.js';
 
 /** nodemailer's pool size when the URL does not set `maxConnections`. */
 const NODEMAILER_POOL_SIZE = 5;

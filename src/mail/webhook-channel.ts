@@ -1,22 +1,11 @@
 import { createHmac } from 'node:crypto';
 import { findCarrier, trackingLink } from '../domain/carriers.js';
 import type { Order } from '../domain/order.js';
-import type { MailTransport, OutgoingMessage, SendResult } from './transport.js';
+import type { MailTransport, OutgoingMessage, SendResult } from './message.js';
 
 /** What a webhook-channel delivery carries, JSON in the POST body (README "Channels"). */
-export interface ChannelPayload {
-  messageId: string;
-  store: string;
-  orderId: string;
-  milestone: string;
-  locale: string;
-  buyer: { name: string; email: string | null; channelId: string | null };
-  subject: string;
-  text: string;
-  html: string;
-  trackingNumber: string;
-  trackingUrl: string | null;
-}
+export type { ChannelPayload } from './message.js';
+import type { ChannelPayload } from './message.js';
 
 /** The payload of one message: the worker's and `preview --channel webhook`'s. */
 export function channelPayload(

@@ -7,12 +7,7 @@ import { problem } from '../errors.js';
 import { secretOf } from '../secrets.js';
 import { verifyGeneric } from '../verify-signature.js';
 
-/** What the feedback route needs beyond the webhook deps: the order services, and a nudge to queue what is due. */
-export interface FeedbackHooks {
-  deps: FeedbackDeps;
-  /** Queues the thanks letters now; when it fails, the promoter's next run does it. */
-  promote(): Promise<unknown>;
-}
+export type { FeedbackHooks } from '../deps.js';
 
 const Item = z.strictObject({
   feedback_id: z.string().trim().min(1).max(200),
