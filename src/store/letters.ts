@@ -1,4 +1,4 @@
-import { and, eq, gte, isNotNull, ne } from 'drizzle-orm';
+import { and, eq, gte, isNotNull, ne, sql } from 'drizzle-orm';
 import type { Db } from './db.js';
 import { orders, sends } from './schema.js';
 
@@ -7,11 +7,14 @@ import { orders, sends } from './schema.js';
  * newest first, leaving out the send being decided: the worker's inbox rules.
  */
 export function lettersSentTo(db: Db, buyerEmail: string, since: number, exceptSendId: number): Array<{ milestone: string; sentAt: number }> {
+  // Orders outer (CROSS JOIN): the buyer's orders by their email index, then their sends. Left to
+  // itself SQLite walked every sent send and joined each to its order: per send, a scan of all sent mail.
+  // `+status` keeps it off the status index, so a buyer's sends come by order id.
   return db
     .select({ milestone: sends.milestone, sentAt: sends.sentAt })
-    .from(sends)
-    .innerJoin(orders, eq(orders.orderId, sends.orderId))
-    .where(and(eq(orders.buyerEmail, buyerEmail), eq(sends.status, 'sent'), isNotNull(sends.sentAt), gte(sends.sentAt, since), ne(sends.id, exceptSendId)))
+    .from(orders)
+    .crossJoin(sends)
+    .where(and(eq(sends.orderId, orders.orderId), eq(orders.buyerEmail, buyerEmail), sql`+${sends.status} = 'sent'`, isNotNull(sends.sentAt), gte(sends.sentAt, since), ne(sends.id, exceptSendId)))
     .all()
     .map((r) => ({ milestone: r.milestone, sentAt: r.sentAt! }))
     .sort((a, b) => b.sentAt - a.sentAt);
