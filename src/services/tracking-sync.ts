@@ -12,9 +12,11 @@ import {
   pauseProvider,
   providerPause,
   resumeProvider,
+  inRegistrationTransaction,
   type RegistrationRow,
+  type RegistrationState,
+  type TrackingProviderName,
 } from '../store/registrations.js';
-import type { RegistrationState, TrackingProviderName } from '../store/schema.js';
 import { ProviderQuotaExhausted, ProviderUnauthorized, ProviderUnavailable } from '../tracking/http.js';
 import type { ItemOutcome, Parcel, TrackingProvider } from '../tracking/provider.js';
 import type { OrderServiceDeps } from './orders.js';
@@ -199,7 +201,7 @@ async function drain(
 function applyRegistrations(deps: TrackingSyncDeps, provider: TrackingProvider, rows: RegistrationRow[], outcomes: Map<string, ItemOutcome>, report: ProviderReport): void {
   const now = deps.clock.now().toMillis();
   const missing: RegistrationRow[] = [];
-  deps.db.transaction(() => {
+  inRegistrationTransaction(deps.db, () => {
     for (const row of rows) {
       const outcome = outcomes.get(row.trackingNumber.toUpperCase());
       if (!outcome) missing.push(row);
@@ -236,7 +238,7 @@ async function pollBatch(deps: TrackingSyncDeps, provider: TrackingProvider, row
   const now = deps.clock.now().toMillis();
   const byNumber = new Map(polled.map((p) => [p.trackingNumber.toUpperCase(), p]));
   const stored: number[] = [];
-  deps.db.transaction(() => {
+  inRegistrationTransaction(deps.db, () => {
     for (const row of rows) {
       const parcel = byNumber.get(row.trackingNumber.toUpperCase());
       if (parcel && parcel.events.length > 0) {

@@ -8,6 +8,12 @@ import { meta, orders, trackingEvents, trackingRegistrationCounts, trackingRegis
  */
 
 export type RegistrationRow = typeof trackingRegistrations.$inferSelect;
+export type { RegistrationState, TrackingProviderName };
+
+/** Runs several registration writes as one unit: all or none (the sync's outcomes of one provider call). */
+export function inRegistrationTransaction<T>(db: Db, fn: () => T): T {
+  return db.transaction(() => fn());
+}
 
 const R = trackingRegistrations;
 
