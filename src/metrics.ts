@@ -4,7 +4,7 @@ import type { TrackingObserver } from './services/tracking-sync.js';
 import type { Db } from './store/db.js';
 import { ledgerStats } from './store/ledger-stats.js';
 import { providerPause, registrationCounts } from './store/registrations.js';
-import { TRACKING_PROVIDERS } from './store/schema.js';
+import { TRACKING_PROVIDERS } from './domain/tracking-providers.js';
 
 export interface Metrics {
   registry: Registry;

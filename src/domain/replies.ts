@@ -4,6 +4,14 @@ import { GENERIC_STATUSES } from './tracking-map.js';
 import { calendarDaysFor } from './transit.js';
 import { DAY_MS } from './wall-clock.js';
 
+/** Where a buyer's feedback was recorded from. */
+export const FEEDBACK_SOURCES = ['cli', 'webhook', 'api', 'simulate'] as const;
+export type FeedbackSource = (typeof FEEDBACK_SOURCES)[number];
+
+/** Why a buyer opened a dispute, as the marketplaces classify it. */
+export const DISPUTE_REASONS = ['not_received', 'not_as_described', 'other'] as const;
+export type DisputeReason = (typeof DISPUTE_REASONS)[number];
+
 /** A rating at or above this schedules `feedback_thanks`, unless the store sets its own threshold. */
 export const DEFAULT_FEEDBACK_THRESHOLD = 4;
 /** A rating at or below this goes on the seller's digest and `at-risk`; nothing is sent by itself. */

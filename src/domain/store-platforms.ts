@@ -1,6 +1,9 @@
 import { findCarrier } from './carriers.js';
 import type { CancelReason, OrderInput } from './order.js';
 
+export const STORE_PLATFORMS = ['shopify', 'woocommerce'] as const;
+export type StorePlatform = (typeof STORE_PLATFORMS)[number];
+
 /**
  * Store-platform payloads (Shopify, WooCommerce) read into postship's own
  * order shape. Pure: what to do is decided here, doing it is the service's.

@@ -5,7 +5,7 @@ import { DEFAULT_AT_RISK_DAYS } from '../domain/protection.js';
 import type { MailTransport } from '../mail/transport.js';
 import type { Db } from '../store/db.js';
 import { providerPause } from '../store/registrations.js';
-import { TRACKING_PROVIDERS } from '../store/schema.js';
+import { TRACKING_PROVIDERS } from '../domain/tracking-providers.js';
 import { listAtRisk, trackingAttention } from './at-risk.js';
 import { renderDigest } from './digest-render.js';
 import { lowRatingAttention, protectionExtensions } from './reply-attention.js';

@@ -1,7 +1,7 @@
 import type { ConfigFile } from '../config/config-file.js';
 import { InputError } from '../domain/errors.js';
 import { planAt } from '../domain/plan.js';
-import { DISPUTE_REASONS, type DisputeReason } from '../store/schema.js';
+import { DISPUTE_REASONS, type DisputeReason } from '../domain/replies.js';
 import { getOrder, orderFromRow, type SendRow } from '../store/ledger.js';
 import { closeDisputes, insertDispute, openDisputeOf } from '../store/replies.js';
 import { cancelPending, insertRuleSend, setDispute, type OrderServiceDeps } from './orders.js';

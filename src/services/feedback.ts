@@ -4,7 +4,7 @@ import { planAt } from '../domain/plan.js';
 import { feedbackVerdict, type FeedbackVerdict } from '../domain/replies.js';
 import { getOrder, insertSend, orderFromRow, type SendRow } from '../store/ledger.js';
 import { hasSend, insertFeedback } from '../store/replies.js';
-import type { FeedbackSource } from '../store/schema.js';
+import type { FeedbackSource } from '../domain/replies.js';
 import type { OrderServiceDeps } from './orders.js';
 
 export interface FeedbackInput {

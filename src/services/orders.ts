@@ -23,7 +23,7 @@ import {
 import { lettersSentTo } from '../store/letters.js';
 import { orders, sends } from '../store/schema.js';
 import type { NewRegistration } from '../store/registrations.js';
-import type { TrackingProviderName } from '../store/schema.js';
+import type { TrackingProviderName } from '../domain/tracking-providers.js';
 import type { ProfileResolver } from './profiles.js';
 
 /** Which tracking provider registers an order's parcel (POSTSHIP_TRACKING, or the store's `tracking`). */

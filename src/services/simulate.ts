@@ -12,7 +12,7 @@ import { claimSend, getOrder, recordCancelled, recordSent, recordSkip, reschedul
 import { insertRegistrations, markRegistered } from '../store/registrations.js';
 import { sends } from '../store/schema.js';
 import type { ConfigFile } from '../config/config-file.js';
-import { DISPUTE_REASONS, type DisputeReason } from '../store/schema.js';
+import { DISPUTE_REASONS, type DisputeReason } from '../domain/replies.js';
 import { closeDispute, openDispute, parseDisputeReason, type DisputeDeps } from './disputes.js';
 import { feedbackProblems, recordFeedback } from './feedback.js';
 import { decideSend, enterOrder, type OrderServiceDeps } from './orders.js';

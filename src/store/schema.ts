@@ -1,5 +1,12 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { DISPUTE_REASONS, FEEDBACK_SOURCES, type DisputeReason, type FeedbackSource } from '../domain/replies.js';
+import { STORE_PLATFORMS, type StorePlatform } from '../domain/store-platforms.js';
+import { REGISTRATION_STATES, TRACKING_PROVIDERS, type RegistrationState, type TrackingProviderName } from '../domain/tracking-providers.js';
+
+// The ledger's vocabularies are the domain's; re-exported so store code reads them beside the tables.
+export { DISPUTE_REASONS, FEEDBACK_SOURCES, REGISTRATION_STATES, STORE_PLATFORMS, TRACKING_PROVIDERS };
+export type { DisputeReason, FeedbackSource, RegistrationState, StorePlatform, TrackingProviderName };
 
 // Times are integer milliseconds since the epoch, UTC: cheap to compare and index.
 
@@ -138,17 +145,6 @@ export const meta = sqliteTable('meta', {
   value: text('value').notNull(),
 });
 
-export const TRACKING_PROVIDERS = ['17track', 'aftership', 'trackingmore'] as const;
-export type TrackingProviderName = (typeof TRACKING_PROVIDERS)[number];
-
-/**
- * `pending` waits to be registered; `registered` is tracked (pushed and
- * polled); `stopping` is registered but its order is finished, so the
- * provider is told to stop; `stopped` and `rejected` are final.
- */
-export const REGISTRATION_STATES = ['pending', 'registered', 'stopping', 'stopped', 'rejected'] as const;
-export type RegistrationState = (typeof REGISTRATION_STATES)[number];
-
 /**
  * The registration outbox: one row per order tracked through a provider's API,
  * written in the same transaction as the order, drained by the tracking.sync job.
@@ -190,9 +186,6 @@ export const trackingRegistrations = sqliteTable(
   ],
 );
 
-export const FEEDBACK_SOURCES = ['cli', 'webhook', 'api', 'simulate'] as const;
-export type FeedbackSource = (typeof FEEDBACK_SOURCES)[number];
-
 /**
  * Buyer feedback (a 1-5 rating, maybe a comment), as recorded by the seller
  * or a review platform. A platform's own id dedups its retries.
@@ -219,9 +212,6 @@ export const feedback = sqliteTable(
     uniqueIndex('feedback_source_external_uq').on(t.source, t.externalId).where(sql`${t.externalId} IS NOT NULL`),
   ],
 );
-
-export const DISPUTE_REASONS = ['not_received', 'not_as_described', 'other'] as const;
-export type DisputeReason = (typeof DISPUTE_REASONS)[number];
 
 /**
  * Each dispute a buyer opened, with its reason. `seq` numbers an order's
@@ -278,9 +268,6 @@ export const apiTokens = sqliteTable(
   },
   (t) => [uniqueIndex('api_tokens_secret_hash_uq').on(t.secretHash)],
 );
-
-export const STORE_PLATFORMS = ['shopify', 'woocommerce'] as const;
-export type StorePlatform = (typeof STORE_PLATFORMS)[number];
 
 /**
  * Store-platform webhooks (Shopify, WooCommerce) as received: stored before

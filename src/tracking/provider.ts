@@ -1,5 +1,5 @@
 import type { NormalizedEvent } from '../domain/tracking-status.js';
-import type { TrackingProviderName } from '../store/schema.js';
+import type { TrackingProviderName } from '../domain/tracking-providers.js';
 
 /** A parcel as a provider's API needs it. */
 export interface Parcel {

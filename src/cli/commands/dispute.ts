@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { InputError } from '../../domain/errors.js';
 import { closeDispute, openDispute, parseDisputeReason } from '../../services/disputes.js';
-import { DISPUTE_REASONS } from '../../store/schema.js';
+import { DISPUTE_REASONS } from '../../domain/replies.js';
 import { print, printJson, promoteAfterWrite, withRuntime, type Cli } from '../cli.js';
 
 interface DisputeOptions { open?: boolean; close?: boolean; reason?: string; reply?: boolean; json?: boolean }

@@ -4,7 +4,7 @@ import type { ConfigFile } from '../../config/config-file.js';
 import { readShopify, readWooCommerce, type PlatformAction } from '../../domain/store-platforms.js';
 import type { OrderServiceDeps } from '../../services/orders.js';
 import { receiveStoreWebhook } from '../../services/store-webhooks.js';
-import type { StorePlatform } from '../../store/schema.js';
+import type { StorePlatform } from '../../domain/store-platforms.js';
 import { BODY_LIMIT_BYTES, problem } from '../errors.js';
 import { secretOf, type WebhookSecretName, type WebhookSecrets } from '../secrets.js';
 import { safeEqual } from '../verify-signature.js';
