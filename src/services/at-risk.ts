@@ -5,6 +5,7 @@ import { DateTime } from 'luxon';
 import { businessDaysBetween } from '../domain/delay.js';
 import type { Db } from '../store/db.js';
 import { registrationsNeedingAttention } from '../store/registrations.js';
+import { activeOrdersShippedBy, lastEventReader } from '../store/reports.js';
 
 export interface AtRiskOrder {
   orderId: string;
@@ -23,8 +24,6 @@ export interface AtRiskOrder {
 }
 
 const STAGE_BY_RANK: Record<number, string> = { 0: 'shipped', 1: 'shipped', 2: 'customs', 3: 'post_office', 4: 'delivered', 5: 'returned' };
-
-type Row = Omit<AtRiskOrder, 'protection' | 'stage' | 'lastEvent' | 'state'> & { state: 'active'; stageRank: number };
 
 /** Protection days for a store from the config file (default 60). */
 export function protectionDaysFor(file: Pick<ConfigFile, 'stores'>): (store: string) => number {
@@ -45,26 +44,13 @@ export function listAtRisk(
   // the domain function then decides per store.
   const shortest = Math.min(DEFAULT_PROTECTION_DAYS, ...Object.values(file.stores).map((s) => s.protectionDays ?? DEFAULT_PROTECTION_DAYS));
   const cutoff = options.now + (options.withinDays - shortest) * DAY_MS;
-  const client = db.$client;
-  // The store condition only when asked for: "(? IS NULL OR store = ?)" would keep SQLite off the (store, state, shipped_at) index.
-  const columns = `order_id AS orderId, store, state, buyer_name AS buyerName, buyer_email AS buyerEmail, country, carrier,
-              tracking_number AS trackingNumber, shipped_at AS shippedAt, stage_rank AS stageRank`;
-  // With a limit, the oldest shipped first (most urgent: for one store exactly, across stores by shipping date).
-  const tail = options.limit !== undefined ? ` ORDER BY shipped_at LIMIT ${Math.max(0, Math.floor(options.limit))}` : '';
-  const rows = (
-    options.store === undefined
-      ? client.prepare(`SELECT ${columns} FROM orders WHERE state = 'active' AND shipped_at <= ?${tail}`).all(cutoff)
-      : client.prepare(`SELECT ${columns} FROM orders WHERE store = ? AND state = 'active' AND shipped_at <= ?${tail}`).all(options.store, cutoff)
-  ) as Row[];
-  const lastEvent = client.prepare(
-    `SELECT milestone, provider_status AS providerStatus, occurred_at AS occurredAt FROM tracking_events
-     WHERE order_id = ? ORDER BY occurred_at DESC, id DESC LIMIT 1`,
-  );
+  const rows = activeOrdersShippedBy(db, { shippedBy: cutoff, store: options.store, limit: options.limit });
+  const lastEvent = lastEventReader(db);
   return ordersAtRisk(rows, { now: options.now, withinDays: options.withinDays, protectionDaysFor: daysFor }).map(
     ({ stageRank, ...o }) => ({
       ...o,
       stage: STAGE_BY_RANK[stageRank] ?? 'shipped',
-      lastEvent: (lastEvent.get(o.orderId) as AtRiskOrder['lastEvent'] | undefined) ?? null,
+      lastEvent: lastEvent(o.orderId),
     }),
   );
 }

@@ -4,6 +4,7 @@ import type { Clock } from '../domain/clock.js';
 import { DEFAULT_AT_RISK_DAYS } from '../domain/protection.js';
 import type { MailTransport } from '../mail/transport.js';
 import type { Db } from '../store/db.js';
+import { metaValue, setMetaValue } from '../store/meta.js';
 import { providerPause } from '../store/registrations.js';
 import { TRACKING_PROVIDERS } from '../domain/tracking-providers.js';
 import { listAtRisk, trackingAttention } from './at-risk.js';
@@ -40,13 +41,10 @@ const guardKey = (store: string, day: string): string => `digest.${store}.${day}
 export async function sendDigests(deps: DigestDeps, withinDays = DEFAULT_AT_RISK_DAYS): Promise<DigestOutcome[]> {
   const now = deps.clock.now().toUTC();
   const day = now.toISODate()!;
-  const client = deps.db.$client;
-  const sentAlready = client.prepare('SELECT 1 FROM meta WHERE key = ?');
-  const record = client.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)');
   const outcomes: DigestOutcome[] = [];
   for (const [store, identity] of Object.entries(deps.config.file.stores)) {
     if (!identity.sellerEmail) continue;
-    if (sentAlready.get(guardKey(store, day))) {
+    if (metaValue(deps.db, guardKey(store, day)) !== undefined) {
       outcomes.push({ store, result: 'already_sent', count: 0 });
       continue;
     }
@@ -71,7 +69,7 @@ export async function sendDigests(deps: DigestDeps, withinDays = DEFAULT_AT_RISK
       messageId: `<digest.${store}.${day}@${domain}>`,
       fileStem: `digest-${store}-${day}`,
     });
-    record.run(guardKey(store, day), now.toISO()!);
+    setMetaValue(deps.db, guardKey(store, day), now.toISO()!);
     deps.logger.info({ store, count: orders.length, day }, 'sent at-risk digest');
     outcomes.push({ store, result: 'sent', count: orders.length });
   }

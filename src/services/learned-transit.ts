@@ -1,10 +1,10 @@
-import type Database from 'better-sqlite3';
 import { findCarrier } from '../domain/carriers.js';
 import { countryInfo } from '../domain/countries.js';
 import { TRANSIT_TABLE, type TransitTable } from '../domain/data/transit-table.js';
 import { transitFor } from '../domain/transit.js';
 import { DAY_MS, toWall } from '../domain/wall-clock.js';
 import type { Db } from '../store/db.js';
+import { deliveredParcels, laneOrderCounts } from '../store/reports.js';
 
 /** Below this many delivered orders for a carrier x country, the built-in window stays. */
 export const MIN_SAMPLES = 20;
@@ -43,22 +43,6 @@ export function summarize(days: readonly number[]): LearnedTransit | null {
   return { min, max: Math.max(min, Math.round(p90Days)), medianDays, p90Days, samples: n };
 }
 
-interface DeliveredRow {
-  carrier: string;
-  country: string;
-  shippedAt: number;
-  timezone: string;
-  deliveredAt: number;
-}
-
-// First delivered event per order; a delivery stamped before shipping is bad data and ignored.
-const DELIVERED_SQL = `
-  SELECT o.carrier AS carrier, o.country AS country, o.shipped_at AS shippedAt,
-         o.buyer_timezone AS timezone, MIN(e.occurred_at) AS deliveredAt
-  FROM orders o JOIN tracking_events e ON e.order_id = o.order_id
-  WHERE e.milestone = 'delivered' AND e.occurred_at IS NOT NULL AND e.occurred_at >= o.shipped_at
-  GROUP BY o.order_id`;
-
 interface Learned {
   byLane: Map<string, { days: number[]; learned: LearnedTransit | null }>;
   lanes: Array<{ carrier: string; country: string; orders: number }>;
@@ -66,9 +50,9 @@ interface Learned {
 
 const laneKey = (carrier: string, country: string): string => `${carrier}|${country}`;
 
-function compute(client: Database.Database): Learned {
+function compute(db: Db): Learned {
   const byLane = new Map<string, { days: number[]; learned: LearnedTransit | null }>();
-  for (const row of client.prepare(DELIVERED_SQL).all() as DeliveredRow[]) {
+  for (const row of deliveredParcels(db)) {
     const weekend = countryInfo(row.country).weekend;
     const days = businessDaysBetween(toWall(row.shippedAt, row.timezone), toWall(row.deliveredAt, row.timezone), weekend);
     const key = laneKey(row.carrier, row.country);
@@ -77,27 +61,24 @@ function compute(client: Database.Database): Learned {
     lane.days.push(days);
   }
   for (const lane of byLane.values()) lane.learned = summarize(lane.days);
-  const lanes = client
-    .prepare('SELECT carrier, country, COUNT(*) AS orders FROM orders GROUP BY carrier, country ORDER BY carrier, country')
-    .all() as Learned['lanes'];
-  return { byLane, lanes };
+  return { byLane, lanes: laneOrderCounts(db) };
 }
 
-const cache = new WeakMap<Database.Database, { at: number; value: Learned }>();
+const cache = new WeakMap<Db, { at: number; value: Learned }>();
 
 function learnedFor(db: Db): Learned {
-  const hit = cache.get(db.$client);
+  const hit = cache.get(db);
   // A cache age, not domain time: performance.now() is monotonic and never mocked.
   const at = performance.now();
   if (hit && at - hit.at < CACHE_TTL_MS) return hit.value;
-  const value = compute(db.$client);
-  cache.set(db.$client, { at, value });
+  const value = compute(db);
+  cache.set(db, { at, value });
   return value;
 }
 
 /** Drops the cached table (tests, or after a bulk import). */
 export function forgetLearnedTransit(db: Db): void {
-  cache.delete(db.$client);
+  cache.delete(db);
 }
 
 function carrierCode(carrier: string): string {

@@ -1,9 +1,7 @@
 import { createHmac } from 'node:crypto';
-import { eq } from 'drizzle-orm';
 import { InputError } from '../domain/errors.js';
 import type { Db } from '../store/db.js';
-import { installationSecret } from '../store/meta.js';
-import { meta } from '../store/schema.js';
+import { installationSecret, metaValue, setMetaValue } from '../store/meta.js';
 
 const FINGERPRINT_KEY = 'unsubscribe-secret-fingerprint';
 
@@ -21,12 +19,10 @@ function fingerprint(secret: string): string {
  * link the other sends: that is a start-up error.
  */
 export function resolveUnsubscribeSecret(db: Db, configured: string | null): string {
-  const recorded = db.select().from(meta).where(eq(meta.key, FINGERPRINT_KEY)).get()?.value;
+  const recorded = metaValue(db, FINGERPRINT_KEY);
   if (configured) {
     const value = fingerprint(configured);
-    if (recorded !== value) {
-      db.insert(meta).values({ key: FINGERPRINT_KEY, value }).onConflictDoUpdate({ target: meta.key, set: { value } }).run();
-    }
+    if (recorded !== value) setMetaValue(db, FINGERPRINT_KEY, value);
     return configured;
   }
   if (recorded) {

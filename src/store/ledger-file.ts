@@ -83,15 +83,17 @@ function unwritable(path: string, reason: string): RuntimeError {
 }
 
 /**
- * For the readiness probe: assertLedgerFile, and proof the ledger takes
- * writes (disk full, read-only), a tiny commit at most every 5 s.
+ * For the readiness probe: assertLedgerFile, proof the ledger takes
+ * writes (disk full, read-only), a tiny commit at most every 5 s, and a read.
  */
 export function assertLedgerWritable(db: Db): void {
   assertLedgerFile(db);
   const file = watched.get(db);
-  if (!file) return;
-  const refused = probeWrite(db);
-  if (refused) throw unwritable(file.path, refused);
+  if (file) {
+    const refused = probeWrite(db);
+    if (refused) throw unwritable(file.path, refused);
+  }
+  db.$client.prepare('SELECT 1').get(); // the connection answers (throws on a closed or broken one)
 }
 
 /** Whether a database would be created by opening `path` (not there yet). */

@@ -8,3 +8,12 @@ export function installationSecret(db: Db, key: string): string {
   db.insert(meta).values({ key, value: randomBytes(32).toString('base64url') }).onConflictDoNothing().run();
   return db.select().from(meta).where(eq(meta.key, key)).get()!.value;
 }
+
+/** One value the ledger keeps about itself, or undefined. */
+export function metaValue(db: Db, key: string): string | undefined {
+  return db.select().from(meta).where(eq(meta.key, key)).get()?.value;
+}
+
+export function setMetaValue(db: Db, key: string, value: string): void {
+  db.insert(meta).values({ key, value }).onConflictDoUpdate({ target: meta.key, set: { value } }).run();
+}

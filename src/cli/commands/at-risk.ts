@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { InputError } from '../../domain/errors.js';
 import type { Db } from '../../store/db.js';
-import { orders } from '../../store/schema.js';
+import { storeHasOrders, storesWithOrders } from '../../store/reports.js';
 import { DEFAULT_AT_RISK_DAYS } from '../../domain/protection.js';
 import { listAtRisk, trackingAttention, type AtRiskOrder, type TrackingAttention } from '../../services/at-risk.js';
 import { print, printJson, terminalWidth, withRuntime, type Cli } from '../cli.js';
@@ -61,9 +61,8 @@ function lastEventText(o: AtRiskOrder): string {
 function assertKnownStore(runtime: { db: Db; config: { file: { stores: Record<string, unknown> } } }, store: string): void {
   const inConfig = Object.keys(runtime.config.file.stores);
   if (inConfig.includes(store)) return;
-  const stores = runtime.db.selectDistinct({ store: orders.store }).from(orders).limit(50).all().map((r) => r.store);
-  if (stores.includes(store)) return;
-  const known = [...new Set([...inConfig, ...stores])].sort();
+  if (storeHasOrders(runtime.db, store)) return;
+  const known = [...new Set([...inConfig, ...storesWithOrders(runtime.db, 50)])].sort();
   throw new InputError(
     'store_unknown',
     [`--store: ${JSON.stringify(store)} is not a store postship knows (known: ${known.length ? known.join(', ') : 'none yet'})`],
