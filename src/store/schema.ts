@@ -51,6 +51,8 @@ export const orders = sqliteTable(
     index('orders_state_shipped_idx').on(t.state, t.shippedAt),
     // The worker's inbox rules: letters sent to this buyer in the last 48 h, across their orders.
     index('orders_buyer_email_idx').on(t.buyerEmail),
+    // The dashboard's needs-attention lists: active orders of a stage by their last scan (stalled, awaiting pickup).
+    index('orders_state_stage_last_event_idx').on(t.state, t.stageRank, t.lastEventAt),
   ],
 );
 
@@ -131,13 +133,18 @@ export const trackingEvents = sqliteTable(
   ],
 );
 
-export const suppressions = sqliteTable('suppressions', {
-  email: text('email').primaryKey(),
-  /** `all` (hard bounce) or `review` (unsubscribed from review requests). */
-  scope: text('scope', { enum: ['all', 'review'] }).notNull(),
-  reason: text('reason').notNull(),
-  createdAt: integer('created_at').notNull(),
-});
+export const suppressions = sqliteTable(
+  'suppressions',
+  {
+    email: text('email').primaryKey(),
+    /** `all` (hard bounce) or `review` (unsubscribed from review requests). */
+    scope: text('scope', { enum: ['all', 'review'] }).notNull(),
+    reason: text('reason').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  // The dashboard's newest bounced or complained addresses.
+  (t) => [index('suppressions_created_idx').on(t.createdAt)],
+);
 
 /** Small facts about this installation, e.g. the generated unsubscribe-link secret. */
 export const meta = sqliteTable('meta', {
@@ -294,4 +301,52 @@ export const storeWebhooks = sqliteTable(
     uniqueIndex('store_webhooks_delivery_uq').on(t.platform, t.deliveryId),
     index('store_webhooks_pending_idx').on(t.receivedAt).where(sql`${t.appliedAt} IS NULL`),
   ],
+);
+
+/**
+ * Orders per ship day, store, lane and stage, kept by triggers on orders
+ * (migration 0011's hand-written part): the dashboard's stage funnel and the
+ * lanes' parcels in flight read these few rows instead of counting orders.
+ * `stage` is the order's stage as dashboardStageSql (store/dashboard-stage.ts) names it.
+ */
+export const dashboardStageCounts = sqliteTable(
+  'dashboard_stage_counts',
+  {
+    /** UTC day of shipping: floor(shipped_at / 86400000). */
+    shipDay: integer('ship_day').notNull(),
+    store: text('store').notNull(),
+    carrier: text('carrier').notNull(),
+    country: text('country').notNull(),
+    stage: text('stage').notNull(),
+    n: integer('n').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.shipDay, t.store, t.carrier, t.country, t.stage] })],
+);
+
+/** Delivered orders per store, lane and transit business days (Mon-Fri, UTC days), kept by triggers on orders. */
+export const dashboardLaneTransit = sqliteTable(
+  'dashboard_lane_transit',
+  {
+    store: text('store').notNull(),
+    carrier: text('carrier').notNull(),
+    country: text('country').notNull(),
+    days: integer('days').notNull(),
+    n: integer('n').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.store, t.carrier, t.country, t.days] })],
+);
+
+/** Letters that reached sent, skipped or failed, per UTC day, store, milestone, status and reason; kept by triggers on sends. */
+export const dashboardSendCounts = sqliteTable(
+  'dashboard_send_counts',
+  {
+    day: integer('day').notNull(),
+    store: text('store').notNull(),
+    milestone: text('milestone').notNull(),
+    status: text('status').notNull(),
+    /** The skip reason; '' for sent and failed. */
+    reason: text('reason').notNull(),
+    n: integer('n').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.store, t.milestone, t.status, t.reason] })],
 );
