@@ -5,6 +5,7 @@ import { loadConfig, type Config } from '../config/config.js';
 import { PostshipError, RuntimeError } from '../domain/errors.js';
 import type { Runtime } from '../runtime.js';
 import { ledgerMissing } from '../store/ledger-file.js';
+import { sqliteOnlyError } from '../store/pg/sqlite-only.js';
 
 export type Env = Record<string, string | undefined>;
 export type Colors = ReturnType<typeof createColors>;
@@ -54,8 +55,11 @@ function commandLogger(env: Env): Logger {
   return pino({ level: env.LOG_LEVEL?.trim() || 'warn' }, pino.destination(2));
 }
 
-export function cliConfig(cli: Cli): Config {
-  return loadConfig(cli.env);
+/** The config for a command; a PostgreSQL POSTSHIP_DB is refused unless the command runs there (`postgres`). */
+export function cliConfig(cli: Cli, options: { postgres?: boolean } = {}): Config {
+  const config = loadConfig(cli.env);
+  if (config.dbEngine === 'postgres' && !options.postgres) throw sqliteOnlyError(config.dbPath);
+  return config;
 }
 
 /**

@@ -4,6 +4,7 @@ import { Duration } from 'luxon';
 import { InputError } from '../domain/errors.js';
 import { EMPTY_CONFIG_FILE, parseConfigFile, type ConfigFile } from './config-file.js';
 import { PERCENT_ENCODE_HINT, redactUserinfo } from '../domain/redact.js';
+import { engineOf, pgUrlProblems, type DbEngine } from '../store/pg/url.js';
 
 /** Where Redis is looked for when REDIS_URL is not set. */
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
@@ -12,6 +13,9 @@ export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 export interface Config {
   /** REDIS_URL; null means DEFAULT_REDIS_URL. */
   redisUrl: string | null;
+  /** From POSTSHIP_DB: a file path is SQLite, a postgres:// URL PostgreSQL (migrate, db copy and doctor only, for now). */
+  dbEngine: DbEngine;
+  /** The SQLite file (absolute), or the PostgreSQL URL as given. */
   dbPath: string;
   smtpUrl: string | null;
   outbox: string;
@@ -165,9 +169,13 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   const r: Reader = { problems: [], env };
   const configPath = env.POSTSHIP_CONFIG?.trim() ? resolve(cwd, env.POSTSHIP_CONFIG.trim()) : null;
   const port = integer(r, 'PORT', 3000, 0);
+  const db = text(r, 'POSTSHIP_DB', './data/postship.db');
+  const dbEngine = engineOf(db);
+  if (dbEngine === 'postgres') r.problems.push(...pgUrlProblems('POSTSHIP_DB', db));
   const config: Config = {
     redisUrl: url(r, 'REDIS_URL', ['redis:', 'rediss:']),
-    dbPath: resolve(cwd, text(r, 'POSTSHIP_DB', './data/postship.db')),
+    dbEngine,
+    dbPath: dbEngine === 'postgres' ? db : resolve(cwd, db),
     smtpUrl: url(r, 'SMTP_URL', ['smtp:', 'smtps:']),
     outbox: resolve(cwd, text(r, 'POSTSHIP_OUTBOX', './outbox')),
     smtpThread: onOff(r, 'POSTSHIP_SMTP_THREAD', true),

@@ -5,6 +5,8 @@ import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { RuntimeError } from '../domain/errors.js';
 import { MIGRATIONS_DIR } from '../paths.js';
+import { isPostgresUrl } from './pg/url.js';
+import { sqliteOnlyError } from './pg/sqlite-only.js';
 import * as schema from './schema.js';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
@@ -15,6 +17,8 @@ export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Data
  * processes share the file without "database is locked" on short contention.
  */
 export function openDb(path: string, options: { migrate?: boolean } = {}): Db {
+  // The runtime is SQLite's until it is ported: a PostgreSQL URL here is refused, never opened as a file.
+  if (isPostgresUrl(path)) throw sqliteOnlyError(path);
   let sqlite: Database.Database;
   try {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });

@@ -1,0 +1,35 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type pg from 'pg';
+import { PG_MIGRATIONS_DIR } from './ledger.js';
+
+export interface PgMigrationState {
+  known: string[];
+  applied: string[];
+  pending: string[];
+}
+
+interface Journal {
+  entries: Array<{ tag: string; when: number }>;
+}
+
+/** The migrations in migrations/postgres, by tag, in order. */
+export function knownPgMigrations(): Journal['entries'] {
+  return (JSON.parse(readFileSync(join(PG_MIGRATIONS_DIR, 'meta', '_journal.json'), 'utf8')) as Journal).entries;
+}
+
+/**
+ * Which migrations a PostgreSQL ledger has, read without applying any:
+ * drizzle records each by its folder timestamp, the newest applied one decides.
+ */
+export async function pgMigrationState(pool: pg.Pool): Promise<PgMigrationState> {
+  const entries = knownPgMigrations();
+  const known = entries.map((e) => e.tag);
+  // Two queries: PostgreSQL resolves every table a statement names before it runs, even in a branch not taken.
+  const table = await pool.query<{ t: string | null }>("SELECT to_regclass('drizzle.__drizzle_migrations')::text AS t");
+  const last = table.rows[0]?.t
+    ? (await pool.query<{ last: string | null }>('SELECT max(created_at)::text AS last FROM drizzle.__drizzle_migrations')).rows[0]?.last ?? null
+    : null;
+  const applied = entries.filter((e) => last !== null && e.when <= Number(last)).map((e) => e.tag);
+  return { known, applied, pending: known.filter((t) => !applied.includes(t)) };
+}
