@@ -4,6 +4,7 @@ import { listUnsubscribeHeaders, unsubscribeUrl } from '../src/domain/unsubscrib
 import { isEventMilestone, type Milestone } from '../src/domain/milestones.js';
 import type { Order } from '../src/domain/order.js';
 import { composeMessage } from '../src/mail/compose.js';
+import { dkimKeyFor } from '../src/mail/dkim.js';
 import { buildContext } from '../src/mail/context.js';
 import { renderMessage } from '../src/mail/render.js';
 import { ChannelError, channelPayload } from '../src/mail/webhook-channel.js';
@@ -36,6 +37,9 @@ import { noteLedgerWriteFailure } from '../src/store/ledger-file.js';
 import { firstEventAt } from '../src/store/tracking.js';
 import type { JobDeps } from './deps.js';
 import { unrecordedFor } from './unrecorded.js';
+
+/** Letters a buyer may opt out of with one click: the review request and the delay notice. */
+const UNSUBSCRIBABLE: ReadonlySet<Milestone> = new Set(['day14', 'delay']);
 
 /** How long a throttled send waits before trying again (plus jitter). */
 const THROTTLE_DELAY_MS = 30_000;
@@ -138,13 +142,15 @@ async function deliver(
       parcel: parcelFactsFor(db, orderRow),
     });
     rendered = renderMessage(deps.templates, milestone, context, store?.templates);
-    // Review requests are the one kind of message a buyer may opt out of (RFC 8058 one-click).
+    // Review requests and delay notices carry RFC 8058 one-click unsubscribe (README "Deliverability").
     const extraHeaders =
-      milestone === 'day14'
+      UNSUBSCRIBABLE.has(milestone) && order.buyerEmail
         ? listUnsubscribeHeaders(unsubscribeUrl(deps.unsubscribe.publicUrl, deps.unsubscribe.secret, order.buyerEmail))
         : undefined;
+    const { dkim, verpDomain } = config.deliverability;
     message = composeMessage({
       order, milestone, sendId: row.id, resendOf: row.resendOf, rendered, store, defaultFrom: config.from, extraHeaders,
+      dkim: dkimKeyFor(dkim, order.store), verpDomain,
     });
     // A store on the webhook channel gets the same rendered message as JSON, signed, through the same claim and record.
     // So does a buyer without an email address who has a channel id (a marketplace buyer), whatever the store's default.

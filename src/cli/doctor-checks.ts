@@ -2,15 +2,19 @@ import { existsSync, readdirSync } from 'node:fs';
 import { TRACKING_API_ENV, type Config } from '../config/config.js';
 import { ProviderUnauthorized } from '../tracking/http.js';
 import { createProvider, providersInUse } from '../tracking/index.js';
-import { InputError } from '../domain/errors.js';
+import { InputError, PostshipError } from '../domain/errors.js';
 import { MILESTONES } from '../domain/milestones.js';
 import { checkTemplates as checkAllTemplates } from '../mail/check-templates.js';
 import { TemplateSet } from '../mail/templates.js';
+import { addressDomain, dkimAligned, dkimSettingsFor, loadDkim } from '../mail/dkim.js';
 import { redactUrl } from '../mail/smtp-url.js';
 import { outboxTransport, smtpTransport } from '../mail/transport.js';
 import { TEMPLATES_DIR } from '../paths.js';
 import { connectRedis, ensureRedis, readRedisFacts, redactRedisUrl } from '../queue/redis.js';
 import { migrationState } from './migrations.js';
+import { openPgLedger, type PgLedger } from '../store/pg/ledger.js';
+import { pgMigrationState, pgServerVersion } from '../store/pg/migration-state.js';
+import { isPostgresUrl, redactPgUrl } from '../store/pg/url.js';
 
 export interface CheckResult {
   check: string;
@@ -74,17 +78,41 @@ export async function checkRedis(url: string): Promise<CheckResult[]> {
   }
 }
 
-export function checkDatabase(dbPath: string): CheckResult[] {
+export async function checkDatabase(dbPath: string): Promise<CheckResult[]> {
+  if (isPostgresUrl(dbPath)) return checkPostgres(dbPath);
   if (!existsSync(dbPath)) {
-    return [{ check: 'database', result: 'fail', detail: `${dbPath} does not exist`, fix: 'Run `postship migrate` (or check POSTSHIP_DB).' }];
+    return [{ check: 'database', result: 'fail', detail: `SQLite ${dbPath} does not exist`, fix: 'Run `postship migrate` (or check POSTSHIP_DB).' }];
   }
   try {
     const state = migrationState(dbPath);
-    const db: CheckResult = { check: 'database', result: 'ok', detail: `${dbPath} opens` };
-    if (state.pending.length === 0) return [db, { check: 'migrations', result: 'ok', detail: `current (${state.applied.length} applied)` }];
-    return [db, { check: 'migrations', result: 'fail', detail: `${state.pending.length} pending: ${state.pending.join(', ')}`, fix: 'Run `postship migrate`.' }];
+    const db: CheckResult = { check: 'database', result: 'ok', detail: `SQLite ${dbPath} opens` };
+    return [db, migrationsRow(state)];
   } catch (err) {
     return [{ check: 'database', result: 'fail', detail: message(err), fix: 'Check POSTSHIP_DB points at a readable SQLite file.' }];
+  }
+}
+
+function migrationsRow(state: { applied: string[]; pending: string[] }): CheckResult {
+  if (state.pending.length === 0) return { check: 'migrations', result: 'ok', detail: `current (${state.applied.length} applied)` };
+  return { check: 'migrations', result: 'fail', detail: `${state.pending.length} pending: ${state.pending.join(', ')}`, fix: 'Run `postship migrate`.' };
+}
+
+/** PostgreSQL: connects (never migrates), names the server version and the migration state. */
+async function checkPostgres(url: string): Promise<CheckResult[]> {
+  let ledger: PgLedger;
+  try {
+    ledger = await openPgLedger(url, { migrate: false, max: 1 });
+  } catch (err) {
+    return [{ check: 'database', result: 'fail', detail: message(err), fix: err instanceof PostshipError ? err.hint : undefined }];
+  }
+  try {
+    const [version, state] = [await pgServerVersion(ledger.pool), await pgMigrationState(ledger.pool)];
+    const db: CheckResult = { check: 'database', result: 'ok', detail: `PostgreSQL ${version} at ${redactPgUrl(url)} reachable` };
+    return [db, migrationsRow(state)];
+  } catch (err) {
+    return [{ check: 'database', result: 'fail', detail: `${redactPgUrl(url)}: ${message(err)}`, fix: 'Check the user may read the database (GRANT), or run `postship migrate`.' }];
+  } finally {
+    await ledger.close();
   }
 }
 
@@ -185,4 +213,45 @@ export async function checkTracking(config: Config): Promise<CheckResult[]> {
       }
     }),
   );
+}
+
+/**
+ * DKIM per sender: the key loads, its domain aligns with the From domain, and
+ * the TXT record to publish. DNS itself is not queried (doctor may run
+ * offline), so SPF and DMARC are a reminder.
+ */
+export function checkDkim(config: Config): CheckResult[] {
+  const senders: Array<[string, string]> = [['default', config.from], ...Object.entries(config.file.stores).map(([id, s]) => [id, s.from ?? config.from] as [string, string])];
+  const rows: CheckResult[] = [];
+  const domains = new Set<string>();
+  for (const [id, from] of senders) {
+    const settings = dkimSettingsFor(config.deliverability.dkim, id === 'default' ? null : id);
+    const label = `dkim ${id}`;
+    if (!settings) {
+      rows.push({ check: label, result: 'warn', detail: `${from} is not DKIM-signed: Gmail, Yahoo and Microsoft reject or junk unauthenticated bulk mail`, fix: 'Set stores.<id>.dkim {domain, selector, privateKeyFile} or POSTSHIP_DKIM_DOMAIN/_SELECTOR/_PRIVATE_KEY_FILE; see README "Deliverability".' });
+      continue;
+    }
+    let loaded: ReturnType<typeof loadDkim>;
+    try {
+      loaded = loadDkim(settings);
+    } catch (err) {
+      rows.push({ check: label, result: 'fail', detail: message(err), fix: 'Point privateKeyFile at a readable PEM RSA key.' });
+      continue;
+    }
+    const fromDomain = addressDomain(from);
+    if (fromDomain && !dkimAligned(fromDomain, settings.domain)) {
+      rows.push({ check: label, result: 'fail', detail: `signs as ${settings.domain} but sends from ${fromDomain}: DMARC alignment fails`, fix: `Give ${id} a dkim key for ${fromDomain} (stores.${id}.dkim), or send from an address at ${settings.domain}.` });
+      continue;
+    }
+    domains.add(fromDomain ?? settings.domain);
+    rows.push({ check: label, result: 'ok', detail: `key ${settings.privateKeyFile} loads; ${from} aligned with d=${settings.domain}; publish TXT ${loaded.dnsName} "${loaded.dnsValue}"` });
+  }
+  if (domains.size > 0) {
+    rows.push({
+      check: 'spf/dmarc', result: 'warn',
+      detail: `not checked (doctor does not query DNS): ${[...domains].join(', ')} need an SPF record naming your mail service and a DMARC record, e.g. TXT _dmarc.<domain> "v=DMARC1; p=none; rua=mailto:dmarc@<domain>"`,
+      fix: 'Publish them with your DNS host; README "Deliverability" lists each record.',
+    });
+  }
+  return rows;
 }

@@ -5,15 +5,25 @@ import { isIsoCountry } from '../domain/countries.js';
 import { MILESTONES } from '../domain/milestones.js';
 import type { ProfileOverride, ProfileRule, StoreIdentity } from '../domain/profile.js';
 import { parseClockTime } from '../domain/send-window.js';
+import type { DkimSettings } from '../mail/dkim.js';
 
 /** The config file named by POSTSHIP_CONFIG, after validation. */
 export interface ConfigFile {
   defaults: ProfileOverride;
   profiles: ProfileRule[];
   stores: Record<string, StoreIdentity>;
+  /** `stores.<id>.dkim`, kept apart from the identity the templates see (issue 22). */
+  dkim?: Record<string, DkimSettings>;
 }
 
 export const EMPTY_CONFIG_FILE: ConfigFile = { defaults: {}, profiles: [], stores: {} };
+
+/** `stores.<id>.dkim`: the signing domain, the DNS selector, the PEM key file (relative to the config file). */
+export const dkimShape = z.strictObject({
+  domain: z.string().regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i, 'must be a domain name, e.g. "acme.example"'),
+  selector: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,62})(?:\.[a-z0-9][a-z0-9-]{0,62})*$/i, 'must be a DNS label, e.g. "postship1"'),
+  privateKeyFile: z.string().min(1),
+});
 
 const isoDuration = z.string().refine((v) => Duration.fromISO(v).isValid && Duration.fromISO(v).toMillis() >= 0, {
   error: (issue) => `${JSON.stringify(issue.input)} is not an ISO-8601 duration (e.g. "P1D", "PT2S", "P14D")`,
@@ -113,6 +123,7 @@ const schema = z.strictObject({
         /** How this store's buyers get their messages: email (default) or the store's webhook. */
         channel: z.enum(['email', 'webhook']).optional(),
         webhookUrl: z.string().regex(/^https?:\/\/\S+$/, 'must be an http(s) URL').optional(),
+        dkim: dkimShape.optional(),
       }),
     )
     .optional(),
@@ -136,9 +147,15 @@ export function parseConfigFile(data: unknown): ConfigFileResult {
       problems: parsed.error.issues.map((issue) => `${formatPath(issue.path) || '(root)'}: ${issue.message}`),
     };
   }
-  const { defaults = {}, profiles = [], stores = {} } = parsed.data;
+  const { defaults = {}, profiles = [], stores: withDkim = {} } = parsed.data;
+  const dkim: Record<string, DkimSettings> = Object.create(null);
+  const stores: Record<string, StoreIdentity> = {};
+  for (const [id, { dkim: settings, ...identity }] of Object.entries(withDkim)) {
+    stores[id] = identity;
+    if (settings) dkim[id] = settings;
+  }
   // No prototype: `stores["constructor"]` is a store only when the file names one.
-  return { ok: true, file: { defaults, profiles, stores: Object.assign(Object.create(null) as ConfigFile['stores'], stores) } };
+  return { ok: true, file: { defaults, profiles, stores: Object.assign(Object.create(null) as ConfigFile['stores'], stores), dkim } };
 }
 
 /**

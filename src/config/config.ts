@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { Duration } from 'luxon';
 import { InputError } from '../domain/errors.js';
 import { EMPTY_CONFIG_FILE, parseConfigFile, type ConfigFile } from './config-file.js';
 import { PERCENT_ENCODE_HINT, redactUserinfo } from '../domain/redact.js';
 import { engineOf, pgUrlProblems, type DbEngine } from '../store/pg/url.js';
+import { readDeliverability, type DeliverabilityConfig } from './deliverability.js';
 
 /** Where Redis is looked for when REDIS_URL is not set. */
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
@@ -47,6 +48,8 @@ export interface Config {
   configPath: string | null;
   file: ConfigFile;
   tracking: TrackingConfig;
+  /** DKIM keys, VERP, pacing (issue 22; src/config/deliverability.ts). */
+  deliverability: DeliverabilityConfig;
 }
 
 export const TRACKING_CHOICES = ['17track', 'aftership', 'trackingmore', 'none'] as const;
@@ -197,8 +200,10 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     configPath,
     file: readConfigFile(r, configPath),
     tracking: { provider: null, pollAfterMs: 0, apis: {} as TrackingConfig['apis'] },
+    deliverability: { dkim: { fallback: null, stores: {} }, verpDomain: null, transport: 'smtp', pacing: { domains: {}, dailyCap: null } },
   };
   config.tracking = readTracking(r, config.file);
+  config.deliverability = readDeliverability(r.problems, env, { cwd, configDir: configPath ? dirname(configPath) : cwd, file: config.file, from: config.from });
   if (config.queuePrefix.includes(':') || /\s/.test(config.queuePrefix)) {
     r.problems.push(`POSTSHIP_QUEUE_PREFIX: ${JSON.stringify(config.queuePrefix)} must not contain ":" or spaces`);
   }

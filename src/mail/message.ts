@@ -1,4 +1,5 @@
 /** A rendered message and the transports that carry it (SMTP, outbox, SMTP thread, webhook channel). */
+import type { DkimKey } from './dkim.js';
 
 export interface ChannelPayload {
   messageId: string;
@@ -23,6 +24,10 @@ export interface OutgoingMessage {
   html: string;
   messageId: string;
   headers?: Record<string, string>;
+  /** nodemailer signs the message with it (the store's key, src/mail/dkim.ts). */
+  dkim?: DkimKey;
+  /** SMTP envelope: a VERP return path `bounces+<send id>@domain` names the send a bounce is about. */
+  envelope?: { from: string; to: string };
   /** Used to name the outbox file. */
   fileStem: string;
   /** Set when the store delivers through its webhook (channel "webhook"): POSTed there instead of mailed. */

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { DEFAULT_REDIS_URL, loadConfig, type Config } from '../../config/config.js';
 import { print, printJson, terminalWidth, type Cli } from '../cli.js';
-import { checkConfig, checkDatabase, checkMail, checkRedis, checkTemplates, checkTracking, type CheckResult } from '../doctor-checks.js';
+import { checkConfig, checkDatabase, checkDkim, checkMail, checkRedis, checkTemplates, checkTracking, type CheckResult } from '../doctor-checks.js';
 import { wrap } from '../format.js';
 
 async function runChecks(cli: Cli): Promise<CheckResult[]> {
@@ -23,8 +23,9 @@ async function runChecks(cli: Cli): Promise<CheckResult[]> {
   })();
   if (!base) return rows;
   rows.push(...(await checkRedis(base.redisUrl ?? DEFAULT_REDIS_URL)));
-  rows.push(...checkDatabase(base.dbPath));
+  rows.push(...(await checkDatabase(base.dbPath)));
   rows.push(await checkMail(base));
+  rows.push(...checkDkim(base));
   rows.push(...checkTemplates(base));
   rows.push(...(await checkTracking(base)));
   return rows;
