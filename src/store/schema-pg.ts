@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigint, index, integer, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
-import { DISPUTE_REASONS, FEEDBACK_SOURCES, REGISTRATION_STATES, SEND_STATUSES, STORE_PLATFORMS, TRACKING_PROVIDERS } from './schema.js';
+import { DISPUTE_REASONS, FEEDBACK_SOURCES, MAIL_EVENT_KINDS, REGISTRATION_STATES, SEND_STATUSES, STORE_PLATFORMS, TRACKING_PROVIDERS } from './schema.js';
 
 /**
  * The ledger's tables for PostgreSQL: the same tables, columns (same names),
@@ -112,6 +112,8 @@ export const suppressions = pgTable('suppressions', {
   scope: text('scope', { enum: ['all', 'review'] }).notNull(),
   reason: text('reason').notNull(),
   createdAt: ms('created_at').notNull(),
+  sendId: bigint('send_id', { mode: 'number' }),
+  messageId: text('message_id'),
 });
 
 export const meta = pgTable('meta', {
@@ -228,5 +230,30 @@ export const storeWebhooks = pgTable(
   (t) => [
     uniqueIndex('store_webhooks_delivery_uq').on(t.platform, t.deliveryId),
     index('store_webhooks_pending_idx').on(t.receivedAt).where(sql`${t.appliedAt} IS NULL`),
+  ],
+);
+
+/** schema.ts mailEvents (issue 22). */
+export const mailEvents = pgTable(
+  'mail_events',
+  {
+    id: id(),
+    source: text('source').notNull(),
+    dedupKey: text('dedup_key').notNull(),
+    kind: text('kind', { enum: MAIL_EVENT_KINDS }).notNull(),
+    bounceType: text('bounce_type'),
+    email: text('email').notNull(),
+    recipientDomain: text('recipient_domain').notNull(),
+    store: text('store'),
+    sendId: bigint('send_id', { mode: 'number' }),
+    messageId: text('message_id'),
+    detail: text('detail'),
+    occurredAt: ms('occurred_at').notNull(),
+    receivedAt: ms('received_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('mail_events_source_dedup_uq').on(t.source, t.dedupKey),
+    index('mail_events_send_idx').on(t.sendId),
+    index('mail_events_occurred_idx').on(t.occurredAt),
   ],
 );

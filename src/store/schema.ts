@@ -141,6 +141,9 @@ export const suppressions = sqliteTable(
     scope: text('scope', { enum: ['all', 'review'] }).notNull(),
     reason: text('reason').notNull(),
     createdAt: integer('created_at').notNull(),
+    /** The send a bounce or complaint came from (issue 22), when known. */
+    sendId: integer('send_id'),
+    messageId: text('message_id'),
   },
   // The dashboard's newest bounced or complained addresses.
   (t) => [index('suppressions_created_idx').on(t.createdAt)],
@@ -349,4 +352,38 @@ export const dashboardSendCounts = sqliteTable(
     n: integer('n').notNull(),
   },
   (t) => [primaryKey({ columns: [t.day, t.store, t.milestone, t.status, t.reason] })],
+);
+
+export const MAIL_EVENT_KINDS = ['delivered', 'bounced', 'complained', 'deferred'] as const;
+export type MailEventKind = (typeof MAIL_EVENT_KINDS)[number];
+
+/**
+ * What happened to a message after (or instead of) acceptance: an email
+ * service's webhook, a DSN from the bounce mailbox, a 4xx or a pacing deferral
+ * (issue 22). One row per event, deduplicated per source.
+ */
+export const mailEvents = sqliteTable(
+  'mail_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** `ses`, `postmark`, `resend`, `mailgun`, `dsn`, `smtp` (a 4xx), `pacing`. */
+    source: text('source').notNull(),
+    dedupKey: text('dedup_key').notNull(),
+    kind: text('kind', { enum: MAIL_EVENT_KINDS }).notNull(),
+    /** `hard` or `soft` for bounces; null otherwise. */
+    bounceType: text('bounce_type'),
+    email: text('email').notNull(),
+    recipientDomain: text('recipient_domain').notNull(),
+    store: text('store'),
+    sendId: integer('send_id'),
+    messageId: text('message_id'),
+    detail: text('detail'),
+    occurredAt: integer('occurred_at').notNull(),
+    receivedAt: integer('received_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('mail_events_source_dedup_uq').on(t.source, t.dedupKey),
+    index('mail_events_send_idx').on(t.sendId),
+    index('mail_events_occurred_idx').on(t.occurredAt),
+  ],
 );
