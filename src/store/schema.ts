@@ -96,6 +96,8 @@ export const sends = sqliteTable(
     // `list` and `/admin` by due time without a status filter (--since/--until, a lane or store).
     index('sends_due_idx').on(t.dueAt),
     index('sends_order_idx').on(t.orderId),
+    // A bounce or an email service's event names its message by Message-ID (issue 22).
+    index('sends_message_id_idx').on(t.messageId),
   ],
 );
 

@@ -1,0 +1,1 @@
+CREATE INDEX "sends_message_id_idx" ON "sends" USING btree ("message_id");
