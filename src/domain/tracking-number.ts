@@ -112,16 +112,49 @@ export function likelyCarriers(trackingNumber: string): string[] {
   return [...own, ...shared];
 }
 
+/** A number accepted although it fits no format of its carrier. */
+export interface TrackingWarning {
+  code: 'tracking_number_format';
+  carrier: string;
+  trackingNumber: string;
+  /** The carrier whose format it fits, when one does. */
+  likelyCarrier: string | null;
+  message: string;
+}
+
 /**
  * A warning when a number fits no format of its carrier (null when it fits, or the carrier
  * has no known formats), naming the carrier it looks like when one does.
  */
-export function trackingNumberWarning(carrier: string, trackingNumber: string): string | null {
+export function checkTrackingNumber(carrier: string, trackingNumber: string): TrackingWarning | null {
   if (fitsCarrier(carrier, trackingNumber)) return null;
   const formats = TRACKING_FORMATS[carrier].map((f) => f.name).join('; ');
-  const likely = likelyCarriers(trackingNumber).filter((c) => c !== carrier);
-  const hint = likely.length
-    ? ` It looks like a ${likely[0]} number: is the carrier right?`
-    : ' Check it for a typo.';
-  return `tracking number ${JSON.stringify(trackingNumber)} does not fit ${carrier}'s formats (${formats}); accepted anyway.${hint}`;
+  const likelyCarrier = likelyCarriers(trackingNumber).find((c) => c !== carrier) ?? null;
+  const hint = likelyCarrier ? ` It looks like a ${likelyCarrier} number: is the carrier right?` : ' Check it for a typo.';
+  const message = `tracking number ${JSON.stringify(trackingNumber)} does not fit ${carrier}'s formats (${formats}); accepted anyway.${hint}`;
+  return { code: 'tracking_number_format', carrier, trackingNumber, likelyCarrier, message };
+}
+
+/** The warning's text alone, or null. */
+export function trackingNumberWarning(carrier: string, trackingNumber: string): string | null {
+  return checkTrackingNumber(carrier, trackingNumber)?.message ?? null;
+}
+
+/** A number of each carrier's own format, for previews and documentation (each passes its check digit). */
+export const SAMPLE_TRACKING_NUMBERS: Readonly<Record<string, string>> = {
+  'china-post': 'RR123456785CN',
+  'china-ems': 'LX123456785CN',
+  cainiao: 'LP00412345678901',
+  '4px': '4PX3001234567890CN',
+  yanwen: 'UG123456785CN',
+  yunexpress: 'YT2212345678901234',
+  'sf-express': 'SF123456789012',
+  dhl: '1234567891',
+  fedex: '986578788855',
+  ups: '1Z999AA10123456784',
+  other: 'RR123456785CN',
+};
+
+export function sampleTrackingNumber(carrier: string): string {
+  return SAMPLE_TRACKING_NUMBERS[carrier] ?? SAMPLE_TRACKING_NUMBERS.other;
 }

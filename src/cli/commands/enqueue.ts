@@ -2,10 +2,11 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { InputError } from '../../domain/errors.js';
 import { validateOrder, type OrderInput } from '../../domain/order.js';
+import { checkTrackingNumber, type TrackingWarning } from '../../domain/tracking-number.js';
 import { enteredView } from '../../report/entered.js';
 import { enterOrder } from '../../services/orders.js';
 import { applyUnmatchedEvents } from '../../services/tracking.js';
-import { print, printJson, promoteAfterWrite, withRuntime, type Cli } from '../cli.js';
+import { print, printJson, promoteAfterWrite, warn, withRuntime, type Cli } from '../cli.js';
 import { fitTable, utcTime } from '../format.js';
 import { asFlagProblem } from '../order-flags.js';
 import { readStdin } from '../stdin.js';
@@ -70,7 +71,11 @@ async function ordersFrom(cli: Cli, o: EnqueueOptions): Promise<{ inputs: unknow
   return { inputs: [fromFlags(o)], labelled: (_i, p) => asFlagProblem(p) };
 }
 
-const describe = enteredView;
+/** What was entered, with a warning when the number fits no format of its carrier (accepted anyway). */
+function describe(result: Parameters<typeof enteredView>[0]): ReturnType<typeof enteredView> & { warnings: TrackingWarning[] } {
+  const warning = checkTrackingNumber(result.order.carrier, result.order.trackingNumber);
+  return { ...enteredView(result), warnings: warning ? [warning] : [] };
+}
 
 async function enqueue(cli: Cli, o: EnqueueOptions): Promise<void> {
   const { inputs, labelled } = await ordersFrom(cli, o);
@@ -104,6 +109,7 @@ async function enqueue(cli: Cli, o: EnqueueOptions): Promise<void> {
 function printText(cli: Cli, results: ReturnType<typeof describe>[]): void {
   const { bold, dim } = cli.colors;
   for (const r of results) {
+    for (const w of r.warnings) warn(cli, `${r.orderId}: warning: ${w.message}`);
     print(cli, `${bold(r.orderId)}  ${r.created ? 'scheduled' : dim('already known: nothing new scheduled')}  (${r.buyerTimezone})`);
     print(
       cli,
@@ -139,7 +145,7 @@ new.
 
 Examples:
   $ postship enqueue --order-id AE-1001 --email ana@example.com \\
-      --name "Ana Souza" --country BR --carrier cainiao --tracking LP00123456789
+      --name "Ana Souza" --country BR --carrier cainiao --tracking LP00412345678901
   $ postship enqueue --json orders.json
   $ cat order.json | postship enqueue --json -`,
     )

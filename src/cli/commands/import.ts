@@ -4,7 +4,9 @@ import cliProgress from 'cli-progress';
 import { Command } from 'commander';
 import { DEFAULT_REDIS_URL } from '../../config/config.js';
 import { InputError } from '../../domain/errors.js';
+import { checkTrackingNumber, type TrackingWarning } from '../../domain/tracking-number.js';
 import { startImportReader } from '../../services/import-reader.js';
+import type { PreparedBatch } from '../../services/import-batches.js';
 import type { ImportSummary } from '../../services/import.js';
 import { cliConfig, print, printJson, promoteAfterWrite, warn, withRuntime, type Cli } from '../cli.js';
 
@@ -14,6 +16,25 @@ interface ImportOptions {
 }
 
 const SHOWN_INVALID = 1000;
+
+/** Rows accepted although their tracking number fits no format of their carrier: counted, the first ones kept. */
+interface NumberWarnings {
+  count: number;
+  rows: Array<{ line: number } & TrackingWarning>;
+}
+
+/** Passes the batches through unchanged, noting each valid row whose number fits none of its carrier's formats. */
+async function* noteNumberWarnings(batches: AsyncIterable<PreparedBatch>, into: NumberWarnings): AsyncGenerator<PreparedBatch> {
+  for await (const batch of batches) {
+    for (const row of batch.valid) {
+      const warning = checkTrackingNumber(row.order.carrier, row.order.trackingNumber);
+      if (!warning) continue;
+      into.count += 1;
+      if (into.rows.length < SHOWN_INVALID) into.rows.push({ line: row.line, ...warning });
+    }
+    yield batch;
+  }
+}
 
 function fileSize(file: string): number {
   try {
@@ -37,7 +58,7 @@ function progressBar(cli: Cli, total: number) {
   return bar;
 }
 
-function printSummary(cli: Cli, file: string, s: ImportSummary, queued: number | null, seconds: number): void {
+function printSummary(cli: Cli, file: string, s: ImportSummary, numbers: NumberWarnings, queued: number | null, seconds: number): void {
   const { green, yellow, red, bold } = cli.colors;
   const name = basename(file);
   for (const row of s.invalidRows) {
@@ -46,11 +67,18 @@ function printSummary(cli: Cli, file: string, s: ImportSummary, queued: number |
   if (s.invalid > s.invalidRows.length) warn(cli, `... and ${s.invalid - s.invalidRows.length} more invalid rows not shown`);
   for (const row of s.conflicts) for (const problem of row.problems) warn(cli, `${name} line ${row.line}: warning: ${problem}`);
   if (s.conflicting > s.conflicts.length) warn(cli, `... and ${s.conflicting - s.conflicts.length} more rows with a known order id and other data not shown`);
+  // One example, not one line per row: a whole file from the wrong carrier would bury the other warnings.
+  const first = numbers.rows[0];
+  if (first) {
+    const more = numbers.count > 1 ? ` (and ${numbers.count - 1} more rows like it: --json lists them)` : '';
+    warn(cli, `${name} line ${first.line}: warning: ${first.message}${more}`);
+  }
   const rate = seconds > 0 ? Math.round(s.rows / seconds) : s.rows;
   print(cli, bold(`${name}: ${s.rows} rows in ${seconds.toFixed(1)} s (${rate} rows/s)`));
   print(cli, `  imported       ${green(String(s.imported))}`);
   print(cli, `  already known  ${yellow(String(s.alreadyKnown))}${s.conflicting > 0 ? ` (${s.conflicting} with other data: see the warnings)` : ''}`);
   print(cli, `  invalid        ${s.invalid > 0 ? red(String(s.invalid)) : '0'}`);
+  if (numbers.count > 0) print(cli, `  odd numbers    ${yellow(String(numbers.count))} (accepted; tracking numbers that fit no format of their carrier)`);
   if (queued !== null) print(cli, `  queued now     ${queued}`);
 }
 
@@ -78,8 +106,9 @@ async function importFile(cli: Cli, file: string, o: ImportOptions): Promise<voi
         let queuedEarly = 0;
         let redisTrouble = false;
         let summary: ImportSummary;
+        const numbers: NumberWarnings = { count: 0, rows: [] };
         try {
-          summary = await importOrders(runtime.orderDeps(), reader.batches, {
+          summary = await importOrders(runtime.orderDeps(), noteNumberWarnings(reader.batches, numbers), {
             keepInvalid: SHOWN_INVALID,
             onProgress: (s, bytes) => bar?.update(bytes, { rows: s.rows }),
             queueDue: {
@@ -110,8 +139,9 @@ async function importFile(cli: Cli, file: string, o: ImportOptions): Promise<voi
         } catch (err) {
           failure = err;
         }
-        if (o.json) printJson(cli, { file, ...summary, queued, seconds: Number(seconds.toFixed(3)) });
-        else printSummary(cli, file, summary, queued, seconds);
+        const numberWarnings = { numberWarnings: numbers.count, numberWarningRows: numbers.rows };
+        if (o.json) printJson(cli, { file, ...summary, ...numberWarnings, queued, seconds: Number(seconds.toFixed(3)) });
+        else printSummary(cli, file, summary, numbers, queued, seconds);
         if (failure) throw failure;
         // Valid rows are in; invalid ones are bad input the seller has to fix.
         if (summary.invalid > 0) cli.exitCode = 2;

@@ -3,6 +3,8 @@ import { dirname, resolve } from 'node:path';
 import { Command } from 'commander';
 import { DateTime } from 'luxon';
 import { InputError } from '../../domain/errors.js';
+import { findCarrier } from '../../domain/carriers.js';
+import { sampleTrackingNumber } from '../../domain/tracking-number.js';
 import { isEventMilestone, isMilestone, MILESTONES, type Milestone } from '../../domain/milestones.js';
 import { validateOrder, type Order } from '../../domain/order.js';
 import { buildContext } from '../../mail/context.js';
@@ -49,7 +51,7 @@ function sampleOrder(o: PreviewOptions, now: DateTime, milestone: Milestone): Or
       buyer: { name: 'Alex Sample', email: 'alex.sample@example.com', locale: o.locale },
       country: o.country ?? '',
       carrier: o.carrier ?? '',
-      trackingNumber: 'LP00123456789CN',
+      trackingNumber: sampleTrackingNumber(findCarrier(o.carrier ?? '')?.code ?? 'other'),
       shippedAt: now.minus({ days: SAMPLE_AGE_DAYS[milestone] }).toISO(),
     },
     now,

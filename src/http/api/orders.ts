@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { InputError } from '../../domain/errors.js';
 import { CANCEL_REASONS, DEFAULT_STORE, validateOrder } from '../../domain/order.js';
+import { checkTrackingNumber } from '../../domain/tracking-number.js';
 import { enteredView } from '../../report/entered.js';
 import { orderStatus } from '../../report/order-status.js';
 import { closeDispute, openDispute, parseDisputeReason } from '../../services/disputes.js';
@@ -83,6 +84,8 @@ export function orderRoutes(app: FastifyInstance, deps: ApiDeps): void {
     const now = deps.orders.clock.now();
     const problems: string[] = [];
     const entered: ReturnType<typeof enteredView>[] = [];
+    // Accepted with a warning: a number that fits no format of its carrier (a typo, or the wrong carrier).
+    const warnings: Array<NonNullable<ReturnType<typeof checkTrackingNumber>> & { path: string; orderId: string }> = [];
     inputs.forEach((input, i) => {
       const v = validateOrder(input, now);
       if (!v.ok) return problems.push(...v.problems.map((p) => label(i, p)));
@@ -93,13 +96,15 @@ export function orderRoutes(app: FastifyInstance, deps: ApiDeps): void {
       const result = enterOrder(deps.orders, input);
       if (result.created) applyUnmatchedEvents(deps.orders, result.order);
       entered.push(enteredView(result));
+      const warning = checkTrackingNumber(result.order.carrier, result.order.trackingNumber);
+      if (warning) warnings.push({ path: label(i, 'trackingNumber'), orderId: result.order.orderId, ...warning });
     });
     const queued = entered.length > 0 ? await queueSoon(deps, request.log) : 0;
     if (problems.length > 0) {
       const message = `${problems.length} problem(s); nothing was written for the invalid orders${entered.length ? `, the ${entered.length} valid one(s) were entered` : ''}`;
-      return reply.code(422).send({ ...problem('order_invalid', message, problems), orders: entered, queued });
+      return reply.code(422).send({ ...problem('order_invalid', message, problems), orders: entered, queued, warnings });
     }
-    return reply.code(entered.some((o) => o.created) ? 201 : 200).send({ orders: entered, queued });
+    return reply.code(entered.some((o) => o.created) ? 201 : 200).send({ orders: entered, queued, warnings });
   });
 
   app.get<{ Params: { id: string } }>('/orders/:id', {

@@ -53,10 +53,29 @@ export const problemSchema = {
   properties: { error: text, message: text, problems: { type: 'array', items: text } },
 } as const;
 
+/** An order accepted although its tracking number fits no format of its carrier. */
+const entryWarnings = {
+  type: 'array',
+  description: 'orders accepted with a warning: the tracking number fits no known format of its carrier (a typo, or another carrier: see likelyCarrier)',
+  items: {
+    type: 'object',
+    properties: {
+      code: { type: 'string', enum: ['tracking_number_format'] },
+      path: { ...text, description: 'where in the request, e.g. "[3].trackingNumber"' },
+      orderId: text,
+      carrier: text,
+      trackingNumber: text,
+      likelyCarrier: { ...nullableText, description: 'the carrier whose format the number fits, or null' },
+      message: text,
+    },
+  },
+} as const;
+
 export const enteredSchema = {
   type: 'object',
   properties: {
     orders: { type: 'array', items: enteredOrder },
+    warnings: entryWarnings,
     queued: { type: 'integer', nullable: true, description: 'sends put into Redis now; null when Redis was unavailable (the daemon queues them later)' },
   },
 } as const;
@@ -64,7 +83,7 @@ export const enteredSchema = {
 export const enteredWithProblems = {
   type: 'object',
   description: 'Some orders are invalid: nothing was written for them; the valid ones were entered and are listed in `orders`.',
-  properties: { ...problemSchema.properties, orders: { type: 'array', items: enteredOrder } },
+  properties: { ...problemSchema.properties, orders: { type: 'array', items: enteredOrder }, warnings: entryWarnings },
 } as const;
 
 export const orderIdParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', description: 'the order id' } } } as const;

@@ -13,7 +13,7 @@ describe('postship enqueue', () => {
   afterEach(() => dir.remove());
 
   it('records an order from flags and prints each milestone due in buyer local time and UTC', async () => {
-    const result = await runCli(['enqueue', '--order-id', 'E-1', ...ORDER_FLAGS, 'LP0001', '--shipped-at', '2026-11-20T12:00:00Z'], env);
+    const result = await runCli(['enqueue', '--order-id', 'E-1', ...ORDER_FLAGS, 'LP00412345678901', '--shipped-at', '2026-11-20T12:00:00Z'], env);
     expect(result.stderr).toMatch(/^postship: created a new database at \S+postship\.db \(POSTSHIP_DB\)\n$/); // a first run says so
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('E-1  scheduled  (America/Sao_Paulo)');
