@@ -1,5 +1,6 @@
 /**
- * Carriers, keyed by AfterShip courier slug. `trackingUrl` takes `{tracking}`.
+ * Carriers, keyed by AfterShip courier slug. `trackingUrl` takes `{tracking}` and, where the
+ * page speaks the buyer's language, `{lang}` (17TRACK's path code for it, see `seventeenTrackLang`).
  * `seventeenTrack` is 17TRACK's numeric carrier code, so webhooks match.
  */
 export type CarrierClass = 'postal' | 'economy' | 'express';
@@ -18,12 +19,12 @@ export const CARRIERS: readonly Carrier[] = [
   {
     code: 'china-post', name: 'China Post Registered Air Mail', class: 'postal',
     aliases: ['chinapost', 'cpam', 'china-post-registered'],
-    trackingUrl: 'https://t.17track.net/en#nums={tracking}', aftershipSlug: 'china-post', seventeenTrack: 3011,
+    trackingUrl: 'https://t.17track.net/{lang}#nums={tracking}', aftershipSlug: 'china-post', seventeenTrack: 3011,
   },
   {
     code: 'china-ems', name: 'China EMS (ePacket)', class: 'postal',
     aliases: ['epacket', 'ems', 'china-ems-epacket', 'e-packet'],
-    trackingUrl: 'https://t.17track.net/en#nums={tracking}', aftershipSlug: 'china-ems', seventeenTrack: 3013,
+    trackingUrl: 'https://t.17track.net/{lang}#nums={tracking}', aftershipSlug: 'china-ems', seventeenTrack: 3013,
   },
   {
     code: 'cainiao', name: 'AliExpress Standard Shipping (Cainiao)', class: 'economy',
@@ -61,7 +62,7 @@ export const CARRIERS: readonly Carrier[] = [
   {
     // A store platform's carrier we have no code for: postal timings (the slowest), the providers detect the carrier.
     code: 'other', name: 'Other carrier', class: 'postal', aliases: [],
-    trackingUrl: 'https://t.17track.net/en#nums={tracking}', aftershipSlug: '', seventeenTrack: null,
+    trackingUrl: 'https://t.17track.net/{lang}#nums={tracking}', aftershipSlug: '', seventeenTrack: null,
   },
 ];
 
@@ -84,6 +85,22 @@ export function carrierCodes(): string[] {
   return CARRIERS.map((c) => c.code);
 }
 
-export function trackingLink(template: string, trackingNumber: string): string {
-  return template.replaceAll('{tracking}', encodeURIComponent(trackingNumber));
+/**
+ * 17TRACK's language path codes (https://t.17track.net/<code>#nums=...) for the languages we
+ * write letters in, as its own site and links in the wild use them; a language without one
+ * (Swedish, as far as we could confirm) gets the English page.
+ */
+const SEVENTEEN_TRACK_LANGS: Readonly<Record<string, string>> = {
+  en: 'en', es: 'es', fr: 'fr', de: 'de', it: 'it', pt: 'pt', ru: 'ru', pl: 'pl', nl: 'nl', tr: 'tr',
+  ko: 'ko', ja: 'ja', uk: 'uk', cs: 'cs', he: 'he', ar: 'ar', zh: 'zh-cn',
+};
+
+/** 17TRACK's page language for a BCP 47 locale (`pt-BR` → `pt`), English when it has none. */
+export function seventeenTrackLang(locale: string): string {
+  return SEVENTEEN_TRACK_LANGS[locale.split('-')[0].toLowerCase()] ?? 'en';
+}
+
+/** The tracking page for a number: `{tracking}` filled in, `{lang}` in the buyer's language (English without a locale). */
+export function trackingLink(template: string, trackingNumber: string, locale = 'en'): string {
+  return template.replaceAll('{tracking}', encodeURIComponent(trackingNumber)).replaceAll('{lang}', seventeenTrackLang(locale));
 }

@@ -212,7 +212,7 @@ export function buildContext(input: ContextInput): RenderContext {
       code: carrier.code,
       name: carrier.name,
       class: carrier.class,
-      trackingUrl: trackingLink(profile.trackingUrl ?? carrier.trackingUrl, order.trackingNumber),
+      trackingUrl: trackingLink(profile.trackingUrl ?? carrier.trackingUrl, order.trackingNumber, order.buyerLocale),
       isPostal: carrier.class === 'postal',
       isEconomy: carrier.class === 'economy',
       isExpress: carrier.class === 'express',
