@@ -11,6 +11,14 @@ import type { CarrierClass } from '../carriers.js';
  *   country needs about 7-21 business days", longer with strict customs or bad weather.
  * - [practice]: common ranges sellers quote for these lanes (carrier and marketplace
  *   service pages, 2024-2026); an editorial estimate, not a carrier guarantee.
+ * - [aliexpress]: what AliExpress itself tells buyers about AliExpress Standard Shipping
+ *   (Cainiao): 15-45 calendar days to the US and comparable long-haul lanes, "10 to 45 days
+ *   depending on destination" (AliExpress Blog, 2025, quoted at
+ *   https://woodropship.com/blog/aliexpress-shipping-standard-cainiao-epacket-guide); Cainiao's
+ *   cross-border page: Standard averages 10-18 days to key markets (UK/FR/DE from 7), Economy
+ *   20-45. Calendar days are converted at 5 business days a week (45 calendar ~ 32 business).
+ *   Checked 2026-12-01. These lanes used to say 8-15 business days, which a normal parcel
+ *   routinely missed: every one of them got a "late" letter.
  * Correct a row here when your own delivery data disagrees; keep `basis` honest.
  */
 export interface TransitRow {
@@ -28,12 +36,12 @@ const EXPRESS: TransitRow = { min: 3, max: 7, basis: '[practice] DHL/FedEx/UPS/S
 export const TRANSIT_TABLE: TransitTable = {
   US: {
     postal: { min: 10, max: 20, basis: '[seed] ePacket to the US; [practice] CBP duty collection since Aug 2025 adds a few days' },
-    economy: { min: 8, max: 15, basis: '[practice] dedicated US lines, duties prepaid by the line' },
+    economy: { min: 11, max: 32, basis: '[aliexpress] AliExpress Standard to the US: 15-45 days (calendar)' },
     express: EXPRESS,
   },
   CA: {
     postal: { min: 12, max: 25, basis: '[seed] 7-21 days, +Canada Post customs handling' },
-    economy: { min: 10, max: 20, basis: '[practice] lines via US or direct YVR/YYZ' },
+    economy: { min: 12, max: 32, basis: '[aliexpress] 15-45 days (calendar), lines via the US or direct YVR/YYZ' },
     express: EXPRESS,
   },
   GB: {
@@ -61,32 +69,32 @@ export const TRANSIT_TABLE: TransitTable = {
   },
   MX: {
     postal: { min: 15, max: 35, basis: '[seed] 7-21 days; Correos de México is slow to deliver' },
-    economy: { min: 10, max: 25, basis: '[practice] lines delivered by local couriers' },
+    economy: { min: 14, max: 35, basis: '[aliexpress] 15-45 days (calendar) and more; delivered by local couriers' },
     express: { min: 4, max: 8, basis: EXPRESS.basis },
   },
   CL: {
     postal: { min: 15, max: 35, basis: '[seed] 7-21 days; long haul and CorreosChile customs' },
-    economy: { min: 10, max: 25, basis: '[practice] Cainiao/4PX lines to Chile' },
+    economy: { min: 14, max: 35, basis: '[aliexpress] 15-45 days (calendar) and more; long haul, Correos/couriers in Chile' },
     express: { min: 4, max: 8, basis: EXPRESS.basis },
   },
   IL: {
     postal: { min: 15, max: 30, basis: '[seed] 7-21 days; Israel Post backlog common' },
-    economy: { min: 10, max: 20, basis: '[practice] lines delivered by local couriers' },
+    economy: { min: 14, max: 35, basis: '[aliexpress] 15-45 days (calendar) and more; Israel Post / local couriers' },
     express: EXPRESS,
   },
   TR: {
     postal: { min: 15, max: 30, basis: '[seed] 7-21 days; +customs since the EUR 30 regime ended (Feb 2026)' },
-    economy: { min: 10, max: 20, basis: '[practice] lines, +customs since Feb 2026' },
+    economy: { min: 14, max: 35, basis: '[aliexpress] 15-45 days (calendar); every parcel a regular customs declaration since 6 Feb 2026' },
     express: { min: 4, max: 8, basis: EXPRESS.basis },
   },
   SA: {
     postal: { min: 12, max: 25, basis: '[seed] 7-21 days' },
-    economy: { min: 8, max: 15, basis: '[practice] Gulf lines' },
+    economy: { min: 12, max: 32, basis: '[aliexpress] 15-45 days (calendar), Gulf lines' },
     express: EXPRESS,
   },
   AE: {
     postal: { min: 12, max: 25, basis: '[seed] 7-21 days' },
-    economy: { min: 8, max: 15, basis: '[practice] Gulf lines' },
+    economy: { min: 12, max: 32, basis: '[aliexpress] 15-45 days (calendar), Gulf lines' },
     express: EXPRESS,
   },
   KR: {
@@ -101,7 +109,7 @@ export const TRANSIT_TABLE: TransitTable = {
   },
   AU: {
     postal: { min: 10, max: 20, basis: '[seed] 7-21 days (the seed post-office letter is Sydney)' },
-    economy: { min: 8, max: 15, basis: '[practice] AU lines, GST collected at sale' },
+    economy: { min: 10, max: 28, basis: '[aliexpress] 15-40 days (calendar), AU lines, GST collected at sale' },
     express: EXPRESS,
   },
 };

@@ -43,6 +43,14 @@ describe('transit table', () => {
     }
   });
 
+  it("economy windows on long lanes follow what AliExpress tells buyers (15-45 days), not 8-15 business days", () => {
+    for (const code of ['US', 'CA', 'AU', 'IL', 'SA', 'AE', 'TR', 'MX', 'CL']) {
+      const row = TRANSIT_TABLE[code]!.economy!;
+      expect(row.max, code).toBeGreaterThanOrEqual(28);
+      expect(row.basis, code).toMatch(/^\[aliexpress\]/);
+    }
+  });
+
   it('falls back to the class default for other countries, saying so', () => {
     expect(transitFor('postal', 'BR')).toMatchObject({ min: 20, max: 40, basis: 'table' });
     expect(transitFor('postal', 'NZ')).toMatchObject({ min: 15, max: 30, basis: 'class' });
