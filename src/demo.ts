@@ -10,7 +10,8 @@ import { resolveRedisForDemo } from './queue/resolve-redis.js';
 import { formatTimeline, timelineOf } from './report/timeline.js';
 import { Runtime } from './runtime.js';
 import { cancelOrder, enterOrder } from './services/orders.js';
-import { applyStoredEvent, applyUnmatchedEvents, recordTrackingEvent } from './services/tracking.js';
+import { applyStoredEvent, applyUnmatchedEvents } from './services/tracking.js';
+import { recordTrackingEvent } from './store/tracking.js';
 import { getOrder, PENDING_STATUSES, sendsOfOrder } from './store/ledger.js';
 
 /**

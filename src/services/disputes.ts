@@ -2,9 +2,9 @@ import type { ConfigFile } from '../config/config-file.js';
 import { InputError } from '../domain/errors.js';
 import { planAt } from '../domain/plan.js';
 import { DISPUTE_REASONS, type DisputeReason } from '../domain/replies.js';
-import { getOrder, orderFromRow, type SendRow } from '../store/ledger.js';
+import { cancelPending, getOrder, insertRuleSend, orderFromRow, type SendRow } from '../store/ledger.js';
 import { closeDisputes, insertDispute, openDisputeOf } from '../store/replies.js';
-import { cancelPending, insertRuleSend, setDispute, type OrderServiceDeps } from './orders.js';
+import { setDispute, type OrderServiceDeps } from './orders.js';
 
 export type DisputeDeps = OrderServiceDeps & { file: Pick<ConfigFile, 'stores'> };
 

@@ -1,4 +1,3 @@
-import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Clock } from '../domain/clock.js';
 import { APOLOGY_REVIEW_GAP_MS, decide, type Decision } from '../domain/decide.js';
@@ -11,8 +10,12 @@ import type { Db } from '../store/db.js';
 import {
   cancelOrder as cancelInLedger,
   getOrder,
+  inTransaction,
   insertOrder,
+  insertResend,
   insertSend,
+  releaseHeldReview,
+  setDisputedAt,
   isSuppressed,
   orderFromRow,
   sendsOfOrder,
@@ -21,7 +24,6 @@ import {
   type SendRow,
 } from '../store/ledger.js';
 import { lettersSentTo } from '../store/letters.js';
-import { orders, sends } from '../store/schema.js';
 import type { NewRegistration } from '../store/registrations.js';
 import type { TrackingProviderName } from '../domain/tracking-providers.js';
 import type { ProfileResolver } from './profiles.js';
@@ -102,53 +104,9 @@ export function resendMilestone(deps: OrderServiceDeps, orderId: string, milesto
   if (!original) {
     throw new InputError('send_unknown', [`order ${orderId} has no ${milestone} message to resend`]);
   }
-  const now = deps.clock.now().toMillis();
-  return deps.db
-    .insert(sends)
-    .values({
-      orderId,
-      milestone: milestone as Milestone,
-      resendOf: original.id,
-      status: 'scheduled',
-      dueAt: now,
-      createdAt: now,
-      updatedAt: now,
-    })
-    .returning()
-    .get();
+  return insertResend(deps.db, original, deps.clock.now().toMillis());
 }
 
-
-/** Inserts a rule send (delay notice, pickup reminder) with its seq; null when that seq already exists. */
-export function insertRuleSend(db: Db, orderId: string, planned: PlannedSend, now: number): SendRow | null {
-  const rows = db
-    .insert(sends)
-    .values({
-      orderId,
-      milestone: planned.milestone,
-      seq: planned.seq ?? 0,
-      status: planned.status,
-      reason: planned.reason,
-      dueAt: planned.dueAt.toMillis(),
-      createdAt: now,
-      updatedAt: now,
-    })
-    .onConflictDoNothing()
-    .returning()
-    .all();
-  return rows[0] ?? null;
-}
-
-/** Cancels an order's pending sends of these milestones (delivery or return made them pointless). */
-export function cancelPending(db: Db, orderId: string, milestones: readonly Milestone[], reason: string, now: number): number[] {
-  return db
-    .update(sends)
-    .set({ status: 'cancelled', reason, updatedAt: now })
-    .where(and(eq(sends.orderId, orderId), inArray(sends.milestone, [...milestones]), inArray(sends.status, ['scheduled', 'queued'])))
-    .returning({ id: sends.id })
-    .all()
-    .map((r) => r.id);
-}
 
 /** The worker's decision for a due send, from the ledger's facts: shared with `postship simulate`. */
 export function decideSend(deps: Pick<OrderServiceDeps, 'db' | 'profiles'>, row: SendRow, orderRow: OrderRow, now: DateTime): Decision {
@@ -188,22 +146,13 @@ export function setDispute(deps: OrderServiceDeps, orderId: string, open: boolea
   const row = getOrder(deps.db, orderId);
   if (!row) throw new InputError('order_unknown', [`order ${JSON.stringify(orderId)} is not known`]);
   const now = deps.clock.now();
-  return deps.db.transaction((tx) => {
-    tx.update(orders)
-      .set({ disputedAt: open ? (row.disputedAt ?? now.toMillis()) : null, updatedAt: now.toMillis() })
-      .where(eq(orders.orderId, orderId))
-      .run();
+  return inTransaction(deps.db, () => {
+    setDisputedAt(deps.db, orderId, open ? (row.disputedAt ?? now.toMillis()) : null, now.toMillis());
     if (open) return { orderId, open, released: 0 };
     const order = orderFromRow(row);
     const profile = deps.profiles(order);
     const planned = planSends(order, profile, now).find((p) => p.milestone === 'day14')!.dueAt.toMillis();
     const release = Math.max(planned, windowedMs(now.toMillis(), order.buyerTimezone, profile.sendWindow));
-    const released = tx
-      .update(sends)
-      .set({ dueAt: release, status: 'scheduled', updatedAt: now.toMillis() })
-      .where(and(eq(sends.orderId, orderId), eq(sends.milestone, 'day14'), isNull(sends.resendOf), eq(sends.status, 'scheduled')))
-      .returning({ id: sends.id, dueAt: sends.dueAt })
-      .all();
-    return { orderId, open, released: released.length };
+    return { orderId, open, released: releaseHeldReview(deps.db, orderId, release, now.toMillis()) };
   });
 }

@@ -1,4 +1,3 @@
-import { and, asc, eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { FixedClock } from '../domain/clock.js';
 import { DELAY_STAGE_LIMIT } from '../domain/delay.js';
@@ -8,16 +7,16 @@ import type { Order } from '../domain/order.js';
 import type { HoldReason } from '../domain/plan.js';
 import { isGenericStatus, outcomeForGeneric } from '../domain/tracking-map.js';
 import { closeDb, openDb, type Db } from '../store/db.js';
-import { claimSend, getOrder, recordCancelled, recordSent, recordSkip, reschedule, type SendRow } from '../store/ledger.js';
+import { claimSend, getOrder, recordCancelled, recordSent, recordSkip, reschedule, sendsOfOrder, type SendRow } from '../store/ledger.js';
 import { insertRegistrations, markRegistered } from '../store/registrations.js';
-import { sends } from '../store/schema.js';
 import type { ConfigFile } from '../config/config-file.js';
 import { DISPUTE_REASONS, type DisputeReason } from '../domain/replies.js';
 import { closeDispute, openDispute, parseDisputeReason, type DisputeDeps } from './disputes.js';
 import { feedbackProblems, recordFeedback } from './feedback.js';
 import { decideSend, enterOrder, type OrderServiceDeps } from './orders.js';
 import type { ProfileResolver } from './profiles.js';
-import { applyStoredEvent, recordTrackingEvent } from './tracking.js';
+import { applyStoredEvent } from './tracking.js';
+import { recordTrackingEvent } from '../store/tracking.js';
 import { watchDelays } from './watch.js';
 
 /** A tracking event of the history to simulate: a generic-webhook status, or `dispute_open` / `dispute_close`. */
@@ -118,9 +117,9 @@ function parseEvents(events: readonly SimEvent[]): ParsedEvent[] {
   return parsed.sort((a, b) => a.at.toMillis() - b.at.toMillis());
 }
 
-/** The next scheduled send, by due time. */
+/** The next scheduled send, by due time (the simulated ledger holds one order). */
 function nextDue(db: Db): SendRow | undefined {
-  return db.select().from(sends).where(and(eq(sends.orderId, SIM_ORDER), eq(sends.status, 'scheduled'))).orderBy(asc(sends.dueAt), asc(sends.id)).limit(1).get();
+  return sendsOfOrder(db, SIM_ORDER).find((row) => row.status === 'scheduled');
 }
 
 /**
@@ -167,13 +166,13 @@ export function simulateTimeline(input: SimulateInput): SimulateResult {
       const now = clock.now();
       if (event && t === candidates[0]) {
         eventIndex += 1;
-        const before = new Set(db.select({ id: sends.id }).from(sends).all().map((r) => r.id));
+        const before = new Set(sendsOfOrder(db, SIM_ORDER).map((r) => r.id));
         const outcome = applyEvent({ ...deps, file: input.file ?? { stores: {} } }, event);
         applied.push({ at: event.at.toISO()!, status: event.status, applied: outcome });
         const current = getOrder(db, SIM_ORDER)!;
         // The watch only looks at active orders short of the post office: nothing more to watch for.
         if (current.state !== 'active' || current.stageRank >= DELAY_STAGE_LIMIT) nextWatch = Infinity;
-        for (const row of db.select().from(sends).where(eq(sends.orderId, SIM_ORDER)).all()) {
+        for (const row of sendsOfOrder(db, SIM_ORDER)) {
           if (!before.has(row.id)) note(row.id, `after "${event.status}" on ${local(event.at)}`);
         }
       } else if (due && t === candidates[1]) {
@@ -181,12 +180,12 @@ export function simulateTimeline(input: SimulateInput): SimulateResult {
       } else {
         nextWatch = nextWatchAfter(t, zone);
         for (const n of watchDelays(deps).notices) {
-          const row = db.select().from(sends).where(and(eq(sends.orderId, n.orderId), eq(sends.milestone, 'delay'), eq(sends.seq, n.seq))).get();
+          const row = sendsOfOrder(db, n.orderId).find((r) => r.milestone === 'delay' && r.seq === n.seq);
           if (row) note(row.id, n.why);
         }
       }
     }
-    const rows = db.select().from(sends).where(eq(sends.orderId, SIM_ORDER)).orderBy(asc(sends.dueAt), asc(sends.id)).all();
+    const rows = sendsOfOrder(db, SIM_ORDER);
     return { order, feed, events: applied, rows: rows.map((r) => simRow(r, why.get(r.id) ?? [], order, input.profiles, local)) };
   } finally {
     closeDb(db);

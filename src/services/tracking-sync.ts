@@ -20,7 +20,8 @@ import {
 import { ProviderQuotaExhausted, ProviderUnauthorized, ProviderUnavailable } from '../tracking/http.js';
 import type { ItemOutcome, Parcel, TrackingProvider } from '../tracking/provider.js';
 import type { OrderServiceDeps } from './orders.js';
-import { applyStoredEvent, recordTrackingEvents } from './tracking.js';
+import { applyStoredEvent } from './tracking.js';
+import { recordTrackingEvents } from '../store/tracking.js';
 
 /**
  * The tracking loop's work for one tick, per provider: register pending

@@ -15,9 +15,10 @@ interface Pending {
  * one WAL commit instead of one per write. Each write runs in its own
  * savepoint: one that throws fails only its caller. A caller that awaits the
  * promise knows its write is durable, exactly as with a direct commit; the
- * only cost is waiting for the end of the current turn.
+ * only cost is waiting for the end of the current turn. `beforeCommit` may
+ * refuse a whole batch by throwing (e.g. the ledger file was replaced).
  */
-export function groupCommit(db: Db): GroupCommit {
+export function groupCommit(db: Db, options: { beforeCommit?: () => void } = {}): GroupCommit {
   let pending: Pending[] = [];
   const c = db.$client;
   // Prepared once: a savepoint per write costs three cheap statements, not a new transaction wrapper.
@@ -44,6 +45,7 @@ export function groupCommit(db: Db): GroupCommit {
     pending = [];
     let outcomes: Outcome[];
     try {
+      options.beforeCommit?.();
       outcomes = writeAll(batch);
     } catch (err) {
       for (const item of batch) item.reject(err); // the commit itself failed: nothing of this batch is written

@@ -433,3 +433,63 @@ export function insertRuleSends(db: Db, rows: ReadonlyArray<{ orderId: string; p
     rows.map(({ orderId, planned: p }) => insert.run(orderId, p.milestone, p.seq ?? 0, p.status, p.reason, p.dueAt.toMillis(), now, now).changes > 0),
   )();
 }
+
+/** Runs several ledger writes as one unit: all or none. */
+export function inTransaction<T>(db: Db, fn: () => T): T {
+  return db.transaction(() => fn());
+}
+
+/** A deliberate resend of `original`: a new row linked to it, due now. */
+export function insertResend(db: Db, original: Pick<SendRow, 'id' | 'orderId' | 'milestone'>, now: number): SendRow {
+  return db
+    .insert(sends)
+    .values({ orderId: original.orderId, milestone: original.milestone, resendOf: original.id, status: 'scheduled', dueAt: now, createdAt: now, updatedAt: now })
+    .returning()
+    .get();
+}
+
+/** Inserts a rule send (delay notice, pickup reminder) with its seq; null when that seq already exists. */
+export function insertRuleSend(db: Db, orderId: string, planned: PlannedSend, now: number): SendRow | null {
+  const rows = db
+    .insert(sends)
+    .values({
+      orderId,
+      milestone: planned.milestone,
+      seq: planned.seq ?? 0,
+      status: planned.status,
+      reason: planned.reason,
+      dueAt: planned.dueAt.toMillis(),
+      createdAt: now,
+      updatedAt: now,
+    })
+    .onConflictDoNothing()
+    .returning()
+    .all();
+  return rows[0] ?? null;
+}
+
+/** Cancels an order's pending sends of these milestones (delivery or return made them pointless); returns their ids. */
+export function cancelPending(db: Db, orderId: string, milestones: readonly Milestone[], reason: string, now: number): number[] {
+  return db
+    .update(sends)
+    .set({ status: 'cancelled', reason, updatedAt: now })
+    .where(and(eq(sends.orderId, orderId), inArray(sends.milestone, [...milestones]), inArray(sends.status, ['scheduled', 'queued'])))
+    .returning({ id: sends.id })
+    .all()
+    .map((r) => r.id);
+}
+
+/** Marks an order as in dispute since `disputedAt`, or out of dispute (null). */
+export function setDisputedAt(db: Db, orderId: string, disputedAt: number | null, now: number): void {
+  db.update(orders).set({ disputedAt, updatedAt: now }).where(eq(orders.orderId, orderId)).run();
+}
+
+/** Moves an order's held review request (its first day14, still scheduled) to `dueAt`; returns how many moved. */
+export function releaseHeldReview(db: Db, orderId: string, dueAt: number, now: number): number {
+  return db
+    .update(sends)
+    .set({ dueAt, status: 'scheduled', updatedAt: now })
+    .where(and(eq(sends.orderId, orderId), eq(sends.milestone, 'day14'), isNull(sends.resendOf), eq(sends.status, 'scheduled')))
+    .returning({ id: sends.id })
+    .all().length;
+}

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { trackingEventWriter } from '../../services/tracking.js';
+import { trackingEventWriter } from '../../store/tracking.js';
 import type { HttpAppDeps } from '../deps.js';
 import { BODY_LIMIT_BYTES } from '../errors.js';
 import { aftershipRoute } from './aftership.js';

@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
-import { trackingEventWriter, unprocessedEvents, type StoreResult } from '../../services/tracking.js';
+import { trackingEventWriter, unprocessedEvents, type StoreResult } from '../../store/tracking.js';
 import type { HttpAppDeps } from '../deps.js';
 import { normalizeTrackingNumber, TRACKING_NUMBER_RULE } from '../../domain/identifiers.js';
 import { problem } from '../errors.js';

@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { afterEach, describe, expect, it } from 'vitest';
 import { enqueueTrackingEvents, TRACKING_JOB, trackingJobId } from '../../../jobs/apply-tracking-event.js';
 import { enterOrder } from '../../../src/services/orders.js';
-import { recordTrackingEvent } from '../../../src/services/tracking.js';
+import { recordTrackingEvent } from '../../../src/store/tracking.js';
 import { trackingEvents } from '../../../src/store/schema.js';
 import { tempDir, testConfig, type TempDir } from '../../helpers/env.js';
 import { startSmtpSink, type SmtpSink } from '../../helpers/smtp.js';

@@ -5,7 +5,7 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { NormalizedEvent } from '../../../src/domain/tracking-status.js';
 import { MIGRATIONS_DIR } from '../../../src/paths.js';
-import { recordTrackingEvent, recordTrackingEvents } from '../../../src/services/tracking.js';
+import { recordTrackingEvent, recordTrackingEvents } from '../../../src/store/tracking.js';
 import { closeDb, openDb, type Db } from '../../../src/store/db.js';
 import { trackingEvents } from '../../../src/store/schema.js';
 import { tempDir, type TempDir } from '../../helpers/env.js';
