@@ -1,8 +1,10 @@
 import type { TestProject } from 'vitest/node';
 import { startEphemeralRedis, type EphemeralRedis } from '../../src/queue/ephemeral-redis.js';
-import { findBrowser, findCompose, findRedisServer, missingPrerequisites } from './prerequisites.js';
+import { startEphemeralPostgres, type EphemeralPostgres } from './postgres.js';
+import { findBrowser, findCompose, findPostgres, findRedisServer, missingPrerequisites } from './prerequisites.js';
 
 let redis: EphemeralRedis | undefined;
+let postgres: EphemeralPostgres | undefined;
 
 /** A failure that is its message: vitest prints it without a stack trace to dig through. */
 class MissingPrerequisite extends Error {
@@ -15,8 +17,8 @@ class MissingPrerequisite extends Error {
 
 /**
  * Checks every external program the suite starts before any test runs, then
- * starts one real redis-server for the whole run; each test isolates itself
- * with its own queue prefix.
+ * starts one real redis-server and one throw-away PostgreSQL for the whole
+ * run; each test isolates itself with its own queue prefix (and database).
  */
 export async function setup(project: TestProject): Promise<void> {
   await startWith(project, { full: true });
@@ -27,23 +29,29 @@ export async function startWith(project: TestProject, needs: { full: boolean }):
   const browser = needs.full ? findBrowser() : { name: 'browser', path: '', looked: '', fix: '' };
   const redisServer = findRedisServer();
   const compose = needs.full ? findCompose() : { name: 'compose', path: '', looked: '', fix: '' };
-  const missing = missingPrerequisites([redisServer, browser, compose]);
+  const postgresBin = findPostgres();
+  const missing = missingPrerequisites([redisServer, postgresBin, browser, compose]);
   if (missing.length > 0) {
     process.stderr.write(`\n${missing.map((l) => `postship tests: ${l}`).join('\n')}\n\n`);
     throw new MissingPrerequisite(missing);
   }
   redis = await startEphemeralRedis({ binary: redisServer.path! });
   project.provide('redisUrl', redis.url);
+  postgres = await startEphemeralPostgres(postgresBin.path!);
+  project.provide('postgresUrl', postgres.url);
   project.provide('browserPath', browser.path!);
 }
 
 export async function teardown(): Promise<void> {
   await redis?.stop();
+  postgres?.stop();
 }
 
 declare module 'vitest' {
   export interface ProvidedContext {
     redisUrl: string;
+    /** The run's PostgreSQL superuser URL (test/helpers/postgres.ts). */
+    postgresUrl: string;
     browserPath: string;
   }
 }

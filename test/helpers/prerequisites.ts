@@ -4,7 +4,7 @@
  * (never a skip: a skipped browser test would hide a broken admin page).
  */
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, statSync } from 'node:fs';
+import { accessSync, constants, readdirSync, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
 export interface Prerequisite {
@@ -67,6 +67,33 @@ export function findRedisServer(env: NodeJS.ProcessEnv = process.env): Prerequis
     path,
     looked: given ? `REDIS_SERVER_BIN=${given}` : 'PATH',
     fix: 'install it (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis) or set REDIS_SERVER_BIN',
+  };
+}
+
+const POSTGRES_FIX = 'install it (Debian/Ubuntu: apt-get install postgresql; macOS: brew install postgresql@16) or set POSTGRES_BIN to the folder holding initdb and pg_ctl';
+
+/**
+ * PostgreSQL's server programs (initdb, pg_ctl), whose folder the tests start a
+ * throw-away server from: POSTGRES_BIN when set, else Debian's newest
+ * /usr/lib/postgresql/<version>/bin, else the folder of initdb on PATH.
+ */
+export function findPostgres(env: NodeJS.ProcessEnv = process.env, debianRoot = '/usr/lib/postgresql'): Prerequisite {
+  const has = (dir: string) => executable(join(dir, 'initdb')) && executable(join(dir, 'pg_ctl'));
+  const given = env.POSTGRES_BIN;
+  if (given) return { name: 'PostgreSQL server (initdb, pg_ctl)', path: has(given) ? given : null, looked: `POSTGRES_BIN=${given}`, fix: POSTGRES_FIX };
+  let versions: string[] = [];
+  try {
+    versions = readdirSync(debianRoot).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a));
+  } catch {
+    // No Debian layout: PATH decides.
+  }
+  const debian = versions.map((v) => join(debianRoot, v, 'bin')).find(has);
+  const onPathDir = onPath('initdb', env)?.replace(/\/initdb$/, '') ?? null;
+  return {
+    name: 'PostgreSQL server (initdb, pg_ctl)',
+    path: debian ?? (onPathDir && has(onPathDir) ? onPathDir : null),
+    looked: `${debianRoot}/<version>/bin and PATH`,
+    fix: POSTGRES_FIX,
   };
 }
 

@@ -1,26 +1,66 @@
 import { Command } from 'commander';
+import type { Config } from '../../config/config.js';
 import { closeDb, openDb } from '../../store/db.js';
 import { ledgerMissing } from '../../store/ledger-file.js';
+import { openPgLedger } from '../../store/pg/ledger.js';
+import { pgMigrationState } from '../../store/pg/migration-state.js';
+import { redactPgUrl } from '../../store/pg/url.js';
 import { cliConfig, print, printJson, type Cli } from '../cli.js';
-import { migrationState } from '../migrations.js';
+import { migrationState, type MigrationState } from '../migrations.js';
+
+interface Outcome {
+  database: string;
+  engine: Config['dbEngine'];
+  created: boolean;
+  before: MigrationState;
+  after: MigrationState;
+}
+
+function migrateSqlite(path: string): Outcome {
+  const created = ledgerMissing(path);
+  const before = migrationState(path);
+  closeDb(openDb(path)); // openDb applies whatever is pending
+  return { database: path, engine: 'sqlite', created, before, after: migrationState(path) };
+}
+
+async function migratePostgres(url: string): Promise<Outcome> {
+  const probe = await openPgLedger(url, { migrate: false, max: 1 });
+  let before: MigrationState;
+  try {
+    before = await pgMigrationState(probe.pool);
+  } finally {
+    await probe.close();
+  }
+  const ledger = await openPgLedger(url, { max: 1 }); // applies whatever is pending
+  try {
+    const after = await pgMigrationState(ledger.pool);
+    return { database: redactPgUrl(url), engine: 'postgres', created: before.applied.length === 0, before, after };
+  } finally {
+    await ledger.close();
+  }
+}
 
 async function migrate(cli: Cli, o: { json?: boolean }): Promise<void> {
-  const config = cliConfig(cli);
-  const created = ledgerMissing(config.dbPath);
-  const before = migrationState(config.dbPath);
-  closeDb(openDb(config.dbPath)); // openDb applies whatever is pending
-  if (created && !o.json) print(cli, `${config.dbPath}: created a new database`);
-  const after = migrationState(config.dbPath);
-  const applied = before.pending.filter((t) => after.applied.includes(t));
-  if (o.json) printJson(cli, { database: config.dbPath, created, applied, current: after.applied });
-  else if (applied.length === 0) print(cli, `${config.dbPath}: up to date (${after.applied.length} migrations)`);
-  else print(cli, `${config.dbPath}: applied ${applied.length} migration(s): ${applied.join(', ')}`);
+  const config = cliConfig(cli, { postgres: true });
+  const r = config.dbEngine === 'postgres' ? await migratePostgres(config.dbPath) : migrateSqlite(config.dbPath);
+  const applied = r.before.pending.filter((t) => r.after.applied.includes(t));
+  if (o.json) {
+    printJson(cli, { database: r.database, engine: r.engine, created: r.created, applied, current: r.after.applied });
+    return;
+  }
+  if (r.created) print(cli, `${r.database}: created a new ${r.engine === 'postgres' ? 'ledger in the database' : 'database'}`);
+  if (applied.length === 0) print(cli, `${r.database}: up to date (${r.after.applied.length} migrations)`);
+  else print(cli, `${r.database}: applied ${applied.length} migration(s): ${applied.join(', ')}`);
 }
 
 export function migrateCommand(cli: Cli): Command {
   return new Command('migrate')
-    .description('create the database or bring it up to date (safe to run any time)')
-    .option('--json', 'print JSON: {database, applied, current}')
-    .addHelpText('after', '\nExample:\n  $ POSTSHIP_DB=/var/lib/postship/postship.db postship migrate')
+    .description('create the database or bring it up to date (safe to run any time); SQLite or PostgreSQL, as POSTSHIP_DB says')
+    .option('--json', 'print JSON: {database, engine, created, applied, current}')
+    .addHelpText(
+      'after',
+      '\nPOSTSHIP_DB is a file path (SQLite) or a postgres://user:password@host:5432/db URL\n(PostgreSQL 13+; the database must exist, its tables are created here).\n\n' +
+        'Example:\n  $ POSTSHIP_DB=/var/lib/postship/postship.db postship migrate\n  $ POSTSHIP_DB=postgres://postship:secret@db.internal:5432/postship postship migrate',
+    )
     .action((options: { json?: boolean }) => migrate(cli, options));
 }

@@ -33,3 +33,9 @@ export async function pgMigrationState(pool: pg.Pool): Promise<PgMigrationState>
   const applied = entries.filter((e) => last !== null && e.when <= Number(last)).map((e) => e.tag);
   return { known, applied, pending: known.filter((t) => !applied.includes(t)) };
 }
+
+/** The server's version, e.g. `15.18`. */
+export async function pgServerVersion(pool: pg.Pool): Promise<string> {
+  const { rows } = await pool.query<{ v: string }>("SELECT current_setting('server_version') AS v");
+  return rows[0]?.v.split(' ')[0] ?? 'unknown';
+}

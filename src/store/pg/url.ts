@@ -62,7 +62,7 @@ export function pgUrlProblems(name: string, url: string): string[] {
     return [`${name}: ${JSON.stringify(redactPgUrl(url))} is not a valid PostgreSQL URL: use postgres://user:password@host:5432/database (${PERCENT_ENCODE_HINT})`];
   }
   if (parsed.pathname.replace(/^\//, '') === '') {
-    return [`${name}: ${JSON.stringify(redactPgUrl(url))} names no database: add it after the host, e.g. postgres://user:password@${parsed.host || 'host:5432'}/postship`];
+    return [`${name}: ${JSON.stringify(redactPgUrl(url))} names no database: add it after the host (${parsed.host || 'host:5432'}/postship)`];
   }
   return [];
 }
