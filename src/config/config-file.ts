@@ -1,4 +1,4 @@
-import { Duration } from 'luxon';
+import { DateTime, Duration } from 'luxon';
 import { z } from 'zod';
 import { findCarrier } from '../domain/carriers.js';
 import { isIsoCountry } from '../domain/countries.js';
@@ -14,6 +14,8 @@ export interface ConfigFile {
   stores: Record<string, StoreIdentity>;
   /** `stores.<id>.dkim`, kept apart from the identity the templates see (issue 22). */
   dkim?: Record<string, DkimSettings>;
+  /** The seller's dashboard (issue 23): `admin.timezone`, the IANA zone its dates are shown in (default UTC). */
+  admin?: { timezone: string };
 }
 
 export const EMPTY_CONFIG_FILE: ConfigFile = { defaults: {}, profiles: [], stores: {} };
@@ -77,8 +79,13 @@ const disputeOption = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('next_order_discount'), percent: z.number().positive().max(90) }),
 ]);
 
+const ianaZone = z.string().refine((v) => DateTime.local().setZone(v).isValid, {
+  error: (issue) => `${JSON.stringify(issue.input)} is not an IANA time zone (e.g. "Europe/Madrid", "UTC")`,
+});
+
 const schema = z.strictObject({
   $schema: z.string().optional(),
+  admin: z.strictObject({ timezone: ianaZone.optional() }).optional(),
   defaults: z.strictObject(overrideShape).optional(),
   profiles: z
     .array(
@@ -147,7 +154,7 @@ export function parseConfigFile(data: unknown): ConfigFileResult {
       problems: parsed.error.issues.map((issue) => `${formatPath(issue.path) || '(root)'}: ${issue.message}`),
     };
   }
-  const { defaults = {}, profiles = [], stores: withDkim = {} } = parsed.data;
+  const { defaults = {}, profiles = [], stores: withDkim = {}, admin } = parsed.data;
   const dkim: Record<string, DkimSettings> = Object.create(null);
   const stores: Record<string, StoreIdentity> = {};
   for (const [id, { dkim: settings, ...identity }] of Object.entries(withDkim)) {
@@ -155,7 +162,9 @@ export function parseConfigFile(data: unknown): ConfigFileResult {
     if (settings) dkim[id] = settings;
   }
   // No prototype: `stores["constructor"]` is a store only when the file names one.
-  return { ok: true, file: { defaults, profiles, stores: Object.assign(Object.create(null) as ConfigFile['stores'], stores), dkim } };
+  const file: ConfigFile = { defaults, profiles, stores: Object.assign(Object.create(null) as ConfigFile['stores'], stores), dkim };
+  if (admin?.timezone) file.admin = { timezone: admin.timezone };
+  return { ok: true, file };
 }
 
 /**

@@ -1,0 +1,116 @@
+import type { Db } from './db.js';
+
+/**
+ * The dashboard's aggregates, read from the count tables that triggers keep
+ * (migration 0011): a page view reads a few hundred rows, never the orders.
+ */
+
+export const DASHBOARD_STAGES = ['registered', 'in_transit', 'customs', 'post_office', 'delivered', 'returned', 'cancelled'] as const;
+export type DashboardStage = (typeof DASHBOARD_STAGES)[number] | 'no_feed';
+
+/** Which orders a view counts: UTC ship days (or send days) from..to inclusive, and optional store, carrier, country. */
+export interface DashboardFilter {
+  fromDay: number;
+  toDay: number;
+  store?: string;
+  carrier?: string;
+  country?: string;
+}
+
+function where(f: DashboardFilter, dayColumn: string, lane = true): { sql: string; params: unknown[] } {
+  const parts = [`${dayColumn} BETWEEN ? AND ?`];
+  const params: unknown[] = [f.fromDay, f.toDay];
+  const add = (column: string, value: string | undefined) => {
+    if (value === undefined) return;
+    parts.push(`${column} = ?`);
+    params.push(value);
+  };
+  add('store', f.store);
+  if (lane) {
+    add('carrier', f.carrier);
+    add('country', f.country);
+  }
+  return { sql: parts.join(' AND '), params };
+}
+
+/**
+ * Orders per stage shipped in the period. `registered` parcels shipped before
+ * `noFeedBeforeDay` count as `no_feed`: days out and not one scan.
+ */
+export function stageCounts(db: Db, f: DashboardFilter, noFeedBeforeDay: number): Map<DashboardStage, number> {
+  const w = where(f, 'ship_day');
+  const rows = db.$client
+    .prepare(
+      `SELECT CASE WHEN stage = 'registered' AND ship_day < ? THEN 'no_feed' ELSE stage END AS stage, sum(n) AS n
+       FROM dashboard_stage_counts WHERE ${w.sql} GROUP BY 1`,
+    )
+    .all(noFeedBeforeDay, ...w.params) as Array<{ stage: DashboardStage; n: number }>;
+  return new Map(rows.map((r) => [r.stage, r.n]));
+}
+
+export interface LaneStageRow {
+  carrier: string;
+  country: string;
+  stage: string;
+  n: number;
+}
+
+/** Orders per lane and stage shipped in the period (parcels in flight are the active stages). */
+export function laneStageCounts(db: Db, f: DashboardFilter): LaneStageRow[] {
+  const w = where(f, 'ship_day');
+  return db.$client
+    .prepare(`SELECT carrier, country, stage, sum(n) AS n FROM dashboard_stage_counts WHERE ${w.sql} GROUP BY 1, 2, 3 HAVING sum(n) > 0`)
+    .all(...w.params) as LaneStageRow[];
+}
+
+export interface LaneTransitRow {
+  carrier: string;
+  country: string;
+  /** Business days (Mon-Fri, UTC days) from shipping to delivery. */
+  days: number;
+  n: number;
+}
+
+/** Delivered orders per lane and transit days (all time: a lane's history is what it is learned from). */
+export function laneTransit(db: Db, f: Pick<DashboardFilter, 'store' | 'carrier' | 'country'>): LaneTransitRow[] {
+  const parts = ['n > 0'];
+  const params: unknown[] = [];
+  for (const [column, value] of [['store', f.store], ['carrier', f.carrier], ['country', f.country]] as const) {
+    if (value === undefined) continue;
+    parts.push(`${column} = ?`);
+    params.push(value);
+  }
+  return db.$client
+    .prepare(`SELECT carrier, country, days, sum(n) AS n FROM dashboard_lane_transit WHERE ${parts.join(' AND ')} GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`)
+    .all(...params) as LaneTransitRow[];
+}
+
+export interface LetterCountRow {
+  day: number;
+  milestone: string;
+  status: 'sent' | 'skipped' | 'failed';
+  reason: string;
+  n: number;
+}
+
+/** Letters that ended sent, skipped or failed per UTC day (of sending, else of the last change), milestone and reason. */
+export function letterCounts(db: Db, f: Pick<DashboardFilter, 'fromDay' | 'toDay' | 'store'>): LetterCountRow[] {
+  const w = where(f, 'day', false);
+  return db.$client
+    .prepare(`SELECT day, milestone, status, reason, sum(n) AS n FROM dashboard_send_counts WHERE ${w.sql} GROUP BY 1, 2, 3, 4 HAVING sum(n) > 0 ORDER BY 1, 2, 3, 4`)
+    .all(...w.params) as LetterCountRow[];
+}
+
+/** Stores, carriers and countries seen, for the filter menus (from the count table: small). */
+export function filterChoices(db: Db): { stores: string[]; carriers: string[]; countries: string[] } {
+  const list = (column: string) =>
+    (db.$client.prepare(`SELECT DISTINCT ${column} AS v FROM dashboard_stage_counts WHERE n > 0 ORDER BY 1`).all() as Array<{ v: string }>).map((r) => r.v);
+  return { stores: list('store'), carriers: list('carrier'), countries: list('country') };
+}
+
+/** Addresses that bounced or complained since `fromMs`, by reason (the suppressions' created_at index). */
+export function suppressionsSince(db: Db, fromMs: number): Array<{ reason: string; n: number }> {
+  return db.$client
+    .prepare(`SELECT reason, count(*) AS n FROM suppressions WHERE created_at >= ? AND scope = 'all' GROUP BY 1 ORDER BY 2 DESC`)
+    .all(fromMs) as Array<{ reason: string; n: number }>;
+}
