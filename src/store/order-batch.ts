@@ -1,0 +1,98 @@
+import type Database from 'better-sqlite3';
+import { and, eq, getTableName, inArray } from 'drizzle-orm';
+import type { Order } from '../domain/order.js';
+import type { PlannedSend } from '../domain/plan.js';
+import type { TrackingProviderName } from '../domain/tracking-providers.js';
+import type { Db } from './db.js';
+import { orders, sends, trackingEvents, trackingRegistrations } from './schema.js';
+import { insertSql } from './sql.js';
+
+/** An order as the bulk import writes it: validated, times in ms. */
+export type BatchOrder = Omit<Order, 'shippedAt'> & { shippedAt: number };
+
+/** One order of a batch with its planned sends and, when a provider tracks it, its registration. */
+export interface BatchItem<T extends { order: BatchOrder }> {
+  item: T;
+  planned: ReadonlyArray<{ milestone: PlannedSend['milestone']; dueAt: number; status: PlannedSend['status']; reason: PlannedSend['reason'] }>;
+  provider: TrackingProviderName | null;
+}
+
+/** What the ledger already holds for an order id a batch repeats (to tell a re-import from a conflict). */
+export interface KnownOrder {
+  store: string;
+  buyerEmail: string;
+  buyerName: string;
+  country: string;
+  carrier: string;
+  trackingNumber: string;
+  shippedAt: number;
+}
+
+export interface BatchWritten<T> {
+  created: T[];
+  /** Sends written as queued (due before `queueUntil`): the caller hands them to BullMQ after the commit. */
+  queued: Array<{ id: number; dueAt: number }>;
+  /** Items whose order id was known already, with what the ledger holds. */
+  known: Array<{ item: T; row: KnownOrder | undefined }>;
+}
+
+/**
+ * The bulk import's writer: statements prepared once per import (a Drizzle
+ * query per row costs more than the insert itself), one transaction per
+ * batch, with insertOrder's semantics: a known order (or a repeat within the
+ * batch) changes nothing. Column names come from the schema.
+ */
+export function orderBatchWriter(db: Db): <T extends { order: BatchOrder }>(batch: ReadonlyArray<BatchItem<T>>, now: number, queueUntil: number) => BatchWritten<T> {
+  const orderColumns = [
+    orders.orderId, orders.store, orders.buyerName, orders.buyerEmail, orders.buyerLocale, orders.buyerTimezone,
+    orders.country, orders.carrier, orders.trackingNumber, orders.shippedAt, orders.state, orders.watchAt, orders.createdAt, orders.updatedAt,
+  ];
+  const sendColumns = [sends.orderId, sends.milestone, sends.status, sends.reason, sends.dueAt, sends.queuedAt, sends.createdAt, sends.updatedAt];
+  const r = trackingRegistrations;
+  const registrationColumns = [r.orderId, r.provider, r.trackingNumber, r.carrier, r.state, r.dueAt, r.createdAt, r.updatedAt];
+  const c = db.$client;
+  const insertOrder: Database.Statement<unknown[]> = c.prepare(insertSql(getTableName(orders), orderColumns, ' ON CONFLICT DO NOTHING'));
+  const insertSend: Database.Statement<unknown[]> = c.prepare(insertSql(getTableName(sends), sendColumns));
+  const insertRegistration: Database.Statement<unknown[]> = c.prepare(insertSql(getTableName(trackingRegistrations), registrationColumns, ' ON CONFLICT DO NOTHING'));
+  const known = c.prepare<[string], KnownOrder>(
+    `SELECT store, buyer_email AS buyerEmail, buyer_name AS buyerName, country, carrier, tracking_number AS trackingNumber, shipped_at AS shippedAt FROM ${getTableName(orders)} WHERE order_id = ?`,
+  );
+  // A bigger page cache for this connection: index pages of a large import stay in memory.
+  c.pragma('cache_size = -65536');
+  return (batch, now, queueUntil) =>
+    c.transaction(() => {
+      const written: BatchWritten<(typeof batch)[number]['item']> = { created: [], queued: [], known: [] };
+      for (const { item, planned, provider } of batch) {
+        const o = item.order;
+        const inserted = insertOrder.run(
+          o.orderId, o.store, o.buyerName, o.buyerEmail, o.buyerLocale, o.buyerTimezone,
+          o.country, o.carrier, o.trackingNumber, o.shippedAt, o.state, o.state === 'active' ? o.shippedAt : null, now, now,
+        );
+        if (inserted.changes === 0) {
+          written.known.push({ item, row: known.get(o.orderId) });
+          continue;
+        }
+        for (const p of planned) {
+          const queue = p.status === 'scheduled' && p.dueAt <= queueUntil;
+          const row = insertSend.run(o.orderId, p.milestone, queue ? 'queued' : p.status, p.reason, p.dueAt, queue ? now : null, now, now);
+          if (queue) written.queued.push({ id: Number(row.lastInsertRowid), dueAt: p.dueAt });
+        }
+        if (provider) insertRegistration.run(o.orderId, provider, o.trackingNumber, o.carrier, 'pending', now, now, now);
+        written.created.push(item);
+      }
+      return written;
+    })();
+}
+
+/** Of these tracking numbers, the ones with events that arrived before any order had them. */
+export function numbersWithUnmatchedEvents(db: Db, numbers: readonly string[]): Set<string> {
+  if (numbers.length === 0) return new Set();
+  return new Set(
+    db
+      .selectDistinct({ n: trackingEvents.trackingNumber })
+      .from(trackingEvents)
+      .where(and(eq(trackingEvents.outcome, 'unmatched'), inArray(trackingEvents.trackingNumber, [...numbers])))
+      .all()
+      .map((row) => row.n),
+  );
+}
