@@ -85,7 +85,7 @@ export function galleryView(file: ConfigFile, filters: Filters, choice: GalleryC
 ${select('milestone', 'Milestone', MILESTONES, choice.milestone)}${select('locale', 'Language', localesAvailable(), choice.locale)}
 ${select('carrier', 'Carrier', CARRIERS.map((c) => c.code), choice.carrier)}<label>Country<input name="country" value="${esc(choice.country)}" size="3" maxlength="2"></label><button type="submit">Show</button></form>`;
   const frames = GALLERY_WIDTHS.map(
-    (w) => `<figure><figcaption>${w.name} (${w.px} px)</figcaption><iframe id="letter-${w.name}" title="${esc(`${choice.milestone} letter at ${w.px} px`)}" sandbox="" width="${w.px}" height="640" srcdoc="${esc(letter.html)}"></iframe></figure>`,
+    (w) => `<figure><figcaption>${w.name} (${w.px} px)</figcaption><div class="scroll"><iframe id="letter-${w.name}" title="${esc(`${choice.milestone} letter at ${w.px} px`)}" sandbox="" width="${w.px}" height="640" srcdoc="${esc(letter.html)}"></iframe></div></figure>`,
   );
   return {
     path: '/admin/gallery', title: 'Letter gallery',

@@ -40,11 +40,10 @@ export function formatIn(zone: string): (ms: number | null, format?: string) => 
   return (ms, format = 'yyyy-MM-dd HH:mm') => (ms === null ? '-' : DateTime.fromMillis(ms, { zone }).toFormat(format));
 }
 
-const TONE_WORD: Record<NonNullable<Cell['tone']>, string> = { bad: 'slow', warn: 'watch', ok: 'ok' };
-
 function renderCell(c: Cell): string {
   const inner = c.html ?? (c.href ? `<a href="${esc(c.href)}">${esc(c.text)}</a>` : esc(c.text));
-  return c.tone ? `<td class="tone-${c.tone}" data-tone="${TONE_WORD[c.tone]}">${inner}</td>` : `<td>${inner}</td>`;
+  // The words say it; the tone adds colour and a marker (never colour alone).
+  return c.tone ? `<td class="tone-${c.tone}">${inner}</td>` : `<td>${inner}</td>`;
 }
 
 export function renderTable(t: Table, view: View, filters: Filters): string {
@@ -67,7 +66,8 @@ export function tableCsv(t: Table): string {
 }
 
 const CSS = `*{box-sizing:border-box}body{font:1rem/1.45 system-ui,sans-serif;margin:0;color:#1d1d1f;background:#fafafa}
-header,main{max-width:1120px;margin:0 auto;padding:12px 16px}header{background:#fff;border-bottom:1px solid #ddd;max-width:none}
+main{max-width:1120px;margin:0 auto;padding:12px 16px}header{background:#fff;border-bottom:1px solid #ddd;padding:12px max(16px,calc((100% - 1088px) / 2))}
+#search input{width:min(100%,26rem)}
 h1{font-size:1.25rem;margin:4px 0}h2{font-size:1.05rem;margin:24px 0 8px}small{color:#5f6368;font-weight:normal}
 nav ul{list-style:none;padding:0;margin:6px 0;display:flex;flex-wrap:wrap;gap:4px 16px}nav a[aria-current]{font-weight:700;text-decoration:none;border-bottom:3px solid #1a56db}
 a{color:#1a56db}a:focus-visible,button:focus-visible,select:focus-visible,input:focus-visible,summary:focus-visible,.scroll:focus-visible{outline:3px solid #f59e0b;outline-offset:2px}
@@ -75,17 +75,17 @@ form.filters{display:flex;flex-wrap:wrap;gap:8px;align-items:end;margin:8px 0}fo
 select,input,button{font:inherit;padding:4px 6px}button{cursor:pointer}
 .scroll{overflow-x:auto;max-width:100%}table{border-collapse:collapse;width:100%;background:#fff}th,td{text-align:left;padding:4px 8px;border-bottom:1px solid #e5e5e5;vertical-align:top}
 th{background:#f1f3f4}td.tone-bad{background:#fde8e8}td.tone-warn{background:#fff4d6}td.tone-ok{background:#e6f4ea}
-td[data-tone]::after{content:" (" attr(data-tone) ")";color:#5f6368;font-size:.8rem}
+td.tone-bad{font-weight:600;box-shadow:inset 4px 0 #c5221f}td.tone-warn{box-shadow:inset 4px 0 #b45309}td.tone-ok{box-shadow:inset 4px 0 #137333}
 .empty{color:#5f6368}.notice{background:#fff4d6;padding:8px;border-left:4px solid #b45309}.done{background:#e6f4ea;padding:8px;border-left:4px solid #137333}
 .csv{font-size:.85rem;margin:4px 0}svg{max-width:100%;height:auto;display:block}
 .funnel{display:flex;flex-wrap:wrap;gap:6px;list-style:none;padding:0}.funnel li{flex:1 1 120px}
 .funnel a{display:block;padding:8px;border-radius:4px;text-decoration:none;color:#1d1d1f;border:1px solid #ccc;background:#fff}
-.funnel a b{display:block;font-size:1.4rem}.funnel .bar{height:6px;background:#1a56db;margin-top:6px}.funnel .side .bar{background:#b45309}
+.funnel a b{display:block;font-size:1.4rem}.funnel .bar{display:block;height:6px;background:#1a56db;margin-top:6px}.funnel .side .bar{background:#b45309}
 .legend{display:flex;flex-wrap:wrap;gap:4px 12px;font-size:.85rem}.key i{display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:middle;border:1px solid #0003}
 details{margin:4px 0}pre{white-space:pre-wrap;word-break:break-all;background:#f1f3f4;padding:8px;font-size:.8rem;max-height:320px;overflow:auto}
 .actions form{display:inline-flex;gap:4px;margin:4px 8px 4px 0;flex-wrap:wrap}.gallery{display:flex;flex-wrap:wrap;gap:16px}
-.gallery figure{margin:0}iframe{border:1px solid #ccc;background:#fff}.pattern-note{font-size:.85rem;color:#5f6368}
-@media (max-width:600px){header,main{padding:8px}table{font-size:.85rem}th,td{padding:3px 4px}}`;
+.gallery figure{margin:0;max-width:100%}iframe{border:1px solid #ccc;background:#fff}.pattern-note{font-size:.85rem;color:#5f6368}
+@media (max-width:600px){main{padding:8px}header{padding:8px}table{font-size:.85rem}th,td{padding:3px 4px}}`;
 
 const NAV: Array<[string, string]> = [['/admin', 'Overview'], ['/admin/lanes', 'Lanes'], ['/admin/letters', 'Letters'], ['/admin/gallery', 'Gallery'], ['/admin/order', 'Find an order'], ['/admin/queues', 'Queues']];
 
@@ -106,7 +106,7 @@ export function page(view: View, filters: Filters, body: string, extraHead = '')
 <meta name="viewport" content="width=device-width, initial-scale=1"><style>${CSS}</style>${extraHead}</head><body>
 <header><h1>postship <small>seller dashboard · times in ${esc(filters.zone)}</small></h1><nav aria-label="dashboard"><ul>${nav}</ul></nav>
 <form method="get" action="/admin/order" role="search" id="search"><label for="q">Find an order</label> <input type="search" id="q" name="q" value="${esc(filters.q ?? '')}"
- placeholder="order id, tracking number or buyer email" size="34"> <button type="submit">Search</button></form></header>
+ placeholder="order id, tracking number or buyer email"> <button type="submit">Search</button></form></header>
 <main id="main">${body}</main></body></html>`;
 }
 
