@@ -82,7 +82,7 @@ td.tone-bad{font-weight:600;box-shadow:inset 4px 0 #c5221f}td.tone-warn{box-shad
 .funnel a{display:block;padding:8px;border-radius:4px;text-decoration:none;color:#1d1d1f;border:1px solid #ccc;background:#fff}
 .funnel a b{display:block;font-size:1.4rem}.funnel .bar{display:block;height:6px;background:#1a56db;margin-top:6px}.funnel .side .bar{background:#b45309}
 .legend{display:flex;flex-wrap:wrap;gap:4px 12px;font-size:.85rem}.key i{display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:middle;border:1px solid #0003}
-details{margin:4px 0}pre{white-space:pre-wrap;word-break:break-all;background:#f1f3f4;padding:8px;font-size:.8rem;max-height:320px;overflow:auto}
+dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px}dt{font-weight:600}dd{margin:0}figure{margin:8px 0}details{margin:4px 0}pre{white-space:pre-wrap;word-break:break-all;background:#f1f3f4;padding:8px;font-size:.8rem;max-height:320px;overflow:auto}
 .actions form{display:inline-flex;gap:4px;margin:4px 8px 4px 0;flex-wrap:wrap}.gallery{display:flex;flex-wrap:wrap;gap:16px}
 .gallery figure{margin:0;max-width:100%}iframe{border:1px solid #ccc;background:#fff}.pattern-note{font-size:.85rem;color:#5f6368}
 @media (max-width:600px){main{padding:8px}header{padding:8px}table{font-size:.85rem}th,td{padding:3px 4px}}`;

@@ -79,11 +79,14 @@ ${timeAxis(order, events, sends, deps.now(), fmt)}
     rows: sends.map((s) => [cell(s.resendOf ? `${s.milestone} (resend)` : s.milestone), cell(s.status, s.status === 'failed' ? { tone: 'bad' } : {}), cell(fmt(s.dueAt)), cell(fmt(s.sentAt)), cell(s.reason ?? s.error)]),
   };
   const eventsTable: Table = {
-    id: 'events', title: 'Tracking events', note: 'provider payloads under each', headers: ['occurred', 'status', 'provider status', 'provider', 'outcome', 'payload'],
+    id: 'events', title: 'Tracking events', note: 'the provider payloads below', headers: ['occurred', 'status', 'provider status', 'provider', 'outcome', 'payload'],
     rows: events.map((e) => [cell(fmt(e.occurredAt)), cell(e.milestone), cell(e.providerStatus), cell(`${e.provider} (${e.source})`), cell(e.outcome),
-      { text: e.raw, html: `<details><summary>raw ${esc(e.provider)} payload</summary><pre>${esc(pretty(e.raw))}</pre></details>` }]),
+      { text: e.raw, html: `<a href="#payload-${e.id}">payload ${e.id}</a>` }]),
   };
-  return [head, timeline, eventsTable];
+  const payloads = events.length === 0 ? '' : `<section aria-labelledby="payloads-title"><h3 id="payloads-title">Raw provider payloads</h3>${events
+    .map((e) => `<details id="payload-${e.id}"><summary>payload ${e.id}: ${esc(e.provider)} ${esc(e.providerStatus)}, ${esc(fmt(e.occurredAt))}</summary><pre>${esc(pretty(e.raw))}</pre></details>`)
+    .join('')}</section>`;
+  return [head, timeline, eventsTable, payloads];
 }
 
 function pretty(raw: string): string {

@@ -206,7 +206,7 @@ describe('the seller dashboard in headless Chromium, on data made through the CL
     expect(await tab.locator('#registration').innerText()).toContain('17track');
     expect(await tab.locator('#order-axis g.scan').count()).toBeGreaterThan(0);
     expect(await tab.locator('#order-axis g.letter').count()).toBeGreaterThan(0);
-    const details = tab.locator('#events details').first();
+    const details = tab.locator('details[id^=payload-]').first();
     expect(await details.locator('pre').isVisible()).toBe(false);
     await details.locator('summary').click();
     expect(await details.locator('pre').innerText()).toContain(tn('PICK-1'));
