@@ -4,6 +4,7 @@ import { CARRIERS, findCarrier, findCarrierBySeventeenTrack } from '../../../src
 import { COUNTRIES } from '../../../src/domain/countries.js';
 import { CUSTOMS_NOTES, customsNotesFor, staleCustomsNotes, validateCustomsNotes } from '../../../src/domain/customs.js';
 import { TRANSIT_TABLE } from '../../../src/domain/data/transit-table.js';
+import { NOTE_LANGUAGES } from '../../../src/domain/data/customs-notes.js';
 import { addBusinessDays, transitFor } from '../../../src/domain/transit.js';
 import { bareAddress } from '../../../src/mail/context.js';
 
@@ -71,7 +72,7 @@ describe('customs notes', () => {
   });
 
   it('lists the notes nobody has checked against their source yet', () => {
-    expect(staleCustomsNotes('2026-01-01').map((n) => n.id)).toEqual(['gb-vat-at-sale', 'au-gst-at-sale', 'ca-low-value', 'kr-pccc']);
+    expect(staleCustomsNotes('2026-01-01').map((n) => n.id)).toEqual(['ca-low-value', 'au-gst-at-sale', 'kr-pccc']);
   });
 
   it('picks the EU note in force when the parcel arrives', () => {
@@ -84,8 +85,42 @@ describe('customs notes', () => {
     const br = customsNotesFor({ country: 'BR', milestone: 'shipped', locale: 'pt-BR', arrival: '2026-12-01' });
     expect(br[0]).toMatchObject({ id: 'br-cpf', lang: 'pt' });
     const tr = customsNotesFor({ country: 'TR', milestone: 'customs', locale: 'tr', arrival: '2026-12-01' });
-    expect(tr[0]).toMatchObject({ id: 'tr-eur30-ended', lang: 'en' });
+    expect(tr[0]).toMatchObject({ id: 'tr-regular-declaration', lang: 'tr' });
+    expect(tr[0].text).toContain('normal gümrük beyannamesiyle');
     expect(customsNotesFor({ country: 'TR', milestone: 'customs', locale: 'tr', arrival: '2026-01-15' })).toEqual([]);
+  });
+
+  it('every note is written in all 18 letter languages, each with a source and a check date or null', () => {
+    for (const note of CUSTOMS_NOTES) {
+      expect(Object.keys(note.text).sort(), note.id).toEqual([...NOTE_LANGUAGES].sort());
+      for (const [lang, text] of Object.entries(note.text)) expect(text.trim().length, `${note.id} ${lang}`).toBeGreaterThan(40);
+    }
+  });
+
+  it('as of 2026-12-01: France and Italy add their own fee beside the EU duty, which ends 2028-07-01; Spain has the Canary Islands note', () => {
+    const ids = (country: string, arrival: string) => customsNotesFor({ country, milestone: 'shipped', locale: 'fr', arrival }).map((n) => n.id);
+    expect(ids('FR', '2026-12-01')).toEqual(['eu-low-value-duty', 'fr-small-parcel-tax']);
+    expect(ids('FR', '2026-02-15')).toEqual(['eu-ioss']);
+    expect(ids('IT', '2026-12-01')).toEqual(['eu-low-value-duty', 'it-consignment-fee']);
+    expect(ids('ES', '2026-12-01')).toEqual(['eu-low-value-duty', 'es-canary-ceuta-melilla']);
+    expect(ids('DE', '2028-07-01')).toEqual([]);
+    expect(ids('MC', '2026-12-01')).toEqual(['fr-small-parcel-tax']);
+  });
+
+  it('Russia switches to the EAEU marketplace regime on 2026-07-01; Chile, Ukraine, Saudi Arabia and the UAE have notes; Mexico and Israel none', () => {
+    const ids = (country: string, arrival: string) => customsNotesFor({ country, milestone: 'customs', locale: 'ru', arrival }).map((n) => n.id);
+    expect(ids('RU', '2026-06-30')).toEqual(['ru-eur200']);
+    expect(ids('RU', '2026-07-01')).toEqual(['eaeu-marketplace-2026']);
+    expect(ids('KZ', '2026-12-01')).toEqual(['eaeu-marketplace-2026']);
+    for (const [country, id] of [['CL', 'cl-iva'], ['UA', 'ua-eur150'], ['SA', 'sa-vat'], ['AE', 'ae-vat']]) expect(ids(country, '2026-12-01')).toEqual([id]);
+    expect(ids('MX', '2026-12-01')).toEqual([]);
+    expect(ids('IL', '2026-12-01')).toEqual([]);
+  });
+
+  it('French notes use one apostrophe and no-break spaces before : ; ! ?', () => {
+    for (const note of CUSTOMS_NOTES) {
+      expect(note.text.fr, note.id).not.toMatch(/'| [:;!?]/);
+    }
   });
 
   it('only shows notes on the milestones the data names', () => {
