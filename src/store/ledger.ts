@@ -6,7 +6,7 @@ import type { Milestone } from '../domain/milestones.js';
 import type { Order, OrderState } from '../domain/order.js';
 import type { PlannedSend, SkipReason } from '../domain/plan.js';
 import type { Db } from './db.js';
-import { insertSql } from './sql.js';
+import { insertSql, prepared } from './sql.js';
 import { pendingRegistration, requestStop, type NewRegistration } from './registrations.js';
 import { orders, sends, suppressions, trackingRegistrations, type SendStatus } from './schema.js';
 import { emailKey } from '../domain/identifiers.js';
@@ -83,15 +83,8 @@ function prepareStatements(db: Db) {
   };
 }
 
-const statementCache = new WeakMap<Db, ReturnType<typeof prepareStatements>>();
-
 function statements(db: Db) {
-  let cached = statementCache.get(db);
-  if (!cached) {
-    cached = prepareStatements(db);
-    statementCache.set(db, cached);
-  }
-  return cached;
+  return prepared(db, prepareStatements);
 }
 export type SendRow = typeof sends.$inferSelect;
 
@@ -198,7 +191,13 @@ export interface DueSend {
   store: string;
 }
 
-const dueStatements = new WeakMap<Db, Database.Statement<[number, number], DueSend>>();
+function dueForPromotionStatement(d: Db) {
+  return d.$client.prepare<[number, number], DueSend>(
+    `SELECT s.id AS id, s.due_at AS dueAt, s.milestone AS milestone, s.resend_of AS resendOf, o.carrier AS carrier, o.country AS country, o.store AS store
+     FROM sends s INDEXED BY sends_status_due_idx JOIN orders o ON o.order_id = s.order_id
+     WHERE s.status = 'scheduled' AND s.due_at <= ? ORDER BY s.due_at LIMIT ?`,
+  );
+}
 
 /**
  * Scheduled rows due before `until`, oldest first: what the promoter puts
@@ -207,15 +206,7 @@ const dueStatements = new WeakMap<Db, Database.Statement<[number, number], DueSe
  * tick then costs the whole backlog.
  */
 export function dueForPromotion(db: Db, until: number, limit: number): DueSend[] {
-  let statement = dueStatements.get(db);
-  if (!statement) {
-    statement = db.$client.prepare<[number, number], DueSend>(
-      `SELECT s.id AS id, s.due_at AS dueAt, s.milestone AS milestone, s.resend_of AS resendOf, o.carrier AS carrier, o.country AS country, o.store AS store
-       FROM sends s INDEXED BY sends_status_due_idx JOIN orders o ON o.order_id = s.order_id
-       WHERE s.status = 'scheduled' AND s.due_at <= ? ORDER BY s.due_at LIMIT ?`,
-    );
-    dueStatements.set(db, statement);
-  }
+  const statement = prepared(db, dueForPromotionStatement);
   return statement.all(until, limit);
 }
 
@@ -414,7 +405,11 @@ export function setWatchAt(db: Db, next: ReadonlyArray<{ orderId: string; at: nu
   })();
 }
 
-const ruleInsertStatements = new WeakMap<Db, Database.Statement<unknown[]>>();
+
+function ruleInsertStatement(d: Db): Database.Statement<unknown[]> {
+  const columns = [sends.orderId, sends.milestone, sends.seq, sends.status, sends.reason, sends.dueAt, sends.createdAt, sends.updatedAt];
+  return d.$client.prepare(insertSql(getTableName(sends), columns, ' ON CONFLICT DO NOTHING'));
+}
 
 /**
  * Inserts rule sends (delay notices) for many orders in one transaction with
@@ -422,13 +417,7 @@ const ruleInsertStatements = new WeakMap<Db, Database.Statement<unknown[]>>();
  * query built per row cost more than the row. Returns which were new.
  */
 export function insertRuleSends(db: Db, rows: ReadonlyArray<{ orderId: string; planned: PlannedSend }>, now: number): boolean[] {
-  let statement = ruleInsertStatements.get(db);
-  if (!statement) {
-    const columns = [sends.orderId, sends.milestone, sends.seq, sends.status, sends.reason, sends.dueAt, sends.createdAt, sends.updatedAt];
-    statement = db.$client.prepare(insertSql(getTableName(sends), columns, ' ON CONFLICT DO NOTHING'));
-    ruleInsertStatements.set(db, statement);
-  }
-  const insert = statement;
+  const insert = prepared(db, ruleInsertStatement);
   return db.$client.transaction(() =>
     rows.map(({ orderId, planned: p }) => insert.run(orderId, p.milestone, p.seq ?? 0, p.status, p.reason, p.dueAt.toMillis(), now, now).changes > 0),
   )();

@@ -1,3 +1,5 @@
+import type { Db } from './db.js';
+
 /**
  * `INSERT INTO "table" ("a", "b") VALUES (?, ?)` for a better-sqlite3 statement
  * on the hot paths (import, webhooks), built from Drizzle schema columns so the
@@ -5,4 +7,23 @@
  */
 export function insertSql(table: string, columns: ReadonlyArray<{ name: string }>, tail = ''): string {
   return `INSERT INTO "${table}" (${columns.map((c) => `"${c.name}"`).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})${tail}`;
+}
+
+const perConnection = new WeakMap<Db, Map<(db: Db) => unknown, unknown>>();
+
+/**
+ * The ledger's one statement cache: what `build` prepares is built once per
+ * connection and reused (the hot paths run a statement per send or webhook,
+ * and preparing costs more than running). `build` must be a module-level
+ * function: it is the cache key.
+ */
+export function prepared<T>(db: Db, build: (db: Db) => T): T {
+  let forDb = perConnection.get(db);
+  if (!forDb) perConnection.set(db, (forDb = new Map()));
+  let value = forDb.get(build) as T | undefined;
+  if (value === undefined) {
+    value = build(db);
+    forDb.set(build, value);
+  }
+  return value;
 }

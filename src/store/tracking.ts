@@ -6,12 +6,10 @@ import type { Db } from './db.js';
 import { groupCommit } from './group-commit.js';
 import { assertLedgerFile } from './ledger-file.js';
 import type { OrderRow } from './ledger.js';
-import { insertSql } from './sql.js';
+import { insertSql, prepared } from './sql.js';
 import { orders, trackingEvents } from './schema.js';
 
-const cache = new WeakMap<Db, ReturnType<typeof prepare>>();
-
-function prepare(db: Db) {
+function firstEventStatement(db: Db) {
   return db
     .select({ occurredAt: trackingEvents.occurredAt })
     .from(trackingEvents)
@@ -23,12 +21,7 @@ function prepare(db: Db) {
 
 /** When the order first reached a milestone according to tracking, for "handed to customs on ...". */
 export function firstEventAt(db: Db, orderId: string, milestone: string): number | null {
-  let statement = cache.get(db);
-  if (!statement) {
-    statement = prepare(db);
-    cache.set(db, statement);
-  }
-  return statement.get({ orderId, milestone })?.occurredAt ?? null;
+  return prepared(db, firstEventStatement).get({ orderId, milestone })?.occurredAt ?? null;
 }
 
 export type TrackingEventRow = typeof trackingEvents.$inferSelect;
@@ -78,16 +71,11 @@ function prepareEventStatements(db: Db) {
   };
 }
 
-// Webhooks store events at request rate: statements are prepared once per connection.
-const eventStatements = new WeakMap<Db, ReturnType<typeof prepareEventStatements>>();
 
 /** Stores an event durably, once per provider event (dedup key, for its tracking number). The raw body is kept as received. */
 export function recordTrackingEvent(db: Db, event: NormalizedEvent, raw: string, now: number, source: EventSource = 'push'): StoreResult {
-  let statements = eventStatements.get(db);
-  if (!statements) {
-    statements = prepareEventStatements(db);
-    eventStatements.set(db, statements);
-  }
+  // Webhooks store events at request rate: statements are prepared once per connection.
+  const statements = prepared(db, prepareEventStatements);
   const trackingNumber = asciiUpper(event.trackingNumber);
   const inserted = statements.insert.run(
     event.provider,
