@@ -32,7 +32,10 @@ const COMMANDS: Array<[name: string, load: () => Promise<CommandFactory>]> = [
   ['templates', async () => (await import('./commands/templates.js')).templatesCommand],
   ['migrate', async () => (await import('./commands/migrate.js')).migrateCommand],
   ['prune', async () => (await import('./commands/prune.js')).pruneCommand],
-  ['db', async () => (await import('./commands/db-backup.js')).dbCommand],
+  ['db', async () => {
+    const [{ dbCommand }, { withDbCopy }] = await Promise.all([import('./commands/db-backup.js'), import('./commands/db-copy.js')]);
+    return (cli: Cli) => withDbCopy(dbCommand(cli), cli);
+  }],
   ['reconcile', async () => (await import('./commands/reconcile.js')).reconcileCommand],
   ['worker', async () => (await import('./commands/worker.js')).workerCommand],
   ['serve', async () => (await import('./commands/serve.js')).serveCommand],

@@ -1,0 +1,161 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { freePort } from '../../../src/queue/ephemeral-redis.js';
+import { alwaysOpenConfig, tempDir, type TempDir } from '../../helpers/env.js';
+import { freshPostgresDatabase, queryPostgres, TEST_PG_PASSWORD } from '../../helpers/postgres.js';
+import { BIN, cliEnv, ORDER_FLAGS, parseJson, ROOT, runCli, type CliResult } from './run-cli.js';
+
+const SECRET = 'db-copy-secret';
+
+interface CopyJson {
+  to: string;
+  replaced: boolean;
+  rows: number;
+  tables: Array<{ table: string; from: number; to: number }>;
+}
+
+/**
+ * `postship db copy` on a ledger built the way a seller builds one: enqueue and
+ * import, a daemon that sends and takes tracking webhooks (one for a parcel we
+ * do not know), a resend, a dispute, feedback, an API token, registrations.
+ */
+describe('postship db copy', () => {
+  let dir: TempDir;
+  let env: Record<string, string>;
+  let source: string;
+  let sqliteCounts: Record<string, number>;
+  const ok = (r: CliResult) => {
+    if (r.code !== 0) throw new Error(`exit ${r.code}:\n${r.stdout}\n${r.stderr}`);
+    return r;
+  };
+
+  beforeAll(async () => {
+    dir = tempDir();
+    env = cliEnv(dir, {
+      POSTSHIP_CONFIG: alwaysOpenConfig(dir),
+      POSTSHIP_WEBHOOK_SECRET: SECRET,
+      POSTSHIP_TRACKING: '17track',
+      SEVENTEENTRACK_API_KEY: 'test-key',
+      SEVENTEENTRACK_API_URL: 'http://127.0.0.1:1', // registrations stay pending: no provider is reached
+    });
+    source = env.POSTSHIP_DB;
+    ok(await runCli(['enqueue', '--order-id', 'CP-1', ...ORDER_FLAGS, 'LP00123456789012'], env));
+    ok(await runCli(['enqueue', '--order-id', 'CP-2', ...ORDER_FLAGS, 'LP00123456789013'], env));
+    writeFileSync(dir.file('orders.csv'), 'Order_ID,Buyer_Name,Buyer_Email,Country,Carrier,Tracking_Number\nCP-3,Lucía García,lucia@example.com,ES,china-post,RR000000001CN\nCP-4,Jan Novák,jan@example.com,CZ,china-post,RR000000002CN\n');
+    ok(await runCli(['import', dir.file('orders.csv')], env));
+
+    const port = await freePort();
+    const daemon: ChildProcess = spawn(process.execPath, [BIN, 'daemon', '--port', String(port)], { env, cwd: ROOT, stdio: 'ignore' });
+    try {
+      const base = `http://127.0.0.1:${port}`;
+      // vi.waitFor, since expect.poll works only inside a test.
+      await vi.waitFor(async () => expect((await fetch(`${base}/readyz`).catch(() => null))?.status).toBe(200), { timeout: 20_000, interval: 100 });
+      const post = async (event: object) => {
+        const body = JSON.stringify(event);
+        const sig = createHmac('sha256', SECRET).update(body).digest('hex');
+        return (await fetch(`${base}/webhooks/generic`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-postship-signature': `sha256=${sig}` }, body })).status;
+      };
+      const at = new Date().toISOString();
+      expect(await post({ event_id: 'e1', tracking_number: 'LP00123456789012', status: 'customs', occurred_at: at })).toBe(202);
+      expect(await post({ event_id: 'e2', tracking_number: 'NOBODY0000001', status: 'in_transit', occurred_at: at })).toBe(202);
+      const ledger = new Database(source, { readonly: true });
+      try {
+        const settled = () => ledger.prepare("SELECT (SELECT count(*) FROM tracking_events WHERE processed_at IS NULL) AS pending, (SELECT count(*) FROM sends WHERE milestone = 'shipped' AND status = 'sent') AS sent").get();
+        await vi.waitFor(() => expect(settled()).toEqual({ pending: 0, sent: 4 }), { timeout: 20_000, interval: 100 });
+      } finally {
+        ledger.close();
+      }
+      ok(await runCli(['resend', 'CP-1', 'shipped'], env));
+      ok(await runCli(['dispute', 'CP-2', '--open', '--reason', 'not_received'], env));
+      ok(await runCli(['feedback', 'CP-3', '--rating', '5', '--text', 'Fast'], env));
+      ok(await runCli(['tokens', 'create', '--all-stores', '--name', 'erp'], env));
+    } finally {
+      daemon.kill('SIGTERM');
+      await new Promise((resolve) => (daemon.exitCode !== null ? resolve(null) : daemon.once('exit', resolve)));
+    }
+    const ledger = new Database(source, { readonly: true });
+    const tables = ledger.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '__drizzle_migrations'").all() as Array<{ name: string }>;
+    sqliteCounts = Object.fromEntries(tables.map((t) => [t.name, (ledger.prepare(`SELECT count(*) AS n FROM "${t.name}"`).get() as { n: number }).n]));
+    ledger.close();
+  }, 120_000);
+  afterAll(() => dir?.remove());
+
+  it('copies every table into PostgreSQL: counts equal, ids, the resend chain and the unmatched event kept', async () => {
+    for (const t of ['orders', 'sends', 'tracking_events', 'tracking_registrations', 'tracking_registration_counts', 'disputes', 'feedback', 'meta', 'api_tokens']) {
+      expect(sqliteCounts[t], `source ${t}`).toBeGreaterThan(0);
+    }
+    const url = await freshPostgresDatabase('copy');
+    const result = ok(await runCli(['db', 'copy', '--from', source, '--to', url, '--json'], env));
+    const report = parseJson<CopyJson>(result);
+    expect(report.to).not.toContain(TEST_PG_PASSWORD);
+    expect(Object.fromEntries(report.tables.map((t) => [t.table, t.from]))).toEqual(sqliteCounts);
+    for (const t of report.tables) expect(t.to, t.table).toBe(t.from);
+    for (const [table, n] of Object.entries(sqliteCounts)) {
+      expect((await queryPostgres<{ n: string }>(url, `SELECT count(*) AS n FROM "${table}"`))[0].n, table).toBe(String(n));
+    }
+
+    const sqlite = new Database(source, { readonly: true });
+    const rows = (sql: string) => sqlite.prepare(sql).all() as Array<Record<string, unknown>>;
+    const pgRows = async (sql: string) => (await queryPostgres(url, sql)).map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'string' && /^\d+$/.test(v) && k.endsWith('id') ? Number(v) : v])));
+    const chain = 'SELECT id, order_id, milestone, resend_of, status, due_at FROM sends ORDER BY id';
+    const pgChain = (await queryPostgres(url, chain)).map((r) => ({ ...r, id: Number(r.id), resend_of: r.resend_of === null ? null : Number(r.resend_of), due_at: Number(r.due_at) }));
+    expect(pgChain).toEqual(rows(chain));
+    expect(pgChain.filter((s) => s.resend_of !== null)).toEqual([expect.objectContaining({ order_id: 'CP-1', milestone: 'shipped' })]);
+    const events = "SELECT id, tracking_number, order_id, outcome FROM tracking_events ORDER BY id";
+    expect(await pgRows(events)).toEqual(rows(events));
+    expect(rows(events)).toEqual(expect.arrayContaining([expect.objectContaining({ tracking_number: 'NOBODY0000001', order_id: null, outcome: 'unmatched' })]));
+    const counts = 'SELECT provider, state, n FROM tracking_registration_counts ORDER BY provider, state';
+    expect(await queryPostgres(url, counts)).toEqual(rows(counts));
+    const maxId = rows('SELECT max(id) AS m FROM sends')[0].m as number;
+    sqlite.close();
+
+    // The identity sequences moved past the copied ids: the next send gets a new one.
+    const [next] = await queryPostgres<{ id: string }>(url, "INSERT INTO sends (order_id, milestone, seq, status, due_at, created_at, updated_at) VALUES ('CP-4', 'day1', 9, 'scheduled', 0, 0, 0) RETURNING id");
+    expect(Number(next.id)).toBe(maxId + 1);
+  });
+
+  it('refuses a target that holds rows (nothing touched) unless --replace; re-running with --replace gives the same copy', async () => {
+    const url = await freshPostgresDatabase('rerun');
+    const first = parseJson<CopyJson>(ok(await runCli(['db', 'copy', '--from', source, '--to', url, '--json'], env)));
+    const again = await runCli(['db', 'copy', '--from', source, '--to', url], env);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/^error: --to postgres:\/\/\*\*\*@127\.0\.0\.1:\d+\/rerun_\w+ already holds a ledger \(orders 4, .*\): nothing copied$/m);
+    expect(again.stderr).toContain('hint: Add --replace to empty it and copy again');
+    expect((await queryPostgres<{ n: string }>(url, 'SELECT count(*) AS n FROM sends'))[0].n).toBe(String(sqliteCounts.sends));
+
+    const replaced = await runCli(['db', 'copy', '--from', source, '--to', url, '--replace'], env);
+    expect(replaced.code).toBe(0);
+    expect(replaced.stdout).toMatch(/^sends\s+\d+\s+\d+$/m);
+    expect(replaced.stdout).toMatch(/copied \d+ rows from .* to postgres:\/\/postship:\*\*\*@127\.0\.0\.1:\d+\/rerun_\w+ in \d+ ms \(replaced what was there\)/);
+    const line = replaced.stdout.split('\n').find((l) => l.startsWith('orders '))!;
+    expect(line.trim().split(/\s+/)).toEqual(['orders', '4', '4']);
+    expect((await queryPostgres<{ n: string }>(url, 'SELECT count(*) AS n FROM sends'))[0].n).toBe(String(first.tables.find((t) => t.table === 'sends')!.from));
+  });
+
+  it('copies into another SQLite file too', async () => {
+    const target = dir.file('copy.db');
+    const report = parseJson<CopyJson>(ok(await runCli(['db', 'copy', '--from', source, '--to', target, '--json'], env)));
+    expect(Object.fromEntries(report.tables.map((t) => [t.table, t.to]))).toEqual(sqliteCounts);
+    const copy = new Database(target, { readonly: true });
+    expect(copy.prepare('SELECT count(*) AS n FROM sends WHERE resend_of IS NOT NULL').get()).toEqual({ n: 1 });
+    const original = new Database(source, { readonly: true });
+    const triggers = "SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name";
+    expect(copy.prepare(triggers).all()).toEqual(original.prepare(triggers).all());
+    copy.close();
+    original.close();
+  });
+
+  it('an unreachable PostgreSQL is one clear error naming --to, exit 1; a missing source, exit 2', async () => {
+    const down = await runCli(['db', 'copy', '--from', source, '--to', 'postgres://postship:s3cret@127.0.0.1:1/postship'], env);
+    expect(down.code).toBe(1);
+    expect(down.stderr).toContain('error: cannot reach PostgreSQL at 127.0.0.1:1 (database "postship"): connection refused');
+    expect(down.stderr).toContain('or fix the host and port in --to');
+    expect(down.stderr).not.toContain('s3cret');
+    const missing = await runCli(['db', 'copy', '--from', dir.file('nope.db'), '--to', await freshPostgresDatabase('nosrc')], env);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/^error: --from \S+nope\.db: no such file$/m);
+  });
+});
