@@ -17,6 +17,11 @@ export interface HttpAppDeps {
   countPushedEvents?(n: number): void;
   /** Timeouts and a connection cap for the Node server; default: Node's own (tests building the app alone). */
   limits?: HttpLimits;
+  /**
+   * Tests only: which SNS SigningCertURL / SubscribeURL may be fetched. Absent (production), only
+   * https://sns.<region>.amazonaws.com(.cn) (src/http/webhooks/mail/sns.ts).
+   */
+  snsUrlAllowed?: (url: URL) => boolean;
   /** Records ratings from review platforms (POST /webhooks/feedback); absent, that route answers 503. */
   feedback?: FeedbackHooks;
 }

@@ -7,6 +7,11 @@ export const WEBHOOK_SECRET_NAMES = [
   'TRACKINGMORE_WEBHOOK_SECRET',
   'SHOPIFY_WEBHOOK_SECRET',
   'WOOCOMMERCE_WEBHOOK_SECRET',
+  // Email services' event webhooks (issue 22, src/http/webhooks/mail/).
+  'SES_SNS_TOPIC_ARN',
+  'POSTMARK_WEBHOOK_AUTH',
+  'RESEND_WEBHOOK_SECRET',
+  'MAILGUN_WEBHOOK_SIGNING_KEY',
 ] as const;
 export type WebhookSecretName = (typeof WEBHOOK_SECRET_NAMES)[number];
 

@@ -6,6 +6,7 @@ import { aftershipRoute } from './aftership.js';
 import { easyPostRoute } from './easypost.js';
 import { receiveFeedback } from './feedback.js';
 import { genericRoute } from './generic.js';
+import { mailWebhookRoutes } from './mail/index.js';
 import { receiveWebhook } from './receive.js';
 import { seventeenTrackRoute } from './seventeen-track.js';
 import { trackingMoreRoute } from './trackingmore.js';
@@ -25,4 +26,6 @@ export const webhookRoutes: FastifyPluginAsync<{ deps: HttpAppDeps }> = async (a
   const store = trackingEventWriter(options.deps.db, () => options.deps.clock.now().toMillis());
   for (const route of WEBHOOK_ROUTES) app.post(route.path, receiveWebhook(route, options.deps, store));
   app.post('/feedback', receiveFeedback(options.deps));
+  // Email services' delivery, bounce and complaint events (issue 22): their own body parsers (SNS sends text/plain).
+  await app.register(mailWebhookRoutes, { prefix: '/mail', deps: options.deps });
 };
