@@ -45,6 +45,7 @@ export const orders = pgTable(
     index('orders_watch_idx').on(t.watchAt).where(sql`${t.watchAt} IS NOT NULL`),
     index('orders_state_shipped_idx').on(t.state, t.shippedAt),
     index('orders_buyer_email_idx').on(t.buyerEmail),
+    index('orders_state_stage_last_event_idx').on(t.state, t.stageRank, t.lastEventAt),
   ],
 );
 
@@ -109,14 +110,18 @@ export const trackingEvents = pgTable(
   ],
 );
 
-export const suppressions = pgTable('suppressions', {
-  email: text('email').primaryKey(),
-  scope: text('scope', { enum: ['all', 'review'] }).notNull(),
-  reason: text('reason').notNull(),
-  createdAt: ms('created_at').notNull(),
-  sendId: bigint('send_id', { mode: 'number' }),
-  messageId: text('message_id'),
-});
+export const suppressions = pgTable(
+  'suppressions',
+  {
+    email: text('email').primaryKey(),
+    scope: text('scope', { enum: ['all', 'review'] }).notNull(),
+    reason: text('reason').notNull(),
+    createdAt: ms('created_at').notNull(),
+    sendId: bigint('send_id', { mode: 'number' }),
+    messageId: text('message_id'),
+  },
+  (t) => [index('suppressions_created_idx').on(t.createdAt)],
+);
 
 export const meta = pgTable('meta', {
   key: text('key').primaryKey(),
@@ -258,4 +263,43 @@ export const mailEvents = pgTable(
     index('mail_events_send_idx').on(t.sendId),
     index('mail_events_occurred_idx').on(t.occurredAt),
   ],
+);
+
+/** The dashboard's count tables (issue 23), kept by the plpgsql triggers of a custom migration, as SQLite's 0011 triggers keep them. */
+export const dashboardStageCounts = pgTable(
+  'dashboard_stage_counts',
+  {
+    shipDay: integer('ship_day').notNull(),
+    store: text('store').notNull(),
+    carrier: text('carrier').notNull(),
+    country: text('country').notNull(),
+    stage: text('stage').notNull(),
+    n: integer('n').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.shipDay, t.store, t.carrier, t.country, t.stage] })],
+);
+
+export const dashboardLaneTransit = pgTable(
+  'dashboard_lane_transit',
+  {
+    store: text('store').notNull(),
+    carrier: text('carrier').notNull(),
+    country: text('country').notNull(),
+    days: integer('days').notNull(),
+    n: integer('n').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.store, t.carrier, t.country, t.days] })],
+);
+
+export const dashboardSendCounts = pgTable(
+  'dashboard_send_counts',
+  {
+    day: integer('day').notNull(),
+    store: text('store').notNull(),
+    milestone: text('milestone').notNull(),
+    status: text('status').notNull(),
+    reason: text('reason').notNull(),
+    n: integer('n').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.store, t.milestone, t.status, t.reason] })],
 );
