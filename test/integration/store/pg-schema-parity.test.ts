@@ -22,8 +22,8 @@ const pgDialect = new PgDialect();
 const where = (dialect: { sqlToQuery(s: SQL): { sql: string } }, s: SQL | undefined) =>
   s ? dialect.sqlToQuery(s).sql.replace(/\s+/g, ' ').toLowerCase() : null;
 
-/** Integer columns PostgreSQL must hold in 64 bits: epoch-ms times and ids. */
-const wide = (name: string) => /_at$/.test(name) || name === 'id' || name === 'resend_of';
+/** Integer columns PostgreSQL must hold in 64 bits: epoch-ms times and ids (a send's, a resend's). */
+const wide = (name: string) => /_at$/.test(name) || name === 'id' || /_id$/.test(name) || name === 'resend_of';
 
 function describeSqlite() {
   const tables = (Object.values(sqliteSchema) as unknown[]).filter((v): v is SQLiteTable => is(v, SQLiteTable));
