@@ -5,6 +5,7 @@ import { isEventMilestone, type Milestone } from '../src/domain/milestones.js';
 import type { Order } from '../src/domain/order.js';
 import { composeMessage } from '../src/mail/compose.js';
 import { dkimKeyFor } from '../src/mail/dkim.js';
+import { textFooter, unsubscribeContext } from '../src/mail/unsubscribe-footer.js';
 import { buildContext } from '../src/mail/context.js';
 import { renderMessage } from '../src/mail/render.js';
 import { ChannelError, channelPayload } from '../src/mail/webhook-channel.js';
@@ -141,12 +142,11 @@ async function deliver(
       // What the tracking says now: delivered, the customs stage, out for delivery or pickup, the feed.
       parcel: parcelFactsFor(db, orderRow),
     });
-    rendered = renderMessage(deps.templates, milestone, context, store?.templates);
-    // Review requests and delay notices carry RFC 8058 one-click unsubscribe (README "Deliverability").
-    const extraHeaders =
-      UNSUBSCRIBABLE.has(milestone) && order.buyerEmail
-        ? listUnsubscribeHeaders(unsubscribeUrl(deps.unsubscribe.publicUrl, deps.unsubscribe.secret, order.buyerEmail))
-        : undefined;
+    // Review requests and delay notices carry RFC 8058 one-click unsubscribe and a visible link (README "Deliverability").
+    const optOut = UNSUBSCRIBABLE.has(milestone) && order.buyerEmail ? unsubscribeUrl(deps.unsubscribe.publicUrl, deps.unsubscribe.secret, order.buyerEmail) : null;
+    rendered = renderMessage(deps.templates, milestone, optOut ? Object.assign({}, context, unsubscribeContext(optOut, context.buyer.locale)) : context, store?.templates);
+    if (optOut) rendered = { ...rendered, text: textFooter(rendered.text, optOut, rendered.locale) };
+    const extraHeaders = optOut ? listUnsubscribeHeaders(optOut) : undefined;
     const { dkim, verpDomain } = config.deliverability;
     message = composeMessage({
       order, milestone, sendId: row.id, resendOf: row.resendOf, rendered, store, defaultFrom: config.from, extraHeaders,

@@ -3,10 +3,13 @@ import { InputError } from '../../domain/errors.js';
 import { orderStatus, type OrderEvents, type TrackingView } from '../../report/order-status.js';
 import { entryName, type timelineOf } from '../../report/timeline.js';
 import type { OrderRow } from '../../store/ledger.js';
+import { mailOutcomes } from '../../store/mail-events.js';
 import { print, printJson, terminalWidth, withRuntime, type Cli } from '../cli.js';
 import { fitTable, localTime, utcTime } from '../format.js';
 
-function printStatus(cli: Cli, order: OrderRow, timeline: ReturnType<typeof timelineOf>, events: OrderEvents, tracking: TrackingView): void {
+type Outcomes = ReturnType<typeof mailOutcomes>;
+
+function printStatus(cli: Cli, order: OrderRow, timeline: ReturnType<typeof timelineOf>, events: OrderEvents, tracking: TrackingView, outcomes: Outcomes): void {
   const { bold, dim, red, green } = cli.colors;
   const zone = order.buyerTimezone;
   const state = order.state === 'active' ? order.state : `${order.state}${order.stateReason ? ` (${order.stateReason})` : ''}`;
@@ -24,7 +27,12 @@ function printStatus(cli: Cli, order: OrderRow, timeline: ReturnType<typeof time
     const name = `${entryName(e)}${e.resendOf ? ' (re)' : ''}`.padEnd(16);
     const paint = e.status === 'sent' ? green : e.status === 'failed' ? red : (s: string) => s;
     const due = localTime(Date.parse(e.dueUtc), zone);
-    print(cli, `  ${name} ${paint(e.status.padEnd(9))} due  ${due}  ${dim(utcTime(Date.parse(e.dueUtc)) ?? '')}`);
+    // After acceptance: what the email service or a bounce said (delivered, bounced, complained, deferred).
+    const after = outcomes.get(e.sendId);
+    const word = after ? `${e.status}, ${after.kind}` : e.status;
+    const afterPaint = after?.kind === 'bounced' || after?.kind === 'complained' ? red : paint;
+    print(cli, `  ${name} ${afterPaint(word.padEnd(9))} due  ${due}  ${dim(utcTime(Date.parse(e.dueUtc)) ?? '')}`);
+    if (after?.detail && after.kind !== 'delivered') print(cli, `      ${after.kind.padEnd(10)} ${after.source}: ${after.detail.slice(0, 60)}`);
     const pad = ' '.repeat(29);
     if (e.sentUtc) print(cli, `${pad}sent ${localTime(Date.parse(e.sentUtc), zone)}  ${dim(utcTime(Date.parse(e.sentUtc)) ?? '')}`);
     if (e.messageId) print(cli, `      message-id ${e.messageId}`);
@@ -48,7 +56,7 @@ async function status(cli: Cli, orderId: string, o: { json?: boolean }): Promise
       throw new InputError('order_unknown', [`order ${JSON.stringify(orderId)} is not known`], 'Check the id; `postship list` shows known orders.');
     }
     if (o.json) printJson(cli, status.json);
-    else printStatus(cli, status.row, status.json.timeline, status.json.trackingEvents, status.json.tracking);
+    else printStatus(cli, status.row, status.json.timeline, status.json.trackingEvents, status.json.tracking, mailOutcomes(runtime.db, status.json.timeline.map((e) => e.sendId)));
   });
 }
 
