@@ -115,6 +115,46 @@ function spelledRange(format: Intl.DateTimeFormat, from: Date, to: Date, rule: (
     : `${shorten(a)}${sameMonth ? rule.same : rule.other}${format.format(to)}`;
 }
 
+/**
+ * What a native writer adds to CLDR's dates: the first of the month as an ordinal
+ * (fr "1er décembre", it "1° dicembre", pt-BR "1º de dezembro"), Polish "r." after a
+ * year ("20 listopada 2026 r."), and never a zero-padded day in Italian.
+ */
+const FIRST_OF_MONTH: Record<string, { pattern: RegExp; ordinal: string }> = {
+  fr: { pattern: /(^|[^\d])1(?=\s(?:janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre))/g, ordinal: '1er' },
+  it: { pattern: /(^|[^\d])1(?=\s(?:gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|settembre|ottobre|novembre|dicembre))/g, ordinal: '1°' },
+  pt: { pattern: /(^|[^\d])1(?= de |\s?–\s?\d)/g, ordinal: '1º' },
+};
+
+function crafted(locale: string, text: string): string {
+  const lang = locale.split('-')[0];
+  const first = FIRST_OF_MONTH[lang];
+  // European Portuguese writes "1 de dezembro"; the ordinal is Brazilian usage.
+  if (first && !(lang === 'pt' && /^pt-(PT|AO|MZ|CV|GW|ST|TL)$/i.test(locale))) text = text.replace(first.pattern, `$1${first.ordinal}`);
+  if (lang === 'it') text = text.replace(/(^|[^\d])0(\d)(?=\D|$)/g, '$1$2');
+  if (lang === 'pl') text = text.replace(/(\d{4})(?! r\.)/g, '$1 r.');
+  return text;
+}
+
+/**
+ * French and Italian say a span of dates with prepositions: "du 4 au 22 décembre 2026",
+ * "dal 9 al 25 dicembre", "dall’8 all’11 dicembre", leaving out the month and year the
+ * two dates share; CLDR's "4–22 décembre" and Italian's zero-padded "04–22" read as forms.
+ */
+const WORDED_RANGES: Record<string, { from: (day: string) => string; to: (day: string) => string; first: string }> = {
+  fr: { from: () => 'du ', to: () => ' au ', first: '1er' },
+  it: { from: (d) => (/^(8|11)$/.test(d) ? 'dall’' : 'dal '), to: (d) => (/^(8|11)$/.test(d) ? ' all’' : ' al '), first: '1°' },
+};
+
+function wordedRange(format: Intl.DateTimeFormat, from: Date, to: Date, locale: string): string {
+  const rule = WORDED_RANGES[locale.split('-')[0]];
+  const parts = (d: Date) => Object.fromEntries(format.formatToParts(d).map((p) => [p.type, p.value])) as Record<string, string>;
+  const [a, b] = [parts(from), parts(to)];
+  const day = (p: Record<string, string>) => (Number(p.day) === 1 ? rule.first : String(Number(p.day)));
+  const first = a.year !== b.year ? `${day(a)} ${a.month} ${a.year}` : a.month !== b.month ? `${day(a)} ${a.month}` : day(a);
+  return `${rule.from(day(a))}${first}${rule.to(day(b))}${day(b)} ${b.month} ${b.year}`;
+}
+
 /** Countries whose English name takes "the" in running text. */
 const EN_THE = new Set(['US', 'GB', 'NL', 'AE', 'PH', 'BS', 'GM', 'CF', 'DO', 'KY', 'MV', 'MH', 'SB', 'TC', 'VA', 'KM', 'CD', 'CG']);
 
@@ -143,7 +183,7 @@ export const helpers = {
     // buyer's wall-clock day (or minute, for "datetime"), not on the instant.
     const wall = toWall(date.getTime(), zone);
     const unit = style === 'datetime' ? 60_000 : 86_400_000;
-    return memoized(`d|${locale}|${zone}|${style}|${Math.floor(wall / unit)}`, () => dateFormat(locale, zone, style).format(date));
+    return memoized(`d|${locale}|${zone}|${style}|${Math.floor(wall / unit)}`, () => crafted(locale, dateFormat(locale, zone, style).format(date)));
   },
   /** {{dateRange expected.from expected.to lang="es"}} → "12–20 December 2026", localized. */
   dateRange(from: unknown, to: unknown, options: HelperOptions): string {
@@ -151,8 +191,11 @@ export const helpers = {
     return memoized(`r|${locale}|${zone}|${String(from)}|${String(to)}`, () => {
       const format = dateFormat(locale, zone, 'long');
       const [a, b] = [toDate(from, 'dateRange', zone), toDate(to, 'dateRange', zone)];
-      const rule = SPELLED_RANGES[locale.split('-')[0]];
-      return rule && format.format(a) !== format.format(b) ? spelledRange(format, a, b, rule) : format.formatRange(a, b);
+      const lang = locale.split('-')[0];
+      if (format.format(a) === format.format(b)) return crafted(locale, format.format(a));
+      if (WORDED_RANGES[lang]) return wordedRange(format, a, b, locale);
+      const rule = SPELLED_RANGES[lang];
+      return crafted(locale, rule ? spelledRange(format, a, b, rule) : format.formatRange(a, b));
     });
   },
   /** {{number 1234.5}} in the buyer's locale. */
