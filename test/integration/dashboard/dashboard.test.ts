@@ -154,6 +154,12 @@ describe('the seller dashboard in headless Chromium, on data made through the CL
     expect(await row('BOUNCE-1', 'bounced').count()).toBe(1);
     expect(await row('HELD-1', 'review request held').count()).toBe(1);
     expect(await row('PICK-1', 'awaiting pickup').innerText()).toMatch(/\d d to the return date/);
+    // Keyboard: the first Tab lands on the navigation, and the stage segments are links in the tab order.
+    await tab.keyboard.press('Tab');
+    expect(await tab.locator(':focus').innerText()).toBe('Overview');
+    await tab.focus('#stage-customs');
+    await tab.keyboard.press('Tab');
+    expect(await tab.locator(':focus').getAttribute('id')).toBe('stage-post_office');
     await shot(tab, 'overview');
     // A segment is a link to its orders, keeping the filters in the URL.
     await Promise.all([tab.waitForURL(/\/admin\/orders\?stage=delivered/), tab.click('#stage-delivered')]);
