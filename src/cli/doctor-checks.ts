@@ -81,11 +81,11 @@ export async function checkRedis(url: string): Promise<CheckResult[]> {
 export async function checkDatabase(dbPath: string): Promise<CheckResult[]> {
   if (isPostgresUrl(dbPath)) return checkPostgres(dbPath);
   if (!existsSync(dbPath)) {
-    return [{ check: 'database', result: 'fail', detail: `SQLite ${dbPath} does not exist`, fix: 'Run `postship migrate` (or check POSTSHIP_DB).' }];
+    return [{ check: 'database', result: 'fail', detail: `${dbPath} does not exist`, fix: 'Run `postship migrate` (or check POSTSHIP_DB).' }];
   }
   try {
     const state = migrationState(dbPath);
-    const db: CheckResult = { check: 'database', result: 'ok', detail: `SQLite ${dbPath} opens` };
+    const db: CheckResult = { check: 'database', result: 'ok', detail: `${dbPath} opens (SQLite)` };
     return [db, migrationsRow(state)];
   } catch (err) {
     return [{ check: 'database', result: 'fail', detail: message(err), fix: 'Check POSTSHIP_DB points at a readable SQLite file.' }];
