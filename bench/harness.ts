@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Config } from '../src/config/config.js';
 import { loadConfig } from '../src/config/config.js';
 import { silentLogger } from '../src/logger.js';
-import { Runtime } from '../src/runtime.js';
+import { LONG_RUNNING, Runtime } from '../src/runtime.js';
 
 export interface Figure {
   id: number;
@@ -53,7 +53,7 @@ export function scratch(env: BenchEnv, defaults: object = {}): Scratch {
         LOG_LEVEL: 'silent',
         ...extra,
       }),
-    runtime: (config) => new Runtime(config, undefined, silentLogger(), 'worker'),
+    runtime: (config) => new Runtime(config, { ...LONG_RUNNING, logger: silentLogger() }),
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
 }

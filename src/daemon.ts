@@ -1,12 +1,11 @@
 import type { Logger } from 'pino';
 import { runWorker, type RunningWorker } from '../jobs/worker.js';
 import type { Config } from './config/config.js';
-import { systemClock } from './domain/clock.js';
 import { adminCredentialsFrom, adminQueueWritesFrom } from './http/admin-guard.js';
 import { metricsAccessFrom } from './http/metrics-access.js';
 import { startWebServer } from './http/web.js';
 import { createLogger } from './logger.js';
-import { Runtime } from './runtime.js';
+import { LONG_RUNNING, Runtime } from './runtime.js';
 import { ledgerMissing, watchLedgerFile } from './store/ledger-file.js';
 import { resolveUnsubscribeSecret } from './services/unsubscribe-secret.js';
 
@@ -46,7 +45,7 @@ export interface RunningDaemon {
 export async function startDaemon(config: Config, options: DaemonOptions): Promise<RunningDaemon> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const creating = ledgerMissing(config.dbPath);
-  const runtime = new Runtime(config, systemClock, logger, 'worker');
+  const runtime = new Runtime(config, { ...LONG_RUNNING, logger });
   if (creating) logger.warn({ db: config.dbPath }, 'created a new, empty database (POSTSHIP_DB): if one should exist there, stop and restore it');
   watchLedgerFile(runtime.db, config.dbPath);
   const deadline = options.shutdownDeadlineMs ?? 10_000;
@@ -65,16 +64,19 @@ export async function startDaemon(config: Config, options: DaemonOptions): Promi
     let starting: string | null = options.roles.includes('worker') ? 'reconciling the ledger with the queue' : null;
     const workerReady = { name: 'worker', check: async () => { if (starting) throw new Error(`starting: ${starting}`); } };
     web = await startWebServer(runtime, { port: options.port ?? config.port, roles: options.roles, env: options.env ?? process.env, readiness: [workerReady] });
+    // Closed first, in this order, before what the runtime opened: no new requests, then in-flight sends finish.
+    const http = web;
+    runtime.shutdown.add('http', () => http.close());
     logger.info({ url: web.url, roles: options.roles }, 'http server listening');
     if (options.roles.includes('worker')) {
       worker = await runWorker(await runtime.jobDeps(), { connection: await runtime.redis(), concurrency: config.concurrency });
+      const sending = worker;
+      runtime.shutdown.add('worker', () => sending.close());
       starting = null;
       logger.info({ concurrency: config.concurrency, transport: runtime.transport().description }, 'send worker started');
     }
   } catch (err) {
-    await worker?.close();
-    await web?.close();
-    await runtime.close();
+    await runtime.close(deadline);
     throw err;
   }
 
@@ -85,17 +87,9 @@ export async function startDaemon(config: Config, options: DaemonOptions): Promi
     stopping ??= (async () => {
       logger.info({ reason, deadlineMs: deadline }, 'shutting down');
       const started = Date.now();
-      await web?.close().catch((err) => logger.warn({ err: String(err) }, 'web server close failed'));
-      if (worker) {
-        const left = Math.max(0, deadline - (Date.now() - started));
-        const finished = await Promise.race([
-          worker.close().then(() => true),
-          new Promise<boolean>((resolve) => setTimeout(() => resolve(false), left).unref()),
-        ]);
-        // Sends still in flight keep their claim; the lease hands them to the next worker.
-        if (!finished) logger.warn('in-flight sends did not finish before the deadline; their claims will expire and be retried');
-      }
-      await runtime.close();
+      // One registry, one deadline: HTTP, then the worker (in-flight sends), then queue, Redis, transport, SQLite.
+      // Sends still in flight at the deadline keep their claim; the lease hands them to the next worker.
+      await runtime.close(deadline);
       logger.info({ ms: Date.now() - started }, 'stopped');
       resolveStopped();
     })();

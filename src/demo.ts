@@ -2,13 +2,12 @@ import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import { scheduleUpkeep, startSendWorker } from '../jobs/worker.js';
 import { loadConfig } from './config/config.js';
-import { systemClock } from './domain/clock.js';
 import type { TrackingOutcome } from './domain/tracking-status.js';
 import { createLogger } from './logger.js';
 import { PACKAGE_ROOT } from './paths.js';
 import { resolveRedisForDemo } from './queue/resolve-redis.js';
 import { formatTimeline, timelineOf } from './report/timeline.js';
-import { Runtime } from './runtime.js';
+import { LONG_RUNNING, Runtime } from './runtime.js';
 import { cancelOrder, enterOrder } from './services/orders.js';
 import { applyStoredEvent, applyUnmatchedEvents } from './services/tracking.js';
 import { recordTrackingEvent } from './store/tracking.js';
@@ -51,7 +50,7 @@ async function main(): Promise<void> {
     promoteEveryMs: 1000,
   };
   const logger = createLogger(process.env.LOG_LEVEL ?? 'warn');
-  const runtime = new Runtime(config, systemClock, logger, 'worker');
+  const runtime = new Runtime(config, { ...LONG_RUNNING, logger });
   console.log(`postship demo: database ${config.dbPath}`);
   console.log(`               redis    ${redis.ephemeral ? `${redis.url} (private, throw-away)` : redis.url}`);
   console.log(`               mail     ${runtime.transport().description}\n`);

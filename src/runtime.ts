@@ -22,11 +22,31 @@ import { closeDb, openDb, type Db } from './store/db.js';
 import { groupCommit, type GroupCommit } from './store/group-commit.js';
 import { installationSecret } from './store/meta.js';
 
+/** How a process uses its resources: set explicitly, or take LONG_RUNNING / ONE_SHOT. */
+export interface RuntimeOptions {
+  clock?: Clock;
+  logger?: Logger;
+  /** A transport of the caller's (tests); else one is built from the config on first use. */
+  transport?: MailTransport;
+  /** Redis: `wait` reconnects through outages (workers); `fail-fast` throws one clear error (commands). */
+  redis: 'wait' | 'fail-fast';
+  /** SQLite's WAL checkpoints on a thread of their own, off the event loop (see store/checkpointer.ts). */
+  backgroundCheckpoints: boolean;
+  /** SMTP on a thread of its own, unless POSTSHIP_SMTP_THREAD=off. */
+  smtpThread: boolean;
+}
+
+/** The daemon and `postship worker`: they wait out outages and keep slow work off the event loop. */
+export const LONG_RUNNING = { redis: 'wait', backgroundCheckpoints: true, smtpThread: true } as const satisfies RuntimeOptions;
+/** A one-shot CLI command: it fails fast with one clear line, and does its few writes inline. */
+export const ONE_SHOT = { redis: 'fail-fast', backgroundCheckpoints: false, smtpThread: false } as const satisfies RuntimeOptions;
+
 /**
  * The composition root: config, clock, logger, database, Redis, queue,
  * templates and transport wired once, handed out as narrow dependencies.
  * Redis and the transport are opened lazily, so commands that only read the
- * ledger never need them.
+ * ledger never need them. Everything it opens, and what the caller registers
+ * on `shutdown` (HTTP, workers), closes through one registry with one deadline.
  */
 export class Runtime {
   readonly db: Db;
@@ -40,18 +60,19 @@ export class Runtime {
   private checkpointer: Checkpointer | null = null;
   private commits: GroupCommit | null = null;
 
+  readonly clock: Clock;
+  readonly logger: Logger;
+
   constructor(
     readonly config: Config,
-    readonly clock: Clock = systemClock,
-    readonly logger: Logger = createLogger(config.logLevel),
-    private readonly redisMode: 'worker' | 'command' = 'command',
-    transport?: MailTransport,
+    private readonly options: RuntimeOptions,
   ) {
+    this.clock = options.clock ?? systemClock;
+    this.logger = options.logger ?? createLogger(config.logLevel);
     this.db = openDb(config.dbPath);
     this.profiles = profileResolver(config.file);
-    this.mail = transport ?? null;
-    // Long-running processes keep WAL checkpoints (and their fsync) off the event loop.
-    if (redisMode === 'worker') this.checkpointInBackground();
+    this.mail = options.transport ?? null;
+    if (options.backgroundCheckpoints) this.checkpointInBackground();
   }
 
   /** Moves SQLite's WAL checkpoints to a thread of their own (see store/checkpointer.ts). */
@@ -66,7 +87,7 @@ export class Runtime {
   /** Connects on first use; throws one clear RuntimeError when Redis is down. */
   async redis(): Promise<Redis> {
     if (!this.redisConn) {
-      const connection = connectRedis(this.redisUrl, this.redisMode);
+      const connection = connectRedis(this.redisUrl, this.options.redis === 'wait' ? 'worker' : 'command');
       try {
         await ensureRedis(connection, this.redisUrl);
       } catch (err) {
@@ -93,7 +114,7 @@ export class Runtime {
   transport(): MailTransport {
     // Email, and the webhook channel for stores with channel "webhook" (README "Channels"), behind one transport.
     this.mail ??= routingTransport(
-      createTransport(this.config, { thread: this.redisMode === 'worker' && this.config.smtpThread }),
+      createTransport(this.config, { thread: this.options.smtpThread && this.config.smtpThread }),
       webhookChannelTransport({ secretFor: channelSecretFrom(process.env) }),
     );
     return this.mail;
@@ -177,8 +198,11 @@ export class Runtime {
     for (const id of sendIds) await queue.remove(sendJobId(id));
   }
 
-  /** Closes what was opened, in order: queue, Redis, transport, SQLite. Safe to call twice. */
-  async close(): Promise<void> {
+  /**
+   * Closes what the caller registered (HTTP, workers: first) and then what was
+   * opened here: queue, Redis, transport, SQLite, within one deadline. Safe to call twice.
+   */
+  async close(deadlineMs = 10_000): Promise<void> {
     if (this.closing) return this.closing;
     this.shutdown.add('queue', () => this.queue?.close());
     this.shutdown.add('redis', () => this.redisConn?.quit().catch(() => this.redisConn?.disconnect()));
@@ -186,7 +210,7 @@ export class Runtime {
     this.shutdown.add('checkpointer', () => this.checkpointer?.stop());
     this.shutdown.add('ledger stats', () => this.metricsInstance?.stop());
     this.shutdown.add('database', () => closeDb(this.db));
-    this.closing = this.shutdown.close(10_000, (name, err) =>
+    this.closing = this.shutdown.close(deadlineMs, (name, err) =>
       this.logger.warn({ step: name, err: String(err) }, 'close failed'),
     );
     return this.closing;

@@ -1,3 +1,6 @@
+/** What a step still gets once the deadline has passed: closing Redis and SQLite must not be skipped because sends overran. */
+const GRACE_MS = 2_000;
+
 /**
  * One registry of things to close, closed in registration order with a deadline:
  * HTTP first, then workers, queues, Redis, SQLite. Closing twice is safe.
@@ -14,7 +17,7 @@ export class Shutdown {
     this.closing ??= (async () => {
       const deadline = Date.now() + deadlineMs;
       for (const step of this.steps) {
-        const left = Math.max(0, deadline - Date.now());
+        const left = Math.max(GRACE_MS, deadline - Date.now());
         let timer: NodeJS.Timeout | undefined;
         try {
           await Promise.race([

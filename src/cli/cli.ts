@@ -83,8 +83,8 @@ export async function withRuntime<T>(
     );
   }
   // Loaded here, not at the top: a command can start work of its own (the import's reader thread) while it loads.
-  const { Runtime } = await import('../runtime.js');
-  const runtime = new Runtime(config, undefined, commandLogger(cli.env), 'command');
+  const { ONE_SHOT, Runtime } = await import('../runtime.js');
+  const runtime = new Runtime(config, { ...ONE_SHOT, logger: commandLogger(cli.env) });
   if (missing) warn(cli, `postship: created a new database at ${config.dbPath} (POSTSHIP_DB)`);
   try {
     return await fn(runtime);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import { PACKAGE_ROOT } from '../../src/paths.js';
 import { enterOrder } from '../../src/services/orders.js';
-import { Runtime } from '../../src/runtime.js';
+import { ONE_SHOT, Runtime } from '../../src/runtime.js';
 import { silentLogger } from '../../src/logger.js';
 import { loadConfig } from '../../src/config/config.js';
 import { sends } from '../../src/store/schema.js';
@@ -39,7 +39,7 @@ export function faultEnv(smtp: SmtpSink, extra: Record<string, string> = {}, smt
     LOG_LEVEL: 'warn',
     ...extra,
   };
-  const runtime = new Runtime(loadConfig(env), undefined, silentLogger(), 'command');
+  const runtime = new Runtime(loadConfig(env), { ...ONE_SHOT, logger: silentLogger() });
   return {
     dir,
     env,

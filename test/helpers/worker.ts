@@ -3,7 +3,7 @@ import type { Config } from '../../src/config/config.js';
 import { systemClock, type Clock } from '../../src/domain/clock.js';
 import { silentLogger } from '../../src/logger.js';
 import type { MailTransport } from '../../src/mail/transport.js';
-import { Runtime } from '../../src/runtime.js';
+import { LONG_RUNNING, Runtime } from '../../src/runtime.js';
 import { startSendWorker } from '../../jobs/worker.js';
 
 export interface TestPipeline {
@@ -18,7 +18,7 @@ export interface TestPipeline {
  * (SMTP_URL from the config, else the outbox). Close it in afterEach.
  */
 export function testPipeline(config: Config, clock: Clock = systemClock, transport?: MailTransport): TestPipeline {
-  const runtime = new Runtime(config, clock, silentLogger(), 'worker', transport);
+  const runtime = new Runtime(config, { ...LONG_RUNNING, clock, logger: silentLogger(), transport });
   const pipeline: TestPipeline = {
     runtime,
     worker: null,

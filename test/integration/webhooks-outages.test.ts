@@ -1,10 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { DateTime } from 'luxon';
 import { afterEach, describe, expect, it } from 'vitest';
-import { systemClock } from '../../src/domain/clock.js';
 import { startHttpServer } from '../../src/http/server.js';
 import { silentLogger } from '../../src/logger.js';
-import { Runtime } from '../../src/runtime.js';
+import { ONE_SHOT, Runtime } from '../../src/runtime.js';
 import { enterOrder } from '../../src/services/orders.js';
 import { applyPendingEvents } from '../../src/services/tracking.js';
 import { sends, trackingEvents } from '../../src/store/schema.js';
@@ -39,7 +38,7 @@ describe('webhooks while Redis is down', () => {
     const env = { SMTP_URL: smtp.url, POSTSHIP_CONFIG: configPath };
 
     // The receiver's Redis is a closed port: nothing listens there.
-    const down = new Runtime(testConfig(dir, { ...env, REDIS_URL: 'redis://127.0.0.1:1' }), systemClock, silentLogger(), 'command');
+    const down = new Runtime(testConfig(dir, { ...env, REDIS_URL: 'redis://127.0.0.1:1' }), { ...ONE_SHOT, logger: silentLogger() });
     for (const [orderId, number] of [['ORD-R1', 'RR1CN'], ['ORD-R2', 'RR3CN']]) {
       enterOrder(down.orderDeps(), {
         orderId, buyer: { name: 'Ana', email: `${orderId.toLowerCase()}@example.com` }, country: 'FR', carrier: 'china-post',

@@ -3,7 +3,7 @@ import { runWorker } from '../../../jobs/worker.js';
 import { InputError } from '../../domain/errors.js';
 import { createLogger } from '../../logger.js';
 import { connectRedis, ensureRedis } from '../../queue/redis.js';
-import { Runtime } from '../../runtime.js';
+import { LONG_RUNNING, Runtime } from '../../runtime.js';
 import { cliConfig, warn, type Cli } from '../cli.js';
 
 function untilSignal(): Promise<NodeJS.Signals> {
@@ -34,7 +34,7 @@ async function worker(cli: Cli, o: { concurrency?: string }): Promise<void> {
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1000) {
     throw new InputError('flag_invalid', [`--concurrency ${JSON.stringify(o.concurrency)} must be a whole number from 1 to 1000`]);
   }
-  const runtime = new Runtime(config, undefined, createLogger(config.logLevel), 'worker');
+  const runtime = new Runtime(config, { ...LONG_RUNNING, logger: createLogger(config.logLevel) });
   try {
     await probeRedis(runtime.redisUrl);
     const running = await runWorker(await runtime.jobDeps(), { connection: await runtime.redis(), concurrency });
@@ -42,9 +42,8 @@ async function worker(cli: Cli, o: { concurrency?: string }): Promise<void> {
     warn(cli, `postship worker: ${runtime.transport().description}, concurrency ${concurrency}; Ctrl-C to stop`);
     const signal = await untilSignal();
     warn(cli, `postship worker: ${signal}: finishing in-flight sends, then exiting`);
-    // Worker.close() waits for in-flight sends; registered first, so it closes before the queue and Redis.
-    await running.close();
   } finally {
+    // The worker was registered first: in-flight sends finish before the queue, Redis and SQLite close.
     await runtime.close();
   }
   warn(cli, 'postship worker: stopped');

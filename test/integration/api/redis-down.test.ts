@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiDepsOf, apiRoutes } from '../../../src/http/api/index.js';
 import { storePlatformRoutes } from '../../../src/http/webhooks/store-platforms.js';
 import { silentLogger } from '../../../src/logger.js';
-import { Runtime } from '../../../src/runtime.js';
+import { ONE_SHOT, Runtime } from '../../../src/runtime.js';
 import { createApiToken } from '../../../src/services/api-tokens.js';
 import { getOrder, sendsOfOrder } from '../../../src/store/ledger.js';
 import { alwaysOpenConfig, tempDir, testConfig, type TempDir } from '../../helpers/env.js';
@@ -21,7 +21,7 @@ describe('Redis down: the API and the store webhooks still answer, the ledger ha
   beforeAll(async () => {
     dir = tempDir();
     const config = alwaysOpenConfig(dir, {}, { stores: { acme: { shopifyDomain: 'acme-store.myshopify.com' } } });
-    runtime = new Runtime(testConfig(dir, { POSTSHIP_CONFIG: config, REDIS_URL: DEAD_REDIS }), undefined, silentLogger(), 'command');
+    runtime = new Runtime(testConfig(dir, { POSTSHIP_CONFIG: config, REDIS_URL: DEAD_REDIS }), { ...ONE_SHOT, logger: silentLogger() });
     app = Fastify();
     await app.register(apiRoutes, { prefix: '/api/v1', deps: { ...apiDepsOf(runtime), queueTimeoutMs: 1500 } });
     await app.register(storePlatformRoutes, { prefix: '/webhooks', deps: { ...apiDepsOf(runtime), secrets: { SHOPIFY_WEBHOOK_SECRET: 's3cret' } } });

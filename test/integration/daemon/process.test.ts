@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../../../src/paths.js';
 import { freePort, startEphemeralRedis, type EphemeralRedis } from '../../../src/queue/ephemeral-redis.js';
 import { silentLogger } from '../../../src/logger.js';
-import { Runtime } from '../../../src/runtime.js';
+import { ONE_SHOT, Runtime } from '../../../src/runtime.js';
 import { loadConfig } from '../../../src/config/config.js';
 import { enterOrder } from '../../../src/services/orders.js';
 import { sends } from '../../../src/store/schema.js';
@@ -81,7 +81,7 @@ describe('postship daemon as a process', () => {
   });
 
   it('on SIGTERM lets in-flight sends finish, records them and exits 0 within the deadline', async () => {
-    const runtime = new Runtime(loadConfig(env), undefined, silentLogger(), 'command');
+    const runtime = new Runtime(loadConfig(env), { ...ONE_SHOT, logger: silentLogger() });
     for (let i = 0; i < 5; i++) {
       enterOrder(runtime.orderDeps(), {
         orderId: `G-${i}`, buyer: { name: 'G', email: `g${i}@example.com`, locale: 'en' }, country: 'US', carrier: 'ups', trackingNumber: `1ZG${i}`,

@@ -3,7 +3,7 @@ import { classifySendError } from '../../../src/mail/smtp-errors.js';
 import { threadedSmtpTransport } from '../../../src/mail/threaded-transport.js';
 import type { MailTransport, OutgoingMessage } from '../../../src/mail/transport.js';
 import { silentLogger } from '../../../src/logger.js';
-import { Runtime } from '../../../src/runtime.js';
+import { LONG_RUNNING, ONE_SHOT, Runtime } from '../../../src/runtime.js';
 import { tempDir, testConfig } from '../../helpers/env.js';
 import { startSmtpSink, type SmtpSink } from '../../helpers/smtp.js';
 
@@ -103,7 +103,7 @@ describe('SMTP on its own thread', () => {
   it('is what workers use for SMTP: not one-shot commands, not with POSTSHIP_SMTP_THREAD=off, not for the outbox', async () => {
     const dir = tempDir();
     const transportOf = async (mode: 'worker' | 'command', env: Record<string, string | undefined>) => {
-      const runtime = new Runtime(testConfig(dir, env), undefined, silentLogger(), mode);
+      const runtime = new Runtime(testConfig(dir, env), { ...(mode === 'worker' ? LONG_RUNNING : ONE_SHOT), logger: silentLogger() });
       const description = runtime.transport().description;
       await runtime.close();
       return description;
