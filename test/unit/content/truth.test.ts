@@ -7,6 +7,7 @@ import { DEFAULT_PROFILE } from '../../../src/domain/profile.js';
 import { buildContext } from '../../../src/mail/context.js';
 import { renderMessage } from '../../../src/mail/render.js';
 import { TemplateSet } from '../../../src/mail/templates.js';
+import { variantsFor } from '../../../src/mail/reply-samples.js';
 
 const templates = new TemplateSet();
 const utc = (iso: string) => DateTime.fromISO(iso, { zone: 'utc' });
@@ -118,5 +119,43 @@ describe('letters say what is true at send time', () => {
         }
       }
     }
+  });
+});
+
+describe('every letter in every language, to every country with a customs note', () => {
+  // Words of English prose that no letter in another language should hold (names, codes and IOSS/PCCC aside).
+  const english = /\b(the parcel|your order|we will|please|thank you|tracking number|write to us|customs duty|on delivery|the carrier|is due|since \d+ \w+ 20\d\d)\b/i;
+  const twoWeeks = /two weeks|zwei Wochen|dos semanas|deux semaines|duas semanas|due settimane|dwa tygodnie|две недели|twee weken|iki hafta|2주|이 주 동안|2週間|二週間|два тижні|dva týdny|två veckor|שבועיים|أسبوعين|أسبوعان/i;
+  const COUNTRIES: Array<[string, string]> = [
+    ['FR', 'Europe/Paris'], ['IT', 'Europe/Rome'], ['ES', 'Europe/Madrid'], ['BR', 'America/Sao_Paulo'], ['US', 'America/New_York'],
+    ['CA', 'America/Toronto'], ['CL', 'America/Santiago'], ['TR', 'Europe/Istanbul'], ['RU', 'Europe/Moscow'], ['UA', 'Europe/Kyiv'],
+    ['GB', 'Europe/London'], ['AU', 'Australia/Sydney'], ['KR', 'Asia/Seoul'], ['SA', 'Asia/Riyadh'], ['AE', 'Asia/Dubai'],
+  ];
+
+  it('has no unrendered {{, no "two weeks" on a P21D profile, no English sentence outside English (replies and customs notes included)', () => {
+    const profile = { ...DEFAULT_PROFILE, delays: { ...DEFAULT_PROFILE.delays, day14: 'P21D' } };
+    let letters = 0;
+    for (const locale of LOCALES) {
+      for (const [country, zone] of COUNTRIES) {
+        const o = order(locale, { country, buyerTimezone: zone, shippedAt: utc('2026-11-20T08:30:00Z') });
+        for (const milestone of MILESTONES) {
+          for (const variant of variantsFor(milestone, o)) {
+            const context = buildContext({
+              order: o, milestone, profile, store: { name: 'Acme', ...variant.store }, reply: variant.reply,
+              eventAt: milestone === 'customs' || milestone === 'post_office' ? utc('2026-12-01T10:00:00Z') : null,
+            });
+            const m = renderMessage(templates, milestone, context);
+            letters += 1;
+            for (const part of [m.subject, m.html, m.text]) {
+              expect(part, `${locale} ${country} ${milestone}`).not.toMatch(/\{\{|\}\}/);
+              expect(part, `${locale} ${country} ${milestone}`).not.toMatch(twoWeeks);
+              const prose = part.replaceAll('AliExpress Standard Shipping (Cainiao)', '').replace(/<[^>]+>/g, ' ');
+              if (locale !== 'en') expect(prose, `${locale} ${country} ${milestone}`).not.toMatch(english);
+            }
+          }
+        }
+      }
+    }
+    expect(letters).toBeGreaterThan(19 * 15 * 9);
   });
 });
