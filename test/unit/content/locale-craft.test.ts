@@ -7,6 +7,8 @@ import { buildContext } from '../../../src/mail/context.js';
 import { helpers } from '../../../src/mail/helpers.js';
 import { isolateRtlText, renderMessage } from '../../../src/mail/render.js';
 import { TemplateSet } from '../../../src/mail/templates.js';
+import { variantsFor } from '../../../src/mail/reply-samples.js';
+import { MILESTONES } from '../../../src/domain/milestones.js';
 
 const hb = Handlebars.create();
 for (const [name, fn] of Object.entries(helpers)) hb.registerHelper(name, fn as Handlebars.HelperDelegate);
@@ -45,11 +47,20 @@ describe('dates as a native writer puts them', () => {
 });
 
 describe('letters in the older locales', () => {
-  it('fr: no-break space before : ; ! ? and one apostrophe style in every fr letter', () => {
-    for (const m of ['shipped', 'day1', 'day14'] as const) {
-      const { text, subject } = letter('fr', 'FR', 'Europe/Paris', m);
-      expect(text + subject, m).not.toMatch(/ [:;!?]/);
-      expect(text + subject, m).not.toMatch(/[A-Za-zÀ-ÿ]'[A-Za-zÀ-ÿ]/);
+  it('fr: no-break space before : ; ! ? and one apostrophe style in every fr letter and variant', () => {
+    const order = { shippedAt: utc('2026-11-20T08:30:00Z') };
+    for (const milestone of MILESTONES) {
+      for (const variant of variantsFor(milestone, order)) {
+        const o: Order = {
+          orderId: 'AE-1', store: 'acme', buyerName: 'Alex Kim', buyerEmail: 'b@example.com', buyerLocale: 'fr', buyerTimezone: 'Europe/Paris', country: 'FR',
+          carrier: 'china-post', trackingNumber: 'RR123456785CN', shippedAt: order.shippedAt, state: 'active',
+        };
+        const context = buildContext({ order: o, milestone, profile: DEFAULT_PROFILE, store: { name: 'Acme', ...variant.store }, reply: variant.reply });
+        const { text, subject, html } = renderMessage(templates, milestone, context);
+        const prose = (text + subject + html.replace(/<[^>]+>/g, ' ')).replace(/https?:\/\/\S+/g, '');
+        expect(prose, milestone).not.toMatch(/[^\s] [:;!?]/);
+        expect(prose, milestone).not.toMatch(/[A-Za-zÀ-ÿ]'[A-Za-zÀ-ÿ]/);
+      }
     }
   });
   it('de: lower case after "Hallo Alex," and Arbeitstage for Monday-to-Friday counts', () => {
