@@ -26,6 +26,7 @@ const COMMANDS: Array<[name: string, load: () => Promise<CommandFactory>]> = [
   ['simulate', async () => (await import('./commands/simulate.js')).simulateCommand],
   ['dispute', async () => (await import('./commands/dispute.js')).disputeCommand],
   ['feedback', async () => (await import('./commands/feedback.js')).feedbackCommand],
+  ['bounces', async () => (await import('./commands/bounces.js')).bouncesCommand],
   ['tokens', async () => (await import('./commands/tokens.js')).tokensCommand],
   ['tracking', async () => (await import('./commands/tracking.js')).trackingCommand],
   ['doctor', async () => (await import('./commands/doctor.js')).doctorCommand],
