@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { freePort } from '../../../src/queue/ephemeral-redis.js';
 import { alwaysOpenConfig, tempDir, type TempDir } from '../../helpers/env.js';
+import { buildDsn } from '../../helpers/email-services/dsn.js';
 import { freshPostgresDatabase, queryPostgres, TEST_PG_PASSWORD } from '../../helpers/postgres.js';
 import { BIN, cliEnv, ORDER_FLAGS, parseJson, ROOT, runCli, type CliResult } from './run-cli.js';
 
@@ -20,7 +21,8 @@ interface CopyJson {
 /**
  * `postship db copy` on a ledger built the way a seller builds one: enqueue and
  * import, a daemon that sends and takes tracking webhooks (one for a parcel we
- * do not know), a resend, a dispute, feedback, an API token, registrations.
+ * do not know), a resend, a dispute, feedback, an API token, registrations, a
+ * bounce (suppression and mail event).
  */
 describe('postship db copy', () => {
   let dir: TempDir;
@@ -76,6 +78,12 @@ describe('postship db copy', () => {
       daemon.kill('SIGTERM');
       await new Promise((resolve) => (daemon.exitCode !== null ? resolve(null) : daemon.once('exit', resolve)));
     }
+    // A hard bounce for CP-4's first letter: a suppression and a mail event.
+    const reader = new Database(source, { readonly: true });
+    const bounced = reader.prepare("SELECT message_id AS id FROM sends WHERE order_id = 'CP-4' AND milestone = 'shipped'").get() as { id: string };
+    reader.close();
+    writeFileSync(dir.file('bounce.eml'), buildDsn({ to: 'care@example.com', recipient: 'jan@example.com', action: 'failed', status: '5.1.1', diagnostic: '550 5.1.1 <jan@example.com>: Recipient address rejected: User unknown', original: { 'Message-ID': bounced.id } }));
+    ok(await runCli(['bounces', 'ingest', dir.file('bounce.eml')], env));
     const ledger = new Database(source, { readonly: true });
     const tables = ledger.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '__drizzle_migrations'").all() as Array<{ name: string }>;
     sqliteCounts = Object.fromEntries(tables.map((t) => [t.name, (ledger.prepare(`SELECT count(*) AS n FROM "${t.name}"`).get() as { n: number }).n]));
@@ -84,7 +92,7 @@ describe('postship db copy', () => {
   afterAll(() => dir?.remove());
 
   it('copies every table into PostgreSQL: counts equal, ids, the resend chain and the unmatched event kept', async () => {
-    for (const t of ['orders', 'sends', 'tracking_events', 'tracking_registrations', 'tracking_registration_counts', 'disputes', 'feedback', 'meta', 'api_tokens']) {
+    for (const t of ['orders', 'sends', 'tracking_events', 'tracking_registrations', 'tracking_registration_counts', 'disputes', 'feedback', 'meta', 'api_tokens', 'suppressions', 'mail_events', 'dashboard_stage_counts', 'dashboard_send_counts']) {
       expect(sqliteCounts[t], `source ${t}`).toBeGreaterThan(0);
     }
     const url = await freshPostgresDatabase('copy');
