@@ -3,7 +3,7 @@ import type { ConfigFile } from '../config/config-file.js';
 import { CANCEL_REASONS } from '../domain/order.js';
 import { InputError, PostshipError } from '../domain/errors.js';
 import { DAY_MS } from '../domain/wall-clock.js';
-import type { Runtime } from '../runtime.js';
+import type { WebRuntime } from './web-deps.js';
 import { closeDispute, openDispute, parseDisputeReason } from '../services/disputes.js';
 import { cancelOrder, resendMilestone } from '../services/orders.js';
 import { filterChoices } from '../store/dashboard.js';
@@ -29,7 +29,7 @@ export interface AdminPageDeps extends DashboardDeps {
 export const CHART_DAYS = 30;
 
 /** The POST actions: the same services the CLI's cancel, dispute and resend commands call, then queue what is due. */
-function actionsOf(runtime: Runtime): DashboardActions {
+function actionsOf(runtime: WebRuntime): DashboardActions {
   const queue = async (what: string): Promise<string> => {
     try {
       await runtime.queueAfterWrite();
@@ -39,17 +39,20 @@ function actionsOf(runtime: Runtime): DashboardActions {
       throw err;
     }
   };
+  // A courtesy: the worker re-reads the row before sending, so cancelled in the ledger is cancelled even with Redis down.
+  const removeJobs = async (ids: number[]) => {
+    try {
+      await runtime.removeJobs(ids);
+    } catch (err) {
+      if (!(err instanceof PostshipError && err.code === 'redis_unavailable')) throw err;
+    }
+  };
   const disputeDeps = () => ({ ...runtime.orderDeps(), file: runtime.config.file });
   return {
     async cancel(orderId, reason) {
       if (!(CANCEL_REASONS as readonly string[]).includes(reason)) throw new InputError('cancel_invalid', [`reason ${JSON.stringify(reason)} is not one of ${CANCEL_REASONS.join(', ')}`]);
       const ids = cancelOrder(runtime.orderDeps(), orderId, reason);
-      try {
-        await runtime.removeJobs(ids);
-      } catch (err) {
-        if (!(err instanceof PostshipError && err.code === 'redis_unavailable')) throw err;
-        // The worker re-reads the row before sending: cancelled in the ledger is cancelled.
-      }
+      await removeJobs(ids);
       return `Order ${orderId} cancelled (${reason}): ${ids.length} pending letter(s) stopped.`;
     },
     async openDispute(orderId, reason) {
@@ -60,7 +63,7 @@ function actionsOf(runtime: Runtime): DashboardActions {
     async closeDispute(orderId) {
       const result = closeDispute(disputeDeps(), orderId);
       const note = result.released > 0 ? await queue('the review request') : '';
-      await runtime.removeJobs(result.repliesCancelled).catch(() => undefined); // a courtesy: the worker re-checks the row
+      await removeJobs(result.repliesCancelled);
       return `Dispute closed for ${orderId}; ${result.released} held review request(s) released.${note}`;
     },
     async resend(orderId, milestone) {
@@ -71,7 +74,7 @@ function actionsOf(runtime: Runtime): DashboardActions {
 }
 
 /** What the page needs from the runtime, so web.ts registers it in one line. */
-export function adminPageDeps(runtime: Runtime, guard: AdminGuard | null): AdminPageDeps {
+export function adminPageDeps(runtime: WebRuntime, guard: AdminGuard | null): AdminPageDeps {
   const file = runtime.config.file;
   return { guard, db: runtime.db, file, zone: file.admin?.timezone ?? 'UTC', now: () => runtime.clock.now().toMillis(), actions: actionsOf(runtime) };
 }

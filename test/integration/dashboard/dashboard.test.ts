@@ -6,6 +6,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startDaemon, type RunningDaemon } from '../../../src/daemon.js';
 import { silentLogger } from '../../../src/logger.js';
+import { dashboardDrift } from '../../../src/store/dashboard.js';
 import { getOrder } from '../../../src/store/ledger.js';
 import { registrationOf } from '../../../src/store/registrations.js';
 import { SECRETS } from '../../fixtures/webhooks/harness.js';
@@ -142,7 +143,7 @@ describe('the seller dashboard in headless Chromium, on data made through the CL
   it('overview: parcels by stage, each segment linking to its orders, and every needs-attention state', async () => {
     const tab = await context.newPage();
     expect((await tab.goto(`${daemon.url}/admin`))?.status()).toBe(200);
-    await expect.poll(() => tab.locator('#attention tbody tr', { hasText: 'bounced' }).count(), { timeout: 20_000, intervals: [500] }).toBeGreaterThan(0);
+    await expect.poll(() => tab.locator('#attention tbody tr', { hasText: 'bounced' }).count(), { timeout: 20_000, interval: 500 }).toBeGreaterThan(0);
     await tab.reload();
     expect(await tab.locator('#stage-delivered b').innerText()).toBe('6');
     const attention = tab.locator('#attention');
@@ -233,6 +234,10 @@ describe('the seller dashboard in headless Chromium, on data made through the CL
     expect(missing?.status()).toBe(404);
     expect(await tab.locator('#not-found').innerText()).toContain('<nope>');
     await tab.close();
+  });
+
+  it('the count tables the triggers kept equal a recount of the ledger after all of it', () => {
+    expect(dashboardDrift(daemon.runtime.db)).toEqual([]);
   });
 
   it('every table downloads as CSV with the same rows; a bad filter is a 400 naming the fix', async () => {
