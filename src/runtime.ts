@@ -1,6 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { enqueueTrackingEvents } from '../jobs/apply-tracking-event.js';
 import type { JobDeps } from '../jobs/deps.js';
 import { DEFAULT_REDIS_URL, type Config } from './config/config.js';
 import { systemClock, type Clock } from './domain/clock.js';
@@ -163,6 +164,11 @@ export class Runtime {
         secret: this.config.unsubscribeSecret ?? installationSecret(this.db, 'unsubscribe-secret'),
       },
     };
+  }
+
+  /** Hands stored tracking events to the queue as jobs (webhooks, the sweep). */
+  async enqueueTrackingEvents(eventIds: readonly number[]): Promise<void> {
+    await enqueueTrackingEvents(await this.sendQueue(), this.config, eventIds);
   }
 
   /** Asks the worker to register new parcels now, when a tracking provider is configured. */

@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { enqueueTrackingEvents } from '../../jobs/apply-tracking-event.js';
-import type { Runtime } from '../runtime.js';
+import type { WebRuntime } from './web-deps.js';
 import { batcher } from '../queue/batcher.js';
 import { buildHttpApp } from './app.js';
 import { httpLimitsFrom } from './limits.js';
@@ -27,10 +26,10 @@ export interface HttpServerOptions {
 }
 
 /** Builds the app on the runtime's database and queue and listens on `port` (0 = any free port). */
-export async function startHttpServer(runtime: Runtime, port: number, options: HttpServerOptions = {}): Promise<HttpServer> {
+export async function startHttpServer(runtime: WebRuntime, port: number, options: HttpServerOptions = {}): Promise<HttpServer> {
   // Concurrent requests share one addBulk: the queue round trip is paid once per batch, not per webhook.
   // 10 ms of gathering is nothing beside a parcel's days in transit, and saves Redis hundreds of calls a second.
-  const enqueue = batcher<number>(async (ids) => enqueueTrackingEvents(await runtime.sendQueue(), runtime.config, ids), {
+  const enqueue = batcher<number>((ids) => runtime.enqueueTrackingEvents(ids), {
     maxWaitMs: 10,
     timeoutMs: options.enqueueTimeoutMs ?? 2000,
   });

@@ -1,6 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Role } from '../roles.js';
-import type { Runtime } from '../runtime.js';
+import type { WebRuntime } from './web-deps.js';
 import { assertLedgerWritable } from '../store/ledger-file.js';
 import { resolveUnsubscribeSecret } from '../services/unsubscribe-secret.js';
 import { adminRoutes } from './admin.js';
@@ -39,7 +39,7 @@ const WEBHOOK_OUTCOMES: Record<number, string> = {
 type MetricsExposure = { guard: AdminGuard } | { refused: string } | { elsewhere: true };
 
 /** Health, readiness and metrics: every postship process serves them. */
-async function registerOps(app: FastifyInstance, runtime: Runtime, extra: ReadinessCheck[], exposure: MetricsExposure): Promise<void> {
+async function registerOps(app: FastifyInstance, runtime: WebRuntime, extra: ReadinessCheck[], exposure: MetricsExposure): Promise<void> {
   const metrics = runtime.metrics();
   await app.register(opsRoutes, {
     deps: {
@@ -80,7 +80,7 @@ async function registerOps(app: FastifyInstance, runtime: Runtime, extra: Readin
  * unsubscribe and the admin pages besides the ops endpoints; a worker-only
  * process serves the ops endpoints alone (on its own PORT).
  */
-export async function startWebServer(runtime: Runtime, options: WebServerOptions): Promise<HttpServer> {
+export async function startWebServer(runtime: WebRuntime, options: WebServerOptions): Promise<HttpServer> {
   // One guard for every admin route and /metrics: failed logins count together wherever they are tried.
   const credentials = adminCredentialsFrom(options.env);
   const guard = credentials ? adminGuard(credentials) : null;
@@ -92,7 +92,7 @@ export async function startWebServer(runtime: Runtime, options: WebServerOptions
   return { url: server.url, metricsUrl: ops.url, close: async () => void (await Promise.all([server.close(), ops.close()])) };
 }
 
-async function startMainServer(runtime: Runtime, options: WebServerOptions, guard: AdminGuard | null, exposure: MetricsExposure): Promise<HttpServer> {
+async function startMainServer(runtime: WebRuntime, options: WebServerOptions, guard: AdminGuard | null, exposure: MetricsExposure): Promise<HttpServer> {
   const configure = async (app: FastifyInstance) => {
     await registerOps(app, runtime, options.readiness ?? [], exposure);
     if (!options.roles.includes('web')) return;

@@ -4,7 +4,7 @@ import type { FastifyError, FastifyInstance, FastifyPluginAsync } from 'fastify'
 import { InputError } from '../../domain/errors.js';
 import { httpErrorHandler, problem } from '../errors.js';
 import { requireToken, tokenOf } from './auth.js';
-import type { Runtime } from '../../runtime.js';
+import type { WebRuntime } from '../web-deps.js';
 import type { ApiDeps } from './deps.js';
 import { orderRoutes } from './orders.js';
 import { sendRoutes } from './sends.js';
@@ -73,7 +73,7 @@ export const apiRoutes: FastifyPluginAsync<{ deps: ApiDeps }> = async (app, { de
 };
 
 /** The API's dependencies out of the composition root. */
-export function apiDepsOf(runtime: Runtime): ApiDeps {
+export function apiDepsOf(runtime: WebRuntime): ApiDeps {
   return {
     orders: runtime.orderDeps(),
     file: runtime.config.file,
