@@ -81,8 +81,8 @@ export const AMERICAS_NOTES: readonly CustomsNoteData[] = [
       he: "קנדה גובה GST/HST (ולעיתים גם מכס) על חבילות מסין בשווי של יותר מ-20 CAD; Canada Post או חברת השליחויות גובות אותם לפני המסירה. אם מבקשים מכם לשלם, כתבו לנו קודם ונבדוק זאת.",
       ar: "تفرض كندا ضريبة GST/HST (وأحيانًا رسومًا جمركية) على الطرود القادمة من الصين التي تزيد قيمتها على 20 دولارًا كنديًا، وتحصّلها Canada Post أو شركة الشحن قبل التسليم. إذا طُلب منك الدفع، فيُرجى مراسلتنا أولًا لنتحقق من الأمر.",
     },
-    source: "https://www.cbsa-asfc.gc.ca/import/postal-postale/duty-taxes-droits-taxes-eng.html",
-    lastChecked: null,
+    source: "https://cbsa-asfc.gc.ca/import/courier/menu-eng.html (Postal Imports Remission Order: duty and tax free up to CAN$20 per mail item, above it duty and GST/HST on the full value; CUSMA CAD$40/150 applies to US/Mexico origin only)",
+    lastChecked: "2026-12-01",
   },
   {
     id: "cl-iva",
