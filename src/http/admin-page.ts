@@ -158,7 +158,7 @@ export const adminPageRoutes: FastifyPluginAsync<{ deps: AdminPageDeps }> = asyn
     const views: Array<[string, ViewBuilder]> = [
       ['/admin/lanes', (d, f) => lanesView(d, f)],
       ['/admin/letters', (d, f) => lettersView(d, f)],
-      ['/admin/gallery', (d, f, r) => galleryView(d.file, f, parseGallery(r.query as Record<string, unknown>, f), d.now())],
+      ['/admin/gallery', (d, f, r) => galleryView(d.db, d.file, f, parseGallery(r.query as Record<string, unknown>, f), d.now())],
       ['/admin/order', (d, f, r) => orderView(d, f, csrf.tokenFor(r), typeof (r.query as Record<string, unknown>).done === 'string' ? ((r.query as Record<string, string>).done) : undefined)],
       ['/admin/orders', (d, f, r) => stageListView(d, f, (r.query as Record<string, string>).stage)],
     ];

@@ -12,6 +12,10 @@ import { renderMessage } from '../../mail/render.js';
 import { TemplateSet } from '../../mail/templates.js';
 import { TEMPLATES_DIR } from '../../paths.js';
 import { profileResolver, storeIdentity } from '../../services/profiles.js';
+import { replyFactsFor } from '../../services/reply-facts.js';
+import type { Db } from '../../store/db.js';
+import { getOrder, orderFromRow } from '../../store/ledger.js';
+import { firstEventAt } from '../../store/tracking.js';
 import { esc, type View } from './html.js';
 import type { Filters } from './filters.js';
 
@@ -21,6 +25,8 @@ export const GALLERY_WIDTHS = [{ name: 'desktop', px: 640 }, { name: 'mobile', p
 
 export interface GalleryChoice {
   milestone: Milestone;
+  /** A real order to render instead of the sample one (its carrier, country and store). */
+  orderId?: string;
   locale: string;
   carrier: string;
   country: string;
@@ -42,7 +48,7 @@ export function parseGallery(query: Record<string, unknown>, filters: Filters): 
   const locale = get('locale') ?? 'en';
   if (!localesAvailable().includes(locale)) problems.push(`locale ${JSON.stringify(locale)} has no letters: pick one of ${localesAvailable().join(', ')}`);
   if (problems.length > 0) throw new InputError('gallery_invalid', problems, 'Pick from the gallery\'s menus.');
-  return { milestone: milestone as Milestone, locale, carrier: filters.carrier ?? 'china-post', country: filters.country ?? 'ES', store: filters.store };
+  return { milestone: milestone as Milestone, orderId: get('order'), locale, carrier: filters.carrier ?? 'china-post', country: filters.country ?? 'ES', store: filters.store };
 }
 
 function sampleOrder(choice: GalleryChoice, now: DateTime): Order {
@@ -66,21 +72,33 @@ function sampleReply(milestone: Milestone, order: Order, now: DateTime): ReplyFa
   return { ...sample.reply, dispute: { reason: 'not_received', openedAt: now.toMillis() } };
 }
 
-/** The letter as the buyer would get it, from the real templates and a sample order. */
-export function renderSample(file: ConfigFile, choice: GalleryChoice, nowMs: number): { subject: string; html: string; text: string; template: string; locale: string } {
+/** A real order with its own event time and reply facts, as `postship preview --order` renders it. */
+function realOrder(db: Db, choice: GalleryChoice, now: DateTime): { order: Order; eventAt: DateTime | null; reply?: ReplyFacts } {
+  const row = getOrder(db, choice.orderId!);
+  if (!row) throw new InputError('order_unknown', [`order ${JSON.stringify(choice.orderId)} is not known`], 'Drop order= to see the letter with a sample order.');
+  const order = { ...orderFromRow(row), buyerLocale: choice.locale };
+  const at = firstEventAt(db, order.orderId, choice.milestone);
+  const facts = replyFactsFor(db, order.orderId, choice.milestone, Number.MAX_SAFE_INTEGER);
+  return { order, eventAt: at === null ? (isEventMilestone(choice.milestone) ? now : null) : DateTime.fromMillis(at, { zone: 'utc' }), reply: facts?.feedback || facts?.dispute ? facts : sampleReply(choice.milestone, order, now) };
+}
+
+/** The letter as the buyer would get it, from the real templates and a sample (or real) order. */
+export function renderSample(db: Db, file: ConfigFile, choice: GalleryChoice, nowMs: number): { subject: string; html: string; text: string; template: string; locale: string } {
   const now = DateTime.fromMillis(nowMs, { zone: 'utc' });
-  const order = sampleOrder(choice, now);
+  const real = choice.orderId ? realOrder(db, choice, now) : null;
+  const order = real?.order ?? sampleOrder(choice, now);
   const store = storeIdentity(file, order.store);
-  const eventAt = isEventMilestone(choice.milestone) ? now.minus({ hours: 3 }) : null;
-  const context = buildContext({ order, milestone: choice.milestone, profile: profileResolver(file)(order), store, eventAt, reply: sampleReply(choice.milestone, order, now), momentAt: now });
+  const eventAt = real ? real.eventAt : isEventMilestone(choice.milestone) ? now.minus({ hours: 3 }) : null;
+  const reply = real ? real.reply : sampleReply(choice.milestone, order, now);
+  const context = buildContext({ order, milestone: choice.milestone, profile: profileResolver(file)(order), store, eventAt, reply, momentAt: now });
   return renderMessage((templates ??= new TemplateSet()), choice.milestone, context, store?.templates);
 }
 
-export function galleryView(file: ConfigFile, filters: Filters, choice: GalleryChoice, nowMs: number): View {
-  const letter = renderSample(file, choice, nowMs);
+export function galleryView(db: Db, file: ConfigFile, filters: Filters, choice: GalleryChoice, nowMs: number): View {
+  const letter = renderSample(db, file, choice, nowMs);
   const select = (name: string, label: string, values: readonly string[], current: string) =>
     `<label>${label}<select name="${name}">${values.map((v) => `<option${v === current ? ' selected' : ''}>${esc(v)}</option>`).join('')}</select></label>`;
-  const keep = filters.store ? `<input type="hidden" name="store" value="${esc(filters.store)}">` : '';
+  const keep = (filters.store ? `<input type="hidden" name="store" value="${esc(filters.store)}">` : '') + (choice.orderId ? `<input type="hidden" name="order" value="${esc(choice.orderId)}">` : '');
   const form = `<form class="filters" method="get" action="/admin/gallery" aria-label="letter to show">${keep}
 ${select('milestone', 'Milestone', MILESTONES, choice.milestone)}${select('locale', 'Language', localesAvailable(), choice.locale)}
 ${select('carrier', 'Carrier', CARRIERS.map((c) => c.code), choice.carrier)}<label>Country<input name="country" value="${esc(choice.country)}" size="3" maxlength="2"></label><button type="submit">Show</button></form>`;
@@ -91,7 +109,7 @@ ${select('carrier', 'Carrier', CARRIERS.map((c) => c.code), choice.carrier)}<lab
     path: '/admin/gallery', title: 'Letter gallery',
     params: { milestone: choice.milestone, locale: choice.locale },
     blocks: [
-      `<section aria-labelledby="gallery-title"><h2 id="gallery-title">Letter gallery <small>the real templates, a sample order</small></h2>${form}
+      `<section aria-labelledby="gallery-title"><h2 id="gallery-title">Letter gallery <small>the real templates, ${choice.orderId ? `order ${esc(choice.orderId)}` : 'a sample order'}</small></h2>${form}
 <p>Template <code>${esc(letter.template)}</code> (locale ${esc(letter.locale)}). <b>Subject:</b> <span id="letter-subject">${esc(letter.subject)}</span></p>
 <div class="gallery">${frames.join('')}</div><details><summary>Plain-text part</summary><pre id="letter-text">${esc(letter.text)}</pre></details></section>`,
     ],

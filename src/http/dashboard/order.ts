@@ -76,7 +76,7 @@ ${timeAxis(order, events, sends, deps.now(), fmt)}
 <h3>Actions</h3>${actions(order, sends, dispute !== null && dispute !== undefined, csrf, deps.actions !== undefined)}</section>`;
   const timeline: Table = {
     id: 'timeline', title: 'Letters', headers: ['milestone', 'status', 'due', 'sent', 'reason'],
-    rows: sends.map((s) => [cell(s.resendOf ? `${s.milestone} (resend)` : s.milestone), cell(s.status, s.status === 'failed' ? { tone: 'bad' } : {}), cell(fmt(s.dueAt)), cell(fmt(s.sentAt)), cell(s.reason ?? s.error)]),
+    rows: sends.map((s) => [cell(s.resendOf ? `${s.milestone} (resend)` : s.milestone, { href: linkTo('/admin/gallery', {}, { milestone: s.milestone, locale: s.locale ?? order.buyerLocale.split('-')[0], order: order.orderId }) }), cell(s.status, s.status === 'failed' ? { tone: 'bad' } : {}), cell(fmt(s.dueAt)), cell(fmt(s.sentAt)), cell(s.reason ?? s.error)]),
   };
   const eventsTable: Table = {
     id: 'events', title: 'Tracking events', note: 'the provider payloads below', headers: ['occurred', 'status', 'provider status', 'provider', 'outcome', 'payload'],

@@ -220,6 +220,10 @@ describe('the seller dashboard in headless Chromium, on data made through the CL
     // Dates in admin.timezone (Europe/Madrid).
     expect(await tab.locator('header h1').innerText()).toContain('Europe/Madrid');
     await shot(tab, 'order');
+    // Each letter links to the gallery, rendered for this very order.
+    await Promise.all([tab.waitForURL(/\/admin\/gallery\?.*order=PICK-1/), tab.locator('#timeline a', { hasText: 'post_office' }).click()]);
+    expect(await tab.locator('#gallery-title').innerText()).toContain('order PICK-1');
+    expect(await tab.frameLocator('#letter-desktop').locator('body').innerText()).toContain(tn('PICK-1'));
 
     await tab.goto(`${daemon.url}/admin/order?q=STALL-1`);
     await tab.selectOption('form[action="/admin/actions/dispute-open"] select', 'not_received');
