@@ -205,8 +205,18 @@ async function copyTable(source: Database.Database, target: CopyTarget, table: L
   for (;;) {
     const rows = select.all(last === -Infinity ? -9007199254740991 : last, batch) as unknown[][];
     if (rows.length === 0) break;
+    const first = rows[0][0] as number;
     last = rows[rows.length - 1][0] as number;
-    await target.insert(table.name, table.columns, rows.map((r) => r.slice(1)));
+    try {
+      await target.insert(table.name, table.columns, rows.map((r) => r.slice(1)));
+    } catch (err) {
+      throw new RuntimeError(
+        'db_copy_failed',
+        `copy rolled back, the target is as it was: writing ${table.name} rows ${first}-${last} (SQLite rowid) failed: ${(err as Error).message}`,
+        'A row refused (a value of the wrong type?): fix it in the --from ledger; the target gone: check it is up. Then run db copy again.',
+        { cause: err },
+      );
+    }
     copied += rows.length;
     if (rows.length < batch) break;
   }

@@ -167,3 +167,41 @@ describe('postship db copy', () => {
     expect(missing.stderr).toMatch(/^error: --from \S+nope\.db: no such file$/m);
   });
 });
+
+describe('postship db copy, failures', () => {
+  let dir: TempDir;
+  beforeAll(() => {
+    dir = tempDir();
+  });
+  afterAll(() => dir?.remove());
+
+  it('a row PostgreSQL refuses rolls the whole copy back, naming the table and rows; fixed, the copy runs again', async () => {
+    const env = cliEnv(dir);
+    expect((await runCli(['enqueue', '--order-id', 'BAD-1', ...ORDER_FLAGS, 'LP00123456789012'], { ...env, REDIS_URL: 'redis://127.0.0.1:1' })).code).toBe(1); // saved, not queued
+    const ledger = new Database(env.POSTSHIP_DB);
+    ledger.prepare("UPDATE sends SET due_at = 'soon' WHERE milestone = 'day1'").run(); // SQLite keeps text in an integer column
+    const url = await freshPostgresDatabase('bad');
+    const failed = await runCli(['db', 'copy', '--from', env.POSTSHIP_DB, '--to', url], env);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toMatch(/^error: copy rolled back, the target is as it was: writing sends rows 1-3 \(SQLite rowid\) failed: invalid input syntax for type bigint: "soon"$/m);
+    expect(failed.stderr).toContain('hint: A row refused (a value of the wrong type?): fix it in the --from ledger');
+    expect(await queryPostgres(url, 'SELECT order_id FROM orders')).toEqual([]);
+
+    ledger.prepare("UPDATE sends SET due_at = 0 WHERE milestone = 'day1'").run();
+    ledger.close();
+    const again = await runCli(['db', 'copy', '--from', env.POSTSHIP_DB, '--to', url, '--json'], env);
+    expect(again.code).toBe(0);
+    expect(parseJson<CopyJson>(again).tables.find((t) => t.table === 'sends')).toEqual({ table: 'sends', from: 3, to: 3 });
+  });
+
+  it('a source older than this postship is refused with the migrate command to run', async () => {
+    const old = dir.file('old.db');
+    const db = new Database(old);
+    db.exec('CREATE TABLE orders (order_id text PRIMARY KEY)');
+    db.close();
+    const result = await runCli(['db', 'copy', '--from', old, '--to', await freshPostgresDatabase('old')], cliEnv(dir));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^error: --from \S+old\.db: (has no table \w+|table orders lacks [\w, ]+), so it is older than this postship \(or not a postship ledger\)$/m);
+    expect(result.stderr).toContain(`hint: Bring it up to date first: POSTSHIP_DB=${old} postship migrate`);
+  });
+});
