@@ -9,7 +9,7 @@ describe('checkTemplates', () => {
     expect(result.ok).toBe(true);
     // 5 milestones x (8 languages + country defaults) x 25 country/carrier pairs
     expect(result.rendered).toBeGreaterThanOrEqual(5 * TEMPLATE_LANGUAGES.length * 25);
-  });
+  }, 120_000); // ~17,000 renders: about 25 s on a quiet core, more when the suite shares two
 
   it('reports a locale that has no templates of its own as a fallback failure', () => {
     const result = checkTemplates(new TemplateSet(), { locales: ['fi'], requireOwn: ['fi'], milestones: ['shipped'], countries: ['FI'], carriers: ['cainiao'] });
