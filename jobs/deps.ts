@@ -12,6 +12,7 @@ import type { TrackingProviderName } from '../src/domain/tracking-providers.js';
 import type { TrackingProvider } from '../src/tracking/provider.js';
 import type { GroupCommit } from '../src/store/group-commit.js';
 import type { Metrics } from '../src/metrics.js';
+import type { Pacer } from '../src/mail/pacing.js';
 
 /** What job handlers may touch: narrow, wired once in the composition root. */
 export interface JobDeps {
@@ -33,4 +34,6 @@ export interface JobDeps {
   commit: GroupCommit;
   /** For review requests' one-click unsubscribe links. */
   unsubscribe: { publicUrl: string; secret: string };
+  /** Per-domain rates and the per-store daily cap (src/mail/pacing.ts); the send worker sets it. */
+  pacing?: Pacer;
 }

@@ -5,6 +5,8 @@ import { isEventMilestone, type Milestone } from '../src/domain/milestones.js';
 import type { Order } from '../src/domain/order.js';
 import { composeMessage } from '../src/mail/compose.js';
 import { dkimKeyFor } from '../src/mail/dkim.js';
+import { recipientDomain } from '../src/mail/pacing.js';
+import { recordDeferral } from '../src/store/mail-events.js';
 import { textFooter, unsubscribeContext } from '../src/mail/unsubscribe-footer.js';
 import { buildContext } from '../src/mail/context.js';
 import { renderMessage } from '../src/mail/render.js';
@@ -82,8 +84,31 @@ async function decideAndAct(deps: JobDeps, row: SendRow, job: Job, token?: strin
       if (decision.hold) log.info({ hold: decision.hold, until: decision.at.toISO() }, 'send held');
       return rescheduleJob(deps, row, decision.at, job, token);
     case 'send':
-      return deliver(deps, row, orderRow, order, job, log, token);
+      return (await pace(deps, row, order, job, log, token)) ?? deliver(deps, row, orderRow, order, job, log, token);
   }
+}
+
+/**
+ * The recipient domain's rate and the store's daily cap (src/mail/pacing.ts):
+ * over either, the job waits for its reserved slot; it is never dropped. Not
+ * for letters through a store's webhook channel, which reach no mailbox provider.
+ */
+async function pace(deps: JobDeps, row: SendRow, order: Order, job: Job, log: JobDeps['logger'], token?: string): Promise<SendOutcome | null> {
+  if (!deps.pacing || !order.buyerEmail || storeIdentity(deps.config.file, order.store)?.channel === 'webhook') return null;
+  // Job delays are in real time (BullMQ compares them with Redis's clock), so the slots are too.
+  const decision = await deps.pacing.reserve({ sendId: row.id, email: order.buyerEmail, store: order.store, now: Date.now() });
+  if (decision.at === null) return null;
+  const now = deps.clock.now().toMillis();
+  const detail = decision.reason === 'cap' ? `store ${order.store} reached its daily cap (POSTSHIP_DAILY_CAP)` : `rate limit for ${recipientDomain(order.buyerEmail)}`;
+  recordDeferral(deps.db, { source: 'pacing', sendId: row.id, email: order.buyerEmail, store: order.store, detail }, now);
+  deps.metrics?.sendOutcomes.inc({ milestone: row.milestone, outcome: 'deferred' });
+  log.debug({ until: new Date(decision.at).toISOString(), reason: decision.reason }, 'send deferred by pacing');
+  if (!token || decision.at - Date.now() > deps.config.horizonMs) {
+    reschedule(deps.db, row.id, decision.at, 'scheduled', now); // back to SQLite; the promoter brings it back
+    return 'rescheduled';
+  }
+  await job.moveToDelayed(decision.at, token);
+  throw new DelayedError();
 }
 
 async function rescheduleJob(deps: JobDeps, row: SendRow, at: DateTime, job: Job, token?: string): Promise<SendOutcome> {
@@ -192,7 +217,7 @@ async function deliver(
     return 'sent';
   } catch (err) {
     if (unrecorded) return keepUnrecorded(deps, row, unrecorded, acceptedAt, log);
-    return handleSendError(deps, row, order.buyerEmail, err, job, log);
+    return handleSendError(deps, row, order.buyerEmail, order.store, err, job, log);
   }
 }
 
@@ -228,6 +253,7 @@ async function handleSendError(
   deps: JobDeps,
   row: SendRow,
   email: string,
+  store: string,
   err: unknown,
   job: Job,
   log: JobDeps['logger'],
@@ -256,9 +282,15 @@ async function handleSendError(
   }
   releaseClaim(db, row.id, reason, now);
   if (kind === 'throttled' && job.token) {
-    // Throttling is the server pacing us, not a failure: wait without using up an attempt.
-    log.warn({ reason }, 'send throttled; retrying later');
-    await job.moveToDelayed(Date.now() + THROTTLE_DELAY_MS * (1 + Math.random()), job.token);
+    // Throttling is the server pacing us, not a failure: that domain (only) slows down; wait without using up an attempt.
+    recordDeferral(db, { source: 'smtp', sendId: row.id, email, store, detail: reason }, now);
+    let at = Date.now() + THROTTLE_DELAY_MS * (1 + Math.random());
+    if (deps.pacing && email) {
+      await deps.pacing.throttled(email, Date.now());
+      at = (await deps.pacing.reserve({ sendId: row.id, email, store, now: Date.now() })).at ?? at;
+    }
+    log.warn({ reason, until: new Date(at).toISOString() }, 'send throttled; retrying later');
+    await job.moveToDelayed(at, job.token);
     throw new DelayedError();
   }
   log.warn({ reason }, 'send failed; will retry');

@@ -1,10 +1,10 @@
 import { DelayedError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { createPacer } from '../src/mail/pacing.js';
 import { assertRedisFitForQueue } from '../src/queue/guards.js';
-import { SEND_QUEUE, type SendJobData } from '../src/queue/queues.js';
+import { scheduleUpkeep as scheduleUpkeepJobs, SEND_QUEUE, type SendJobData } from '../src/queue/queues.js';
 import { isJobName, JOB_CATALOG, promoteNow, reconcileAll, type JobDefinition } from './catalog.js';
 import type { JobDeps } from './deps.js';
-import { TRACKING_SYNC_JOB } from './tracking-sync.js';
 
 export interface WorkerOptions {
   connection: Redis;
@@ -14,7 +14,9 @@ export interface WorkerOptions {
 }
 
 /** Starts the send worker: one BullMQ Worker dispatching each job to its catalog handler. */
-export function startSendWorker(deps: JobDeps, options: WorkerOptions): Worker<SendJobData> {
+export function startSendWorker(given: JobDeps, options: WorkerOptions): Worker<SendJobData> {
+  // Pacing counters live beside the queue, on the worker's own connection.
+  const deps: JobDeps = given.pacing ? given : { ...given, pacing: createPacer(options.connection, given.config.deliverability.pacing, given.config.queuePrefix) };
   const worker = new Worker<SendJobData>(
     SEND_QUEUE,
     async (job: Job, token?: string) => {
@@ -41,15 +43,9 @@ export function startSendWorker(deps: JobDeps, options: WorkerOptions): Worker<S
   return worker;
 }
 
-/** Periodic upkeep as BullMQ job schedulers: one runs at a time, however many workers. */
-export async function scheduleUpkeep(deps: JobDeps, reconcileEveryMs = 5 * 60_000): Promise<void> {
-  await deps.sendQueue.upsertJobScheduler('promote', { every: deps.config.promoteEveryMs }, { name: 'promote', data: {} as never });
-  await deps.sendQueue.upsertJobScheduler('reconcile', { every: reconcileEveryMs }, { name: 'reconcile', data: {} as never });
-  await deps.sendQueue.upsertJobScheduler('watch', { every: 60 * 60_000 }, { name: 'watch', data: {} as never });
-  await deps.sendQueue.upsertJobScheduler('digest', { pattern: '0 7 * * *', tz: 'UTC' }, { name: 'digest', data: {} as never }); // jobs/digest.ts
-  // The tracking loop keeps the promoter's pace: a poll due now is fetched within one promote interval.
-  if (deps.tracking) await deps.sendQueue.upsertJobScheduler('tracking', { every: deps.config.promoteEveryMs }, { name: TRACKING_SYNC_JOB, data: {} as never });
-  else await deps.sendQueue.removeJobScheduler('tracking');
+/** Periodic upkeep as BullMQ job schedulers (declared in src/queue/job-specs.ts): one runs at a time, however many workers. */
+export async function scheduleUpkeep(deps: JobDeps): Promise<void> {
+  await scheduleUpkeepJobs(deps.sendQueue, deps.config, { tracking: deps.tracking !== null && deps.tracking !== undefined });
 }
 
 export interface RunningWorker {
@@ -72,7 +68,7 @@ export interface UpkeepWatch {
  * schedule and reconciles the ledger (re-queues `queued` rows whose job
  * vanished, applies events stored meanwhile).
  */
-export function watchUpkeep(deps: JobDeps, connection: Redis, everyMs = deps.config.promoteEveryMs, reconcileEveryMs?: number): UpkeepWatch {
+export function watchUpkeep(deps: JobDeps, connection: Redis, everyMs = deps.config.promoteEveryMs): UpkeepWatch {
   let running: Promise<void> | null = null;
   let stopped = false;
   const check = () => {
@@ -81,7 +77,7 @@ export function watchUpkeep(deps: JobDeps, connection: Redis, everyMs = deps.con
       try {
         if (await deps.sendQueue.getJobScheduler('promote')) return;
         deps.logger.warn('upkeep schedules are gone from Redis (restarted without persistence, or flushed): re-creating them and reconciling the ledger');
-        await scheduleUpkeep(deps, reconcileEveryMs);
+        await scheduleUpkeep(deps);
         const report = await reconcileAll(deps);
         // And promote at once: sends entering the horizon do not wait for the new scheduler's first run.
         const promoted = await promoteNow(deps);

@@ -4,6 +4,7 @@
  * domain, rates must parse.
  */
 import { resolve } from 'node:path';
+import { Duration } from 'luxon';
 import { addressDomain, dkimAligned, loadDkim, type DkimPlan, type DkimSettings } from '../mail/dkim.js';
 import type { ConfigFile } from './config-file.js';
 
@@ -21,6 +22,8 @@ export interface PacingConfig {
   domains: Record<string, Rate>;
   /** At most this many messages per store per UTC day; null = no cap. */
   dailyCap: number | null;
+  /** How long a domain that answered 421/450/451 pauses, per level of slow-down (POSTSHIP_THROTTLE_PAUSE). */
+  throttlePauseMs: number;
 }
 
 export interface DeliverabilityConfig {
@@ -49,7 +52,6 @@ export const DEFAULT_DOMAIN_RATES: Record<string, string> = {
   'web.de': '20/min',
   'mail.ru': '20/min',
   'qq.com': '10/min',
-  '*': '60/min',
 };
 
 const UNITS: Record<string, number> = { s: 1000, sec: 1000, min: 60_000, h: 3_600_000, hour: 3_600_000, d: 86_400_000, day: 86_400_000 };
@@ -117,6 +119,16 @@ function readDkim(problems: string[], env: Env, where: { cwd: string; configDir:
   return { fallback, stores };
 }
 
+function readPause(problems: string[], env: Env): number {
+  const raw = env.POSTSHIP_THROTTLE_PAUSE?.trim() || 'PT30S';
+  const ms = Duration.fromISO(raw);
+  if (!ms.isValid) {
+    problems.push(`POSTSHIP_THROTTLE_PAUSE: ${JSON.stringify(raw)} is not an ISO-8601 duration (e.g. "PT30S")`);
+    return 30_000;
+  }
+  return ms.toMillis();
+}
+
 export function readDeliverability(problems: string[], env: Env, where: { cwd: string; configDir: string; file: ConfigFile; from: string }): DeliverabilityConfig {
   const transport = (env.POSTSHIP_TRANSPORT?.trim().toLowerCase() || 'smtp') as MailTransportChoice;
   if (!MAIL_TRANSPORTS.includes(transport)) problems.push(`POSTSHIP_TRANSPORT: ${JSON.stringify(env.POSTSHIP_TRANSPORT)} is not one of ${MAIL_TRANSPORTS.join(', ')}`);
@@ -135,6 +147,6 @@ export function readDeliverability(problems: string[], env: Env, where: { cwd: s
     dkim: readDkim(problems, env, where),
     verpDomain: verp,
     transport: MAIL_TRANSPORTS.includes(transport) ? transport : 'smtp',
-    pacing: { domains: readRates(problems, env), dailyCap },
+    pacing: { domains: readRates(problems, env), dailyCap, throttlePauseMs: readPause(problems, env) },
   };
 }

@@ -143,13 +143,17 @@ export function suppressionOf(db: Db, email: string) {
   return db.select().from(suppressions).where(eq(suppressions.email, emailKey(email))).get() ?? null;
 }
 
-/** Records that a message was held back (pacing) or refused for now (a 4xx): the health view counts them. */
+/**
+ * Records that a message was held back (pacing) or refused for now (a 4xx), once per send and
+ * cause: the health view counts deferred letters, not retries.
+ */
 export function recordDeferral(db: Db, d: { source: 'pacing' | 'smtp'; sendId: number; email: string; store: string; detail: string }, now: number): void {
   db.insert(mailEvents)
     .values({
-      source: d.source, dedupKey: `${d.sendId}.${now}.${Math.random().toString(36).slice(2, 8)}`, kind: 'deferred', email: emailKey(d.email),
+      source: d.source, dedupKey: `${d.sendId}`, kind: 'deferred', email: emailKey(d.email),
       recipientDomain: domainOf(d.email), store: d.store, sendId: d.sendId, detail: d.detail.slice(0, 500), occurredAt: now, receivedAt: now,
     })
+    .onConflictDoNothing()
     .run();
 }
 

@@ -1,0 +1,87 @@
+import { eq } from 'drizzle-orm';
+import { afterEach, describe, expect, it } from 'vitest';
+import { enterOrder } from '../../../src/services/orders.js';
+import { sendsOfOrder } from '../../../src/store/ledger.js';
+import { mailEvents } from '../../../src/store/schema.js';
+import { alwaysOpenConfig, tempDir, testConfig, type TempDir } from '../../helpers/env.js';
+import { startSmtpSink, type SmtpSink } from '../../helpers/smtp.js';
+import { testPipeline, type TestPipeline } from '../../helpers/worker.js';
+
+describe('pacing: per-domain rates, the daily cap, a throttling domain', () => {
+  let dir: TempDir;
+  let smtp: SmtpSink;
+  let pipeline: TestPipeline;
+  afterEach(async () => {
+    await pipeline?.close();
+    await smtp?.stop();
+    dir?.remove();
+  });
+
+  async function start(env: Record<string, string>, sinkOptions: Parameters<typeof startSmtpSink>[1] = {}) {
+    dir = tempDir();
+    smtp = await startSmtpSink(0, sinkOptions);
+    pipeline = testPipeline(testConfig(dir, { SMTP_URL: smtp.url, POSTSHIP_CONFIG: alwaysOpenConfig(dir), ...env }));
+    await pipeline.startWorker({ concurrency: 10 });
+    return pipeline.runtime;
+  }
+  const enter = (id: string, email: string) =>
+    enterOrder(pipeline.runtime.orderDeps(), { orderId: id, buyer: { name: 'B', email, locale: 'en' }, country: 'US', carrier: 'cainiao', trackingNumber: `LP${id.replace(/\W/g, '')}` });
+  const shippedOf = (id: string) => sendsOfOrder(pipeline.runtime.db, id).find((s) => s.milestone === 'shipped')!;
+  const deferrals = () => pipeline.runtime.db.select().from(mailEvents).where(eq(mailEvents.kind, 'deferred')).all();
+
+  it('holds back a domain over its rate, delivers every message in the end, and leaves other domains alone', async () => {
+    const runtime = await start({ POSTSHIP_DOMAIN_RATES: 'slow.example=2/s' });
+    for (let i = 0; i < 6; i++) enter(`S-${i}`, `s${i}@slow.example`);
+    for (let i = 0; i < 6; i++) enter(`F-${i}`, `f${i}@fast.example`);
+    await runtime.promote();
+    await expect.poll(() => smtp.received.length, { timeout: 15_000 }).toBe(12);
+    for (let i = 0; i < 6; i++) expect([shippedOf(`S-${i}`).status, shippedOf(`F-${i}`).status]).toEqual(['sent', 'sent']);
+    // The first two of slow.example went at once (its burst), the other four waited for their slots.
+    const held = deferrals();
+    expect(held).toHaveLength(4);
+    expect(new Set(held.map((d) => d.recipientDomain))).toEqual(new Set(['slow.example']));
+    expect(held.every((d) => d.source === 'pacing' && d.detail === 'rate limit for slow.example')).toBe(true);
+  });
+
+  it('a store over its daily cap: the rest wait for tomorrow (still scheduled, recorded as deferred), none dropped or skipped', async () => {
+    const runtime = await start({ POSTSHIP_DAILY_CAP: '2' });
+    for (let i = 0; i < 4; i++) enter(`C-${i}`, `c${i}@example.net`);
+    await runtime.promote();
+    await expect.poll(() => deferrals().length).toBe(2);
+    await expect.poll(() => smtp.received.length).toBe(2);
+    const rows = [0, 1, 2, 3].map((i) => shippedOf(`C-${i}`));
+    expect(rows.filter((r) => r.status === 'sent')).toHaveLength(2);
+    const waiting = rows.filter((r) => r.status !== 'sent');
+    const tomorrow = (Math.floor(Date.now() / 86_400_000) + 1) * 86_400_000;
+    expect(waiting.map((r) => r.status)).toEqual(['scheduled', 'scheduled']);
+    expect(waiting.every((r) => r.dueAt >= tomorrow && r.dueAt < tomorrow + 3_600_000)).toBe(true);
+    expect(deferrals().every((d) => d.detail === 'store default reached its daily cap (POSTSHIP_DAILY_CAP)')).toBe(true);
+    expect(smtp.received).toHaveLength(2);
+  });
+
+  it('a 421 from one domain slows that domain only: its messages go later, the other domain does not wait', async () => {
+    const refused = new Set<string>();
+    const runtime = await start({ POSTSHIP_THROTTLE_PAUSE: 'PT0.5S' }, {
+      // throttled.example answers 421 the first time it sees each address, as a greylisting or rate-limiting MX does.
+      onRcptTo(address, _session, cb) {
+        if (address.address.endsWith('@throttled.example') && !refused.has(address.address)) {
+          refused.add(address.address);
+          return cb(Object.assign(new Error('4.7.0 Try again later, closing connection'), { responseCode: 421 }));
+        }
+        cb();
+      },
+    });
+    for (let i = 0; i < 3; i++) enter(`T-${i}`, `t${i}@throttled.example`);
+    for (let i = 0; i < 3; i++) enter(`O-${i}`, `o${i}@other.example`);
+    await runtime.promote();
+    await expect.poll(() => smtp.received.length, { timeout: 20_000 }).toBe(6);
+    expect([0, 1, 2].map((i) => shippedOf(`T-${i}`).attempts)).toEqual([2, 2, 2]);
+    expect([0, 1, 2].map((i) => shippedOf(`O-${i}`).attempts)).toEqual([1, 1, 1]);
+    const smtpDeferrals = deferrals().filter((d) => d.source === 'smtp');
+    expect(smtpDeferrals.map((d) => d.recipientDomain)).toEqual(['throttled.example', 'throttled.example', 'throttled.example']);
+    const redis = await runtime.redis();
+    const prefix = runtime.config.queuePrefix;
+    expect(Number(await redis.get(`${prefix}:pace:slow:throttled.example`))).toBeGreaterThan(0);
+    expect(await redis.get(`${prefix}:pace:slow:other.example`)).toBeNull();
+  });
+});
