@@ -1,22 +1,19 @@
 import type { Job } from 'bullmq';
-import { z } from 'zod';
 import { promoteDue } from '../src/queue/promoter.js';
-import { SEND_JOB } from '../src/queue/queues.js';
+import { JOB_SPECS, type JobData, type JobName } from '../src/queue/job-specs.js';
 import { reconcileLedger } from '../src/services/reconcile-ledger.js';
-import { watchTimeline } from './watch.js';
-import { applyTrackingEvent, TRACKING_JOB, type TrackingJobData } from './apply-tracking-event.js';
+import { applyTrackingEvent } from './apply-tracking-event.js';
 import type { JobDeps } from './deps.js';
+import { runDigest } from './digest.js';
 import { sendMilestone } from './send-milestone.js';
-import { DIGEST_JOB, runDigest } from './digest.js';
-import { runTrackingSync, TRACKING_SYNC_JOB } from './tracking-sync.js';
+import { runTrackingSync } from './tracking-sync.js';
+import { watchTimeline } from './watch.js';
+
+export { isJobName, type JobName } from '../src/queue/job-specs.js';
 
 export interface JobDefinition<T> {
-  schema: z.ZodType<T>;
+  schema: (typeof JOB_SPECS)[JobName]['schema'];
   handler(deps: JobDeps, data: T, job: Job, token?: string): Promise<unknown>;
-}
-
-function define<T>(definition: JobDefinition<T>): JobDefinition<T> {
-  return definition;
 }
 
 function promoterDeps(deps: JobDeps) {
@@ -33,43 +30,23 @@ export function reconcileAll(deps: JobDeps) {
   return reconcileLedger({ ...promoterDeps(deps), profiles: deps.profiles, claimLeaseMs: deps.config.claimLeaseMs });
 }
 
+type Handlers = { [N in JobName]: (deps: JobDeps, data: JobData<N>, job: Job, token?: string) => Promise<unknown> };
+
 /**
- * Every job postship runs, declared once: name → payload schema → handler.
- * A name without a handler does not compile; a payload that does not parse fails loudly.
+ * Each job of src/queue/job-specs.ts (where its payload, id, attempts,
+ * backoff and schedule are declared) bound to its handler. A spec without a
+ * handler does not compile; a payload that does not parse fails loudly.
  */
-export const JOB_CATALOG = {
-  [SEND_JOB]: define({
-    schema: z.object({ sendId: z.number().int().positive(), v: z.literal(1) }),
-    handler: sendMilestone,
-  }),
-  /** Stored tracking events (webhooks) applied to their orders; promotes what they scheduled. */
-  [TRACKING_JOB]: define<TrackingJobData>({
-    schema: z.union([
-      z.object({ eventId: z.number().int().positive(), v: z.literal(1) }),
-      z.object({ eventIds: z.array(z.number().int().positive()).min(1), v: z.literal(2) }),
-    ]),
-    handler: applyTrackingEvent,
-  }),
-  /** Periodic: moves sends due within the horizon from SQLite into BullMQ. */
-  promote: define({
-    schema: z.object({}).passthrough(),
-    handler: (deps) => promoteDue(promoterDeps(deps)),
-  }),
-  /** Periodic: schedules delay notices for silent or overdue parcels (jobs/watch.ts). */
-  watch: define({ schema: z.object({}).passthrough(), handler: (deps) => watchTimeline(deps, promoterDeps(deps)) }),
-  /** Daily: emails each store's seller the orders whose buyer protection ends soon (jobs/digest.ts). */
-  [DIGEST_JOB]: define({ schema: z.object({}).passthrough(), handler: (deps) => runDigest(deps) }),
-  /** Periodic, and after orders enter: registers, polls and stops parcels with the tracking providers. */
-  [TRACKING_SYNC_JOB]: define({ schema: z.object({}).passthrough(), handler: (deps) => runTrackingSync(deps) }),
-  /** Periodic: re-enqueues ledger rows whose job vanished from Redis. */
-  reconcile: define({
-    schema: z.object({}).passthrough(),
-    handler: (deps) => reconcileAll(deps),
-  }),
-} as const;
+const HANDLERS: Handlers = {
+  'send.milestone': sendMilestone,
+  'tracking.apply': applyTrackingEvent,
+  'tracking.sync': (deps) => runTrackingSync(deps),
+  promote: (deps) => promoteNow(deps),
+  reconcile: (deps) => reconcileAll(deps),
+  watch: (deps) => watchTimeline(deps, promoterDeps(deps)),
+  digest: (deps) => runDigest(deps),
+};
 
-export type JobName = keyof typeof JOB_CATALOG;
-
-export function isJobName(name: string): name is JobName {
-  return Object.hasOwn(JOB_CATALOG, name);
-}
+export const JOB_CATALOG = Object.fromEntries(
+  (Object.keys(JOB_SPECS) as JobName[]).map((name) => [name, { schema: JOB_SPECS[name].schema, handler: HANDLERS[name] }]),
+) as { [N in JobName]: JobDefinition<JobData<N>> };

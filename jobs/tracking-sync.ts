@@ -2,7 +2,6 @@ import { promoteDue } from '../src/queue/promoter.js';
 import { syncTracking, type SyncOptions, type SyncReport } from '../src/services/tracking-sync.js';
 import type { JobDeps } from './deps.js';
 
-export { TRACKING_SYNC_JOB } from '../src/queue/queues.js';
 
 /**
  * Registers pending parcels, polls silent ones and stops finished ones

@@ -1,7 +1,6 @@
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { enqueueTrackingEvents } from '../jobs/apply-tracking-event.js';
 import type { JobDeps } from '../jobs/deps.js';
 import { DEFAULT_REDIS_URL, type Config } from './config/config.js';
 import { systemClock, type Clock } from './domain/clock.js';
@@ -11,7 +10,7 @@ import { TemplateSet } from './mail/templates.js';
 import { createTransport, type MailTransport } from './mail/transport.js';
 import { channelSecretFrom, routingTransport, webhookChannelTransport } from './mail/webhook-channel.js';
 import { promoteDue } from './queue/promoter.js';
-import { createSendQueue, requestTrackingSync, sendJobId, type SendJobData } from './queue/queues.js';
+import { createSendQueue, enqueueTrackingEvents, requestTrackingSync, sendJobId, type SendJobData } from './queue/queues.js';
 import { connectRedis, ensureRedis } from './queue/redis.js';
 import { reconcileLedger } from './services/reconcile-ledger.js';
 import { profileResolver, type ProfileResolver } from './services/profiles.js';
@@ -173,7 +172,7 @@ export class Runtime {
 
   /** Asks the worker to register new parcels now, when a tracking provider is configured. */
   async requestTrackingSync(): Promise<void> {
-    if (this.trackingSync()) await requestTrackingSync(await this.sendQueue());
+    if (this.trackingSync()) await requestTrackingSync(await this.sendQueue(), this.config);
   }
 
   async promote(): Promise<number> {

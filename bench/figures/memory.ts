@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import { DateTime } from 'luxon';
-import { SEND_JOB, sendJobOptions } from '../../src/queue/queues.js';
+import { jobOf } from '../../src/queue/job-specs.js';
 import { connectRedis } from '../../src/queue/redis.js';
 import type { ImportRow } from '../../src/services/import-csv.js';
 import { importOrders } from '../../src/services/import.js';
@@ -27,7 +27,7 @@ async function plainDelayedJobBytes(env: BenchEnv, count: number): Promise<numbe
   for (let i = 0; i < count; i += 1000) {
     await queue.addBulk(
       Array.from({ length: Math.min(1000, count - i) }, (_, k) => ({
-        name: SEND_JOB, data: { sendId: i + k, v: 1 }, opts: sendJobOptions(SETTINGS, i + k, 11 * 86_400_000),
+        ...jobOf('send.milestone', { sendId: i + k, v: 1 }, SETTINGS, 11 * 86_400_000),
       })),
     );
   }

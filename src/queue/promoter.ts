@@ -6,7 +6,7 @@ import type { Milestone } from '../domain/milestones.js';
 import { DateTime } from 'luxon';
 import type { ProfileResolver } from '../services/profiles.js';
 import { dueForPromotion, markQueued, markScheduled, skipStale, type DueSend } from '../store/ledger.js';
-import { SEND_JOB, sendJobOptions, type QueueSettings, type SendJobData } from './queues.js';
+import { sendJobs, type QueuedSend, type QueueSettings, type SendJobData } from './queues.js';
 
 export interface PromoterDeps {
   db: Db;
@@ -26,20 +26,7 @@ function isStaleRow(row: DueSend, profiles: ProfileResolver, now: number): boole
   return isStale(row.milestone as Milestone, DateTime.fromMillis(row.dueAt, { zone: 'utc' }), profile, DateTime.fromMillis(now, { zone: 'utc' }));
 }
 
-/** A send row already marked queued in the ledger, waiting for its BullMQ job. */
-export interface QueuedSend {
-  id: number;
-  dueAt: number;
-}
-
-/** The BullMQ jobs (one per send, deterministic ids) for sends marked queued. */
-export function sendJobs(settings: QueueSettings, sends: readonly QueuedSend[], now: number) {
-  return sends.map(({ id, dueAt }) => ({
-    name: SEND_JOB,
-    data: { sendId: id, v: 1 as const } satisfies SendJobData,
-    opts: sendJobOptions(settings, id, dueAt - now),
-  }));
-}
+export type { QueuedSend };
 
 /**
  * Adds the jobs of sends already marked queued. If Redis refuses, the rows go

@@ -2,7 +2,7 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { queuedSends, releaseExpiredClaims } from '../store/ledger.js';
 import { promoteDue, type PromoterDeps } from './promoter.js';
-import { SEND_JOB, sendJobId, sendJobOptions, type SendJobData } from './queues.js';
+import { sendJobId, sendJobs, type SendJobData } from './queues.js';
 
 export interface ReconcileReport {
   expiredClaims: number;
@@ -59,13 +59,7 @@ export async function reconcile(deps: PromoterDeps & { claimLeaseMs: number }): 
       if (finished.has(sendJobId(row.id))) await deps.sendQueue.remove(sendJobId(row.id));
     }
     if (missing.length > 0) {
-      await deps.sendQueue.addBulk(
-        missing.map((r) => ({
-          name: SEND_JOB,
-          data: { sendId: r.id, v: 1 as const },
-          opts: sendJobOptions(deps.settings, r.id, r.dueAt - now),
-        })),
-      );
+      await deps.sendQueue.addBulk(sendJobs(deps.settings, missing, now));
     }
     requeued += missing.length;
   }

@@ -3,8 +3,7 @@ import type { Queue } from 'bullmq';
 import type { ConfigFile } from '../config/config-file.js';
 import { systemClock } from '../domain/clock.js';
 import { InputError, PostshipError } from '../domain/errors.js';
-import type { QueuedSend } from '../queue/promoter.js';
-import type { QueueSettings } from '../queue/queues.js';
+import type { QueuedSend, QueueSettings } from '../queue/queues.js';
 import type { connectRedis } from '../queue/redis.js';
 import { readOrderCsv } from './import-csv.js';
 import { prepareBatches } from './import-batches.js';
@@ -28,14 +27,13 @@ const port = parentPort!;
 let credits = MAX_AHEAD;
 let wake: (() => void) | null = null;
 
-type Jobs = typeof import('../queue/promoter.js').sendJobs;
+type Jobs = typeof import('../queue/queues.js').sendJobs;
 let sendQueue: Promise<{ queue: Queue; jobs: Jobs }> | null = null;
 let connection: ReturnType<typeof connectRedis> | null = null;
 /** BullMQ and ioredis load at the first enqueue, not at start: the first rows are read sooner. */
 function openQueue(): Promise<{ queue: Queue; jobs: Jobs }> {
   sendQueue ??= (async () => {
-    const [{ sendJobs }, { createSendQueue }, { connectRedis, ensureRedis }] = await Promise.all([
-      import('../queue/promoter.js'),
+    const [{ createSendQueue, sendJobs }, { connectRedis, ensureRedis }] = await Promise.all([
       import('../queue/queues.js'),
       import('../queue/redis.js'),
     ]);

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { afterEach, describe, expect, it } from 'vitest';
-import { enqueueTrackingEvents, TRACKING_JOB, trackingJobId } from '../../../jobs/apply-tracking-event.js';
+import { TRACKING_JOB, trackingJobId } from '../../../src/queue/job-specs.js';
+import { enqueueTrackingEvents } from '../../../src/queue/queues.js';
 import { enterOrder } from '../../../src/services/orders.js';
 import { recordTrackingEvent } from '../../../src/store/tracking.js';
 import { trackingEvents } from '../../../src/store/schema.js';

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DIGEST_JOB, DIGEST_SCHEDULE } from '../../../jobs/digest.js';
+import { DIGEST_JOB } from '../../../src/queue/job-specs.js';
 import { scheduleUpkeep } from '../../../jobs/worker.js';
 import { FixedClock } from '../../../src/domain/clock.js';
 import { sendDigests } from '../../../src/services/digest.js';
@@ -84,6 +84,6 @@ describe('daily at-risk digest', () => {
     const deps = await pipeline.runtime.jobDeps();
     await scheduleUpkeep(deps);
     const schedulers = await deps.sendQueue.getJobSchedulers();
-    expect(schedulers.find((s) => s.key === DIGEST_JOB)).toMatchObject({ pattern: DIGEST_SCHEDULE.pattern, tz: 'UTC' });
+    expect(schedulers.find((s) => s.key === DIGEST_JOB)).toMatchObject({ pattern: '0 7 * * *', tz: 'UTC' });
   });
 });
