@@ -2,8 +2,8 @@ import type pg from 'pg';
 import { openPgLedger, type PgLedger } from './ledger.js';
 import type { CopyTarget } from '../copy.js';
 
-/** PostgreSQL allows 65,535 parameters a statement. */
-const MAX_PARAMS = 60_000;
+/** Values per INSERT: about a megabyte of JSON. */
+const BATCH_VALUES = 100_000;
 
 const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
@@ -19,7 +19,7 @@ export async function pgCopyTarget(url: string): Promise<CopyTarget> {
   const c = () => client!;
   const target: CopyTarget = {
     name: ledger.name,
-    maxRows: (columns) => Math.max(1, Math.min(1000, Math.floor(MAX_PARAMS / columns))),
+    maxRows: (columns) => Math.max(1, Math.min(10_000, Math.floor(BATCH_VALUES / columns))),
     async begin() {
       client = await ledger.pool.connect();
       await client.query('BEGIN');
@@ -38,9 +38,11 @@ export async function pgCopyTarget(url: string): Promise<CopyTarget> {
       for (const t of tables) await c().query(`ALTER TABLE ${q(t)} ENABLE TRIGGER USER`);
     },
     async insert(table, columns, rows) {
-      const values: unknown[] = [];
-      const tuples = rows.map((row) => `(${row.map((v) => `$${values.push(v)}`).join(', ')})`);
-      await c().query(`INSERT INTO ${q(table)} (${columns.map(q).join(', ')}) VALUES ${tuples.join(', ')}`, values);
+      // One JSON parameter per batch: PostgreSQL turns it into typed rows itself, several times
+      // faster than binding every value (and clear of the 65,535-parameter limit).
+      const records = rows.map((row) => Object.fromEntries(columns.map((col, i) => [col, row[i]])));
+      const list = columns.map(q).join(', ');
+      await c().query(`INSERT INTO ${q(table)} (${list}) SELECT ${list} FROM json_populate_recordset(NULL::${q(table)}, $1)`, [JSON.stringify(records)]);
     },
     async finish() {
       const { rows } = await c().query<{ t: string; col: string }>(

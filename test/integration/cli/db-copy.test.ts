@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { freePort } from '../../../src/queue/ephemeral-redis.js';
 import { alwaysOpenConfig, tempDir, type TempDir } from '../../helpers/env.js';
@@ -107,6 +108,18 @@ describe('postship db copy', () => {
 
     const sqlite = new Database(source, { readonly: true });
     const rows = (sql: string) => sqlite.prepare(sql).all() as Array<Record<string, unknown>>;
+    // Every row of every table, value for value (64-bit integers read as numbers, as SQLite gives them).
+    const client = new pg.Client({ connectionString: url, types: { getTypeParser: (oid: number, format?: string) => (oid === 20 ? Number : pg.types.getTypeParser(oid, format as 'text')) } as pg.CustomTypesConfig });
+    await client.connect();
+    try {
+      for (const table of Object.keys(sqliteCounts)) {
+        const columns = (rows(`SELECT name FROM pragma_table_info('${table}')`) as Array<{ name: string }>).map((c) => `"${c.name}"`);
+        const all = `SELECT ${columns.join(', ')} FROM "${table}" ORDER BY ${columns.map((_, i) => i + 1).join(', ')}`;
+        expect((await client.query(all)).rows, table).toEqual(rows(all));
+      }
+    } finally {
+      await client.end();
+    }
     const pgRows = async (sql: string) => (await queryPostgres(url, sql)).map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'string' && /^\d+$/.test(v) && k.endsWith('id') ? Number(v) : v])));
     const chain = 'SELECT id, order_id, milestone, resend_of, status, due_at FROM sends ORDER BY id';
     const pgChain = (await queryPostgres(url, chain)).map((r) => ({ ...r, id: Number(r.id), resend_of: r.resend_of === null ? null : Number(r.resend_of), due_at: Number(r.due_at) }));
