@@ -27,7 +27,7 @@ export function pgTarget(url: string): PgTarget {
   const parsed = new URL(url);
   const socket = parsed.searchParams.get('host');
   return {
-    host: parsed.hostname || socket || 'localhost',
+    host: socket || parsed.hostname || 'localhost',
     port: parsed.port ? Number(parsed.port) : 5432,
     database: decodeURIComponent(parsed.pathname.replace(/^\//, '')),
     user: decodeURIComponent(parsed.username),
