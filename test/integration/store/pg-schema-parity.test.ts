@@ -96,13 +96,14 @@ describe('the migrations of each engine build the same database', () => {
     dir?.remove();
   });
 
-  it('tables and their columns', async () => {
+  it('tables and their columns, with types and nullability', async () => {
+    // SQLite's integer is 64 bits: PostgreSQL's integer (32) is fine for counters, bigint where times and ids live.
     const fromSqlite = (sqlite.prepare(
-      "SELECT m.name AS t, p.name AS c, p.\"notnull\" AS nn FROM sqlite_master m JOIN pragma_table_info(m.name) p WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> '__drizzle_migrations' ORDER BY 1, 2",
-    ).all() as Array<{ t: string; c: string; nn: number }>).map((r) => `${r.t}.${r.c}${r.nn ? ' not null' : ''}`);
-    const fromPg = (await pg.pool.query<{ t: string; c: string; nn: string }>(
-      "SELECT table_name AS t, column_name AS c, is_nullable AS nn FROM information_schema.columns WHERE table_schema = 'public' ORDER BY 1, 2",
-    )).rows.map((r) => `${r.t}.${r.c}${r.nn === 'NO' ? ' not null' : ''}`);
+      "SELECT m.name AS t, p.name AS c, lower(p.type) AS type, p.\"notnull\" AS nn FROM sqlite_master m JOIN pragma_table_info(m.name) p WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> '__drizzle_migrations' ORDER BY 1, 2",
+    ).all() as Array<{ t: string; c: string; type: string; nn: number }>).map((r) => `${r.t}.${r.c} ${r.type === 'integer' ? (wide(r.c) ? 'bigint' : 'integer') : r.type}${r.nn ? ' not null' : ''}`);
+    const fromPg = (await pg.pool.query<{ t: string; c: string; type: string; nn: string }>(
+      "SELECT table_name AS t, column_name AS c, data_type AS type, is_nullable AS nn FROM information_schema.columns WHERE table_schema = 'public' ORDER BY 1, 2",
+    )).rows.map((r) => `${r.t}.${r.c} ${r.type}${r.nn === 'NO' ? ' not null' : ''}`);
     expect(fromPg).toEqual(fromSqlite);
   });
 
