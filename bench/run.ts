@@ -3,8 +3,10 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../src/paths.js';
 import { resolveRedisForDemo } from '../src/queue/resolve-redis.js';
+import { dashboardFigure, type DashboardRow } from './figures/dashboard.js';
 import { deliveryThroughput } from './figures/delivery.js';
 import { redisMemoryPerOrder } from './figures/memory.js';
+import { pacingFigure } from './figures/pacing.js';
 import { scaleFigure, type ScaleRow } from './figures/scale.js';
 import { schedulingThroughput } from './figures/scheduling.js';
 import { timeliness } from './figures/timeliness.js';
@@ -26,6 +28,9 @@ async function main(): Promise<void> {
   // BENCH_SCALE_SIZES=20000,100000 for an experiment at other sizes.
   const scaleSizes = process.env.BENCH_SCALE_SIZES ? process.env.BENCH_SCALE_SIZES.split(',').map(Number) : quick ? [2_000, 10_000] : process.argv.includes('--scale') ? [100_000, 1_000_000, 10_000_000] : [100_000, 1_000_000];
   let scale: ScaleRow[] = [];
+  // BENCH_DASHBOARD_ORDERS=100000 for a quicker look; issue 23's budget is at 1,000,000.
+  const dashboardOrders = Number(process.env.BENCH_DASHBOARD_ORDERS ?? (quick ? 20_000 : 1_000_000));
+  let dashboard: DashboardRow | null = null;
   const steps: Array<[number, () => Promise<Figure>]> = [
     [1, () => deliveryThroughput(env, sink)],
     [2, () => schedulingThroughput(env)],
@@ -37,6 +42,12 @@ async function main(): Promise<void> {
       scale = result.rows;
       return result.figure;
     }],
+    [7, async () => {
+      const result = await dashboardFigure(env, dashboardOrders);
+      dashboard = result.row;
+      return result.figure;
+    }],
+    [8, () => pacingFigure(env)],
   ];
   const started = Date.now();
   for (const [id, step] of steps) {
@@ -60,7 +71,7 @@ async function main(): Promise<void> {
   console.log(`\n${machine.cpus} cores (${machine.cpuModel}), ${machine.memoryGiB} GiB, Node ${machine.node}; ${((Date.now() - started) / 1000).toFixed(0)} s${quick ? ', --quick' : ''}`);
   const out = join(PACKAGE_ROOT, 'bench', 'results');
   mkdirSync(out, { recursive: true });
-  writeFileSync(join(out, 'latest.json'), JSON.stringify({ at: new Date().toISOString(), quick, machine, figures, scale }, null, 2));
+  writeFileSync(join(out, 'latest.json'), JSON.stringify({ at: new Date().toISOString(), quick, machine, figures, scale, dashboard }, null, 2));
   process.exitCode = quick && figures.some((f) => !Number.isFinite(f.value)) ? 1 : 0;
 }
 

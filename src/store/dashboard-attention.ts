@@ -30,10 +30,13 @@ const storeParam = (store: string | undefined) => (store === undefined ? [] : [s
  */
 export function stalledOrders(db: Db, scannedBefore: number, limit: number, store?: string): AttentionOrder[] {
   const scanned = db.$client.prepare(
-    `SELECT ${COLUMNS} FROM orders WHERE state = 'active' AND stage_rank = ? AND last_event_at < ?${storeClause(store)} ORDER BY last_event_at LIMIT ?`,
+    `SELECT ${COLUMNS} FROM orders INDEXED BY orders_state_stage_last_event_idx
+     WHERE state = 'active' AND stage_rank = ? AND last_event_at < ?${storeClause(store)} ORDER BY last_event_at LIMIT ?`,
   );
+  // Oldest first along (state, shipped_at): the planner would otherwise pick the last-scan index and sort every unscanned order.
   const never = db.$client.prepare(
-    `SELECT ${COLUMNS} FROM orders WHERE state = 'active' AND shipped_at < ? AND last_event_at IS NULL${storeClause(store)} ORDER BY shipped_at LIMIT ?`,
+    `SELECT ${COLUMNS} FROM orders INDEXED BY orders_state_shipped_idx
+     WHERE state = 'active' AND shipped_at < ? AND last_event_at IS NULL${storeClause(store)} ORDER BY shipped_at LIMIT ?`,
   );
   const rows = [0, 1, 2, 3].flatMap((rank) => scanned.all(rank, scannedBefore, ...storeParam(store), limit) as AttentionOrder[]);
   rows.push(...(never.all(scannedBefore, ...storeParam(store), limit) as AttentionOrder[]));
@@ -43,7 +46,7 @@ export function stalledOrders(db: Db, scannedBefore: number, limit: number, stor
 /** Active orders at the post office (awaiting pickup) whose last scan is older than `scannedBefore`, oldest first. */
 export function waitingAtPostOffice(db: Db, scannedBefore: number, limit: number, store?: string): AttentionOrder[] {
   return db.$client
-    .prepare(`SELECT ${COLUMNS} FROM orders WHERE state = 'active' AND stage_rank = 3 AND last_event_at < ?${storeClause(store)} ORDER BY last_event_at LIMIT ?`)
+    .prepare(`SELECT ${COLUMNS} FROM orders INDEXED BY orders_state_stage_last_event_idx WHERE state = 'active' AND stage_rank = 3 AND last_event_at < ?${storeClause(store)} ORDER BY last_event_at LIMIT ?`)
     .all(scannedBefore, ...storeParam(store), limit) as AttentionOrder[];
 }
 
@@ -57,13 +60,17 @@ export interface RejectedRegistration {
   updatedAt: number;
 }
 
-/** Registrations a provider refused, of orders still active (per provider: one range of the (provider, state) index each). */
+/**
+ * Registrations a provider refused, of orders still active (per provider: one
+ * range of the (provider, state) index each). CROSS JOIN keeps SQLite from
+ * starting at the orders (every active one) and looking each registration up.
+ */
 export function rejectedRegistrations(db: Db, limit: number, store?: string): RejectedRegistration[] {
   return db.$client
     .prepare(
       `SELECT r.order_id AS orderId, o.store AS store, r.provider AS provider, r.tracking_number AS trackingNumber, r.carrier AS carrier,
               r.last_error AS lastError, r.updated_at AS updatedAt
-       FROM tracking_registrations r JOIN orders o ON o.order_id = r.order_id
+       FROM tracking_registrations r CROSS JOIN orders o ON o.order_id = r.order_id
        WHERE r.provider IN ('17track', 'aftership', 'trackingmore') AND r.state = 'rejected' AND o.state = 'active'${store === undefined ? '' : ' AND o.store = ?'}
        ORDER BY r.updated_at LIMIT ?`,
     )
@@ -110,7 +117,7 @@ export function heldReviews(db: Db, limit: number, store?: string): HeldReview[]
     .prepare(
       `SELECT d.order_id AS orderId, o.store AS store, d.reason AS reason, d.opened_at AS openedAt,
               (SELECT min(s.due_at) FROM sends s WHERE s.order_id = d.order_id AND s.milestone = 'day14' AND s.status IN ('scheduled', 'queued')) AS reviewDueAt
-       FROM disputes d JOIN orders o ON o.order_id = d.order_id
+       FROM disputes d CROSS JOIN orders o ON o.order_id = d.order_id
        WHERE d.closed_at IS NULL${store === undefined ? '' : ' AND o.store = ?'} ORDER BY d.opened_at LIMIT ?`,
     )
     .all(...storeParam(store), limit) as HeldReview[];

@@ -41,32 +41,48 @@ export function orderEvents(db: Db, order: Pick<OrderRow, 'orderId' | 'trackingN
     .all(order.orderId, order.trackingNumber) as OrderEvent[];
 }
 
-const STAGE_WHERE: Record<DashboardStage, string> = {
-  registered: "state = 'active' AND last_event_at IS NULL",
-  no_feed: "state = 'active' AND last_event_at IS NULL",
-  in_transit: "state = 'active' AND last_event_at IS NOT NULL AND stage_rank < 2",
-  customs: "state = 'active' AND last_event_at IS NOT NULL AND stage_rank = 2",
-  post_office: "state = 'active' AND last_event_at IS NOT NULL AND stage_rank >= 3",
-  delivered: "state = 'delivered'",
-  returned: "state = 'returned'",
-  cancelled: "state = 'cancelled'",
+/** Per stage: the order state, and what else tells the stage apart among orders of that state. */
+const STAGE_WHERE: Record<DashboardStage, [string, string]> = {
+  registered: ['active', 'last_event_at IS NULL'],
+  no_feed: ['active', 'last_event_at IS NULL'],
+  in_transit: ['active', 'last_event_at IS NOT NULL AND stage_rank < 2'],
+  customs: ['active', 'last_event_at IS NOT NULL AND stage_rank = 2'],
+  post_office: ['active', 'last_event_at IS NOT NULL AND stage_rank >= 3'],
+  delivered: ['delivered', '1'],
+  returned: ['returned', '1'],
+  cancelled: ['cancelled', '1'],
 };
+
+/** A segment's list looks at no more than this many of the newest orders of its state: a bounded walk of one index range. */
+export const STAGE_SCAN_ROWS = 20_000;
 
 /**
  * The newest orders of one stage shipped in the period (a segment's list):
- * walks the (state, shipped_at) or (store, state, shipped_at) index backwards
- * and stops at `limit`. `no_feed` is `registered` shipped before `noFeedBefore`.
+ * the newest STAGE_SCAN_ROWS orders of the stage's state along the
+ * (state, shipped_at) or (store, state, shipped_at) index, filtered to the
+ * stage, carrier and country, at most `limit`. `no_feed` is `registered`
+ * shipped before `noFeedBefore`.
  */
 export function ordersInStage(db: Db, f: DashboardFilter, stage: DashboardStage, limit: number, noFeedBefore: number): OrderRow[] {
-  const parts = [STAGE_WHERE[stage], 'shipped_at >= ?', 'shipped_at < ?'];
-  const to = stage === 'no_feed' ? Math.min((f.toDay + 1) * DAY_MS, noFeedBefore) : stage === 'registered' ? Math.max(f.fromDay * DAY_MS, noFeedBefore) : null;
-  const params: unknown[] = stage === 'registered' ? [to, (f.toDay + 1) * DAY_MS] : [f.fromDay * DAY_MS, to ?? (f.toDay + 1) * DAY_MS];
-  for (const [column, value] of [['store', f.store], ['carrier', f.carrier], ['country', f.country]] as const) {
+  const [state, residual] = STAGE_WHERE[stage];
+  let from = f.fromDay * DAY_MS;
+  let to = (f.toDay + 1) * DAY_MS;
+  if (stage === 'no_feed') to = Math.min(to, noFeedBefore);
+  if (stage === 'registered') from = Math.max(from, noFeedBefore);
+  const outer = [residual];
+  const params: unknown[] = [];
+  for (const [column, value] of [['carrier', f.carrier], ['country', f.country]] as const) {
     if (value === undefined) continue;
-    parts.push(`${column} = ?`);
+    outer.push(`${column} = ?`);
     params.push(value);
   }
-  return db.$client.prepare(`SELECT * FROM orders WHERE ${parts.join(' AND ')} ORDER BY shipped_at DESC LIMIT ?`).all(...params, limit).map(camel) as OrderRow[];
+  const inner = f.store === undefined
+    ? { sql: 'SELECT * FROM orders INDEXED BY orders_state_shipped_idx WHERE state = ? AND shipped_at >= ? AND shipped_at < ?', params: [state, from, to] }
+    : { sql: 'SELECT * FROM orders INDEXED BY orders_store_state_shipped_idx WHERE store = ? AND state = ? AND shipped_at >= ? AND shipped_at < ?', params: [f.store, state, from, to] };
+  return db.$client
+    .prepare(`SELECT * FROM (${inner.sql} ORDER BY shipped_at DESC LIMIT ${STAGE_SCAN_ROWS}) WHERE ${outer.join(' AND ')} ORDER BY shipped_at DESC LIMIT ?`)
+    .all(...inner.params, ...params, limit)
+    .map(camel) as OrderRow[];
 }
 
 const camel = (row: unknown): unknown =>

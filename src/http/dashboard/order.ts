@@ -1,6 +1,6 @@
 import { CANCEL_REASONS } from '../../domain/order.js';
 import { DISPUTE_REASONS } from '../../store/schema.js';
-import { orderEvents, findOrders, ordersInStage, type OrderEvent } from '../../store/dashboard-orders.js';
+import { orderEvents, findOrders, ordersInStage, STAGE_SCAN_ROWS, type OrderEvent } from '../../store/dashboard-orders.js';
 import { sendsOfOrder, type OrderRow, type SendRow } from '../../store/ledger.js';
 import { registrationOf } from '../../store/registrations.js';
 import { openDisputeOf } from '../../store/replies.js';
@@ -137,5 +137,5 @@ export function stageListView(deps: DashboardDeps, filters: Filters, stage: stri
   const now = deps.now();
   const noFeedBefore = (Math.floor(now / DAY_MS) - NO_FEED_DAYS) * DAY_MS;
   const rows = ordersInStage(deps.db, storeFilter(filters, now), stage as DashboardStage, STAGE_LIST_ROWS, noFeedBefore);
-  return { path: '/admin/orders', params: { stage }, title: STAGE_LABEL[stage as DashboardStage], blocks: [ordersTable('orders', `Orders ${STAGE_LABEL[stage as DashboardStage]}`, rows, filters, deps, `newest ${STAGE_LIST_ROWS}, shipped in the last ${filters.period} days`)] };
+  return { path: '/admin/orders', params: { stage }, title: STAGE_LABEL[stage as DashboardStage], blocks: [ordersTable('orders', `Orders ${STAGE_LABEL[stage as DashboardStage]}`, rows, filters, deps, `the newest ${STAGE_LIST_ROWS} shipped in the last ${filters.period} days, found among the newest ${STAGE_SCAN_ROWS.toLocaleString('en')} orders of that state: narrow by store, carrier or country for older ones`)] };
 }
