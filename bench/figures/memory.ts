@@ -2,9 +2,9 @@ import { Queue } from 'bullmq';
 import { DateTime } from 'luxon';
 import { jobOf } from '../../src/queue/job-specs.js';
 import { connectRedis } from '../../src/queue/redis.js';
-import type { ImportRow } from '../../src/services/import-csv.js';
-import { importOrders } from '../../src/services/import.js';
-import { prepareBatches } from '../../src/services/import-batches.js';
+import type { ImportRow } from '../../src/import/csv.js';
+import { importOrders } from '../../src/import/write.js';
+import { prepareBatches } from '../../src/import/batches.js';
 import { scratch, type BenchEnv, type Figure } from '../harness.js';
 
 /** Queue settings of the plain delayed jobs the limit is measured with. */

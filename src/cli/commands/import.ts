@@ -5,9 +5,9 @@ import { Command } from 'commander';
 import { DEFAULT_REDIS_URL } from '../../config/config.js';
 import { InputError } from '../../domain/errors.js';
 import { checkTrackingNumber, type TrackingWarning } from '../../domain/tracking-number.js';
-import { startImportReader } from '../../services/import-reader.js';
-import type { PreparedBatch } from '../../services/import-batches.js';
-import type { ImportSummary } from '../../services/import.js';
+import { startImportReader } from '../../import/reader.js';
+import type { PreparedBatch } from '../../import/batches.js';
+import type { ImportSummary } from '../../import/write.js';
 import { cliConfig, print, printJson, promoteAfterWrite, warn, withRuntime, type Cli } from '../cli.js';
 
 interface ImportOptions {
@@ -94,42 +94,24 @@ async function importFile(cli: Cli, file: string, o: ImportOptions): Promise<voi
   // rows while this thread loads the ledger's modules and opens the database.
   const reader = startImportReader(file, config.file, batchSize, { redisUrl: config.redisUrl ?? DEFAULT_REDIS_URL, settings: config });
   try {
-    const [{ importOrders }, { markScheduled }] = await Promise.all([import('../../services/import.js'), import('../../store/ledger.js')]);
+    const { runImport } = await import('../../import/run.js');
     await withRuntime(
       cli,
       async (runtime) => {
         const bar = progressBar(cli, size);
         runtime.checkpointInBackground(); // the WAL of a large import is copied back on another thread
-        // What is due goes into Redis batch by batch while the file is still being
-        // read (Redis works on the other core meanwhile). If Redis refuses, the rest
-        // is written as scheduled and the final promotion below reports it once, clearly.
-        let queuedEarly = 0;
-        let redisTrouble = false;
-        let summary: ImportSummary;
         const numbers: NumberWarnings = { count: 0, rows: [] };
+        let run: Awaited<ReturnType<typeof runImport>>;
         try {
-          summary = await importOrders(runtime.orderDeps(), noteNumberWarnings(reader.batches, numbers), {
+          run = await runImport({ ...runtime.orderDeps(), horizonMs: runtime.config.horizonMs }, reader, noteNumberWarnings(reader.batches, numbers), {
             keepInvalid: SHOWN_INVALID,
             onProgress: (s, bytes) => bar?.update(bytes, { rows: s.rows }),
-            queueDue: {
-              horizonMs: runtime.config.horizonMs,
-              accepting: () => !redisTrouble,
-              enqueue: async (sends, now) => {
-                try {
-                  await reader.enqueue(sends, now);
-                  queuedEarly += sends.length;
-                } catch {
-                  redisTrouble = true;
-                  // Back to scheduled: the promoter owns them now.
-                  markScheduled(runtime.db, sends.map((s) => s.id), now);
-                }
-              },
-            },
           });
         } finally {
           bar?.stop();
           await reader.close();
         }
+        const { summary, queuedEarly } = run;
         const seconds = (performance.now() - started) / 1000;
         let queued: number | null = null;
         let failure: unknown = null;

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readOrderCsv, type ImportRow } from '../../../src/services/import-csv.js';
+import { readOrderCsv, type ImportRow } from '../../../src/import/csv.js';
 import { tempDir, type TempDir } from '../../helpers/env.js';
 
 const HEADER = 'order_id,buyer_email,country,carrier,tracking_number';

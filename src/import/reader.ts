@@ -4,7 +4,7 @@ import { InputError, RuntimeError } from '../domain/errors.js';
 import { threadScript } from '../paths.js';
 import type { QueuedSend } from '../queue/promoter.js';
 import type { QueueSettings } from '../queue/queues.js';
-import type { PreparedBatch } from './import-batches.js';
+import type { PreparedBatch } from './batches.js';
 
 type FromThread =
   | { kind: 'batch'; batch: PreparedBatch }
@@ -29,7 +29,7 @@ export interface ImportReader {
 const YOUNG_GENERATION_MB = 192;
 
 /**
- * The main thread's side of the import's helper thread (import-thread.ts):
+ * The main thread's side of the import's helper thread (thread.ts):
  * CSV parsing, validation, planning and BullMQ's job building happen there,
  * SQLite writes here, each on its own core.
  */
@@ -40,7 +40,7 @@ export function startImportReader(
   queue: { redisUrl: string; settings: QueueSettings },
 ): ImportReader {
   const settings = { queuePrefix: queue.settings.queuePrefix, sendAttempts: queue.settings.sendAttempts, backoffMs: queue.settings.backoffMs };
-  const thread = new Worker(threadScript(import.meta.url, 'import-thread'), {
+  const thread = new Worker(threadScript(import.meta.url, 'thread'), {
     workerData: { file, configFile, batchSize, queue: { redisUrl: queue.redisUrl, settings } },
     // Rows, planned sends and BullMQ's job objects live for a batch or two: with the default young
     // generation, scavenges copied most of them before they died.

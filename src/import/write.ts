@@ -1,10 +1,10 @@
 import { DateTime } from 'luxon';
 import type { Order } from '../domain/order.js';
 import { numbersWithUnmatchedEvents, orderBatchWriter } from '../store/order-batch.js';
-import type { InvalidRow, PreparedBatch, PreparedOrder } from './import-batches.js';
-import { registrationFor, type OrderServiceDeps } from './orders.js';
+import type { InvalidRow, PreparedBatch, PreparedOrder } from './batches.js';
+import { registrationFor, type OrderServiceDeps } from '../services/orders.js';
 import type { QueuedSend } from '../queue/promoter.js';
-import { applyUnmatchedEvents } from './tracking.js';
+import { applyUnmatchedEvents } from '../services/tracking.js';
 
 export interface ImportSummary {
   rows: number;

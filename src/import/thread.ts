@@ -5,9 +5,9 @@ import { systemClock } from '../domain/clock.js';
 import { InputError, PostshipError } from '../domain/errors.js';
 import type { QueuedSend, QueueSettings } from '../queue/queues.js';
 import type { connectRedis } from '../queue/redis.js';
-import { readOrderCsv } from './import-csv.js';
-import { prepareBatches } from './import-batches.js';
-import { profileResolver } from './profiles.js';
+import { readOrderCsv } from './csv.js';
+import { prepareBatches } from './batches.js';
+import { profileResolver } from '../services/profiles.js';
 
 /**
  * The import's helper thread. It reads the CSV, validates and plans each row

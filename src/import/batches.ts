@@ -1,8 +1,8 @@
 import type { Clock } from '../domain/clock.js';
 import { validateOrder, type Order } from '../domain/order.js';
 import { planSends, type PlannedSend } from '../domain/plan.js';
-import { asColumnProblem, type ImportRow } from './import-csv.js';
-import type { ProfileResolver } from './profiles.js';
+import { asColumnProblem, type ImportRow } from './csv.js';
+import type { ProfileResolver } from '../services/profiles.js';
 
 /**
  * The import's first half, without a database: rows read, validated and
@@ -36,7 +36,7 @@ export interface PreparedBatch {
 
 /**
  * Validates and plans rows (as read, in chunks) into batches of `batchSize` valid orders.
- * No database: it runs on the import's own thread (import-thread.ts) while
+ * No database: it runs on the import's own thread (thread.ts) while
  * the main thread writes the previous batch.
  */
 export async function* prepareBatches(
