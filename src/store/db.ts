@@ -1,5 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
@@ -54,4 +54,41 @@ export function openDb(path: string, options: { migrate?: boolean } = {}): Db {
 
 export function closeDb(db: Db): void {
   if (db.$client.open) db.$client.close();
+}
+
+export interface MigrationState {
+  known: string[];
+  applied: string[];
+  pending: string[];
+}
+
+interface Journal {
+  entries: Array<{ tag: string; when: number }>;
+}
+
+/**
+ * Which drizzle-kit migrations a database has, read without applying any.
+ * Drizzle records each by its folder timestamp; the newest applied one decides.
+ */
+export function migrationState(dbPath: string): MigrationState {
+  const journal = JSON.parse(readFileSync(join(MIGRATIONS_DIR, 'meta', '_journal.json'), 'utf8')) as Journal;
+  const known = journal.entries.map((e) => e.tag);
+  if (dbPath !== ':memory:' && !existsSync(dbPath)) return { known, applied: [], pending: known };
+  let db: Database.Database;
+  try {
+    db = new Database(dbPath, { readonly: true, fileMustExist: true });
+  } catch (err) {
+    throw new RuntimeError('db_unavailable', `cannot open the database at ${dbPath}: ${(err as Error).message}`, 'Check POSTSHIP_DB points at a readable file.', { cause: err });
+  }
+  try {
+    db.pragma('busy_timeout = 5000');
+    const table = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'").get();
+    const last = table
+      ? (db.prepare('SELECT MAX(created_at) AS at FROM __drizzle_migrations').get() as { at: number | null }).at
+      : null;
+    const applied = journal.entries.filter((e) => last !== null && e.when <= Number(last)).map((e) => e.tag);
+    return { known, applied, pending: known.filter((t) => !applied.includes(t)) };
+  } finally {
+    db.close();
+  }
 }
