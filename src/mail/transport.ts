@@ -2,6 +2,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import type { Transporter } from 'nodemailer';
+import { lazySesTransport } from './ses.js';
 import { pooledUrl, redactUrl } from './smtp-url.js';
 import { threadedSmtpTransport } from './threaded-transport.js';
 
@@ -76,9 +77,10 @@ export function outboxTransport(dir: string): MailTransport {
  * smtp-thread.ts) unless `thread` is false; one-shot commands send inline.
  */
 export function createTransport(
-  config: { smtpUrl: string | null; outbox: string },
+  config: { smtpUrl: string | null; outbox: string; deliverability?: { transport: 'smtp' | 'ses' } },
   options: { thread?: boolean } = {},
 ): MailTransport {
+  if (config.deliverability?.transport === 'ses') return lazySesTransport();
   if (!config.smtpUrl) return outboxTransport(config.outbox);
   return options.thread ? threadedSmtpTransport(config.smtpUrl) : smtpTransport(config.smtpUrl);
 }
