@@ -12,8 +12,7 @@ import { outboxTransport, smtpTransport } from '../mail/transport.js';
 import { TEMPLATES_DIR } from '../paths.js';
 import { connectRedis, ensureRedis, readRedisFacts, redactRedisUrl } from '../queue/redis.js';
 import { migrationState } from './migrations.js';
-import { openPgLedger, type PgLedger } from '../store/pg/ledger.js';
-import { pgMigrationState, pgServerVersion } from '../store/pg/migration-state.js';
+import { inspectPgLedger } from '../store/pg/migration-state.js';
 import { isPostgresUrl, redactPgUrl } from '../store/pg/url.js';
 
 export interface CheckResult {
@@ -99,20 +98,12 @@ function migrationsRow(state: { applied: string[]; pending: string[] }): CheckRe
 
 /** PostgreSQL: connects (never migrates), names the server version and the migration state. */
 async function checkPostgres(url: string): Promise<CheckResult[]> {
-  let ledger: PgLedger;
   try {
-    ledger = await openPgLedger(url, { migrate: false, max: 1 });
+    const { version, state } = await inspectPgLedger(url);
+    return [{ check: 'database', result: 'ok', detail: `PostgreSQL ${version} at ${redactPgUrl(url)} reachable` }, migrationsRow(state)];
   } catch (err) {
-    return [{ check: 'database', result: 'fail', detail: message(err), fix: err instanceof PostshipError ? err.hint : undefined }];
-  }
-  try {
-    const [version, state] = [await pgServerVersion(ledger.pool), await pgMigrationState(ledger.pool)];
-    const db: CheckResult = { check: 'database', result: 'ok', detail: `PostgreSQL ${version} at ${redactPgUrl(url)} reachable` };
-    return [db, migrationsRow(state)];
-  } catch (err) {
+    if (err instanceof PostshipError) return [{ check: 'database', result: 'fail', detail: message(err), fix: err.hint }];
     return [{ check: 'database', result: 'fail', detail: `${redactPgUrl(url)}: ${message(err)}`, fix: 'Check the user may read the database (GRANT), or run `postship migrate`.' }];
-  } finally {
-    await ledger.close();
   }
 }
 

@@ -2,8 +2,7 @@ import { Command } from 'commander';
 import type { Config } from '../../config/config.js';
 import { closeDb, openDb } from '../../store/db.js';
 import { ledgerMissing } from '../../store/ledger-file.js';
-import { openPgLedger } from '../../store/pg/ledger.js';
-import { pgMigrationState } from '../../store/pg/migration-state.js';
+import { migratePgLedger } from '../../store/pg/migration-state.js';
 import { redactPgUrl } from '../../store/pg/url.js';
 import { cliConfig, print, printJson, type Cli } from '../cli.js';
 import { migrationState, type MigrationState } from '../migrations.js';
@@ -24,20 +23,8 @@ function migrateSqlite(path: string): Outcome {
 }
 
 async function migratePostgres(url: string): Promise<Outcome> {
-  const probe = await openPgLedger(url, { migrate: false, max: 1 });
-  let before: MigrationState;
-  try {
-    before = await pgMigrationState(probe.pool);
-  } finally {
-    await probe.close();
-  }
-  const ledger = await openPgLedger(url, { max: 1 }); // applies whatever is pending
-  try {
-    const after = await pgMigrationState(ledger.pool);
-    return { database: redactPgUrl(url), engine: 'postgres', created: before.applied.length === 0, before, after };
-  } finally {
-    await ledger.close();
-  }
+  const { before, after } = await migratePgLedger(url);
+  return { database: redactPgUrl(url), engine: 'postgres', created: before.applied.length === 0, before, after };
 }
 
 async function migrate(cli: Cli, o: { json?: boolean }): Promise<void> {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type pg from 'pg';
-import { PG_MIGRATIONS_DIR } from './ledger.js';
+import { openPgLedger, PG_MIGRATIONS_DIR } from './ledger.js';
 
 export interface PgMigrationState {
   known: string[];
@@ -38,4 +38,25 @@ export async function pgMigrationState(pool: pg.Pool): Promise<PgMigrationState>
 export async function pgServerVersion(pool: pg.Pool): Promise<string> {
   const { rows } = await pool.query<{ v: string }>("SELECT current_setting('server_version') AS v");
   return rows[0]?.v.split(' ')[0] ?? 'unknown';
+}
+
+/** Connects without migrating: the server's version and the migration state (doctor). */
+export async function inspectPgLedger(url: string): Promise<{ version: string; state: PgMigrationState }> {
+  const ledger = await openPgLedger(url, { migrate: false, max: 1 });
+  try {
+    return { version: await pgServerVersion(ledger.pool), state: await pgMigrationState(ledger.pool) };
+  } finally {
+    await ledger.close();
+  }
+}
+
+/** Applies what is pending (`postship migrate`); the state before and after. */
+export async function migratePgLedger(url: string): Promise<{ before: PgMigrationState; after: PgMigrationState }> {
+  const { state: before } = await inspectPgLedger(url);
+  const ledger = await openPgLedger(url, { max: 1 });
+  try {
+    return { before, after: await pgMigrationState(ledger.pool) };
+  } finally {
+    await ledger.close();
+  }
 }
