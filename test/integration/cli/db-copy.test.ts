@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createHmac } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { createHmac, randomUUID } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -11,6 +12,10 @@ import { freshPostgresDatabase, queryPostgres, TEST_PG_PASSWORD } from '../../he
 import { BIN, cliEnv, ORDER_FLAGS, parseJson, ROOT, runCli, type CliResult } from './run-cli.js';
 
 const SECRET = 'db-copy-secret';
+const SHOPIFY_SECRET = 'db-copy-shopify-secret';
+/** Shopify's documented fulfillments/create example, shipped an hour ago. */
+const shopifyFulfillment = () =>
+  readFileSync(join(import.meta.dirname, '../../fixtures/webhooks/shopify-fulfillments-create.json'), 'utf8').replaceAll('2021-12-31T19:00:00-05:00', new Date(Date.now() - 3600_000).toISOString());
 
 interface CopyJson {
   to: string;
@@ -22,7 +27,7 @@ interface CopyJson {
 /**
  * `postship db copy` on a ledger built the way a seller builds one: enqueue and
  * import, a daemon that sends and takes tracking webhooks (one for a parcel we
- * do not know), a resend, a dispute, feedback, an API token, registrations, a
+ * do not know) and a Shopify fulfillment, a resend, a dispute, feedback, an API token, registrations, a
  * bounce (suppression and mail event).
  */
 describe('postship db copy', () => {
@@ -38,8 +43,9 @@ describe('postship db copy', () => {
   beforeAll(async () => {
     dir = tempDir();
     env = cliEnv(dir, {
-      POSTSHIP_CONFIG: alwaysOpenConfig(dir),
+      POSTSHIP_CONFIG: alwaysOpenConfig(dir, {}, { stores: { acme: { shopifyDomain: 'acme-store.myshopify.com' } } }),
       POSTSHIP_WEBHOOK_SECRET: SECRET,
+      SHOPIFY_WEBHOOK_SECRET: SHOPIFY_SECRET,
       POSTSHIP_TRACKING: '17track',
       SEVENTEENTRACK_API_KEY: 'test-key',
       SEVENTEENTRACK_API_URL: 'http://127.0.0.1:1', // registrations stay pending: no provider is reached
@@ -64,10 +70,21 @@ describe('postship db copy', () => {
       const at = new Date().toISOString();
       expect(await post({ event_id: 'e1', tracking_number: 'LP00123456789012', status: 'customs', occurred_at: at })).toBe(202);
       expect(await post({ event_id: 'e2', tracking_number: 'NOBODY0000001', status: 'in_transit', occurred_at: at })).toBe(202);
+      // An order entered by the store platform: a store_webhooks row.
+      const fulfillment = shopifyFulfillment();
+      const shopify = await fetch(`${base}/webhooks/shopify`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json', 'x-shopify-topic': 'fulfillments/create', 'x-shopify-shop-domain': 'acme-store.myshopify.com',
+          'x-shopify-hmac-sha256': createHmac('sha256', SHOPIFY_SECRET).update(fulfillment).digest('base64'), 'x-shopify-webhook-id': randomUUID(), 'x-shopify-api-version': '2025-10',
+        },
+        body: fulfillment,
+      });
+      expect(shopify.status).toBe(202);
       const ledger = new Database(source, { readonly: true });
       try {
         const settled = () => ledger.prepare("SELECT (SELECT count(*) FROM tracking_events WHERE processed_at IS NULL) AS pending, (SELECT count(*) FROM sends WHERE milestone = 'shipped' AND status = 'sent') AS sent").get();
-        await vi.waitFor(() => expect(settled()).toEqual({ pending: 0, sent: 4 }), { timeout: 60_000, interval: 100 });
+        await vi.waitFor(() => expect(settled()).toEqual({ pending: 0, sent: 5 }), { timeout: 60_000, interval: 100 });
       } finally {
         ledger.close();
       }
@@ -93,7 +110,7 @@ describe('postship db copy', () => {
   afterAll(() => dir?.remove());
 
   it('copies every table into PostgreSQL: counts equal, ids, the resend chain and the unmatched event kept', async () => {
-    for (const t of ['orders', 'sends', 'tracking_events', 'tracking_registrations', 'tracking_registration_counts', 'disputes', 'feedback', 'meta', 'api_tokens', 'suppressions', 'mail_events', 'dashboard_stage_counts', 'dashboard_send_counts']) {
+    for (const t of ['orders', 'sends', 'tracking_events', 'tracking_registrations', 'tracking_registration_counts', 'disputes', 'feedback', 'meta', 'api_tokens', 'suppressions', 'mail_events', 'dashboard_stage_counts', 'dashboard_send_counts', 'store_webhooks']) {
       expect(sqliteCounts[t], `source ${t}`).toBeGreaterThan(0);
     }
     const url = await freshPostgresDatabase('copy');
@@ -143,7 +160,7 @@ describe('postship db copy', () => {
     const first = parseJson<CopyJson>(ok(await runCli(['db', 'copy', '--from', source, '--to', url, '--json'], env)));
     const again = await runCli(['db', 'copy', '--from', source, '--to', url], env);
     expect(again.code).toBe(2);
-    expect(again.stderr).toMatch(/^error: --to postgres:\/\/\*\*\*@127\.0\.0\.1:\d+\/rerun_\w+ already holds a ledger \(.*\borders 4, .*\bsends \d+.*\): nothing copied$/m);
+    expect(again.stderr).toMatch(/^error: --to postgres:\/\/\*\*\*@127\.0\.0\.1:\d+\/rerun_\w+ already holds a ledger \(.*\borders 5, .*\bsends \d+.*\): nothing copied$/m);
     expect(again.stderr).toContain('hint: Add --replace to empty it and copy again');
     expect((await queryPostgres<{ n: string }>(url, 'SELECT count(*) AS n FROM sends'))[0].n).toBe(String(sqliteCounts.sends));
 
@@ -152,7 +169,7 @@ describe('postship db copy', () => {
     expect(replaced.stdout).toMatch(/^sends\s+\d+\s+\d+$/m);
     expect(replaced.stdout).toMatch(/copied \d+ rows from .* to postgres:\/\/postship:\*\*\*@127\.0\.0\.1:\d+\/rerun_\w+ in \d+ ms \(replaced what was there\)/);
     const line = replaced.stdout.split('\n').find((l) => l.startsWith('orders '))!;
-    expect(line.trim().split(/\s+/)).toEqual(['orders', '4', '4']);
+    expect(line.trim().split(/\s+/)).toEqual(['orders', '5', '5']);
     expect((await queryPostgres<{ n: string }>(url, 'SELECT count(*) AS n FROM sends'))[0].n).toBe(String(first.tables.find((t) => t.table === 'sends')!.from));
   });
 
