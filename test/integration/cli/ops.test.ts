@@ -57,9 +57,9 @@ describe('doctor, migrate, preview, worker, help', () => {
     const out = dir.file('preview.html');
     const result = await runCli(['preview', 'customs', '--carrier', 'china-post', '--country', 'ES', '--out', out], env);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/Subject: .*LP00123456789CN/);
+    expect(result.stdout).toMatch(/Subject: .*RR123456785CN/); // preview's sample number fits china-post's S10 format
     expect(result.stdout).toContain(`HTML written to ${out}`);
-    expect(readFileSync(out, 'utf8')).toMatch(/<html[\s\S]*LP00123456789CN/i);
+    expect(readFileSync(out, 'utf8')).toMatch(/<html[\s\S]*RR123456785CN/i);
     const json = parseJson(await runCli(['preview', 'day14', '--carrier', 'ups', '--country', 'US', '--store', 'acme', '--json'], { ...env, POSTSHIP_CONFIG: join(FIXTURES, 'always-open.config.json') }, { cwd: dir.path }));
     expect(json).toMatchObject({ milestone: 'day14', locale: 'en' });
     expect(json.text).toContain('Acme Gadgets');
