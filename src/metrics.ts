@@ -3,6 +3,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { TrackingObserver } from './services/tracking-sync.js';
 import type { Db } from './store/db.js';
 import { ledgerStats } from './store/ledger-stats.js';
+import { deliverabilityHealth, GMAIL_SPAM_RATE_LIMIT, type HealthRow } from './store/mail-events.js';
 import { providerPause, registrationCounts } from './store/registrations.js';
 import { TRACKING_PROVIDERS } from './domain/tracking-providers.js';
 
@@ -62,6 +63,7 @@ export function createMetrics(sources: MetricsSources): Metrics {
       },
     });
   }
+  deliverabilityGauges(registry, sources.db);
   new Gauge({
     name: 'postship_tracking_registrations',
     help: 'Tracking registrations in the ledger by provider and state (pending, registered, stopping, stopped, rejected)',
@@ -153,4 +155,69 @@ export function createMetrics(sources: MetricsSources): Metrics {
       registers: [registry],
     }),
   };
+}
+
+/** Recipient domains shown one by one per store; the rest are summed as `other` (label cardinality). */
+const HEALTH_DOMAINS = 20;
+/** The 7-day health is a scan of a week of sends: read at most once a minute. */
+const HEALTH_CACHE_MS = 60_000;
+
+function topDomains(rows: HealthRow[]): HealthRow[] {
+  const out: HealthRow[] = [];
+  const byStore = new Map<string, HealthRow[]>();
+  for (const r of rows) byStore.set(r.store, [...(byStore.get(r.store) ?? []), r]);
+  for (const [store, list] of byStore) {
+    list.sort((a, b) => b.sent - a.sent);
+    out.push(...list.slice(0, HEALTH_DOMAINS));
+    const rest = list.slice(HEALTH_DOMAINS);
+    if (rest.length === 0) continue;
+    const other = { ...rest[0], store, domain: 'other', sent: 0, delivered: 0, bounced: 0, complained: 0, deferred: 0 };
+    for (const r of rest) for (const k of ['sent', 'delivered', 'bounced', 'complained', 'deferred'] as const) other[k] += r[k];
+    out.push({ ...other, bounceRate: other.sent ? other.bounced / other.sent : 0, complaintRate: other.sent ? other.complained / other.sent : 0 });
+  }
+  return out;
+}
+
+/** Issue 22's health view: the last 7 days per store (domain `*`) and per recipient domain, and the rates against Gmail's 0.3%. */
+function deliverabilityGauges(registry: Registry, db: Db): void {
+  let cached: { at: number; rows: HealthRow[] } | null = null;
+  const rows = () => {
+    const now = Date.now();
+    if (!cached || now - cached.at > HEALTH_CACHE_MS) {
+      const health = deliverabilityHealth(db, { now, days: 7 });
+      cached = { at: now, rows: [...health.stores, ...topDomains(health.domains)] };
+    }
+    return cached.rows;
+  };
+  new Gauge({
+    name: 'postship_mail_7d',
+    help: 'Messages in the last 7 days by store, recipient domain (* = all) and what became of them: sent, delivered, bounced, complained, deferred',
+    labelNames: ['store', 'domain', 'kind'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const r of rows()) for (const kind of ['sent', 'delivered', 'bounced', 'complained', 'deferred'] as const) this.set({ store: r.store, domain: r.domain, kind }, r[kind]);
+    },
+  });
+  new Gauge({
+    name: 'postship_mail_7d_rate',
+    help: 'Bounces and complaints per message sent in the last 7 days, by store and recipient domain (* = all); compare with postship_mail_spam_rate_limit',
+    labelNames: ['store', 'domain', 'rate'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const r of rows()) {
+        this.set({ store: r.store, domain: r.domain, rate: 'bounce' }, r.bounceRate);
+        this.set({ store: r.store, domain: r.domain, rate: 'complaint' }, r.complaintRate);
+      }
+    },
+  });
+  new Gauge({
+    name: 'postship_mail_spam_rate_limit',
+    help: "Gmail's bulk-sender spam-rate threshold (0.3%): complaint rates should stay well below it",
+    registers: [registry],
+    collect() {
+      this.set(GMAIL_SPAM_RATE_LIMIT);
+    },
+  });
 }

@@ -28,12 +28,14 @@ export function renderDigest(
   tracking: readonly TrackingAttention[] = [],
   paused: readonly string[] = [],
   replies: { extensions: readonly string[]; lowRatings: readonly string[] } = { extensions: [], lowRatings: [] },
+  mail: readonly string[] = [],
 ): RenderedDigest {
   const parts = [
     orders.length > 0 ? `${orders.length} order(s) near the end of buyer protection` : null,
     tracking.length > 0 ? `${tracking.length} parcel(s) whose tracking needs attention` : null,
     replies.extensions.length > 0 ? `${replies.extensions.length} protection extension(s) to make` : null,
     replies.lowRatings.length > 0 ? `${replies.lowRatings.length} low rating(s)` : null,
+    mail.length > 0 ? 'bounce or complaint rates to look at' : null,
   ];
   const subject = `${parts.filter(Boolean).join(', ')} (${storeName}, ${day})`;
   const intro =
@@ -46,6 +48,7 @@ export function renderDigest(
   const sectionHtml = (title: string, lines: readonly string[]) =>
     lines.length > 0 ? `<h3>${title}</h3><ul>${lines.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>` : '';
   const text = [
+    ...section('Deliverability (last 7 days)', mail),
     ...section('Disputes: not received', replies.extensions),
     ...section('Low ratings', replies.lowRatings),
     ...(orders.length > 0 ? [intro, '', ...rows.map((r) => `- ${r[0]}: ${r[1]}, ${r[2]}, ${r[3]}, last ${r[4]}, deadline ${r[5]} (${r[6]})`), ''] : []),
@@ -58,6 +61,7 @@ export function renderDigest(
     .join('\n');
   const html =
     `<!doctype html><html><body style="font-family:sans-serif">` +
+    sectionHtml('Deliverability (last 7 days)', mail) +
     sectionHtml('Disputes: not received', replies.extensions) +
     sectionHtml('Low ratings', replies.lowRatings) +
     (orders.length > 0 ? `<p>${escapeHtml(intro)}</p><table style="border-collapse:collapse"><thead><tr>${th}</tr></thead><tbody>\n${tr}\n</tbody></table>` : '') +

@@ -8,6 +8,7 @@ import { metaValue, setMetaValue } from '../store/meta.js';
 import { providerPause } from '../store/registrations.js';
 import { TRACKING_PROVIDERS } from '../domain/tracking-providers.js';
 import { listAtRisk, trackingAttention } from './at-risk.js';
+import { deliverabilityWarnings } from './deliverability.js';
 import { renderDigest } from './digest-render.js';
 import { lowRatingAttention, protectionExtensions } from './reply-attention.js';
 import { DAY_MS } from '../domain/wall-clock.js';
@@ -56,11 +57,13 @@ export async function sendDigests(deps: DigestDeps, withinDays = DEFAULT_AT_RISK
       extensions: protectionExtensions(deps.db, deps.config.file, { store }).map((e) => e.line),
       lowRatings: lowRatingAttention(deps.db, { now: now.toMillis(), since: now.toMillis() - DAY_MS, store }).map((l) => l.line),
     };
-    if (orders.length === 0 && tracking.length === 0 && replies.extensions.length === 0 && replies.lowRatings.length === 0) {
+    // Bounce and complaint rates near the mailbox providers' limits (issue 22).
+    const mail = deliverabilityWarnings(deps.db, { now: now.toMillis(), store });
+    if (orders.length === 0 && tracking.length === 0 && replies.extensions.length === 0 && replies.lowRatings.length === 0 && mail.length === 0) {
       outcomes.push({ store, result: 'nothing_at_risk', count: 0 });
       continue;
     }
-    const rendered = renderDigest(identity.name ?? store, day, withinDays, orders, tracking, paused, replies);
+    const rendered = renderDigest(identity.name ?? store, day, withinDays, orders, tracking, paused, replies, mail);
     const domain = /@([^>\s]+)/.exec(identity.from ?? deps.config.from)?.[1] ?? 'postship.local';
     await deps.transport.send({
       from: identity.from ?? deps.config.from,
