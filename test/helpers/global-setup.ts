@@ -1,7 +1,7 @@
 import type { TestProject } from 'vitest/node';
 import { startEphemeralRedis, type EphemeralRedis } from '../../src/queue/ephemeral-redis.js';
 import { startEphemeralPostgres, type EphemeralPostgres } from './postgres.js';
-import { findBrowser, findCompose, findPostgres, findRedisServer, missingPrerequisites } from './prerequisites.js';
+import { findBrowser, findCompose, findDkimVerify, findPostgres, findRedisServer, missingPrerequisites } from './prerequisites.js';
 
 let redis: EphemeralRedis | undefined;
 let postgres: EphemeralPostgres | undefined;
@@ -30,7 +30,8 @@ export async function startWith(project: TestProject, needs: { full: boolean }):
   const redisServer = findRedisServer();
   const compose = needs.full ? findCompose() : { name: 'compose', path: '', looked: '', fix: '' };
   const postgresBin = findPostgres();
-  const missing = missingPrerequisites([redisServer, postgresBin, browser, compose]);
+  const dkimVerify = needs.full ? findDkimVerify() : { name: 'dkimverify', path: '', looked: '', fix: '' };
+  const missing = missingPrerequisites([redisServer, postgresBin, browser, compose, dkimVerify]);
   if (missing.length > 0) {
     process.stderr.write(`\n${missing.map((l) => `postship tests: ${l}`).join('\n')}\n\n`);
     throw new MissingPrerequisite(missing);

@@ -115,3 +115,16 @@ export function findCompose(env: NodeJS.ProcessEnv = process.env): Prerequisite 
     fix: 'install it (Debian/Ubuntu: apt-get install --no-install-recommends docker-compose; macOS: brew install docker-compose)',
   };
 }
+
+/**
+ * dkimverify (Debian's python3-dkim, i.e. dkimpy): the DKIM test checks
+ * signatures with a verifier that is not nodemailer (test/helpers/email-services/dkim-verifier.ts).
+ */
+export function findDkimVerify(env: NodeJS.ProcessEnv = process.env): Prerequisite {
+  return {
+    name: 'dkimverify (python3-dkim)',
+    path: onPath('dkimverify', env),
+    looked: 'PATH',
+    fix: 'install it (Debian/Ubuntu: apt-get install python3-dkim; macOS: pip3 install dkimpy)',
+  };
+}

@@ -1,6 +1,6 @@
 import { chmodSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { findBrowser, findRedisServer, missingPrerequisites } from '../helpers/prerequisites.js';
+import { findBrowser, findDkimVerify, findRedisServer, missingPrerequisites } from '../helpers/prerequisites.js';
 import { tempDir } from '../helpers/env.js';
 
 function fakeProgram(path: string): string {
@@ -44,5 +44,15 @@ describe('finding the programs the tests start', () => {
     expect(missing).toEqual([
       'redis-server not found (looked at PATH): install it (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis) or set REDIS_SERVER_BIN',
     ]);
+  });
+
+  it('names python3-dkim in one line when dkimverify is missing, and finds it on PATH', () => {
+    expect(missingPrerequisites([findDkimVerify({ PATH: '/nonexistent' })])).toEqual([
+      'dkimverify (python3-dkim) not found (looked at PATH): install it (Debian/Ubuntu: apt-get install python3-dkim; macOS: pip3 install dkimpy)',
+    ]);
+    const dir = tempDir();
+    const program = fakeProgram(dir.file('dkimverify'));
+    expect(findDkimVerify({ PATH: dir.path }).path).toBe(program);
+    dir.remove();
   });
 });
