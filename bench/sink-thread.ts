@@ -1,5 +1,6 @@
-import { parentPort, workerData } from 'node:worker_threads';
+import { workerData } from 'node:worker_threads';
 import { SMTPServer } from 'smtp-server';
+import { serveOffThread } from '../src/off-thread.js';
 
 /**
  * The sink's own thread: an SMTP server that accepts and counts. Off the main
@@ -30,19 +31,21 @@ const server = new SMTPServer({
   },
 });
 
-server.listen(0, '127.0.0.1', () => {
-  const address = server.server.address();
-  parentPort!.postMessage({ kind: 'listening', port: typeof address === 'object' && address ? address.port : 0 });
-});
+type Request = 'port' | 'reset' | 'accepted';
+const listening = new Promise<number>((resolve) =>
+  server.listen(0, '127.0.0.1', () => {
+    const address = server.server.address();
+    resolve(typeof address === 'object' && address ? address.port : 0);
+  }),
+);
 
-parentPort!.on('message', (msg: { kind: string }) => {
-  if (msg.kind === 'reset') {
+serveOffThread<Request, number | Array<[string, number]> | null>(
+  async (request) => {
+    if (request === 'port') return listening;
+    if (request === 'accepted') return [...acceptedAt];
     acceptedAt = new Map();
     Atomics.store(counter, 0, 0);
-    parentPort!.postMessage({ kind: 'reset' });
-  } else if (msg.kind === 'accepted') {
-    parentPort!.postMessage({ kind: 'accepted', entries: [...acceptedAt] });
-  } else if (msg.kind === 'stop') {
-    server.close(() => parentPort!.postMessage({ kind: 'stopped' }));
-  }
-});
+    return null;
+  },
+  { onStop: () => new Promise<void>((resolve) => server.close(() => resolve())) },
+);

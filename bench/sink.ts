@@ -1,5 +1,4 @@
-import { once } from 'node:events';
-import { Worker } from 'node:worker_threads';
+import { startOffThread } from '../src/off-thread.js';
 
 export interface BenchSink {
   url: string;
@@ -18,32 +17,17 @@ export interface BenchSink {
 export async function startSink(): Promise<BenchSink> {
   const counter = new SharedArrayBuffer(4);
   const count = new Int32Array(counter);
-  const thread = new Worker(new URL('./sink-thread.js', import.meta.url), { workerData: { counter } });
-  const ask = async <T>(kind: string): Promise<T> => {
-    const reply = new Promise<T>((resolve) => {
-      const onMessage = (msg: { kind: string } & T) => {
-        if (msg.kind !== kind && !(kind === 'stop' && msg.kind === 'stopped')) return;
-        thread.off('message', onMessage);
-        resolve(msg);
-      };
-      thread.on('message', onMessage);
-    });
-    thread.postMessage({ kind });
-    return reply;
-  };
-  const [ready] = (await once(thread, 'message')) as [{ kind: string; port: number }];
+  const thread = startOffThread<'port' | 'reset' | 'accepted', unknown>(new URL('./sink-thread.js', import.meta.url), { workerData: { counter } });
+  const port = (await thread.request('port')) as number;
   return {
-    url: `smtp://127.0.0.1:${ready.port}`,
+    url: `smtp://127.0.0.1:${port}`,
     get count() {
       return Atomics.load(count, 0);
     },
-    acceptedAt: async () => new Map((await ask<{ entries: Array<[string, number]> }>('accepted')).entries),
+    acceptedAt: async () => new Map((await thread.request('accepted')) as Array<[string, number]>),
     reset: async () => {
-      await ask('reset');
+      await thread.request('reset');
     },
-    stop: async () => {
-      await ask('stop');
-      await thread.terminate();
-    },
+    stop: () => thread.stop(),
   };
 }

@@ -1,5 +1,6 @@
-import { parentPort, workerData } from 'node:worker_threads';
+import { workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
+import { serveOffThread } from '../off-thread.js';
 
 /**
  * The checkpointer's thread: its own connection to the ledger, copying the
@@ -11,21 +12,24 @@ const { path, everyMs } = workerData as { path: string; everyMs: number };
 const db = new Database(path);
 db.pragma('busy_timeout = 1000');
 
+const thread = serveOffThread<never, void>(
+  () => undefined,
+  {
+    onStop() {
+      clearInterval(timer);
+      try {
+        db.pragma('wal_checkpoint(PASSIVE)');
+      } finally {
+        db.close();
+      }
+    },
+  },
+);
+
 const timer = setInterval(() => {
   try {
     db.pragma('wal_checkpoint(PASSIVE)');
   } catch (err) {
-    parentPort?.postMessage({ kind: 'error', message: (err as Error).message });
+    thread.emit({ kind: 'error', message: (err as Error).message });
   }
 }, everyMs);
-
-parentPort?.on('message', (msg: { kind: string }) => {
-  if (msg.kind !== 'stop') return;
-  clearInterval(timer);
-  try {
-    db.pragma('wal_checkpoint(PASSIVE)');
-  } finally {
-    db.close();
-    parentPort?.postMessage({ kind: 'stopped' });
-  }
-});

@@ -1,5 +1,5 @@
-import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
+import { startOffThread } from '../off-thread.js';
 import { threadScript } from '../paths.js';
 import type { Db } from './db.js';
 
@@ -27,31 +27,12 @@ const EVERY_MS = 1000;
 export function startCheckpointer(db: Db, logger: Logger, everyMs = EVERY_MS): Checkpointer | null {
   const path = db.$client.name;
   if (db.$client.memory || path === '' || path === ':memory:') return null;
-  const thread = new Worker(threadScript(import.meta.url, 'checkpoint-thread'), { workerData: { path, everyMs } });
-  thread.unref(); // never what keeps a process alive
+  const thread = startOffThread<never, void>(threadScript(import.meta.url, 'checkpoint-thread'), {
+    workerData: { path, everyMs },
+    keepAlive: 'never', // never what keeps a process alive
+    onEvent: (event) => logger.warn({ err: (event as { message: string }).message }, 'background WAL checkpoint failed; will retry'),
+    onExit: (reason) => logger.warn({ err: reason }, 'WAL checkpointer stopped; SQLite checkpoints by itself'),
+  });
   db.$client.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
-  let stopped = false;
-  thread.on('message', (msg: { kind: string; message?: string }) => {
-    if (msg.kind === 'error') logger.warn({ err: msg.message }, 'background WAL checkpoint failed; will retry');
-  });
-  thread.on('error', (err) => logger.warn({ err: err.message }, 'WAL checkpointer stopped; SQLite checkpoints by itself'));
-  thread.on('exit', () => {
-    stopped = true;
-  });
-  return {
-    async stop() {
-      if (stopped) return;
-      thread.postMessage({ kind: 'stop' });
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, 2000);
-        const done = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-        thread.on('message', (msg: { kind: string }) => msg.kind === 'stopped' && done());
-        thread.once('exit', done);
-      });
-      await thread.terminate();
-    },
-  };
+  return { stop: () => thread.stop() };
 }

@@ -1,10 +1,11 @@
-import { parentPort, workerData } from 'node:worker_threads';
+import { workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { SENDS_BY_LANE_SQL } from './ledger-stats-sql.js';
+import { serveOffThread } from '../off-thread.js';
+import { SENDS_BY_LANE_SQL, type LaneCount } from './ledger-stats-sql.js';
 
 /**
  * The ledger-stats thread: its own read-only connection, answering each
- * "count" message with the sends per milestone, status and lane. The GROUP BY
+ * count request with the sends per milestone, status and lane. The GROUP BY
  * reads every send (seconds at a million orders): here it never holds up the
  * thread that answers webhooks and scrapes.
  */
@@ -13,15 +14,8 @@ const db = new Database(path, { readonly: true });
 db.pragma('busy_timeout = 1000');
 const statement = db.prepare(SENDS_BY_LANE_SQL);
 
-parentPort?.on('message', (msg: { kind: string }) => {
-  if (msg.kind === 'stop') {
+serveOffThread<'count', { rows: LaneCount[]; at: number }>(() => ({ rows: statement.all() as LaneCount[], at: Date.now() }), {
+  onStop: () => {
     db.close();
-    parentPort?.postMessage({ kind: 'stopped' });
-    return;
-  }
-  try {
-    parentPort?.postMessage({ kind: 'counts', rows: statement.all(), at: Date.now() });
-  } catch (err) {
-    parentPort?.postMessage({ kind: 'error', message: (err as Error).message });
-  }
+  },
 });

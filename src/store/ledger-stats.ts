@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { startOffThread, type OffThread } from '../off-thread.js';
 import { threadScript } from '../paths.js';
 import type { Db } from './db.js';
 import { SENDS_BY_LANE_SQL, type LaneCount } from './ledger-stats-sql.js';
@@ -30,27 +30,23 @@ export function ledgerStats(db: Db, options: { waitMs?: number } = {}): LedgerSt
     const statement = db.$client.prepare(SENDS_BY_LANE_SQL);
     return { sendsByLane: async () => statement.all() as LaneCount[], stop: async () => {} };
   }
-  let thread: Worker | null = null;
+  let thread: OffThread<'count', { rows: LaneCount[]; at: number }> | null = null;
   let last: { rows: LaneCount[]; at: number; tookMs: number } | null = null;
   let pending: Promise<void> | null = null;
   const refresh = (): Promise<void> => {
-    if (!thread) {
-      thread = new Worker(threadScript(import.meta.url, 'ledger-stats-thread'), { workerData: { path } });
-      thread.unref(); // never what keeps a process alive
-    }
-    const worker = thread;
+    if (!thread?.running) thread = startOffThread(threadScript(import.meta.url, 'ledger-stats-thread'), { workerData: { path }, keepAlive: 'never' });
     const started = Date.now();
-    pending ??= new Promise<void>((resolve) => {
-      const onMessage = (msg: { kind: string; rows?: LaneCount[]; at?: number }) => {
-        if (msg.kind !== 'counts' && msg.kind !== 'error') return;
-        worker.off('message', onMessage);
-        if (msg.kind === 'counts') last = { rows: msg.rows!, at: msg.at!, tookMs: Date.now() - started };
+    pending ??= thread
+      .request('count')
+      .then(
+        (counts) => {
+          last = { ...counts, tookMs: Date.now() - started };
+        },
+        () => undefined, // the last counts stay; the next scrape asks again
+      )
+      .finally(() => {
         pending = null;
-        resolve();
-      };
-      worker.on('message', onMessage);
-      worker.postMessage({ kind: 'count' });
-    });
+      });
     return pending;
   };
   return {
@@ -62,8 +58,7 @@ export function ledgerStats(db: Db, options: { waitMs?: number } = {}): LedgerSt
       return last?.rows ?? [];
     },
     async stop() {
-      if (!thread) return;
-      await thread.terminate();
+      await thread?.stop();
       thread = null;
     },
   };
