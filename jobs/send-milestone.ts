@@ -171,8 +171,10 @@ async function deliver(
     const optOut = UNSUBSCRIBABLE.has(milestone) && order.buyerEmail ? unsubscribeUrl(deps.unsubscribe.publicUrl, deps.unsubscribe.secret, order.buyerEmail) : null;
     rendered = renderMessage(deps.templates, milestone, optOut ? Object.assign({}, context, unsubscribeContext(optOut, context.buyer.locale)) : context, store?.templates);
     if (optOut) rendered = { ...rendered, text: textFooter(rendered.text, optOut, rendered.locale) };
-    const extraHeaders = optOut ? listUnsubscribeHeaders(optOut) : undefined;
-    const { dkim, verpDomain } = config.deliverability;
+    const { dkim, verpDomain, postmarkReviewStream } = config.deliverability;
+    // Postmark wants review requests (not transactional) in a broadcast stream of their own.
+    const stream: Record<string, string> = milestone === 'day14' && postmarkReviewStream ? { 'X-PM-Message-Stream': postmarkReviewStream } : {};
+    const extraHeaders: Record<string, string> = { ...(optOut ? listUnsubscribeHeaders(optOut) : {}), ...stream };
     message = composeMessage({
       order, milestone, sendId: row.id, resendOf: row.resendOf, rendered, store, defaultFrom: config.from, extraHeaders,
       dkim: dkimKeyFor(dkim, order.store), verpDomain,

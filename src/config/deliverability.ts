@@ -32,6 +32,8 @@ export interface DeliverabilityConfig {
   verpDomain: string | null;
   transport: MailTransportChoice;
   pacing: PacingConfig;
+  /** POSTSHIP_POSTMARK_REVIEW_STREAM: review requests go out in this Postmark message stream (X-PM-Message-Stream). */
+  postmarkReviewStream: string | null;
 }
 
 /**
@@ -148,5 +150,6 @@ export function readDeliverability(problems: string[], env: Env, where: { cwd: s
     verpDomain: verp,
     transport: MAIL_TRANSPORTS.includes(transport) ? transport : 'smtp',
     pacing: { domains: readRates(problems, env), dailyCap, throttlePauseMs: readPause(problems, env) },
+    postmarkReviewStream: env.POSTSHIP_POSTMARK_REVIEW_STREAM?.trim() || null,
   };
 }

@@ -12,7 +12,7 @@ describe('headers and the visible unsubscribe link', () => {
   beforeEach(async () => {
     dir = tempDir();
     smtp = await startSmtpSink();
-    pipeline = testPipeline(testConfig(dir, { SMTP_URL: smtp.url, POSTSHIP_CONFIG: alwaysOpenConfig(dir, {}, { stores: { acme: { name: 'Acme', from: 'Acme <care@acme.example>' } } }), POSTSHIP_PUBLIC_URL: 'https://postship.acme.example' }));
+    pipeline = testPipeline(testConfig(dir, { SMTP_URL: smtp.url, POSTSHIP_CONFIG: alwaysOpenConfig(dir, {}, { stores: { acme: { name: 'Acme', from: 'Acme <care@acme.example>' } } }), POSTSHIP_PUBLIC_URL: 'https://postship.acme.example', POSTSHIP_POSTMARK_REVIEW_STREAM: 'reviews' }));
     await pipeline.startWorker();
   });
   afterEach(async () => {
@@ -37,6 +37,7 @@ describe('headers and the visible unsubscribe link', () => {
     expect(link).toBeDefined();
     expect(header(review.raw, 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
     expect(header(review.raw, 'Feedback-ID')).toBe('acme:day14:postship');
+    expect(header(review.raw, 'X-PM-Message-Stream')).toBe('reviews');
     const parsed = await review.parse();
     const visible = /<a href="([^"]+)"[^>]*>Von diesen E-Mails abmelden<\/a>/.exec(String(parsed.html))?.[1];
     expect(visible?.replaceAll('&#x3D;', '=').replaceAll('&amp;', '&')).toBe(link);
@@ -44,6 +45,7 @@ describe('headers and the visible unsubscribe link', () => {
 
     const shipped = mailFor('ann@example.com', 'shipped')!;
     expect(header(shipped.raw, 'List-Unsubscribe')).toBeNull();
+    expect(header(shipped.raw, 'X-PM-Message-Stream')).toBeNull();
     expect(header(shipped.raw, 'Feedback-ID')).toBe('acme:shipped:postship');
     expect((await shipped.parse()).html).not.toContain('/unsubscribe');
   });
