@@ -7,6 +7,7 @@ import { MILESTONES } from '../domain/milestones.js';
 import { checkTemplates as checkAllTemplates } from '../mail/check-templates.js';
 import { TemplateSet } from '../mail/templates.js';
 import { addressDomain, dkimAligned, dkimSettingsFor, loadDkim } from '../mail/dkim.js';
+import { lazySesTransport } from '../mail/ses.js';
 import { redactUrl } from '../mail/smtp-url.js';
 import { outboxTransport, smtpTransport } from '../mail/transport.js';
 import { TEMPLATES_DIR } from '../paths.js';
@@ -108,6 +109,7 @@ async function checkPostgres(url: string): Promise<CheckResult[]> {
 }
 
 export async function checkMail(config: Config): Promise<CheckResult> {
+  if (config.deliverability.transport === 'ses') return checkSes();
   const transport = config.smtpUrl ? smtpTransport(config.smtpUrl, { timeoutMs: 5000 }) : outboxTransport(config.outbox);
   const what = config.smtpUrl ? `SMTP ${redactUrl(config.smtpUrl)}` : `outbox ${config.outbox}`;
   try {
@@ -204,6 +206,19 @@ export async function checkTracking(config: Config): Promise<CheckResult[]> {
       }
     }),
   );
+}
+
+/** POSTSHIP_TRANSPORT=ses: nodemailer's SES verify (a SendEmail SES refuses), which proves region and credentials. */
+async function checkSes(): Promise<CheckResult> {
+  const transport = lazySesTransport();
+  try {
+    await transport.verify();
+    return { check: 'mail', result: 'ok', detail: `Amazon SES answers (region ${process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'from the AWS profile'})` };
+  } catch (err) {
+    return { check: 'mail', result: 'fail', detail: `Amazon SES: ${message(err)}`, fix: 'Set AWS_REGION and credentials (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or AWS_PROFILE) for an identity allowed ses:SendEmail.' };
+  } finally {
+    await transport.close();
+  }
 }
 
 /**

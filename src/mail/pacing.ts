@@ -57,12 +57,15 @@ if redis.call('SET', KEYS[3], '1', 'NX', 'PX', tonumber(ARGV[2])) then
   level = level + 1
   if level > 5 then level = 5 end
 end
-redis.call('SET', KEYS[2], tostring(level), 'PX', 900000)
+redis.call('SET', KEYS[2], tostring(level), 'PX', tonumber(ARGV[3]))
 local pause = now + tonumber(ARGV[2]) * level
 local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
 if tat < pause then redis.call('SET', KEYS[1], tostring(pause), 'PX', math.ceil(pause - now + 60000)) end
 return level
 `;
+
+/** How long a slow-down lasts after the domain's last 421/450/451 (the Lua script's PEXPIRE). */
+const SLOW_DOWN_MS = 900_000;
 
 export interface PaceDecision {
   /** Epoch ms to try again, or null: go now. */
@@ -102,11 +105,14 @@ export function createPacer(redis: Redis, config: PacingConfig, prefix: string):
   }
   const rateFor = (domain: string): Rate | null => config.domains[domain] ?? config.domains['*'] ?? null;
   const key = (...parts: Array<string | number>) => `${prefix}:pace:${parts.join(':')}`;
+  // Domains that throttled this process lately: an unlimited domain costs no Redis round trip otherwise.
+  const throttledUntil = new Map<string, number>();
   return {
     rateFor,
     async reserve({ sendId, email, store, now }) {
       const domain = recipientDomain(email);
       const rate = rateFor(domain);
+      if (!rate && config.dailyCap === null && (throttledUntil.get(domain) ?? 0) < now) return { at: null, reason: null };
       const day = Math.floor(now / 86_400_000);
       const [at, reason] = await client.postshipReserve(
         key('tat', domain), key('slow', domain), key('cap', store, day), key('slot', sendId),
@@ -116,7 +122,8 @@ export function createPacer(redis: Redis, config: PacingConfig, prefix: string):
     },
     async throttled(email, now) {
       const domain = recipientDomain(email);
-      await client.postshipSlowDown(key('tat', domain), key('slow', domain), key('slowlock', domain), now, config.throttlePauseMs);
+      throttledUntil.set(domain, now + SLOW_DOWN_MS);
+      await client.postshipSlowDown(key('tat', domain), key('slow', domain), key('slowlock', domain), now, config.throttlePauseMs, SLOW_DOWN_MS);
     },
   };
 }

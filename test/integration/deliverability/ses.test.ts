@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkMail } from '../../../src/cli/doctor-checks.js';
 import { enterOrder } from '../../../src/services/orders.js';
 import { getSend, sendsOfOrder } from '../../../src/store/ledger.js';
 import { mailOutcomes, recordMailEvents } from '../../../src/store/mail-events.js';
@@ -65,5 +66,13 @@ describe('POSTSHIP_TRANSPORT=ses through nodemailer and the SESv2 client, agains
     const job = await (await runtime.sendQueue()).getJob(`send.${id}`);
     expect(job?.attemptsMade).toBe(0);
     expect(getSend(runtime.db, id)?.status).toBe('queued');
+  });
+
+  it('doctor checks SES itself (region and credentials), not the outbox', async () => {
+    const before = ses.sent.length;
+    expect(await checkMail(pipeline.runtime.config)).toEqual({ check: 'mail', result: 'ok', detail: 'Amazon SES answers (region eu-west-1)' });
+    // nodemailer's verify is a SendEmail of an invalid message: the stand-in saw it signed.
+    expect(ses.sent.length).toBe(before + 1);
+    expect(ses.sent.at(-1)!.from).toBe('invalid@invalid');
   });
 });
