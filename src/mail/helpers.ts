@@ -132,7 +132,7 @@ function crafted(locale: string, text: string): string {
   // European Portuguese writes "1 de dezembro"; the ordinal is Brazilian usage.
   if (first && !(lang === 'pt' && /^pt-(PT|AO|MZ|CV|GW|ST|TL)$/i.test(locale))) text = text.replace(first.pattern, `$1${first.ordinal}`);
   if (lang === 'it') text = text.replace(/(^|[^\d])0(\d)(?=\D|$)/g, '$1$2');
-  if (lang === 'pl') text = text.replace(/(\d{4})(?! r\.)/g, '$1 r.');
+  if (lang === 'pl') text = text.replace(/(\d{4})(?! r\.)/g, '$1 r.').replace(/ r\. (\d{1,2}:\d{2})/, ' r., godz. $1');
   return text;
 }
 

@@ -42,6 +42,7 @@ describe('dates as a native writer puts them', () => {
     expect(fmt('{{date a "long" lang="pt"}}', 'pt-BR', first)).toBe('1º de dezembro de 2026');
     expect(fmt('{{date a "long" lang="pt"}}', 'pt-PT', first)).toBe('1 de dezembro de 2026');
     expect(fmt('{{date a "long" lang="pl"}}', 'pl', first)).toBe('1 grudnia 2026 r.');
+    expect(fmt('{{date a "datetime" lang="pl"}}', 'pl', { a: '2026-11-20T09:00:00Z' })).toBe('20 listopada 2026 r., godz. 10:00');
     expect(fmt('{{dateRange a b lang="pl"}}', 'pl', { a: '2026-12-28', b: '2027-01-05' })).toMatch(/^28 grudnia 2026 r\.\s–\s5 stycznia 2027 r\.$/);
   });
 });
