@@ -48,20 +48,21 @@ export interface OffThreadOptions {
   onEvent?(event: unknown): void;
   /** The thread died (not through stop): requests in flight were failed already. */
   onExit?(reason: string): void;
-  /** Keep the process alive only while a request is in flight (default), or never. */
-  keepAlive?: 'while-busy' | 'never';
+  /** Keep the process alive only while a request is in flight (default), never, or always (a thread whose events the process waits for). */
+  keepAlive?: 'while-busy' | 'never' | 'always';
   /** V8 limits of the thread (e.g. the import's young generation). */
   resourceLimits?: ResourceLimits;
 }
 
 export function startOffThread<Req, Rep>(script: string | URL, options: OffThreadOptions = {}): OffThread<Req, Rep> {
   const thread = new Worker(script, { workerData: options.workerData, resourceLimits: options.resourceLimits });
-  thread.unref();
+  if (options.keepAlive !== 'always') thread.unref();
   const pending = new Map<number, { resolve(value: Rep): void; reject(err: unknown): void }>();
   let nextId = 1;
   let running = true;
   let stopping: Promise<void> | null = null;
   const settle = () => {
+    if (options.keepAlive === 'always') return;
     if (pending.size === 0 || options.keepAlive === 'never') thread.unref();
   };
   const failAll = (reason: string) => {

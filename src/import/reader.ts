@@ -1,17 +1,18 @@
-import { Worker } from 'node:worker_threads';
 import type { ConfigFile } from '../config/config-file.js';
 import { InputError, RuntimeError } from '../domain/errors.js';
+import { startOffThread } from '../off-thread.js';
 import { threadScript } from '../paths.js';
-import type { QueuedSend } from '../queue/promoter.js';
-import type { QueueSettings } from '../queue/queues.js';
+import type { QueuedSend, QueueSettings } from '../queue/queues.js';
 import type { PreparedBatch } from './batches.js';
 
-type FromThread =
+/** What the thread posts by itself: the batches it read, then done or the reading error. */
+export type ReaderEvent =
   | { kind: 'batch'; batch: PreparedBatch }
   | { kind: 'done' }
-  | { kind: 'error'; error: { message: string; code?: string; hint?: string; problems?: string[] } }
-  | { kind: 'enqueued'; ticket: number }
-  | { kind: 'enqueue-failed'; ticket: number; message: string };
+  | { kind: 'error'; error: { message: string; code?: string; hint?: string; problems?: string[] } };
+
+/** What the main thread asks: one more batch may come (`ack`), or these sends' jobs added. */
+export type ReaderRequest = { kind: 'ack' } | { kind: 'enqueue'; sends: QueuedSend[]; now: number };
 
 export interface ImportReader {
   /** Prepared batches in file order; a reading error ends them with the same error (an InputError stays one). */
@@ -40,15 +41,7 @@ export function startImportReader(
   queue: { redisUrl: string; settings: QueueSettings },
 ): ImportReader {
   const settings = { queuePrefix: queue.settings.queuePrefix, sendAttempts: queue.settings.sendAttempts, backoffMs: queue.settings.backoffMs };
-  const thread = new Worker(threadScript(import.meta.url, 'thread'), {
-    workerData: { file, configFile, batchSize, queue: { redisUrl: queue.redisUrl, settings } },
-    // Rows, planned sends and BullMQ's job objects live for a batch or two: with the default young
-    // generation, scavenges copied most of them before they died.
-    resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
-  });
-  const inbox: Array<Extract<FromThread, { kind: 'batch' | 'done' | 'error' }>> = [];
-  const enqueues = new Map<number, { resolve: () => void; reject: (err: Error) => void }>();
-  let tickets = 0;
+  const inbox: ReaderEvent[] = [];
   let wake: (() => void) | null = null;
   let stopped: Error | null = null;
   let finished = false;
@@ -56,27 +49,22 @@ export function startImportReader(
     wake?.();
     wake = null;
   };
-  thread.on('message', (msg: FromThread) => {
-    if (msg.kind === 'enqueued' || msg.kind === 'enqueue-failed') {
-      const waiter = enqueues.get(msg.ticket);
-      enqueues.delete(msg.ticket);
-      if (msg.kind === 'enqueued') waiter?.resolve();
-      else waiter?.reject(new Error(msg.message));
-      return;
-    }
-    if (msg.kind !== 'batch') finished = true;
-    inbox.push(msg);
-    deliver();
-  });
-  thread.on('error', (err) => {
-    stopped = err;
-    deliver();
-  });
-  thread.on('exit', (code) => {
-    stopped ??= new Error(`the import's helper thread stopped (exit code ${code})`);
-    for (const waiter of enqueues.values()) waiter.reject(stopped);
-    enqueues.clear();
-    deliver();
+  const thread = startOffThread<ReaderRequest, null>(threadScript(import.meta.url, 'thread'), {
+    workerData: { file, configFile, batchSize, queue: { redisUrl: queue.redisUrl, settings } },
+    // Rows, planned sends and BullMQ's job objects live for a batch or two: with the default young
+    // generation, scavenges copied most of them before they died.
+    resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+    keepAlive: 'always', // the import waits for its batches
+    onEvent(event) {
+      const msg = event as ReaderEvent;
+      if (msg.kind !== 'batch') finished = true;
+      inbox.push(msg);
+      deliver();
+    },
+    onExit(reason) {
+      stopped ??= new Error(`the import's helper thread stopped (${reason})`);
+      deliver();
+    },
   });
 
   async function* batches(): AsyncGenerator<PreparedBatch> {
@@ -93,28 +81,18 @@ export function startImportReader(
         if (error.problems) throw new InputError(error.code ?? 'import_invalid', error.problems, error.hint);
         throw new RuntimeError(error.code ?? 'import_reader_failed', error.message, error.hint);
       }
-      thread.postMessage({ kind: 'ack' });
+      void thread.request({ kind: 'ack' }).catch(() => undefined); // a stopped thread ends the batches above
       yield msg.batch;
     }
   }
 
   return {
     batches: batches(),
-    enqueue(sends, now) {
-      if (stopped) return Promise.reject(stopped);
-      const ticket = ++tickets;
-      return new Promise<void>((resolve, reject) => {
-        enqueues.set(ticket, { resolve, reject });
-        thread.postMessage({ kind: 'enqueue', ticket, sends, now });
-      });
+    async enqueue(sends, now) {
+      if (stopped) throw stopped;
+      await thread.request({ kind: 'enqueue', sends, now });
     },
-    async close() {
-      if (stopped) return;
-      const exited = new Promise<void>((resolve) => thread.once('exit', () => resolve()));
-      thread.postMessage({ kind: 'close' });
-      const timer = setTimeout(() => void thread.terminate(), 5000);
-      await exited;
-      clearTimeout(timer);
-    },
+    // The thread closes its queue and Redis connection first (5 s at most).
+    close: () => thread.stop(5000),
   };
 }

@@ -1,11 +1,13 @@
-import { parentPort, workerData } from 'node:worker_threads';
+import { workerData } from 'node:worker_threads';
 import type { Queue } from 'bullmq';
 import type { ConfigFile } from '../config/config-file.js';
 import { systemClock } from '../domain/clock.js';
 import { InputError, PostshipError } from '../domain/errors.js';
-import type { QueuedSend, QueueSettings } from '../queue/queues.js';
+import type { QueueSettings } from '../queue/queues.js';
 import type { connectRedis } from '../queue/redis.js';
+import { serveOffThread } from '../off-thread.js';
 import { readOrderCsv } from './csv.js';
+import type { ReaderEvent, ReaderRequest } from './reader.js';
 import { prepareBatches } from './batches.js';
 import { profileResolver } from '../services/profiles.js';
 
@@ -23,7 +25,6 @@ const { file, configFile, batchSize, queue } = workerData as {
   batchSize: number;
   queue: { redisUrl: string; settings: QueueSettings };
 };
-const port = parentPort!;
 let credits = MAX_AHEAD;
 let wake: (() => void) | null = null;
 
@@ -44,33 +45,26 @@ function openQueue(): Promise<{ queue: Queue; jobs: Jobs }> {
   return sendQueue;
 }
 
-async function enqueue(ticket: number, sends: QueuedSend[], now: number): Promise<void> {
-  try {
+const thread = serveOffThread<ReaderRequest, null>(
+  async (request) => {
+    if (request.kind === 'ack') {
+      credits += 1;
+      wake?.();
+      wake = null;
+      return null;
+    }
     const opened = await openQueue();
-    await opened.queue.addBulk(opened.jobs(queue.settings, sends, now));
-    port.postMessage({ kind: 'enqueued', ticket });
-  } catch (err) {
-    port.postMessage({ kind: 'enqueue-failed', ticket, message: (err as Error).message });
-  }
-}
-
-port.on('message', (msg: { kind: string; ticket?: number; sends?: QueuedSend[]; now?: number }) => {
-  if (msg.kind === 'ack') {
-    credits += 1;
-    wake?.();
-    wake = null;
-  } else if (msg.kind === 'enqueue') {
-    void enqueue(msg.ticket!, msg.sends!, msg.now!);
-  } else if (msg.kind === 'close') {
-    void (sendQueue ?? Promise.resolve(null))
-      .then((opened) => opened?.queue.close())
-      .catch(() => undefined)
-      .finally(() => {
-        connection?.disconnect();
-        port.close();
-      });
-  }
-});
+    await opened.queue.addBulk(opened.jobs(queue.settings, request.sends, request.now));
+    return null;
+  },
+  {
+    async onStop() {
+      await (sendQueue ?? Promise.resolve(null)).then((opened) => opened?.queue.close()).catch(() => undefined);
+      connection?.disconnect();
+    },
+  },
+);
+const emit = (event: ReaderEvent) => thread.emit(event);
 
 async function read(): Promise<void> {
   let bytes = 0;
@@ -79,12 +73,12 @@ async function read(): Promise<void> {
     for await (const batch of prepareBatches(rows, profileResolver(configFile), systemClock, batchSize, () => bytes)) {
       while (credits === 0) await new Promise<void>((resolve) => (wake = resolve));
       credits -= 1;
-      port.postMessage({ kind: 'batch', batch });
+      emit({ kind: 'batch', batch });
     }
-    port.postMessage({ kind: 'done' });
+    emit({ kind: 'done' });
   } catch (err) {
     const e = err as Error;
-    port.postMessage({
+    emit({
       kind: 'error',
       error: {
         message: e.message,
