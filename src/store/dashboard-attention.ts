@@ -20,34 +20,41 @@ export interface AttentionOrder {
 const COLUMNS = `order_id AS orderId, store, carrier, country, tracking_number AS trackingNumber, buyer_email AS buyerEmail,
   shipped_at AS shippedAt, last_event_at AS lastEventAt, stage_rank AS stageRank`;
 
-const storeClause = (store: string | undefined) => (store === undefined ? '' : ' AND store = ?');
 const storeParam = (store: string | undefined) => (store === undefined ? [] : [store]);
 
 /**
- * Active orders whose last scan is older than `scannedBefore` (stage by stage,
- * so each is one range of the (state, stage_rank, last_event_at) index), and
- * active orders shipped before it without a single scan; oldest first.
+ * Active orders whose last scan is older than `scannedBefore` (per stage, one
+ * range of the (state, stage_rank, last_event_at) index), and active orders
+ * shipped before it without a single scan (stage 0, no scan: one range,
+ * ordered by shipping date by the index's last column); oldest first. With a
+ * store, the same ranges of the index that starts with the store.
  */
 export function stalledOrders(db: Db, scannedBefore: number, limit: number, store?: string): AttentionOrder[] {
+  const [index, lead, params] = store === undefined
+    ? ['orders_state_stage_last_event_idx', '', []]
+    : ['orders_store_state_stage_last_event_idx', 'store = ? AND ', [store]];
   const scanned = db.$client.prepare(
-    `SELECT ${COLUMNS} FROM orders INDEXED BY orders_state_stage_last_event_idx
-     WHERE state = 'active' AND stage_rank = ? AND last_event_at < ?${storeClause(store)} ORDER BY last_event_at LIMIT ?`,
+    `SELECT ${COLUMNS} FROM orders INDEXED BY ${index}
+     WHERE ${lead}state = 'active' AND stage_rank = ? AND last_event_at < ? ORDER BY last_event_at LIMIT ?`,
   );
-  // Oldest first along (state, shipped_at): the planner would otherwise pick the last-scan index and sort every unscanned order.
   const never = db.$client.prepare(
-    `SELECT ${COLUMNS} FROM orders INDEXED BY orders_state_shipped_idx
-     WHERE state = 'active' AND shipped_at < ? AND last_event_at IS NULL${storeClause(store)} ORDER BY shipped_at LIMIT ?`,
+    `SELECT ${COLUMNS} FROM orders INDEXED BY ${index}
+     WHERE ${lead}state = 'active' AND stage_rank = 0 AND last_event_at IS NULL AND shipped_at < ? ORDER BY shipped_at LIMIT ?`,
   );
-  const rows = [0, 1, 2, 3].flatMap((rank) => scanned.all(rank, scannedBefore, ...storeParam(store), limit) as AttentionOrder[]);
-  rows.push(...(never.all(scannedBefore, ...storeParam(store), limit) as AttentionOrder[]));
+  const rows = [0, 1, 2, 3].flatMap((rank) => scanned.all(...params, rank, scannedBefore, limit) as AttentionOrder[]);
+  rows.push(...(never.all(...params, scannedBefore, limit) as AttentionOrder[]));
   return rows.sort((a, b) => (a.lastEventAt ?? a.shippedAt) - (b.lastEventAt ?? b.shippedAt)).slice(0, limit);
 }
 
 /** Active orders at the post office (awaiting pickup) whose last scan is older than `scannedBefore`, oldest first. */
 export function waitingAtPostOffice(db: Db, scannedBefore: number, limit: number, store?: string): AttentionOrder[] {
   return db.$client
-    .prepare(`SELECT ${COLUMNS} FROM orders INDEXED BY orders_state_stage_last_event_idx WHERE state = 'active' AND stage_rank = 3 AND last_event_at < ?${storeClause(store)} ORDER BY last_event_at LIMIT ?`)
-    .all(scannedBefore, ...storeParam(store), limit) as AttentionOrder[];
+    .prepare(
+      store === undefined
+        ? `SELECT ${COLUMNS} FROM orders INDEXED BY orders_state_stage_last_event_idx WHERE state = 'active' AND stage_rank = 3 AND last_event_at < ? ORDER BY last_event_at LIMIT ?`
+        : `SELECT ${COLUMNS} FROM orders INDEXED BY orders_store_state_stage_last_event_idx WHERE store = ? AND state = 'active' AND stage_rank = 3 AND last_event_at < ? ORDER BY last_event_at LIMIT ?`,
+    )
+    .all(...storeParam(store), scannedBefore, limit) as AttentionOrder[];
 }
 
 export interface RejectedRegistration {
@@ -62,15 +69,16 @@ export interface RejectedRegistration {
 
 /**
  * Registrations a provider refused, of orders still active (per provider: one
- * range of the (provider, state) index each). CROSS JOIN keeps SQLite from
- * starting at the orders (every active one) and looking each registration up.
+ * range of the (provider, state) index each). The statistics of a ledger
+ * with few rejections make SQLite prefer a scan, and it could start from the
+ * orders: INDEXED BY and CROSS JOIN keep it on the short path.
  */
 export function rejectedRegistrations(db: Db, limit: number, store?: string): RejectedRegistration[] {
   return db.$client
     .prepare(
       `SELECT r.order_id AS orderId, o.store AS store, r.provider AS provider, r.tracking_number AS trackingNumber, r.carrier AS carrier,
               r.last_error AS lastError, r.updated_at AS updatedAt
-       FROM tracking_registrations r CROSS JOIN orders o ON o.order_id = r.order_id
+       FROM tracking_registrations r INDEXED BY tracking_registrations_due_idx CROSS JOIN orders o ON o.order_id = r.order_id
        WHERE r.provider IN ('17track', 'aftership', 'trackingmore') AND r.state = 'rejected' AND o.state = 'active'${store === undefined ? '' : ' AND o.store = ?'}
        ORDER BY r.updated_at LIMIT ?`,
     )

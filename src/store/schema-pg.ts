@@ -45,7 +45,8 @@ export const orders = pgTable(
     index('orders_watch_idx').on(t.watchAt).where(sql`${t.watchAt} IS NOT NULL`),
     index('orders_state_shipped_idx').on(t.state, t.shippedAt),
     index('orders_buyer_email_idx').on(t.buyerEmail),
-    index('orders_state_stage_last_event_idx').on(t.state, t.stageRank, t.lastEventAt),
+    index('orders_state_stage_last_event_idx').on(t.state, t.stageRank, t.lastEventAt, t.shippedAt),
+    index('orders_store_state_stage_last_event_idx').on(t.store, t.state, t.stageRank, t.lastEventAt, t.shippedAt),
   ],
 );
 

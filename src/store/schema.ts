@@ -51,8 +51,10 @@ export const orders = sqliteTable(
     index('orders_state_shipped_idx').on(t.state, t.shippedAt),
     // The worker's inbox rules: letters sent to this buyer in the last 48 h, across their orders.
     index('orders_buyer_email_idx').on(t.buyerEmail),
-    // The dashboard's needs-attention lists: active orders of a stage by their last scan (stalled, awaiting pickup).
-    index('orders_state_stage_last_event_idx').on(t.state, t.stageRank, t.lastEventAt),
+    // The dashboard's needs-attention lists: active orders of a stage by their last scan (stalled, awaiting pickup),
+    // the never-scanned by shipping date; for all stores and for one.
+    index('orders_state_stage_last_event_idx').on(t.state, t.stageRank, t.lastEventAt, t.shippedAt),
+    index('orders_store_state_stage_last_event_idx').on(t.store, t.state, t.stageRank, t.lastEventAt, t.shippedAt),
   ],
 );
 

@@ -1,0 +1,3 @@
+DROP INDEX "orders_state_stage_last_event_idx";--> statement-breakpoint
+CREATE INDEX "orders_store_state_stage_last_event_idx" ON "orders" USING btree ("store","state","stage_rank","last_event_at","shipped_at");--> statement-breakpoint
+CREATE INDEX "orders_state_stage_last_event_idx" ON "orders" USING btree ("state","stage_rank","last_event_at","shipped_at");
