@@ -30,15 +30,17 @@ describe('pacing: per-domain rates, the daily cap, a throttling domain', () => {
   const deferrals = () => pipeline.runtime.db.select().from(mailEvents).where(eq(mailEvents.kind, 'deferred')).all();
 
   it('holds back a domain over its rate, delivers every message in the end, and leaves other domains alone', async () => {
-    const runtime = await start({ POSTSHIP_DOMAIN_RATES: 'slow.example=2/s' });
+    const runtime = await start({ POSTSHIP_DOMAIN_RATES: 'slow.example=1/s' });
     for (let i = 0; i < 6; i++) enter(`S-${i}`, `s${i}@slow.example`);
     for (let i = 0; i < 6; i++) enter(`F-${i}`, `f${i}@fast.example`);
     await runtime.promote();
     await expect.poll(() => smtp.received.length, { timeout: 15_000 }).toBe(12);
     for (let i = 0; i < 6; i++) expect([shippedOf(`S-${i}`).status, shippedOf(`F-${i}`).status]).toEqual(['sent', 'sent']);
-    // The first two of slow.example went at once (its burst), the other four waited for their slots.
+    // The first of slow.example went at once (its burst of 1), the others waited for their slots (a job that
+    // a loaded machine starts more than a second after the previous one finds its slot free: hence at least 3 of 5).
     const held = deferrals();
-    expect(held).toHaveLength(4);
+    expect(held.length).toBeGreaterThanOrEqual(3);
+    expect(held.length).toBeLessThanOrEqual(5);
     expect(new Set(held.map((d) => d.recipientDomain))).toEqual(new Set(['slow.example']));
     expect(held.every((d) => d.source === 'pacing' && d.detail === 'rate limit for slow.example')).toBe(true);
   });
