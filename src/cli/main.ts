@@ -66,7 +66,7 @@ Exit codes: 0 ok, 1 runtime failure (Redis, SMTP, database), 2 bad input.
 
 Example:
   $ postship enqueue --order-id AE-1001 --email ana@example.com --country BR \\
-      --carrier cainiao --tracking LP00123456789
+      --carrier cainiao --tracking LP00123456789012
   $ postship status AE-1001`,
     );
   const only = requestedCommand(argv);

@@ -138,7 +138,7 @@ export function simulateTimeline(input: SimulateInput): SimulateResult {
     const deps: OrderServiceDeps = { db, clock, profiles: input.profiles };
     const { order } = enterOrder(deps, {
       orderId: SIM_ORDER, store: input.store, buyer: { name: 'Alex Sample', email: 'alex.sample@example.com', locale: input.locale },
-      country: input.country, carrier: input.carrier, trackingNumber: 'LP00123456789CN', shippedAt: shipped.toISO(),
+      country: input.country, carrier: input.carrier, trackingNumber: 'LP00123456789012', shippedAt: shipped.toISO(),
     });
     const feed = input.feed ?? 'none';
     if (feed === 'registered') {
