@@ -3,6 +3,7 @@ import { TRACKING_API_ENV, type Config } from '../config/config.js';
 import { ProviderUnauthorized } from '../tracking/http.js';
 import { createProvider, providersInUse } from '../tracking/index.js';
 import { InputError, PostshipError } from '../domain/errors.js';
+import { COUNTRIES } from '../domain/countries.js';
 import { MILESTONES } from '../domain/milestones.js';
 import { checkTemplates as checkAllTemplates } from '../mail/check-templates.js';
 import { TemplateSet } from '../mail/templates.js';
@@ -131,8 +132,15 @@ function localeDirs(dir: string): string[] {
 }
 
 /**
- * The full template check (`postship templates check`: every milestone x a
- * sample of carriers and countries, strict variables, output problems), one
+ * Countries doctor renders with (every carrier still comes once): customs
+ * notes of each region and both text directions. `postship templates check`
+ * renders every country; doctor stays a quick look.
+ */
+const DOCTOR_COUNTRIES = ['US', 'GB', 'DE', 'FR', 'ES', 'BR', 'RU', 'AU', 'TR', 'SA', 'JP'].filter((cc) => COUNTRIES.has(cc));
+
+/**
+ * The template check (`postship templates check`'s: every milestone x
+ * carriers and a sample of countries, strict variables, output problems), one
  * row per locale folder; stores with their own folder are checked too.
  */
 export function checkTemplates(config: Config): CheckResult[] {
@@ -147,7 +155,7 @@ export function checkTemplates(config: Config): CheckResult[] {
   }
   const rows: CheckResult[] = templateWarnings(config);
   return rows.concat(targets.map(({ label, locale, storeDir }): CheckResult => {
-    const result = checkAllTemplates(templates, { locales: [locale], storeDir });
+    const result = checkAllTemplates(templates, { locales: [locale], storeDir, countries: DOCTOR_COUNTRIES });
     if (result.ok) return { check: label, result: 'ok', detail: `${result.rendered} renders, all ${MILESTONES.length} milestones` };
     const shown = result.failures.slice(0, 3).map((f) => `${f.milestone ?? '-'} ${f.carrier ?? ''}/${f.country ?? ''}: ${f.message}`);
     const more = result.failures.length > 3 ? `; ... ${result.failures.length - 3} more` : '';
