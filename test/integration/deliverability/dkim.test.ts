@@ -54,7 +54,7 @@ describe('DKIM per store', () => {
     const { runtime } = pipeline;
     enterOrder(runtime.orderDeps(), { orderId: 'D-1', store: 'acme', buyer: { name: 'Zoë Ångström', email: 'zoe@example.net', locale: 'en' }, country: 'SE', carrier: 'cainiao', trackingNumber: 'LPD1' });
     await runtime.promote();
-    await expect.poll(() => sendsOfOrder(runtime.db, 'D-1').find((s) => s.milestone === 'shipped')?.status).toBe('sent');
+    await expect.poll(() => sendsOfOrder(runtime.db, 'D-1').find((s) => s.milestone === 'shipped')?.status, { timeout: 15_000 }).toBe('sent');
     const raw = smtp.received[0].raw;
     expect(header(raw, 'DKIM-Signature')).toMatch(/d=acme\.example; .*s=ps1;/);
     expect(header(raw, 'Feedback-ID')).toBe('acme:shipped:postship');
@@ -80,7 +80,7 @@ describe('DKIM per store', () => {
     await pipeline.startWorker();
     enterOrder(pipeline.runtime.orderDeps(), { orderId: 'D-2', buyer: { name: 'Ana', email: 'ana@example.org', locale: 'en' }, country: 'BR', carrier: 'cainiao', trackingNumber: 'LPD2' });
     await pipeline.runtime.promote();
-    await expect.poll(() => smtp.received.length).toBe(1);
+    await expect.poll(() => smtp.received.length, { timeout: 15_000 }).toBe(1);
     expect(dkimVerifies(smtp.received[0].raw, { name: published.dnsName, value: published.dnsValue })).toMatchObject({ ok: true });
   });
 

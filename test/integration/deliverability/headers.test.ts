@@ -29,8 +29,8 @@ describe('headers and the visible unsubscribe link', () => {
     enterOrder(runtime.orderDeps(), { orderId: 'H-1', store: 'acme', shippedAt, buyer: { name: 'Jonas Weber', email: 'jonas@example.de', locale: 'de-DE' }, country: 'DE', carrier: 'cainiao', trackingNumber: 'LPH1' });
     enterOrder(runtime.orderDeps(), { orderId: 'H-2', store: 'acme', buyer: { name: 'Ann Lee', email: 'ann@example.com', locale: 'en-US' }, country: 'US', carrier: 'cainiao', trackingNumber: 'LPH2' });
     await runtime.promote();
-    await expect.poll(() => sendsOfOrder(runtime.db, 'H-1').find((s) => s.milestone === 'day14')?.status).toBe('sent');
-    await expect.poll(() => mailFor('ann@example.com', 'shipped')).toBeDefined();
+    await expect.poll(() => sendsOfOrder(runtime.db, 'H-1').find((s) => s.milestone === 'day14')?.status, { timeout: 15_000 }).toBe('sent');
+    await expect.poll(() => mailFor('ann@example.com', 'shipped'), { timeout: 15_000 }).toBeDefined();
 
     const review = mailFor('jonas@example.de', 'day14')!;
     const link = /^<(https:\/\/postship\.acme\.example\/unsubscribe\?e=[^>]+)>$/.exec(header(review.raw, 'List-Unsubscribe') ?? '')?.[1];

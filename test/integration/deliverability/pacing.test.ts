@@ -49,8 +49,8 @@ describe('pacing: per-domain rates, the daily cap, a throttling domain', () => {
     const runtime = await start({ POSTSHIP_DAILY_CAP: '2' });
     for (let i = 0; i < 4; i++) enter(`C-${i}`, `c${i}@example.net`);
     await runtime.promote();
-    await expect.poll(() => deferrals().length).toBe(2);
-    await expect.poll(() => smtp.received.length).toBe(2);
+    await expect.poll(() => deferrals().length, { timeout: 15_000 }).toBe(2);
+    await expect.poll(() => smtp.received.length, { timeout: 15_000 }).toBe(2);
     const rows = [0, 1, 2, 3].map((i) => shippedOf(`C-${i}`));
     expect(rows.filter((r) => r.status === 'sent')).toHaveLength(2);
     const waiting = rows.filter((r) => r.status !== 'sent');
