@@ -41,47 +41,64 @@ export function orderEvents(db: Db, order: Pick<OrderRow, 'orderId' | 'trackingN
     .all(order.orderId, order.trackingNumber) as OrderEvent[];
 }
 
-/** Per stage: the order state, and what else tells the stage apart among orders of that state. */
-const STAGE_WHERE: Record<DashboardStage, [string, string]> = {
-  registered: ['active', 'last_event_at IS NULL'],
-  no_feed: ['active', 'last_event_at IS NULL'],
-  in_transit: ['active', 'last_event_at IS NOT NULL AND stage_rank < 2'],
-  customs: ['active', 'last_event_at IS NOT NULL AND stage_rank = 2'],
-  post_office: ['active', 'last_event_at IS NOT NULL AND stage_rank >= 3'],
-  delivered: ['delivered', '1'],
-  returned: ['returned', '1'],
-  cancelled: ['cancelled', '1'],
+/** Per stage: the order state, and the (stage_rank, last_event_at) ranges of the stall indexes that hold it (null: the state alone says). */
+const STAGE_WHERE: Record<DashboardStage, [string, string | null]> = {
+  registered: ['active', 'stage_rank IN (0, 1, 2, 3) AND last_event_at IS NULL'],
+  no_feed: ['active', 'stage_rank IN (0, 1, 2, 3) AND last_event_at IS NULL'],
+  in_transit: ['active', 'stage_rank IN (0, 1) AND last_event_at IS NOT NULL'],
+  customs: ['active', 'stage_rank = 2 AND last_event_at IS NOT NULL'],
+  post_office: ['active', 'stage_rank >= 3 AND last_event_at IS NOT NULL'],
+  delivered: ['delivered', null],
+  returned: ['returned', null],
+  cancelled: ['cancelled', null],
 };
 
-/** A segment's list looks at no more than this many of the newest orders of its state: a bounded walk of one index range. */
-export const STAGE_SCAN_ROWS = 20_000;
+/** With a carrier or country, a segment's list looks at no more than this many of the newest orders of its stage. */
+export const STAGE_SCAN_ROWS = 5_000;
+/** First look: the newest this many orders of the stage's state. */
+const DENSE_SCAN_ROWS = 2_000;
 
 /**
- * The newest orders of one stage shipped in the period (a segment's list):
- * the newest STAGE_SCAN_ROWS orders of the stage's state along the
- * (state, shipped_at) or (store, state, shipped_at) index, filtered to the
- * stage, carrier and country, at most `limit`. `no_feed` is `registered`
- * shipped before `noFeedBefore`.
+ * The newest orders of one stage shipped in the period (a segment's list).
+ * The rows are picked inside one index, never in the table: (state,
+ * shipped_at) for the final states, the stall index (state, stage_rank,
+ * last_event_at, shipped_at) for the active ones, each led by the store when
+ * there is one. A carrier or country is checked on the newest
+ * STAGE_SCAN_ROWS of those. `no_feed` is `registered` shipped before `noFeedBefore`.
  */
 export function ordersInStage(db: Db, f: DashboardFilter, stage: DashboardStage, limit: number, noFeedBefore: number): OrderRow[] {
-  const [state, residual] = STAGE_WHERE[stage];
+  const [state, ranges] = STAGE_WHERE[stage];
   let from = f.fromDay * DAY_MS;
   let to = (f.toDay + 1) * DAY_MS;
   if (stage === 'no_feed') to = Math.min(to, noFeedBefore);
   if (stage === 'registered') from = Math.max(from, noFeedBefore);
-  const outer = [residual];
-  const params: unknown[] = [];
+  const byStore = f.store !== undefined;
+  const index = ranges === null ? (byStore ? 'orders_store_state_shipped_idx' : 'orders_state_shipped_idx') : byStore ? 'orders_store_state_stage_last_event_idx' : 'orders_state_stage_last_event_idx';
+  const where = [...(byStore ? ['store = ?'] : []), 'state = ?', ...(ranges ? [ranges] : []), 'shipped_at >= ?', 'shipped_at < ?'];
+  const params: unknown[] = [...(byStore ? [f.store] : []), state, from, to];
+  const lane: string[] = [];
+  const laneParams: unknown[] = [];
   for (const [column, value] of [['carrier', f.carrier], ['country', f.country]] as const) {
     if (value === undefined) continue;
-    outer.push(`${column} = ?`);
-    params.push(value);
+    lane.push(`${column} = ?`);
+    laneParams.push(value);
   }
-  const inner = f.store === undefined
-    ? { sql: 'SELECT * FROM orders INDEXED BY orders_state_shipped_idx WHERE state = ? AND shipped_at >= ? AND shipped_at < ?', params: [state, from, to] }
-    : { sql: 'SELECT * FROM orders INDEXED BY orders_store_state_shipped_idx WHERE store = ? AND state = ? AND shipped_at >= ? AND shipped_at < ?', params: [f.store, state, from, to] };
+  // A common stage is found among the newest few thousand of its state at once; a rare one is a short range of its index.
+  if (ranges !== null || lane.length > 0) {
+    const byShipping = byStore ? 'orders_store_state_shipped_idx' : 'orders_state_shipped_idx';
+    const dense = db.$client
+      .prepare(
+        `SELECT * FROM (SELECT * FROM orders INDEXED BY ${byShipping} WHERE ${byStore ? 'store = ? AND ' : ''}state = ? AND shipped_at >= ? AND shipped_at < ?
+           ORDER BY shipped_at DESC LIMIT ${DENSE_SCAN_ROWS}) WHERE ${[ranges ?? '1', ...lane].join(' AND ')} ORDER BY shipped_at DESC LIMIT ?`,
+      )
+      .all(...params, ...laneParams, limit);
+    if (dense.length === limit) return dense.map(camel) as OrderRow[];
+  }
+  const picked = `SELECT rowid FROM orders INDEXED BY ${index} WHERE ${where.join(' AND ')} ORDER BY shipped_at DESC LIMIT ${lane.length > 0 ? STAGE_SCAN_ROWS : '?'}`;
+  const sql = `SELECT * FROM orders WHERE rowid IN (${picked})${lane.length > 0 ? ` AND ${lane.join(' AND ')}` : ''} ORDER BY shipped_at DESC LIMIT ?`;
   return db.$client
-    .prepare(`SELECT * FROM (${inner.sql} ORDER BY shipped_at DESC LIMIT ${STAGE_SCAN_ROWS}) WHERE ${outer.join(' AND ')} ORDER BY shipped_at DESC LIMIT ?`)
-    .all(...inner.params, ...params, limit)
+    .prepare(sql)
+    .all(...params, ...(lane.length > 0 ? laneParams : [limit]), limit)
     .map(camel) as OrderRow[];
 }
 

@@ -137,5 +137,5 @@ export function stageListView(deps: DashboardDeps, filters: Filters, stage: stri
   const now = deps.now();
   const noFeedBefore = (Math.floor(now / DAY_MS) - NO_FEED_DAYS) * DAY_MS;
   const rows = ordersInStage(deps.db, storeFilter(filters, now), stage as DashboardStage, STAGE_LIST_ROWS, noFeedBefore);
-  return { path: '/admin/orders', params: { stage }, title: STAGE_LABEL[stage as DashboardStage], blocks: [ordersTable('orders', `Orders ${STAGE_LABEL[stage as DashboardStage]}`, rows, filters, deps, `the newest ${STAGE_LIST_ROWS} shipped in the last ${filters.period} days, found among the newest ${STAGE_SCAN_ROWS.toLocaleString('en')} orders of that state: narrow by store, carrier or country for older ones`)] };
+  return { path: '/admin/orders', params: { stage }, title: STAGE_LABEL[stage as DashboardStage], blocks: [ordersTable('orders', `Orders ${STAGE_LABEL[stage as DashboardStage]}`, rows, filters, deps, `the newest ${STAGE_LIST_ROWS} shipped in the last ${filters.period} days${filters.carrier || filters.country ? `, looked for among the newest ${STAGE_SCAN_ROWS.toLocaleString('en')} of the stage` : ''}`)] };
 }

@@ -165,6 +165,13 @@ describe('the seller dashboard in headless Chromium, on data made through the CL
     // A segment is a link to its orders, keeping the filters in the URL.
     await Promise.all([tab.waitForURL(/\/admin\/orders\?stage=delivered/), tab.click('#stage-delivered')]);
     expect(await tab.locator('#orders tbody tr').count()).toBe(6);
+    await tab.goto(`${daemon.url}/admin/orders?stage=post_office`);
+    expect(await tab.locator('#orders tbody tr').allInnerTexts()).toEqual([expect.stringContaining('PICK-1')]);
+    await tab.goto(`${daemon.url}/admin/orders?stage=in_transit&country=ES`);
+    const inTransit = (await tab.locator('#orders tbody tr').allInnerTexts()).map((r) => r.split(/\s+/)[0]).sort();
+    expect(inTransit).toEqual(['HELD-1', 'STALL-1']);
+    await tab.goto(`${daemon.url}/admin/orders?stage=no_feed&period=90`);
+    expect(await tab.locator('#orders tbody tr', { hasText: 'RISK-1' }).count()).toBe(1);
     await tab.close();
   });
 
