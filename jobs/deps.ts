@@ -7,7 +7,7 @@ import type { TemplateSet } from '../src/mail/templates.js';
 import type { SendJobData } from '../src/queue/queues.js';
 import type { ProfileResolver } from '../src/services/profiles.js';
 import type { Db } from '../src/store/db.js';
-import type { TrackingChoice } from '../src/services/orders.js';
+import type { TrackingChoice } from '../src/domain/tracking-providers.js';
 import type { TrackingProviderName } from '../src/domain/tracking-providers.js';
 import type { TrackingProvider } from '../src/tracking/provider.js';
 import type { GroupCommit } from '../src/store/group-commit.js';

@@ -1,4 +1,5 @@
 import type { Milestone } from './milestones.js';
+import type { Order } from './order.js';
 
 /** The rules for one (carrier, destination country, store), after resolution. */
 export interface Profile {
@@ -153,3 +154,6 @@ export function resolveProfile(
   for (const { rule } of applicable) profile = merge(profile, rule);
   return profile;
 }
+
+/** The profile that applies to an order's lane and store (built from the config by services/profiles.ts). */
+export type ProfileResolver = (order: Pick<Order, 'carrier' | 'country' | 'store'>) => Profile;

@@ -4,7 +4,7 @@ import type { Db } from '../store/db.js';
 import { isStale } from '../domain/plan.js';
 import type { Milestone } from '../domain/milestones.js';
 import { DateTime } from 'luxon';
-import type { ProfileResolver } from '../services/profiles.js';
+import type { ProfileResolver } from '../domain/profile.js';
 import { dueForPromotion, markQueued, markScheduled, skipStale, type DueSend } from '../store/ledger.js';
 import { sendJobs, type QueuedSend, type QueueSettings, type SendJobData } from './queues.js';
 

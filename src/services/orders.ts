@@ -25,16 +25,10 @@ import {
 } from '../store/ledger.js';
 import { lettersSentTo } from '../store/letters.js';
 import type { NewRegistration } from '../store/registrations.js';
-import type { TrackingProviderName } from '../domain/tracking-providers.js';
+import type { TrackingChoice } from '../domain/tracking-providers.js';
 import type { ProfileResolver } from './profiles.js';
 
-/** Which tracking provider registers an order's parcel (POSTSHIP_TRACKING, or the store's `tracking`). */
-export interface TrackingChoice {
-  /** null: no provider registers it (webhooks may still bring its events). */
-  providerFor(order: Pick<Order, 'store'>): TrackingProviderName | null;
-  /** A registered parcel without a push for this long is polled. */
-  pollAfterMs: number;
-}
+export type { TrackingChoice };
 
 export interface OrderServiceDeps {
   db: Db;

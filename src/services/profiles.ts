@@ -1,8 +1,7 @@
 import { storeConfig, type ConfigFile } from '../config/config-file.js';
-import type { Order } from '../domain/order.js';
-import { resolveProfile, type Profile, type StoreIdentity } from '../domain/profile.js';
+import { resolveProfile, type Profile, type ProfileResolver, type StoreIdentity } from '../domain/profile.js';
 
-export type ProfileResolver = (order: Pick<Order, 'carrier' | 'country' | 'store'>) => Profile;
+export type { ProfileResolver };
 
 /** Resolves profiles from the config file, memoized per (carrier, country, store). */
 export function profileResolver(file: ConfigFile): ProfileResolver {

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { is } from 'drizzle-orm';
 import { getTableConfig, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { InputError, RuntimeError } from '../domain/errors.js';
+import type { CopyTarget } from './copy-target.js';
 import { openDb } from './db.js';
 import { pgCopyTarget } from './pg/copy-target.js';
 import { isPostgresUrl } from './pg/url.js';
@@ -15,25 +16,7 @@ import * as schema from './schema.js';
  * all there or nothing is, so a failed copy can simply be run again.
  */
 
-/** Where the rows go; one implementation per engine. */
-export interface CopyTarget {
-  /** For messages, without a password. */
-  name: string;
-  /** Rows per INSERT for a table of this many columns. */
-  maxRows(columns: number): number;
-  begin(): Promise<void>;
-  count(table: string): Promise<number>;
-  /** Empties the tables (--replace). */
-  clear(tables: string[]): Promise<void>;
-  /** Triggers off while rows arrive: the tables they keep are copied as they are. */
-  suspendTriggers(tables: string[]): Promise<void>;
-  resumeTriggers(tables: string[]): Promise<void>;
-  insert(table: string, columns: string[], rows: unknown[][]): Promise<void>;
-  /** Sequences past the copied ids, then commit. */
-  finish(): Promise<void>;
-  abandon(): Promise<void>;
-  close(): Promise<void>;
-}
+export type { CopyTarget };
 
 export interface TableCount {
   table: string;

@@ -1,5 +1,5 @@
 import type { Config, TrackingProviderChoice } from '../config/config.js';
-import type { TrackingChoice } from '../services/orders.js';
+import type { TrackingChoice } from '../domain/tracking-providers.js';
 import { aftershipProvider } from './aftership.js';
 import type { TrackingProvider } from './provider.js';
 import { seventeenTrackProvider } from './seventeen-track.js';

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { openPgLedger, type PgLedger } from './ledger.js';
-import type { CopyTarget } from '../copy.js';
+import type { CopyTarget } from '../copy-target.js';
 
 /** Values per INSERT: about a megabyte of JSON. */
 const BATCH_VALUES = 100_000;
