@@ -3,7 +3,7 @@ import { scanKind } from '../domain/replies.js';
 import { scanDetailsAt } from '../providers/scan-details.js';
 import type { Db } from '../store/db.js';
 import type { OrderRow } from '../store/ledger.js';
-import { registeredAmong } from '../store/registrations.js';
+import { isRegistered } from '../store/registrations.js';
 import { latestDispute, scansOfOrder } from '../store/replies.js';
 
 /** The parcel's facts at send time, from the ledger: its scans, delivery and whether a dispute closed. */
@@ -20,6 +20,6 @@ export function parcelFactsFor(db: Db, orderRow: Pick<OrderRow, 'orderId' | 'cou
     destination: orderRow.country,
     deliveredAt: orderRow.state === 'delivered' ? orderRow.lastEventAt : null,
     disputeClosed: dispute !== undefined && dispute.closedAt !== null,
-    hasFeed: scans.length > 0 || registeredAmong(db, [orderRow.orderId]).has(orderRow.orderId),
+    hasFeed: scans.length > 0 || isRegistered(db, orderRow.orderId),
   });
 }

@@ -1,5 +1,6 @@
 import { and, asc, eq, getTableColumns, inArray, isNotNull, isNull, lte, sql } from 'drizzle-orm';
 import type { Db } from './db.js';
+import { prepared } from './sql.js';
 import { meta, orders, trackingEvents, trackingRegistrationCounts, trackingRegistrations, type RegistrationState, type TrackingProviderName } from './schema.js';
 
 /**
@@ -220,6 +221,20 @@ export function registrationCounts(db: Db): RegistrationCount[] {
 }
 
 /** Which of these orders have a confirmed registration (a tracking feed). */
+function registeredQuery(db: Db) {
+  return db
+    .select({ id: R.orderId })
+    .from(R)
+    .where(and(eq(R.orderId, sql.placeholder('orderId')), inArray(R.state, ['registered', 'stopping'])))
+    .limit(1)
+    .prepare();
+}
+
+/** Whether the order's parcel is registered with a provider (it has a feed): asked for every letter, prepared once. */
+export function isRegistered(db: Db, orderId: string): boolean {
+  return prepared(db, registeredQuery).get({ orderId }) !== undefined;
+}
+
 export function registeredAmong(db: Db, orderIds: readonly string[]): Set<string> {
   const out = new Set<string>();
   for (let i = 0; i < orderIds.length; i += 500) {

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gte, isNull, lte, sql } from 'drizzle-orm';
 import type { Db } from './db.js';
+import { prepared } from './sql.js';
 import { disputes, feedback, orders, sends, trackingEvents, type DisputeReason, type FeedbackSource } from './schema.js';
 
 export type FeedbackRow = typeof feedback.$inferSelect;
@@ -80,8 +81,13 @@ export function disputeBySeq(db: Db, orderId: string, seq: number): DisputeRow |
   return db.select().from(disputes).where(and(eq(disputes.orderId, orderId), eq(disputes.seq, seq))).get();
 }
 
+function latestDisputeQuery(db: Db) {
+  return db.select().from(disputes).where(eq(disputes.orderId, sql.placeholder('orderId'))).orderBy(desc(disputes.seq)).limit(1).prepare();
+}
+
+/** The order's latest dispute, open or closed (the worker asks this for every letter: prepared once). */
 export function latestDispute(db: Db, orderId: string): DisputeRow | undefined {
-  return db.select().from(disputes).where(eq(disputes.orderId, orderId)).orderBy(desc(disputes.seq)).limit(1).get();
+  return prepared(db, latestDisputeQuery).get({ orderId });
 }
 
 /** Records a new dispute with the next seq for the order. */
@@ -137,8 +143,7 @@ export interface StoredScan {
   raw: string;
 }
 
-/** Every tracking event matched to the order, oldest first (by when it happened, else when it came). */
-export function scansOfOrder(db: Db, orderId: string): StoredScan[] {
+function scansQuery(db: Db) {
   return db
     .select({
       provider: trackingEvents.provider,
@@ -149,7 +154,12 @@ export function scansOfOrder(db: Db, orderId: string): StoredScan[] {
       raw: trackingEvents.raw,
     })
     .from(trackingEvents)
-    .where(eq(trackingEvents.orderId, orderId))
+    .where(eq(trackingEvents.orderId, sql.placeholder('orderId')))
     .orderBy(asc(sql`coalesce(${trackingEvents.occurredAt}, ${trackingEvents.receivedAt})`), asc(trackingEvents.id))
-    .all();
+    .prepare();
+}
+
+/** Every tracking event matched to the order, oldest first (by when it happened, else when it came). Prepared once: read for every letter. */
+export function scansOfOrder(db: Db, orderId: string): StoredScan[] {
+  return prepared(db, scansQuery).all({ orderId });
 }
