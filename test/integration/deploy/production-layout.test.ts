@@ -77,7 +77,7 @@ describe(`the production layout the Dockerfile describes, run as ${user.name}`, 
     await globalBin?.catch(() => undefined);
     await smtp?.stop();
     work?.remove();
-  });
+  }, 120_000); // two installed copies of the production dependencies to delete (the AWS SDK among them)
 
   it('holds the built package and its production dependencies only', () => {
     expect(readdirSync(app).sort()).toEqual(['bin', 'dist', 'migrations', 'node_modules', 'package.json', 'templates']);
