@@ -1,6 +1,7 @@
 import type { Clock } from '../domain/clock.js';
 import { validateOrder, type Order } from '../domain/order.js';
 import { planSends, type PlannedSend } from '../domain/plan.js';
+import { checkTrackingNumber, type TrackingWarning } from '../domain/tracking-number.js';
 import { asColumnProblem, type ImportRow } from './csv.js';
 import type { ProfileResolver } from '../services/profiles.js';
 
@@ -23,6 +24,8 @@ export interface PreparedOrder {
   shippedAtGiven: boolean;
   order: Omit<Order, 'shippedAt'> & { shippedAt: number };
   planned: Array<{ milestone: PlannedSend['milestone']; dueAt: number; status: PlannedSend['status']; reason: PlannedSend['reason'] }>;
+  /** The tracking number fits no format of its carrier: accepted, and said (checked here, on the reader's thread). */
+  numberWarning: TrackingWarning | null;
 }
 
 /** One batch of rows read, validated and planned: what the import writes in one transaction. */
@@ -61,6 +64,7 @@ export async function* prepareBatches(
           shippedAtGiven: Boolean(row.input?.shippedAt),
           order: { ...order, shippedAt: order.shippedAt.toMillis() },
           planned: planSends(order, profiles(order), now).map((p) => ({ milestone: p.milestone, dueAt: p.dueAt.toMillis(), status: p.status, reason: p.reason })),
+          numberWarning: checkTrackingNumber(order.carrier, order.trackingNumber),
         });
       }
       if (batch.valid.length >= batchSize) {

@@ -4,7 +4,7 @@ import cliProgress from 'cli-progress';
 import { Command } from 'commander';
 import { DEFAULT_REDIS_URL } from '../../config/config.js';
 import { InputError } from '../../domain/errors.js';
-import { checkTrackingNumber, type TrackingWarning } from '../../domain/tracking-number.js';
+import type { TrackingWarning } from '../../domain/tracking-number.js';
 import { startImportReader } from '../../import/reader.js';
 import type { PreparedBatch } from '../../import/batches.js';
 import type { ImportSummary } from '../../import/write.js';
@@ -23,11 +23,11 @@ interface NumberWarnings {
   rows: Array<{ line: number } & TrackingWarning>;
 }
 
-/** Passes the batches through unchanged, noting each valid row whose number fits none of its carrier's formats. */
+/** Passes the batches through unchanged, counting the rows the reader found with a number that fits none of their carrier's formats. */
 async function* noteNumberWarnings(batches: AsyncIterable<PreparedBatch>, into: NumberWarnings): AsyncGenerator<PreparedBatch> {
   for await (const batch of batches) {
     for (const row of batch.valid) {
-      const warning = checkTrackingNumber(row.order.carrier, row.order.trackingNumber);
+      const warning = row.numberWarning;
       if (!warning) continue;
       into.count += 1;
       if (into.rows.length < SHOWN_INVALID) into.rows.push({ line: row.line, ...warning });
