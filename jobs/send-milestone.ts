@@ -1,6 +1,6 @@
 import { DelayedError, type Job } from 'bullmq';
 import { DateTime } from 'luxon';
-import { listUnsubscribeHeaders, unsubscribeUrl } from '../src/domain/unsubscribe.js';
+import { listUnsubscribeHeaders, OPTIONAL_LETTERS, unsubscribeUrl } from '../src/domain/unsubscribe.js';
 import { isEventMilestone, type Milestone } from '../src/domain/milestones.js';
 import type { Order } from '../src/domain/order.js';
 import { composeMessage } from '../src/mail/compose.js';
@@ -41,8 +41,6 @@ import { firstEventAt } from '../src/store/tracking.js';
 import type { JobDeps } from './deps.js';
 import { unrecordedFor } from './unrecorded.js';
 
-/** Letters a buyer may opt out of with one click: the review request and the delay notice. */
-const UNSUBSCRIBABLE: ReadonlySet<Milestone> = new Set(['day14', 'delay']);
 
 /** How long a throttled send waits before trying again (plus jitter). */
 const THROTTLE_DELAY_MS = 30_000;
@@ -168,7 +166,7 @@ async function deliver(
       parcel: parcelFactsFor(db, orderRow),
     });
     // Review requests and delay notices carry RFC 8058 one-click unsubscribe and a visible link (README "Deliverability").
-    const optOut = UNSUBSCRIBABLE.has(milestone) && order.buyerEmail ? unsubscribeUrl(deps.unsubscribe.publicUrl, deps.unsubscribe.secret, order.buyerEmail) : null;
+    const optOut = OPTIONAL_LETTERS.has(milestone) && order.buyerEmail ? unsubscribeUrl(deps.unsubscribe.publicUrl, deps.unsubscribe.secret, order.buyerEmail) : null;
     rendered = renderMessage(deps.templates, milestone, optOut ? Object.assign({}, context, unsubscribeContext(optOut, context.buyer.locale)) : context, store?.templates);
     if (optOut) rendered = { ...rendered, text: textFooter(rendered.text, optOut, rendered.locale) };
     const { dkim, verpDomain, postmarkReviewStream } = config.deliverability;

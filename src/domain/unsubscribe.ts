@@ -1,5 +1,13 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { emailKey } from './identifiers.js';
+import type { Milestone } from './milestones.js';
+
+/**
+ * The letters a buyer may opt out of with one click (List-Unsubscribe, the footer link):
+ * the review request and the delay notice. Everything else is about the parcel itself
+ * (shipped, customs, arrival, pickup, replies to the buyer) and keeps coming.
+ */
+export const OPTIONAL_LETTERS: ReadonlySet<Milestone> = new Set<Milestone>(['day14', 'delay']);
 
 /**
  * Signed one-click unsubscribe links (RFC 8058) for review requests. The link

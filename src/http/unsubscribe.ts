@@ -19,7 +19,7 @@ const page = (title: string, body: string) => `<!DOCTYPE html>
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /**
- * RFC 8058 one-click unsubscribe from review requests. POST unsubscribes
+ * RFC 8058 one-click unsubscribe from the optional letters (review requests, delay notices). POST unsubscribes
  * (what mail clients send for List-Unsubscribe-Post); GET only shows a page
  * with a button, because mail scanners follow links.
  */
@@ -44,8 +44,8 @@ export const unsubscribeRoutes: FastifyPluginAsync<{ deps: UnsubscribeDeps }> = 
     if (!email) return reply.code(400).send(page('Invalid link', '<p>This unsubscribe link is not valid or has been altered.</p>'));
     const action = escape(request.url);
     return page(
-      'Stop review requests?',
-      `<p>Stop emails asking <strong>${escape(email)}</strong> to review orders? You will still get shipping updates.</p>
+      'Stop review requests and delay notices?',
+      `<p>Stop emails asking <strong>${escape(email)}</strong> to review orders, and notices that a parcel is taking longer than expected? You will still get the updates about each parcel (shipped, customs, arrival).</p>
 <form method="post" action="${action}"><input type="hidden" name="List-Unsubscribe" value="One-Click">
 <button type="submit" style="padding:10px 18px;font-size:16px">Unsubscribe</button></form>`,
     );
@@ -55,7 +55,7 @@ export const unsubscribeRoutes: FastifyPluginAsync<{ deps: UnsubscribeDeps }> = 
     const email = verified(request.query);
     if (!email) return reply.code(400).type('text/html; charset=utf-8').send(page('Invalid link', '<p>This unsubscribe link is not valid.</p>'));
     suppress(deps.db, email, 'review', 'unsubscribed (one-click)', deps.now());
-    request.log.info('review requests unsubscribed');
-    return reply.type('text/html; charset=utf-8').send(page('Unsubscribed', '<p>You will not receive review requests any more.</p>'));
+    request.log.info('optional letters unsubscribed');
+    return reply.type('text/html; charset=utf-8').send(page('Unsubscribed', '<p>You will not receive review requests or delay notices any more.</p>'));
   });
 };

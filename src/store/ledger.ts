@@ -10,6 +10,7 @@ import { insertSql, prepared } from './sql.js';
 import { pendingRegistration, requestStop, type NewRegistration } from './registrations.js';
 import { orders, sends, suppressions, trackingRegistrations, type SendStatus } from './schema.js';
 import { emailKey } from '../domain/identifiers.js';
+import { OPTIONAL_LETTERS } from '../domain/unsubscribe.js';
 
 export type OrderRow = typeof orders.$inferSelect;
 
@@ -330,11 +331,11 @@ export function cancelOrder(db: Db, orderId: string, reason: string, now: number
   });
 }
 
-/** The suppression scope that blocks a milestone: hard bounces block all, unsubscribes block reviews. */
+/** The suppression scope that blocks a milestone: hard bounces and complaints block all, an unsubscribe the optional letters (review requests, delay notices). */
 export function isSuppressed(db: Db, email: string, milestone: Milestone): boolean {
   const row = statements(db).suppression.get({ email: emailKey(email) });
   if (!row) return false;
-  return row.scope === 'all' || milestone === 'day14';
+  return row.scope === 'all' || OPTIONAL_LETTERS.has(milestone);
 }
 
 export function suppress(db: Db, email: string, scope: 'all' | 'review', reason: string, now: number): void {

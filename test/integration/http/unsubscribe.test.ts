@@ -3,6 +3,8 @@ import { pino } from 'pino';
 import { startDaemon, type RunningDaemon } from '../../../src/daemon.js';
 import { unsubscribeUrl } from '../../../src/domain/unsubscribe.js';
 import { InputError } from '../../../src/domain/errors.js';
+import { MILESTONES } from '../../../src/domain/milestones.js';
+import { isSuppressed, suppress } from '../../../src/store/ledger.js';
 import { meta, suppressions } from '../../../src/store/schema.js';
 import { tempDir, testConfig, type TempDir } from '../../helpers/env.js';
 
@@ -38,6 +40,16 @@ describe('one-click unsubscribe (RFC 8058)', () => {
     // A tampered link is still refused, whatever the body.
     const bad = unsubscribeUrl(daemon.url, SECRET, 'x@example.com').replace(/t=[^&]+/, 't=AAAA');
     expect((await fetch(bad, { method: 'POST', body: form })).status).toBe(400);
+  });
+
+  it('an unsubscribe stops the optional letters (review requests, delay notices) and nothing about the parcel', async () => {
+    expect((await fetch(unsubscribeUrl(daemon.url, SECRET, 'Opt.Out@Example.com'), { method: 'POST' })).status).toBe(200);
+    const db = daemon.runtime.db;
+    const stopped = MILESTONES.filter((m) => isSuppressed(db, 'opt.out@example.com', m));
+    expect(stopped.sort()).toEqual(['day14', 'delay']);
+    // A hard bounce later widens it to everything.
+    suppress(db, 'opt.out@example.com', 'all', 'hard bounce', Date.now());
+    expect(MILESTONES.filter((m) => !isSuppressed(db, 'opt.out@example.com', m))).toEqual([]);
   });
 
   it('keeps a configured secret out of the ledger (a fingerprint only)', () => {
