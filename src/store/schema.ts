@@ -99,7 +99,7 @@ export const sends = sqliteTable(
     index('sends_due_idx').on(t.dueAt),
     index('sends_order_idx').on(t.orderId),
     // A bounce or an email service's event names its message by Message-ID (issue 22).
-    index('sends_message_id_idx').on(t.messageId),
+    index('sends_message_id_idx').on(t.messageId).where(sql`${t.messageId} IS NOT NULL`),
   ],
 );
 
