@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { startOffThread } from '../off-thread.js';
 import { threadScript } from '../paths.js';
 import { redactUrl } from './smtp-url.js';
 import type { MailTransport, OutgoingMessage, SendResult } from './message.js';
@@ -6,47 +6,8 @@ import type { MailTransport, OutgoingMessage, SendResult } from './message.js';
 /** nodemailer's pool size when the URL does not set `maxConnections`. */
 const NODEMAILER_POOL_SIZE = 5;
 
-export type ThreadRequest =
-  | { kind: 'send'; id: number; message: OutgoingMessage }
-  | { kind: 'verify'; id: number }
-  | { kind: 'close'; id: number };
-
-export interface SmtpFacts {
-  message: string;
-  code?: string;
-  responseCode?: number;
-  command?: string;
-  response?: string;
-}
-
-export type ThreadReply =
-  | { kind: 'sent'; id: number; result: SendResult }
-  | { kind: 'verified'; id: number }
-  | { kind: 'closed'; id: number }
-  | { kind: 'failed'; id: number; error: SmtpFacts };
-
-/** An SMTP failure rebuilt on this side of the thread, with the fields classifySendError reads. */
-export class SmtpThreadError extends Error {
-  readonly code?: string;
-  readonly responseCode?: number;
-  readonly command?: string;
-  readonly response?: string;
-  constructor(facts: SmtpFacts) {
-    super(facts.message);
-    this.name = 'SmtpThreadError';
-    this.code = facts.code;
-    this.responseCode = facts.responseCode;
-    this.command = facts.command;
-    this.response = facts.response;
-  }
-}
-
-interface Pending {
-  /** The thread the request went to: only its own death fails the request. */
-  worker: Worker;
-  resolve(reply: ThreadReply): void;
-  reject(err: Error): void;
-}
+/** What the SMTP thread is asked: a message to send, or a check of the server. */
+export type SmtpThreadRequest = { kind: 'send'; message: OutgoingMessage } | { kind: 'verify' };
 
 /** How many messages the pool can carry at once: one per connection. */
 function poolSize(smtpUrl: string): number {
@@ -83,66 +44,23 @@ export function threadedSmtpTransport(smtpUrl: string, options: { timeoutMs?: nu
     if (next) next();
     else busy -= 1;
   };
-  const pending = new Map<number, Pending>();
-  let thread: Worker | null = null;
-  let nextId = 1;
-
-  function failAll(worker: Worker, reason: string): void {
-    const err = Object.assign(new Error(`SMTP thread stopped: ${reason}`), { code: 'ESTREAM' });
-    for (const [id, p] of pending) {
-      if (p.worker !== worker) continue;
-      pending.delete(id);
-      p.reject(err);
-    }
-  }
-
-  function start(): Worker {
-    const worker = new Worker(threadScript(import.meta.url, 'smtp-thread'), { workerData: { smtpUrl, timeoutMs } });
-    worker.unref(); // only sends in flight keep the process alive (see request)
-    worker.on('message', (reply: ThreadReply) => {
-      const p = pending.get(reply.id);
-      if (!p) return;
-      pending.delete(reply.id);
-      if (pending.size === 0) worker.unref();
-      if (reply.kind === 'failed') p.reject(new SmtpThreadError(reply.error));
-      else p.resolve(reply);
-    });
-    worker.on('error', (err) => {
-      if (thread === worker) thread = null;
-      failAll(worker, err.message);
-    });
-    worker.on('exit', (code) => {
-      if (thread === worker) thread = null;
-      failAll(worker, `exited with code ${code}`);
-    });
-    return worker;
-  }
-
-  function request(
-    body: { kind: 'send'; message: OutgoingMessage } | { kind: 'verify' } | { kind: 'close' },
-  ): Promise<ThreadReply> {
-    thread ??= start();
-    const worker = thread;
-    const id = nextId++;
-    return new Promise<ThreadReply>((resolve, reject) => {
-      pending.set(id, { worker, resolve, reject });
-      worker.ref();
-      worker.postMessage({ ...body, id } as ThreadRequest);
-    });
-  }
-
-  // Started now, so the first due message does not wait for the thread to load nodemailer.
-  thread = start();
+  const start = () => startOffThread<SmtpThreadRequest, SendResult | null>(threadScript(import.meta.url, 'smtp-thread'), { workerData: { smtpUrl, timeoutMs } });
+  // A thread that died failed its sends in flight as transient (ESTREAM): the next request starts a new one.
+  let thread = start();
+  const request = (body: SmtpThreadRequest) => {
+    if (!thread.running) thread = start();
+    return thread.request(body);
+  };
 
   return {
     description: `SMTP ${redactUrl(smtpUrl)} (on its own thread)`,
     async send(message, record) {
       await acquire();
       try {
-        const reply = await request({ kind: 'send', message });
-        if (reply.kind !== 'sent') throw new Error(`SMTP thread answered ${reply.kind} to a send`);
-        await record?.(reply.result);
-        return reply.result;
+        // An SMTP failure comes back as OffThreadError carrying nodemailer's facts (code, responseCode, command, response).
+        const result = (await request({ kind: 'send', message })) as SendResult;
+        await record?.(result);
+        return result;
       } finally {
         release();
       }
@@ -150,14 +68,7 @@ export function threadedSmtpTransport(smtpUrl: string, options: { timeoutMs?: nu
     async verify() {
       await request({ kind: 'verify' });
     },
-    async close() {
-      const worker = thread;
-      if (!worker) return;
-      // The BullMQ worker has finished its jobs by now; the thread says QUIT to the server.
-      const closed = request({ kind: 'close' }).catch(() => undefined);
-      thread = null;
-      await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
-      await worker.terminate();
-    },
+    // The BullMQ worker has finished its jobs by now; the thread says QUIT to the server (2 s at most).
+    close: () => thread.stop(2000),
   };
 }
