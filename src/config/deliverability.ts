@@ -6,25 +6,14 @@
 import { resolve } from 'node:path';
 import { Duration } from 'luxon';
 import { addressDomain, dkimAligned, loadDkim, type DkimPlan, type DkimSettings } from '../mail/dkim.js';
+import type { PacingConfig, Rate } from '../mail/pacing.js';
 import type { ConfigFile } from './config-file.js';
 
 export const MAIL_TRANSPORTS = ['smtp', 'ses'] as const;
 export type MailTransportChoice = (typeof MAIL_TRANSPORTS)[number];
 
 /** A rate: at most `count` messages per `perMs`. */
-export interface Rate {
-  count: number;
-  perMs: number;
-}
-
-export interface PacingConfig {
-  /** Per recipient domain (lower case); `*` applies to every other domain. */
-  domains: Record<string, Rate>;
-  /** At most this many messages per store per UTC day; null = no cap. */
-  dailyCap: number | null;
-  /** How long a domain that answered 421/450/451 pauses, per level of slow-down (POSTSHIP_THROTTLE_PAUSE). */
-  throttlePauseMs: number;
-}
+export type { PacingConfig, Rate };
 
 export interface DeliverabilityConfig {
   dkim: DkimPlan;

@@ -11,7 +11,21 @@
  * are untouched.
  */
 import type { Redis } from 'ioredis';
-import type { PacingConfig, Rate } from '../config/deliverability.js';
+
+/** A rate: `count` messages per `perMs` (read from POSTSHIP_DOMAIN_RATES by config/deliverability.ts). */
+export interface Rate {
+  count: number;
+  perMs: number;
+}
+
+export interface PacingConfig {
+  /** Per recipient domain (lower case); `*` applies to every other domain. */
+  domains: Record<string, Rate>;
+  /** At most this many messages per store per UTC day; null = no cap. */
+  dailyCap: number | null;
+  /** How long a domain that answered 421/450/451 pauses, per level of slow-down (POSTSHIP_THROTTLE_PAUSE). */
+  throttlePauseMs: number;
+}
 
 const RESERVE = `
 local now = tonumber(ARGV[1])
