@@ -97,7 +97,8 @@ async function pace(deps: JobDeps, row: SendRow, order: Order, job: Job, log: Jo
   const decision = await deps.pacing.reserve({ sendId: row.id, email: order.buyerEmail, store: order.store, now: Date.now() });
   if (decision.at === null) return null;
   const now = deps.clock.now().toMillis();
-  const detail = decision.reason === 'cap' ? `store ${order.store} reached its daily cap (POSTSHIP_DAILY_CAP)` : `rate limit for ${recipientDomain(order.buyerEmail)}`;
+  const capSetting = deps.config.deliverability.pacing.storeCaps[order.store] !== undefined ? `stores.${order.store}.dailyCap` : 'POSTSHIP_DAILY_CAP';
+  const detail = decision.reason === 'cap' ? `store ${order.store} reached its daily cap (${capSetting})` : `rate limit for ${recipientDomain(order.buyerEmail)}`;
   recordDeferral(deps.db, { source: 'pacing', sendId: row.id, email: order.buyerEmail, store: order.store, detail }, now);
   deps.metrics?.sendOutcomes.inc({ milestone: row.milestone, outcome: 'deferred' });
   log.debug({ until: new Date(decision.at).toISOString(), reason: decision.reason }, 'send deferred by pacing');

@@ -114,6 +114,8 @@ const schema = z.strictObject({
         url: z.string().regex(/^https?:\/\/\S+$/, 'must be an http(s) URL').optional(),
         /** Letters promise "we answer within N hours" only when set. */
         responseHours: z.number().int().positive().max(168).optional(),
+        /** At most this many letters a UTC day for this store (instead of POSTSHIP_DAILY_CAP); the rest wait for the next day. */
+        dailyCap: z.number().int().positive().optional(),
         nextOrder: z
           .strictObject({
             code: z.string().min(1).max(64).optional(),

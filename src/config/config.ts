@@ -200,7 +200,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     configPath,
     file: readConfigFile(r, configPath),
     tracking: { provider: null, pollAfterMs: 0, apis: {} as TrackingConfig['apis'] },
-    deliverability: { dkim: { fallback: null, stores: {} }, verpDomain: null, transport: 'smtp', pacing: { domains: {}, dailyCap: null, throttlePauseMs: 30_000 }, postmarkReviewStream: null },
+    deliverability: { dkim: { fallback: null, stores: {} }, verpDomain: null, transport: 'smtp', pacing: { domains: {}, dailyCap: null, storeCaps: {}, throttlePauseMs: 30_000 }, postmarkReviewStream: null },
   };
   config.tracking = readTracking(r, config.file);
   config.deliverability = readDeliverability(r.problems, env, { cwd, configDir: configPath ? dirname(configPath) : cwd, file: config.file, from: config.from });

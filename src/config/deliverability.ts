@@ -138,7 +138,12 @@ export function readDeliverability(problems: string[], env: Env, where: { cwd: s
     dkim: readDkim(problems, env, where),
     verpDomain: verp,
     transport: MAIL_TRANSPORTS.includes(transport) ? transport : 'smtp',
-    pacing: { domains: readRates(problems, env), dailyCap, throttlePauseMs: readPause(problems, env) },
+    pacing: {
+      domains: readRates(problems, env),
+      dailyCap,
+      storeCaps: Object.fromEntries(Object.entries(where.file.stores).flatMap(([id, s]) => (s.dailyCap ? [[id, s.dailyCap]] : []))),
+      throttlePauseMs: readPause(problems, env),
+    },
     postmarkReviewStream: env.POSTSHIP_POSTMARK_REVIEW_STREAM?.trim() || null,
   };
 }

@@ -61,6 +61,8 @@ export interface StoreIdentity {
   url?: string;
   /** Letters say "we answer within N hours" only when this is set. */
   responseHours?: number;
+  /** Letters a UTC day at most for this store (pacing); the rest wait for the next day. */
+  dailyCap?: number;
   /** The next-order offer in the thanks after positive feedback. */
   nextOrder?: NextOrderOffer;
   /** A rating at or above this schedules `feedback_thanks` (default 4). */

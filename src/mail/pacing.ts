@@ -21,8 +21,10 @@ export interface Rate {
 export interface PacingConfig {
   /** Per recipient domain (lower case); `*` applies to every other domain. */
   domains: Record<string, Rate>;
-  /** At most this many messages per store per UTC day; null = no cap. */
+  /** At most this many messages per store per UTC day; null = no cap (POSTSHIP_DAILY_CAP). */
   dailyCap: number | null;
+  /** A store's own cap (`stores.<id>.dailyCap`), instead of dailyCap. */
+  storeCaps: Record<string, number>;
   /** How long a domain that answered 421/450/451 pauses, per level of slow-down (POSTSHIP_THROTTLE_PAUSE). */
   throttlePauseMs: number;
 }
@@ -126,11 +128,12 @@ export function createPacer(redis: Redis, config: PacingConfig, prefix: string):
     async reserve({ sendId, email, store, now }) {
       const domain = recipientDomain(email);
       const rate = rateFor(domain);
-      if (!rate && config.dailyCap === null && (throttledUntil.get(domain) ?? 0) < now) return { at: null, reason: null };
+      const cap = config.storeCaps[store] ?? config.dailyCap;
+      if (!rate && cap === null && (throttledUntil.get(domain) ?? 0) < now) return { at: null, reason: null };
       const day = Math.floor(now / 86_400_000);
       const [at, reason] = await client.postshipReserve(
         key('tat', domain), key('slow', domain), key('cap', store, day), key('slot', sendId),
-        now, rate ? rate.perMs / rate.count : 0, rate?.count ?? 1, config.dailyCap ?? 0, nextUtcDay(now),
+        now, rate ? rate.perMs / rate.count : 0, rate?.count ?? 1, cap ?? 0, nextUtcDay(now),
       );
       return at > 0 ? { at, reason: reason === 'cap' ? 'cap' : 'rate' } : { at: null, reason: null };
     },

@@ -61,6 +61,25 @@ describe('pacing: per-domain rates, the daily cap, a throttling domain', () => {
     expect(smtp.received).toHaveLength(2);
   });
 
+  it("a store's own cap (stores.<id>.dailyCap) instead of POSTSHIP_DAILY_CAP: only that store waits", async () => {
+    dir = tempDir();
+    smtp = await startSmtpSink(0);
+    const config = alwaysOpenConfig(dir, {}, { stores: { capped: { dailyCap: 1 }, open: {} } });
+    pipeline = testPipeline(testConfig(dir, { SMTP_URL: smtp.url, POSTSHIP_CONFIG: config, POSTSHIP_DAILY_CAP: '100' }));
+    await pipeline.startWorker({ concurrency: 10 });
+    for (let i = 0; i < 3; i++) {
+      for (const store of ['capped', 'open']) {
+        enterOrder(pipeline.runtime.orderDeps(), { orderId: `${store}-${i}`, store, buyer: { name: 'B', email: `${store}${i}@example.net`, locale: 'en' }, country: 'US', carrier: 'cainiao', trackingNumber: `LP${store}${i}` });
+      }
+    }
+    await pipeline.runtime.promote();
+    await expect.poll(() => smtp.received.length, { timeout: 15_000 }).toBe(4);
+    await expect.poll(() => deferrals().length, { timeout: 15_000 }).toBe(2);
+    expect([0, 1, 2].map((i) => shippedOf(`open-${i}`).status)).toEqual(['sent', 'sent', 'sent']);
+    expect([0, 1, 2].map((i) => shippedOf(`capped-${i}`).status).sort()).toEqual(['scheduled', 'scheduled', 'sent']);
+    expect(deferrals().every((d) => d.detail === 'store capped reached its daily cap (stores.capped.dailyCap)')).toBe(true);
+  });
+
   it('a 421 from one domain slows that domain only: its messages go later, the other domain does not wait', async () => {
     const refused = new Set<string>();
     const runtime = await start({ POSTSHIP_THROTTLE_PAUSE: 'PT0.5S' }, {
