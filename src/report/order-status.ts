@@ -1,6 +1,7 @@
 import { isoUtc } from './times.js';
 import type { Db } from '../store/db.js';
 import { getOrder, sendsOfOrder, type OrderRow } from '../store/ledger.js';
+import { mailOutcomes } from '../store/mail-events.js';
 import { registrationOf } from '../store/registrations.js';
 import { eventsForOrder } from '../store/tracking.js';
 import { feedOf, registrationView, type Feed } from './feed.js';
@@ -46,7 +47,13 @@ export function trackingView(db: Db, order: OrderRow, events: OrderEvents): Trac
 export function orderStatus(db: Db, orderId: string) {
   const order = getOrder(db, orderId);
   if (!order) return null;
-  const timeline = timelineOf(order, sendsOfOrder(db, orderId));
+  const letters = timelineOf(order, sendsOfOrder(db, orderId));
+  // After acceptance: what the email service or a bounce said about each letter (delivered, bounced, complained, deferred).
+  const outcomes = mailOutcomes(db, letters.map((e) => e.sendId));
+  const timeline = letters.map((e) => {
+    const after = outcomes.get(e.sendId);
+    return { ...e, afterAcceptance: after ? { kind: after.kind, source: after.source, detail: after.detail, occurredUtc: isoUtc(after.occurredAt) } : null };
+  });
   const events = eventsOf(db, order);
   const tracking = trackingView(db, order, events);
   return { row: order, json: { order: orderView(order), timeline, trackingEvents: events, tracking } };

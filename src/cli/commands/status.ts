@@ -1,15 +1,14 @@
 import { Command } from 'commander';
 import { InputError } from '../../domain/errors.js';
 import { orderStatus, type OrderEvents, type TrackingView } from '../../report/order-status.js';
-import { entryName, type timelineOf } from '../../report/timeline.js';
+import { entryName } from '../../report/timeline.js';
 import type { OrderRow } from '../../store/ledger.js';
-import { mailOutcomes } from '../../store/mail-events.js';
 import { print, printJson, terminalWidth, withRuntime, type Cli } from '../cli.js';
 import { fitTable, localTime, utcTime } from '../format.js';
 
-type Outcomes = ReturnType<typeof mailOutcomes>;
+type Timeline = NonNullable<ReturnType<typeof orderStatus>>['json']['timeline'];
 
-function printStatus(cli: Cli, order: OrderRow, timeline: ReturnType<typeof timelineOf>, events: OrderEvents, tracking: TrackingView, outcomes: Outcomes): void {
+function printStatus(cli: Cli, order: OrderRow, timeline: Timeline, events: OrderEvents, tracking: TrackingView): void {
   const { bold, dim, red, green } = cli.colors;
   const zone = order.buyerTimezone;
   const state = order.state === 'active' ? order.state : `${order.state}${order.stateReason ? ` (${order.stateReason})` : ''}`;
@@ -28,7 +27,7 @@ function printStatus(cli: Cli, order: OrderRow, timeline: ReturnType<typeof time
     const paint = e.status === 'sent' ? green : e.status === 'failed' ? red : (s: string) => s;
     const due = localTime(Date.parse(e.dueUtc), zone);
     // After acceptance: what the email service or a bounce said (delivered, bounced, complained, deferred).
-    const after = outcomes.get(e.sendId);
+    const after = e.afterAcceptance;
     const word = after ? `${e.status}, ${after.kind}` : e.status;
     const afterPaint = after?.kind === 'bounced' || after?.kind === 'complained' ? red : paint;
     print(cli, `  ${name} ${afterPaint(word.padEnd(9))} due  ${due}  ${dim(utcTime(Date.parse(e.dueUtc)) ?? '')}`);
@@ -56,7 +55,7 @@ async function status(cli: Cli, orderId: string, o: { json?: boolean }): Promise
       throw new InputError('order_unknown', [`order ${JSON.stringify(orderId)} is not known`], 'Check the id; `postship list` shows known orders.');
     }
     if (o.json) printJson(cli, status.json);
-    else printStatus(cli, status.row, status.json.timeline, status.json.trackingEvents, status.json.tracking, mailOutcomes(runtime.db, status.json.timeline.map((e) => e.sendId)));
+    else printStatus(cli, status.row, status.json.timeline, status.json.trackingEvents, status.json.tracking);
   });
 }
 

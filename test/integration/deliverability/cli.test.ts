@@ -62,6 +62,10 @@ describe('postship bounces ingest, status and doctor (the CLI, as a process)', (
     expect(status.stdout).toMatch(/shipped\s+sent, bounced/);
     expect(status.stdout).toContain('dsn: 5.1.1 550 5.1.1 <b-1@outlook.com>: Recipient address');
     expect((await runCli(['status', 'B-2'], env)).stdout).toMatch(/shipped\s+sent, deferred/);
+    // The same outcome in the JSON (status --json, GET /api/v1/orders/{id}).
+    const json = JSON.parse((await runCli(['status', 'B-1', '--json'], env)).stdout);
+    expect(json.timeline.find((e: { milestone: string }) => e.milestone === 'shipped').afterAcceptance).toMatchObject({ kind: 'bounced', source: 'dsn' });
+    expect(json.timeline.find((e: { milestone: string }) => e.milestone === 'day1').afterAcceptance).toBeNull();
   });
 
   it('refuses a missing path and a single file that is not a bounce, exit 2, saying what to give instead', async () => {
