@@ -90,11 +90,11 @@ export function sendsPerDay(db: Db, now: number, days = CHART_DAYS): { days: str
 const CHOICES_TTL_MS = 60_000;
 const choicesCache = new WeakMap<object, { at: number; value: ReturnType<typeof filterChoices> }>();
 function choicesFor(db: Db): ReturnType<typeof filterChoices> {
-  const hit = choicesCache.get(db.$client);
+  const hit = choicesCache.get(db);
   const at = performance.now(); // a cache age, not domain time
   if (hit && at - hit.at < CHOICES_TTL_MS) return hit.value;
   const value = filterChoices(db);
-  choicesCache.set(db.$client, { at, value });
+  choicesCache.set(db, { at, value });
   return value;
 }
 

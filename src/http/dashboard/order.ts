@@ -1,5 +1,5 @@
 import { CANCEL_REASONS } from '../../domain/order.js';
-import { DISPUTE_REASONS } from '../../store/schema.js';
+import { DISPUTE_REASONS } from '../../domain/replies.js';
 import { orderEvents, findOrders, ordersInStage, STAGE_SCAN_ROWS, type OrderEvent } from '../../store/dashboard-orders.js';
 import { sendsOfOrder, type OrderRow, type SendRow } from '../../store/ledger.js';
 import { registrationOf } from '../../store/registrations.js';
