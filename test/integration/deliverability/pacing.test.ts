@@ -35,7 +35,9 @@ describe('pacing: per-domain rates, the daily cap, a throttling domain', () => {
     for (let i = 0; i < 6; i++) enter(`F-${i}`, `f${i}@fast.example`);
     await runtime.promote();
     await expect.poll(() => smtp.received.length, { timeout: 15_000 }).toBe(12);
-    for (let i = 0; i < 6; i++) expect([shippedOf(`S-${i}`).status, shippedOf(`F-${i}`).status]).toEqual(['sent', 'sent']);
+    // The server accepts before the worker records: wait for the ledger to say sent.
+    const statuses = () => [0, 1, 2, 3, 4, 5].flatMap((i) => [shippedOf(`S-${i}`).status, shippedOf(`F-${i}`).status]);
+    await expect.poll(statuses, { timeout: 5_000 }).toEqual(Array(12).fill('sent'));
     // The first of slow.example went at once (its burst of 1), the others waited for their slots (a job that
     // a loaded machine starts more than a second after the previous one finds its slot free: hence at least 3 of 5).
     const held = deferrals();
@@ -51,8 +53,9 @@ describe('pacing: per-domain rates, the daily cap, a throttling domain', () => {
     await runtime.promote();
     await expect.poll(() => deferrals().length, { timeout: 15_000 }).toBe(2);
     await expect.poll(() => smtp.received.length, { timeout: 15_000 }).toBe(2);
+    // The server accepts before the worker records: wait for the ledger.
+    await expect.poll(() => [0, 1, 2, 3].filter((i) => shippedOf(`C-${i}`).status === 'sent').length, { timeout: 5_000 }).toBe(2);
     const rows = [0, 1, 2, 3].map((i) => shippedOf(`C-${i}`));
-    expect(rows.filter((r) => r.status === 'sent')).toHaveLength(2);
     const waiting = rows.filter((r) => r.status !== 'sent');
     const tomorrow = (Math.floor(Date.now() / 86_400_000) + 1) * 86_400_000;
     expect(waiting.map((r) => r.status)).toEqual(['scheduled', 'scheduled']);
@@ -75,8 +78,9 @@ describe('pacing: per-domain rates, the daily cap, a throttling domain', () => {
     await pipeline.runtime.promote();
     await expect.poll(() => smtp.received.length, { timeout: 15_000 }).toBe(4);
     await expect.poll(() => deferrals().length, { timeout: 15_000 }).toBe(2);
-    expect([0, 1, 2].map((i) => shippedOf(`open-${i}`).status)).toEqual(['sent', 'sent', 'sent']);
-    expect([0, 1, 2].map((i) => shippedOf(`capped-${i}`).status).sort()).toEqual(['scheduled', 'scheduled', 'sent']);
+    // The server accepts before the worker records: wait for the ledger.
+    await expect.poll(() => [0, 1, 2].map((i) => shippedOf(`open-${i}`).status), { timeout: 5_000 }).toEqual(['sent', 'sent', 'sent']);
+    await expect.poll(() => [0, 1, 2].map((i) => shippedOf(`capped-${i}`).status).sort(), { timeout: 5_000 }).toEqual(['scheduled', 'scheduled', 'sent']);
     expect(deferrals().every((d) => d.detail === 'store capped reached its daily cap (stores.capped.dailyCap)')).toBe(true);
   });
 
