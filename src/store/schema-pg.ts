@@ -280,6 +280,11 @@ export const dashboardStageCounts = pgTable(
   (t) => [primaryKey({ columns: [t.shipDay, t.store, t.carrier, t.country, t.stage] })],
 );
 
+/** SQLite's bulk-import flag (see schema.ts); kept for parity, PostgreSQL's import will use it the same way. */
+export const dashboardBulkImport = pgTable('dashboard_bulk_import', {
+  id: bigint('id', { mode: 'number' }).primaryKey(),
+});
+
 export const dashboardLaneTransit = pgTable(
   'dashboard_lane_transit',
   {

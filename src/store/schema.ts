@@ -330,6 +330,16 @@ export const dashboardStageCounts = sqliteTable(
   (t) => [primaryKey({ columns: [t.shipDay, t.store, t.carrier, t.country, t.stage] })],
 );
 
+/**
+ * Holds a row only inside the bulk import's own write transaction: while it
+ * does, the orders insert trigger leaves the stage counts to the import, which
+ * adds them per batch (store/order-batch.ts). No other connection ever sees
+ * the row (SQLite has one writer, and the row is gone at commit).
+ */
+export const dashboardBulkImport = sqliteTable('dashboard_bulk_import', {
+  id: integer('id').primaryKey(),
+});
+
 /** Delivered orders per store, lane and transit business days (Mon-Fri, UTC days), kept by triggers on orders. */
 export const dashboardLaneTransit = sqliteTable(
   'dashboard_lane_transit',
