@@ -5,21 +5,13 @@ import { DateTime } from 'luxon';
 import { businessDaysBetween } from '../domain/delay.js';
 import type { Db } from '../store/db.js';
 import { registrationsNeedingAttention } from '../store/registrations.js';
-import { activeOrdersShippedBy, lastEventReader } from '../store/reports.js';
+import { activeOrdersShippedBy, lastEventReader, type AtRiskCandidate, type LastEvent } from '../store/reports.js';
 
-export interface AtRiskOrder {
-  orderId: string;
-  store: string;
-  state: 'active';
-  buyerName: string;
-  buyerEmail: string;
-  country: string;
-  carrier: string;
-  trackingNumber: string;
-  shippedAt: number;
+/** An at-risk order: the ledger's candidate row, its stage named, its latest scan and its protection. */
+export interface AtRiskOrder extends Omit<AtRiskCandidate, 'stageRank'> {
   /** Furthest stage reached: `shipped`, `customs`, `post_office`. */
   stage: string;
-  lastEvent: { milestone: string | null; providerStatus: string | null; occurredAt: number | null } | null;
+  lastEvent: LastEvent | null;
   protection: ProtectionStatus;
 }
 
