@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { eventsOf } from '../../src/report/order-status.js';
-import { countSends, iterateSends, listSends, parseFilter, type FilterFlags } from '../../src/cli/send-filter.js';
+import { countSends, iterateSends, listSends, parseFilter, type FilterFlags } from '../../src/store/send-list.js';
 import { sendsPerDay } from '../../src/http/admin-page.js';
 import { createMetrics } from '../../src/metrics.js';
 import { promoteDue } from '../../src/queue/promoter.js';

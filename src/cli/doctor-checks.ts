@@ -13,7 +13,7 @@ import { redactUrl } from '../mail/smtp-url.js';
 import { outboxTransport, smtpTransport } from '../mail/transport.js';
 import { TEMPLATES_DIR } from '../paths.js';
 import { connectRedis, ensureRedis, readRedisFacts, redactRedisUrl } from '../queue/redis.js';
-import { migrationState } from './migrations.js';
+import { migrationState } from '../store/db.js';
 import { inspectPgLedger } from '../store/pg/migration-state.js';
 import { isPostgresUrl, redactPgUrl } from '../store/pg/url.js';
 

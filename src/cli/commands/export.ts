@@ -5,7 +5,7 @@ import { Command } from 'commander';
 import { RuntimeError } from '../../domain/errors.js';
 import { printJson, warn, withRuntime, type Cli } from '../cli.js';
 import { csvLine } from '../format.js';
-import { iterateSends, parseFilter, type FilterFlags } from '../send-filter.js';
+import { iterateSends, parseFilter, type FilterFlags } from '../../store/send-list.js';
 import { addFilterOptions, EXPORT_COLUMNS, parsePaging, sendView, validateAll, type PagingFlags } from '../send-rows.js';
 
 type ExportOptions = FilterFlags & PagingFlags & { out?: string; json?: boolean };

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { print, printJson, terminalWidth, withRuntime, type Cli } from '../cli.js';
 import { fitTable, utcTime } from '../format.js';
-import { countSends, listSends, parseFilter, type FilterFlags } from '../send-filter.js';
+import { countSends, listSends, parseFilter, type FilterFlags } from '../../store/send-list.js';
 import { addFilterOptions, parsePaging, sendView, validateAll, type PagingFlags } from '../send-rows.js';
 
 type ListOptions = FilterFlags & PagingFlags & { json?: boolean };

@@ -1,11 +1,10 @@
 import { Command } from 'commander';
 import type { Config } from '../../config/config.js';
-import { closeDb, openDb } from '../../store/db.js';
+import { closeDb, migrationState, openDb, type MigrationState } from '../../store/db.js';
 import { ledgerMissing } from '../../store/ledger-file.js';
 import { migratePgLedger } from '../../store/pg/migration-state.js';
 import { redactPgUrl } from '../../store/pg/url.js';
 import { cliConfig, print, printJson, type Cli } from '../cli.js';
-import { migrationState, type MigrationState } from '../migrations.js';
 
 interface Outcome {
   database: string;
