@@ -16,9 +16,13 @@ interface Pending {
  * savepoint: one that throws fails only its caller. A caller that awaits the
  * promise knows its write is durable, exactly as with a direct commit; the
  * only cost is waiting for the end of the current turn. `beforeCommit` may
- * refuse a whole batch by throwing (e.g. the ledger file was replaced).
+ * refuse a whole batch by throwing (e.g. the ledger file was replaced);
+ * `gate` runs the flush when no other transaction holds the connection.
  */
-export function groupCommit(db: Db, options: { beforeCommit?: () => void } = {}): GroupCommit {
+export function groupCommit(
+  db: Db,
+  options: { beforeCommit?: () => void; gate?: (flush: () => void) => void } = {},
+): GroupCommit {
   let pending: Pending[] = [];
   const c = db.$client;
   // Prepared once: a savepoint per write costs three cheap statements, not a new transaction wrapper.
@@ -59,7 +63,7 @@ export function groupCommit(db: Db, options: { beforeCommit?: () => void } = {})
   };
   return <T>(write: () => T) =>
     new Promise<T>((resolve, reject) => {
-      if (pending.length === 0) setImmediate(flush);
+      if (pending.length === 0) setImmediate(() => (options.gate ? options.gate(flush) : flush()));
       pending.push({ write, resolve: resolve as (value: unknown) => void, reject });
     });
 }

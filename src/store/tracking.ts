@@ -105,9 +105,13 @@ export function recordTrackingEvents(db: Db, events: readonly NormalizedEvent[],
  * in its own savepoint, so each delivery stays all-or-none. A failed commit
  * fails every delivery in it, and each answers 503 so its provider retries.
  */
-export function trackingEventWriter(db: Db, clock: () => number): (events: readonly NormalizedEvent[], raw: string) => Promise<StoreResult[]> {
+export function trackingEventWriter(
+  db: Db,
+  clock: () => number,
+  gate?: (flush: () => void) => void,
+): (events: readonly NormalizedEvent[], raw: string) => Promise<StoreResult[]> {
   // Never acknowledge into a ledger file that was removed or replaced under us.
-  const commit = groupCommit(db, { beforeCommit: () => assertLedgerFile(db) });
+  const commit = groupCommit(db, { beforeCommit: () => assertLedgerFile(db), gate });
   return (events, raw) => commit(() => {
     const now = clock();
     return events.map((event) => recordTrackingEvent(db, event, raw, now));

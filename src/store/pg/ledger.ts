@@ -7,6 +7,9 @@ import { MIGRATIONS_DIR } from '../../paths.js';
 import * as schema from '../schema-pg.js';
 import { pgTarget, redactPgUrl } from './url.js';
 
+// Times and ids are bigint (int8): as JavaScript numbers, like SQLite's, rather than strings (exact below 2^53).
+pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
+
 export const PG_MIGRATIONS_DIR = join(MIGRATIONS_DIR, 'postgres');
 
 export type PgDb = NodePgDatabase<typeof schema> & { $client: pg.Pool };
