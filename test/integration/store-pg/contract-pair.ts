@@ -22,6 +22,8 @@ export interface ContractPair {
   seed(table: TableName, rows: Row[]): Promise<void>;
   /** Runs the call on both ledgers, expects the same answer (strictly: undefined is not null), returns it. */
   same<T>(call: (ledger: Ledger) => Promise<T>): Promise<T>;
+  /** Runs one plain SELECT on both databases, expects the same rows (snake_case columns), returns them. */
+  rows(query: string): Promise<Row[]>;
   /** The PostgreSQL ledger's own connection, for looking at what a call wrote. */
   pg: PgLedger;
   /** The PostgreSQL database's URL, for more connections to it. */
@@ -52,6 +54,12 @@ export async function contractPair(): Promise<ContractPair> {
       expect(onPostgres).toStrictEqual(onSqlite);
       return onSqlite;
     },
+    async rows(query) {
+      const onSqlite = sqliteDb.$client.prepare(query).all() as Row[];
+      const onPostgres = (await pg.pool.query(query)).rows as Row[];
+      expect(onPostgres).toEqual(onSqlite);
+      return onSqlite;
+    },
     async close() {
       await pg.close();
       await a.close();
@@ -80,4 +88,15 @@ export function send(orderId: string, milestone: string, o: Row = {}): Row {
 /** A tracking event row. */
 export function scan(orderId: string | null, dedupKey: string, o: Row = {}): Row {
   return { provider: '17track', dedupKey, trackingNumber: `LP${orderId}`, orderId, receivedAt: T0, raw: '{}', ...o };
+}
+
+/** The message of a rejection and of its cause (Drizzle wraps the driver's error in "Failed query: ..."). */
+export async function rejection(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (err) {
+    const e = err as Error & { cause?: Error };
+    return `${e.message} ${e.cause?.message ?? ''}`;
+  }
+  throw new Error('expected a rejection');
 }
