@@ -1,13 +1,91 @@
-import type { LedgerOps, QueriesOf } from '../ledger-api.js';
+import { and, asc, desc, eq, gte, isNotNull, lte, min, sql } from 'drizzle-orm';
+import type { Ledger, QueriesOf } from '../ledger-api.js';
 import type * as sqlite from '../reports.js';
-import { notPorted, notPortedCall } from './not-ported.js';
+import type { AtRiskCandidate, DeliveredParcel } from '../reports.js';
+import { orders, trackingEvents } from '../schema-pg.js';
 import type { PgQ } from './queries.js';
+
+/** Text in SQLite's order (bytes), whatever the database's collation. */
+const bytewise = (column: { name: string }) => sql`${column} COLLATE "C"`;
+
+/**
+ * Oldest shipped first, limit or not: SQLite reads them from its (state,
+ * shipped_at) index either way. Among equal shipping times it meets them in
+ * insertion order, for which the creation time (then the id) stands in.
+ */
+function activeOrdersShippedBy(db: PgQ, options: { shippedBy: number; store?: string; limit?: number }): Promise<AtRiskCandidate[]> {
+  const query = db
+    .select({
+      orderId: orders.orderId,
+      store: orders.store,
+      state: sql<'active'>`${orders.state}`,
+      buyerName: orders.buyerName,
+      buyerEmail: orders.buyerEmail,
+      country: orders.country,
+      carrier: orders.carrier,
+      trackingNumber: orders.trackingNumber,
+      shippedAt: orders.shippedAt,
+      stageRank: orders.stageRank,
+    })
+    .from(orders)
+    .where(and(options.store === undefined ? undefined : eq(orders.store, options.store), eq(orders.state, 'active'), lte(orders.shippedAt, options.shippedBy)))
+    .orderBy(asc(orders.shippedAt), asc(orders.createdAt), asc(orders.orderId));
+  return options.limit !== undefined ? query.limit(Math.max(0, Math.floor(options.limit))) : query;
+}
+
+/** Newest first; SQLite sorts an event without a time after every dated one (PostgreSQL would put it first). */
+export function pgLastEventReader(db: PgQ): ReturnType<Ledger['lastEventReader']> {
+  const statement = db
+    .select({ milestone: trackingEvents.milestone, providerStatus: trackingEvents.providerStatus, occurredAt: trackingEvents.occurredAt })
+    .from(trackingEvents)
+    .where(eq(trackingEvents.orderId, sql.placeholder('orderId')))
+    .orderBy(sql`${trackingEvents.occurredAt} DESC NULLS LAST`, desc(trackingEvents.id))
+    .limit(1)
+    .prepare('postship_last_event');
+  return async (orderId) => (await statement.execute({ orderId }))[0] ?? null;
+}
+
+/** By order id, the order SQLite's GROUP BY leaves them in. */
+function deliveredParcels(db: PgQ): Promise<DeliveredParcel[]> {
+  return db
+    .select({
+      carrier: orders.carrier,
+      country: orders.country,
+      shippedAt: orders.shippedAt,
+      timezone: orders.buyerTimezone,
+      deliveredAt: sql<number>`${min(trackingEvents.occurredAt)}`,
+    })
+    .from(orders)
+    .innerJoin(trackingEvents, eq(trackingEvents.orderId, orders.orderId))
+    .where(and(eq(trackingEvents.milestone, 'delivered'), isNotNull(trackingEvents.occurredAt), gte(trackingEvents.occurredAt, orders.shippedAt)))
+    .groupBy(orders.orderId)
+    .orderBy(bytewise(orders.orderId));
+}
+
+function laneOrderCounts(db: PgQ): Promise<Array<{ carrier: string; country: string; orders: number }>> {
+  return db
+    .select({ carrier: orders.carrier, country: orders.country, orders: sql<number>`count(*)::int` })
+    .from(orders)
+    .groupBy(orders.carrier, orders.country)
+    .orderBy(bytewise(orders.carrier), bytewise(orders.country));
+}
+
+async function storeHasOrders(db: PgQ, store: string): Promise<boolean> {
+  return (await db.select({ one: sql`1` }).from(orders).where(eq(orders.store, store)).limit(1)).length > 0;
+}
+
+async function storesWithOrders(db: PgQ, limit: number): Promise<string[]> {
+  const rows = await db.select({ store: orders.store }).from(orders).groupBy(orders.store).orderBy(bytewise(orders.store)).limit(limit);
+  return rows.map((r) => r.store);
+}
 
 /** PostgreSQL twins of `src/store/reports.ts`. */
 export function pgReportsQueries(db: PgQ): QueriesOf<typeof sqlite> {
-  return notPorted<QueriesOf<typeof sqlite>>('reports', db);
-}
-
-export function pgLastEventReader(db: PgQ): ReturnType<LedgerOps['lastEventReader']> {
-  return () => notPortedCall('reports.lastEventReader');
+  return {
+    activeOrdersShippedBy: (options) => activeOrdersShippedBy(db, options),
+    deliveredParcels: () => deliveredParcels(db),
+    laneOrderCounts: () => laneOrderCounts(db),
+    storeHasOrders: (store) => storeHasOrders(db, store),
+    storesWithOrders: (limit) => storesWithOrders(db, limit),
+  };
 }

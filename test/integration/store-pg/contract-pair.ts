@@ -6,10 +6,14 @@
  */
 import { expect } from 'vitest';
 import type { Ledger } from '../../../src/store/ledger-api.js';
+import { randomBytes } from 'node:crypto';
+import pgDriver from 'pg';
 import { openPgLedger, type PgLedger } from '../../../src/store/pg/ledger.js';
+import { postgresLedger } from '../../../src/store/pg/pg-ledger.js';
 import * as pgSchema from '../../../src/store/schema-pg.js';
 import * as sqliteSchema from '../../../src/store/schema.js';
 import { postgresTestLedger, sqliteTestLedger } from '../../helpers/ledgers.js';
+import { postgresUrl } from '../../helpers/postgres.js';
 
 type TableName = 'orders' | 'sends' | 'trackingEvents' | 'feedback' | 'disputes' | 'mailEvents' | 'suppressions' | 'apiTokens' | 'storeWebhooks' | 'trackingRegistrations' | 'meta';
 type Row = Record<string, unknown>;
@@ -31,9 +35,31 @@ export interface ContractPair {
   close(): Promise<void>;
 }
 
-export async function contractPair(): Promise<ContractPair> {
+/**
+ * A locale's collation sorts 'alpha' before 'Zeta' and may skip punctuation:
+ * text must still compare as SQLite's bytes. ICU's en-US is there whatever
+ * locales the machine has.
+ */
+async function icuTestLedger(): Promise<{ ledger: Ledger; url: string; close(): Promise<void> }> {
+  const database = `ledger_icu_${randomBytes(4).toString('hex')}`;
+  const client = new pgDriver.Client({ connectionString: postgresUrl() });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE "${database}" TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C'`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(postgresUrl());
+  url.pathname = `/${database}`;
+  const ledger = postgresLedger(url.toString());
+  await ledger.check();
+  return { ledger, url: url.toString(), close: () => ledger.close() };
+}
+
+/** `{ icu: true }`: the PostgreSQL database collates text as ICU's en-US, not as bytes (C). */
+export async function contractPair(options: { icu?: boolean } = {}): Promise<ContractPair> {
   const a = await sqliteTestLedger();
-  const b = await postgresTestLedger();
+  const b = options.icu ? await icuTestLedger() : await postgresTestLedger();
   const pg = await openPgLedger(b.url, { migrate: false, max: 2 });
   const sqliteDb = a.ledger.sqlite!;
   return {
