@@ -1,9 +1,76 @@
+import { sql, type SQL } from 'drizzle-orm';
 import type { QueriesOf } from '../ledger-api.js';
 import type * as sqlite from '../dashboard-attention.js';
-import { notPorted } from './not-ported.js';
+import type { AttentionOrder, HeldReview, RejectedRegistration, SuppressedAddress } from '../dashboard-attention.js';
 import type { PgQ } from './queries.js';
+
+const COLUMNS = sql.raw(`order_id AS "orderId", store, carrier, country, tracking_number AS "trackingNumber", buyer_email AS "buyerEmail",
+  shipped_at AS "shippedAt", last_event_at AS "lastEventAt", stage_rank AS "stageRank"`);
+
+const ofStore = (store: string | undefined, column = sql.raw('store')): SQL => (store === undefined ? sql`` : sql` AND ${column} = ${store}`);
+
+/**
+ * The active orders of one rank last scanned before `scannedBefore`, oldest
+ * scan first: one range of the (store,) state, stage_rank, last_event_at,
+ * shipped_at index, read in its order (the order id only breaks a full tie,
+ * where SQLite takes the rowid).
+ */
+const scanned = (rank: number, scannedBefore: number, limit: number, store: string | undefined) => sql`
+  SELECT ${COLUMNS} FROM orders WHERE state = 'active' AND stage_rank = ${rank} AND last_event_at < ${scannedBefore}${ofStore(store)}
+  ORDER BY last_event_at, shipped_at, order_id LIMIT ${limit}`;
 
 /** PostgreSQL twins of `src/store/dashboard-attention.ts`. */
 export function pgDashboardAttentionQueries(db: PgQ): QueriesOf<typeof sqlite> {
-  return notPorted<QueriesOf<typeof sqlite>>('dashboard-attention', db);
+  const rows = async <T>(query: SQL) => (await db.execute(query)).rows as unknown as T[];
+
+  return {
+    /**
+     * SQLite's five ranges (ranks 0-3 scanned, rank 0 never scanned) in one
+     * statement, then its stable sort: by last scan else shipping date, equal
+     * times in the order the ranges were read.
+     */
+    async stalledOrders(scannedBefore, limit, store) {
+      const branches = [0, 1, 2, 3].map((rank) => sql`(SELECT ${sql.raw(String(rank))} AS branch, * FROM (${scanned(rank, scannedBefore, limit, store)}) r)`);
+      branches.push(sql`(SELECT 4 AS branch, * FROM (
+        SELECT ${COLUMNS} FROM orders WHERE state = 'active' AND stage_rank = 0 AND last_event_at IS NULL AND shipped_at < ${scannedBefore}${ofStore(store)}
+        ORDER BY shipped_at, order_id LIMIT ${limit}) r)`);
+      const found = await rows<AttentionOrder & { branch?: number }>(sql`
+        SELECT * FROM (${sql.join(branches, sql` UNION ALL `)}) b
+        ORDER BY coalesce("lastEventAt", "shippedAt"), branch, "shippedAt", "orderId" LIMIT ${limit}`);
+      return found.map(({ branch: _, ...order }) => order);
+    },
+
+    async waitingAtPostOffice(scannedBefore, limit, store) {
+      return rows<AttentionOrder>(scanned(3, scannedBefore, limit, store));
+    },
+
+    async rejectedRegistrations(limit, store) {
+      // The providers SQLite names (the ones with a due index range to read), not whatever the domain lists later.
+      return rows<RejectedRegistration>(sql`
+        SELECT r.order_id AS "orderId", o.store AS store, r.provider AS provider, r.tracking_number AS "trackingNumber", r.carrier AS carrier,
+               r.last_error AS "lastError", r.updated_at AS "updatedAt"
+        FROM tracking_registrations r JOIN orders o ON o.order_id = r.order_id
+        WHERE r.provider IN ('17track', 'aftership', 'trackingmore') AND r.state = 'rejected' AND o.state = 'active'${ofStore(store, sql.raw('o.store'))}
+        ORDER BY r.updated_at, r.order_id LIMIT ${limit}`);
+    },
+
+    /** The newest suppressions (four times as many with a store, as on SQLite), each with its buyer's latest order, then the store's. */
+    async suppressedAddresses(limit, store) {
+      const found = await rows<SuppressedAddress>(sql`
+        SELECT s.email AS email, s.reason AS reason, s.created_at AS "createdAt", o.order_id AS "orderId", o.store AS store
+        FROM (SELECT email, reason, created_at FROM suppressions WHERE scope = 'all' ORDER BY created_at DESC, email DESC LIMIT ${store === undefined ? limit : limit * 4}) s
+        LEFT JOIN LATERAL (SELECT order_id, store FROM orders WHERE buyer_email = s.email ORDER BY shipped_at DESC, order_id DESC LIMIT 1) o ON true
+        ORDER BY s.created_at DESC, s.email DESC`);
+      return found.filter((r) => store === undefined || r.store === store).slice(0, limit);
+    },
+
+    async heldReviews(limit, store) {
+      // Equal opening times in id order: SQLite reads the disputes_open_idx range, whose ties are in rowid (= id) order.
+      return rows<HeldReview>(sql`
+        SELECT d.order_id AS "orderId", o.store AS store, d.reason AS reason, d.opened_at AS "openedAt",
+               (SELECT min(s.due_at) FROM sends s WHERE s.order_id = d.order_id AND s.milestone = 'day14' AND s.status IN ('scheduled', 'queued')) AS "reviewDueAt"
+        FROM disputes d JOIN orders o ON o.order_id = d.order_id
+        WHERE d.closed_at IS NULL${ofStore(store, sql.raw('o.store'))} ORDER BY d.opened_at, d.id LIMIT ${limit}`);
+    },
+  };
 }

@@ -1,9 +1,99 @@
+import { and, desc, eq, gte, inArray, isNotNull, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { DAY_MS } from '../../domain/wall-clock.js';
 import type { QueriesOf } from '../ledger-api.js';
 import type * as sqlite from '../dashboard-orders.js';
-import { notPorted } from './not-ported.js';
+import { STAGE_SCAN_ROWS, type DayCount, type OrderEvent } from '../dashboard-orders.js';
+import type { DashboardStage } from '../dashboard.js';
+import type { OrderRow } from '../ledger.js';
+import { dashboardSendCounts, orders, trackingEvents } from '../schema-pg.js';
+import { byBytes } from './dashboard-queries.js';
 import type { PgQ } from './queries.js';
+
+type OrderState = OrderRow['state'];
+type Columns = Pick<typeof orders, 'stageRank' | 'lastEventAt'>;
+
+/** Per stage, as SQLite's STAGE_WHERE: the order state, and the (stage_rank, last_event_at) ranges of the stall indexes (null: the state alone says). */
+const STAGE_WHERE: Record<DashboardStage, [OrderState, ((c: Columns) => SQL) | null]> = {
+  registered: ['active', (c) => and(inArray(c.stageRank, [0, 1, 2, 3]), isNull(c.lastEventAt))!],
+  no_feed: ['active', (c) => and(inArray(c.stageRank, [0, 1, 2, 3]), isNull(c.lastEventAt))!],
+  in_transit: ['active', (c) => and(inArray(c.stageRank, [0, 1]), isNotNull(c.lastEventAt))!],
+  customs: ['active', (c) => and(eq(c.stageRank, 2), isNotNull(c.lastEventAt))!],
+  post_office: ['active', (c) => and(gte(c.stageRank, 3), isNotNull(c.lastEventAt))!],
+  delivered: ['delivered', null],
+  returned: ['returned', null],
+  cancelled: ['cancelled', null],
+};
+
+/** First look, as on SQLite: the newest this many orders of the stage's state. */
+const DENSE_SCAN_ROWS = 2_000;
+
+/**
+ * Newest first. SQLite leaves orders shipped in the same millisecond in no
+ * fixed order (it varies with the LIMIT); here the order id breaks the tie,
+ * so a list and its counts agree from one page view to the next.
+ */
+const NEWEST = [desc(orders.shippedAt), desc(orders.orderId)];
 
 /** PostgreSQL twins of `src/store/dashboard-orders.ts`. */
 export function pgDashboardOrdersQueries(db: PgQ): QueriesOf<typeof sqlite> {
-  return notPorted<QueriesOf<typeof sqlite>>('dashboard-orders', db);
+  const newest = (where: SQL | undefined, limit: number) => db.select().from(orders).where(where).orderBy(...NEWEST).limit(limit);
+
+  return {
+    async findOrders(query, limit = 20) {
+      const [byId] = await db.select().from(orders).where(eq(orders.orderId, query));
+      if (byId) return [byId];
+      if (!query.includes('@')) return newest(eq(orders.trackingNumber, query), limit);
+      const rows = await newest(eq(orders.buyerEmail, query.toLowerCase()), limit);
+      // Addresses are stored as entered: try the exact spelling too.
+      return rows.length > 0 ? rows : newest(eq(orders.buyerEmail, query), limit);
+    },
+
+    async orderEvents(order) {
+      const T = trackingEvents;
+      return (await db
+        .select({ id: T.id, occurredAt: T.occurredAt, receivedAt: T.receivedAt, milestone: T.milestone, providerStatus: T.providerStatus, provider: T.provider, source: T.source, outcome: T.outcome, raw: T.raw })
+        .from(T)
+        .where(or(eq(T.orderId, order.orderId), and(isNull(T.orderId), eq(T.trackingNumber, order.trackingNumber))))
+        .orderBy(sql`coalesce(${T.occurredAt}, ${T.receivedAt})`, T.id)) as OrderEvent[];
+    },
+
+    /**
+     * SQLite's two steps, the same answer: the newest DENSE_SCAN_ROWS of the
+     * state, filtered, when that fills the list; else the stage's own range
+     * of the stall index, of which a lane filter sees the newest STAGE_SCAN_ROWS.
+     */
+    async ordersInStage(f, stage, limit, noFeedBefore) {
+      const [state, ranges] = STAGE_WHERE[stage];
+      let from = f.fromDay * DAY_MS;
+      let to = (f.toDay + 1) * DAY_MS;
+      if (stage === 'no_feed') to = Math.min(to, noFeedBefore);
+      if (stage === 'registered') from = Math.max(from, noFeedBefore);
+      const ofState = and(f.store === undefined ? undefined : eq(orders.store, f.store), eq(orders.state, state), gte(orders.shippedAt, from), lt(orders.shippedAt, to));
+      const lane = (c: Pick<typeof orders, 'carrier' | 'country'>) =>
+        and(f.carrier === undefined ? undefined : eq(c.carrier, f.carrier), f.country === undefined ? undefined : eq(c.country, f.country));
+      const hasLane = f.carrier !== undefined || f.country !== undefined;
+      const within = async (where: SQL | undefined, rows: number, keep: (c: typeof orders) => SQL | undefined) => {
+        const w = newest(where, rows).as('w');
+        return (await db.select().from(w).where(keep(w as unknown as typeof orders)).orderBy(desc(w.shippedAt), desc(w.orderId)).limit(limit)) as OrderRow[];
+      };
+      if (ranges !== null || hasLane) {
+        const dense = await within(ofState, DENSE_SCAN_ROWS, (c) => and(ranges?.(c), lane(c)));
+        if (dense.length === limit) return dense;
+      }
+      const ofStage = and(ofState, ranges?.(orders));
+      return hasLane ? within(ofStage, STAGE_SCAN_ROWS, lane) : newest(ofStage, limit);
+    },
+
+    async sentPerDay(fromMs, store) {
+      const C = dashboardSendCounts;
+      const rows = await db
+        .select({ day: sql<string>`to_char((date '1970-01-01' + ${C.day})::timestamp, 'YYYY-MM-DD')`, milestone: C.milestone, count: sql<number>`sum(${C.n})` })
+        .from(C)
+        .where(and(eq(C.status, 'sent'), gte(C.day, Math.floor(fromMs / DAY_MS)), store === undefined ? undefined : eq(C.store, store)))
+        .groupBy(C.day, C.milestone)
+        .having(sql`sum(${C.n}) > 0`)
+        .orderBy(C.day, byBytes(C.milestone));
+      return rows as DayCount[];
+    },
+  };
 }
