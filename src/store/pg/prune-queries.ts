@@ -3,6 +3,7 @@ import type { QueriesOf } from '../ledger-api.js';
 import type * as sqlite from '../prune.js';
 import type { PruneBatch } from '../prune.js';
 import { orders, sends, trackingEvents, trackingRegistrations } from '../schema-pg.js';
+import { anyOf } from './ledger-queries.js';
 import type { PgQ } from './queries.js';
 
 /** Up to `limit` finished orders shipped before `before` with nothing left to send: one batch for `pruneOrders`. */
@@ -21,15 +22,18 @@ async function prunableOrders(db: PgQ, before: number, limit: number): Promise<s
   return rows.map((r) => r.id);
 }
 
-/** One short transaction per batch, as on SQLite: the orders with their sends, tracking events and registrations. */
+/**
+ * One short transaction per batch, as on SQLite: the orders with their sends,
+ * tracking events and registrations. The ids go as one array parameter: a
+ * batch may hold 50,000, near PostgreSQL's limit of 65,535 parameters.
+ */
 async function pruneOrders(db: PgQ, orderIds: readonly string[]): Promise<PruneBatch> {
   if (orderIds.length === 0) return { orders: 0, sends: 0, events: 0 };
-  const ids = [...orderIds];
   return db.transaction(async (tx) => {
-    const events = (await tx.delete(trackingEvents).where(inArray(trackingEvents.orderId, ids))).rowCount ?? 0;
-    const sent = (await tx.delete(sends).where(inArray(sends.orderId, ids))).rowCount ?? 0;
-    await tx.delete(trackingRegistrations).where(inArray(trackingRegistrations.orderId, ids));
-    const removed = (await tx.delete(orders).where(inArray(orders.orderId, ids))).rowCount ?? 0;
+    const events = (await tx.delete(trackingEvents).where(anyOf(trackingEvents.orderId, orderIds, 'text'))).rowCount ?? 0;
+    const sent = (await tx.delete(sends).where(anyOf(sends.orderId, orderIds, 'text'))).rowCount ?? 0;
+    await tx.delete(trackingRegistrations).where(anyOf(trackingRegistrations.orderId, orderIds, 'text'));
+    const removed = (await tx.delete(orders).where(anyOf(orders.orderId, orderIds, 'text'))).rowCount ?? 0;
     return { orders: removed, sends: sent, events };
   });
 }

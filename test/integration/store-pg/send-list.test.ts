@@ -1,4 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DateTime } from 'luxon';
+import type { Order } from '../../../src/domain/order.js';
 import type { Ledger } from '../../../src/store/ledger-api.js';
 import { parseFilter, type FilterFlags, type SendFilter } from '../../../src/store/send-list.js';
 import { contractPair, DAY, HOUR, order, send, T0, type ContractPair } from './contract-pair.js';
@@ -115,5 +117,26 @@ describe('the send list (list, export, GET /api/v1/sends) on PostgreSQL, as on S
       return ids;
     });
     expect(seen).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  });
+
+  it('orders and sends entered through the ledger (insertOrder, insertSend) list and export alike', async () => {
+    const entered: Order = {
+      orderId: 'N1', store: 'us', buyerName: 'Cy', buyerEmail: 'cy@example.com', buyerLocale: 'en-US', buyerTimezone: 'America/New_York',
+      country: 'US', carrier: 'ups', trackingNumber: '1Z999', shippedAt: DateTime.fromMillis(T0, { zone: 'utc' }), state: 'active',
+    };
+    const at = (ms: number) => DateTime.fromMillis(ms, { zone: 'utc' });
+    await pair.same((l) =>
+      l.insertOrder(entered, [
+        { milestone: 'shipped', dueAt: at(T0), status: 'scheduled', reason: null },
+        { milestone: 'day1', dueAt: at(T0 + DAY), status: 'skipped', reason: 'stale' },
+      ], T0),
+    );
+    await pair.same(async (l) => (await l.insertSend('N1', { milestone: 'customs', dueAt: at(T0 + 3 * DAY), status: 'scheduled', reason: null }, T0))?.id);
+    const f = parseFilter({ store: 'us' });
+    const listed = await pair.same((l) => l.listSends(f, 10, 0));
+    expect(listed.map((r) => [r.sendId, r.milestone, r.status, r.reason])).toEqual([[10, 'shipped', 'scheduled', null], [11, 'day1', 'skipped', 'stale'], [12, 'customs', 'scheduled', null]]);
+    expect(await pair.same((l) => collect(l.iterateSends(f, 2)))).toEqual(listed);
+    expect(await pair.same((l) => l.countSends(parseFilter({ carrier: 'ups', status: 'scheduled' })))).toEqual({ n: 2, capped: false });
+    expect(await pair.same((l) => l.hasSend('N1', 'customs'))).toBe(true);
   });
 });
