@@ -30,10 +30,12 @@ export function pgDashboardAttentionQueries(db: PgQ): QueriesOf<typeof sqlite> {
      * times in the order the ranges were read.
      */
     async stalledOrders(scannedBefore, limit, store) {
+      // The never-scanned range orders by last_event_at too (all NULL, so by shipped_at): PostgreSQL takes no
+      // ordering from IS NULL, but from the ORDER BY it sees the index's own order and stops at the limit.
       const branches = [0, 1, 2, 3].map((rank) => sql`(SELECT ${sql.raw(String(rank))} AS branch, * FROM (${scanned(rank, scannedBefore, limit, store)}) r)`);
       branches.push(sql`(SELECT 4 AS branch, * FROM (
         SELECT ${COLUMNS} FROM orders WHERE state = 'active' AND stage_rank = 0 AND last_event_at IS NULL AND shipped_at < ${scannedBefore}${ofStore(store)}
-        ORDER BY shipped_at, order_id LIMIT ${limit}) r)`);
+        ORDER BY last_event_at, shipped_at, order_id LIMIT ${limit}) r)`);
       const found = await rows<AttentionOrder & { branch?: number }>(sql`
         SELECT * FROM (${sql.join(branches, sql` UNION ALL `)}) b
         ORDER BY coalesce("lastEventAt", "shippedAt"), branch, "shippedAt", "orderId" LIMIT ${limit}`);

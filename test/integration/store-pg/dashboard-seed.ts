@@ -28,8 +28,11 @@ const keyColumn = { orders: 'orderId', sends: 'id', disputes: 'id' } as const;
 export async function applyBoth(sqlite: Db, postgres: PgDb, ops: Op[]): Promise<void> {
   for (const op of ops) {
     if ('insert' in op) {
-      sqlite.insert(lite[op.insert]).values(op.rows as never).run();
-      for (let i = 0; i < op.rows.length; i += 1000) await postgres.insert(pg[op.insert]).values(op.rows.slice(i, i + 1000) as never);
+      // A thousand rows a statement: under either engine's limit on bound values.
+      for (let i = 0; i < op.rows.length; i += 1000) {
+        sqlite.insert(lite[op.insert]).values(op.rows.slice(i, i + 1000) as never).run();
+        await postgres.insert(pg[op.insert]).values(op.rows.slice(i, i + 1000) as never);
+      }
     } else if ('update' in op) {
       const l = lite[op.update];
       const p = pg[op.update];
