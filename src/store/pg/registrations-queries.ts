@@ -31,6 +31,13 @@ function chunks<T>(items: readonly T[]): T[][] {
   return out;
 }
 
+/** A write per chunk; several in one transaction, all or none like SQLite's single statement. */
+async function writeInChunks<T>(db: PgQ, items: readonly T[], write: (q: PgQ, part: T[]) => Promise<unknown>): Promise<void> {
+  const parts = chunks(items);
+  if (parts.length === 1) await write(db, parts[0]);
+  else if (parts.length > 1) await db.transaction(async (tx) => { for (const part of parts) await write(tx, part); });
+}
+
 const providerFacts = (facts: RegisteredFacts) => ({
   providerId: facts.providerId ?? sql`${R.providerId}`,
   detectedCarrier: facts.detectedCarrier ?? sql`${R.detectedCarrier}`,
@@ -40,7 +47,7 @@ const providerFacts = (facts: RegisteredFacts) => ({
 export function pgRegistrationsQueries(db: PgQ): QueriesOf<typeof sqlite> {
   return {
     async insertRegistrations(rows, now) {
-      for (const part of chunks(rows)) await db.insert(R).values(part.map((r) => pendingRegistration(r, now))).onConflictDoNothing();
+      await writeInChunks(db, rows, (q, part) => q.insert(R).values(part.map((r) => pendingRegistration(r, now))).onConflictDoNothing());
     },
 
     async claimDue(provider, state, now, limit, leaseUntil, orderId) {
@@ -94,12 +101,12 @@ export function pgRegistrationsQueries(db: PgQ): QueriesOf<typeof sqlite> {
     },
 
     async deferRegistrations(orderIds, state, error, dueAt, now) {
-      for (const part of chunks(orderIds)) {
-        await db
+      await writeInChunks(db, orderIds, (q, part) =>
+        q
           .update(R)
           .set({ dueAt, attempts: sql`${R.attempts} + 1`, lastError: error, updatedAt: now })
-          .where(and(inArray(R.orderId, part), eq(R.state, state)));
-      }
+          .where(and(inArray(R.orderId, part), eq(R.state, state))),
+      );
     },
 
     async markPolled(orderId, facts, now, pollAfterMs) {
@@ -132,12 +139,12 @@ export function pgRegistrationsQueries(db: PgQ): QueriesOf<typeof sqlite> {
     },
 
     async markStopped(orderIds, now) {
-      for (const part of chunks(orderIds)) {
-        await db
+      await writeInChunks(db, orderIds, (q, part) =>
+        q
           .update(R)
           .set({ state: 'stopped', dueAt: null, stoppedAt: now, lastError: null, updatedAt: now })
-          .where(and(inArray(R.orderId, part), eq(R.state, 'stopping')));
-      }
+          .where(and(inArray(R.orderId, part), eq(R.state, 'stopping'))),
+      );
     },
 
     async makeDueNow(now, orderId) {

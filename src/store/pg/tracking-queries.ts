@@ -44,7 +44,7 @@ async function storeEvent(db: PgQ, event: NormalizedEvent, raw: string, now: num
     .onConflictDoNothing()
     .returning({ id: T.id });
   if (inserted) return { stored: true, id: inserted.id };
-  // A concurrent first insert of the same event is committed by now: ON CONFLICT waited for it.
+  // Stored before, or by a concurrent delivery: ON CONFLICT waited for its commit, so this sees it.
   const [existing] = await db
     .select({ id: T.id })
     .from(T)

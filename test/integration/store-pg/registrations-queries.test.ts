@@ -91,6 +91,30 @@ describe('the outbox', () => {
   });
 });
 
+describe('long lists', () => {
+  const many = Array.from({ length: 700 }, (_, i) => `L${String(i).padStart(3, '0')}`);
+
+  beforeEach(async () => {
+    await pair.insertOrders(many.map((id) => order(id)));
+  });
+
+  it('inserts and updates more rows than one statement takes, all or none', async () => {
+    // The last row's order does not exist: nothing of the list is inserted.
+    for (const l of [pair.sqlite, pair.postgres]) await expect(l.insertRegistrations([...many, 'missing'].map((id) => reg(id)), NOW)).rejects.toThrow();
+    expect(await pair.same((l) => l.registrationCounts())).toStrictEqual([]);
+    await pair.same((l) => l.insertRegistrations(many.map((id) => reg(id)), NOW));
+    await pair.same((l) => l.deferRegistrations(many.slice(0, 650), 'pending', 'HTTP 503', NOW + HOUR, NOW + 1));
+    expect(await pair.same((l) => l.registrationCounts())).toStrictEqual([{ provider: '17track', state: 'pending', count: 700, oldestDueAt: NOW }]);
+    expect(await pair.same((l) => l.registrationOf('L649'))).toMatchObject({ dueAt: NOW + HOUR, attempts: 1 });
+    await pair.exec(`UPDATE tracking_registrations SET state = 'stopping'`);
+    await pair.same((l) => l.markStopped(many.slice(100), NOW + 2));
+    expect((await pair.same((l) => l.registrationCounts())).map((c) => [c.state, c.count])).toStrictEqual([
+      ['stopped', 600],
+      ['stopping', 100],
+    ]);
+  });
+});
+
 describe('claiming on PostgreSQL', () => {
   const many = Array.from({ length: 40 }, (_, i) => `M${String(i).padStart(2, '0')}`);
 
