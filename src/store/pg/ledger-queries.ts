@@ -11,6 +11,7 @@ import type * as sqlite from '../ledger.js';
 import { pendingRegistration } from '../registrations.js';
 import { orders, sends, suppressions, trackingRegistrations } from '../schema-pg.js';
 import type { PgQ } from './queries.js';
+import { pgRegistrationsQueries } from './registrations-queries.js';
 
 type OpenLedger = QueriesOf<typeof sqlite>;
 
@@ -29,6 +30,9 @@ export function insertChunks<T>(items: readonly T[], columns: number): T[][] {
 export function anyOf(column: PgColumn, values: readonly unknown[], type: 'bigint' | 'text'): SQL {
   return sql`${column} = ANY(${sql.param([...values])}::${sql.raw(type)}[])`;
 }
+
+/** Text compared byte by byte, as SQLite's BINARY collation does, whatever the database's collation. */
+const binary = (column: PgColumn) => sql`${column} COLLATE "C"`;
 
 const byId = (a: { id: number }, b: { id: number }) => a.id - b.id;
 /** Updated ids in ascending order, as SQLite's RETURNING gives them (its IN list and order index walk by id). */
@@ -91,7 +95,7 @@ function orderQueries(db: PgQ) {
     cancelOrder: (orderId, reason, now) =>
       db.transaction(async (tx) => {
         await tx.update(orders).set({ state: 'cancelled', stateReason: reason, updatedAt: now }).where(eq(orders.orderId, orderId));
-        await requestStop(tx, orderId, now);
+        await pgRegistrationsQueries(tx).requestStop(orderId, now);
         const rows = await tx
           .update(sends)
           .set({ status: 'cancelled', reason, updatedAt: now })
@@ -118,20 +122,6 @@ function orderQueries(db: PgQ) {
       await db.update(orders).set({ disputedAt, updatedAt: now }).where(eq(orders.orderId, orderId));
     },
   } satisfies Partial<OpenLedger>;
-}
-
-/**
- * registrations.requestStop, inside cancelOrder's transaction: an order that
- * ends stops its tracking registration (registered rows are deregistered by
- * the sync; pending ones never need registering).
- */
-async function requestStop(db: PgQ, orderId: string, now: number): Promise<void> {
-  const R = trackingRegistrations;
-  await db.update(R).set({ state: 'stopping', dueAt: now, updatedAt: now }).where(and(eq(R.orderId, orderId), eq(R.state, 'registered')));
-  await db
-    .update(R)
-    .set({ state: 'stopped', dueAt: null, stoppedAt: now, lastError: 'order finished before registration', updatedAt: now })
-    .where(and(eq(R.orderId, orderId), eq(R.state, 'pending')));
 }
 
 /** One send's life: inserted, claimed, sent, skipped, cancelled, moved. */
@@ -291,7 +281,8 @@ function watchQueries(db: PgQ) {
         .select()
         .from(orders)
         .where(and(lte(orders.watchAt, now), eq(orders.state, 'active'), lt(orders.stageRank, DELAY_STAGE_LIMIT)))
-        .orderBy(asc(orders.watchAt), asc(orders.orderId))
+        // Ties: SQLite's watch index yields them in entry (rowid) order; creation time, then id, comes nearest.
+        .orderBy(asc(orders.watchAt), asc(orders.createdAt), asc(binary(orders.orderId)))
         .limit(limit),
     delayNoticeTimes: async (orderIds) => {
       const out = new Map<string, number[]>();
@@ -300,7 +291,7 @@ function watchQueries(db: PgQ) {
         .select({ orderId: sends.orderId, dueAt: sends.dueAt })
         .from(sends)
         .where(and(anyOf(sends.orderId, orderIds, 'text'), eq(sends.milestone, 'delay'), isNull(sends.resendOf)))
-        .orderBy(asc(sends.orderId), asc(sends.seq), asc(sends.id));
+        .orderBy(asc(binary(sends.orderId)), asc(sends.seq), asc(sends.id));
       for (const r of rows) out.set(r.orderId, [...(out.get(r.orderId) ?? []), r.dueAt]);
       return out;
     },
