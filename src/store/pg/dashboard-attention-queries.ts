@@ -12,12 +12,12 @@ const ofStore = (store: string | undefined, column = sql.raw('store')): SQL => (
 /**
  * The active orders of one rank last scanned before `scannedBefore`, oldest
  * scan first: one range of the (store,) state, stage_rank, last_event_at,
- * shipped_at index, read in its order (the order id only breaks a full tie,
- * where SQLite takes the rowid).
+ * shipped_at index, read in its order (the order id, as bytes, only breaks a
+ * full tie, where SQLite takes the rowid).
  */
 const scanned = (rank: number, scannedBefore: number, limit: number, store: string | undefined) => sql`
   SELECT ${COLUMNS} FROM orders WHERE state = 'active' AND stage_rank = ${rank} AND last_event_at < ${scannedBefore}${ofStore(store)}
-  ORDER BY last_event_at, shipped_at, order_id LIMIT ${limit}`;
+  ORDER BY last_event_at, shipped_at, order_id COLLATE "C" LIMIT ${limit}`;
 
 /** PostgreSQL twins of `src/store/dashboard-attention.ts`. */
 export function pgDashboardAttentionQueries(db: PgQ): QueriesOf<typeof sqlite> {
@@ -35,10 +35,10 @@ export function pgDashboardAttentionQueries(db: PgQ): QueriesOf<typeof sqlite> {
       const branches = [0, 1, 2, 3].map((rank) => sql`(SELECT ${sql.raw(String(rank))} AS branch, * FROM (${scanned(rank, scannedBefore, limit, store)}) r)`);
       branches.push(sql`(SELECT 4 AS branch, * FROM (
         SELECT ${COLUMNS} FROM orders WHERE state = 'active' AND stage_rank = 0 AND last_event_at IS NULL AND shipped_at < ${scannedBefore}${ofStore(store)}
-        ORDER BY last_event_at, shipped_at, order_id LIMIT ${limit}) r)`);
+        ORDER BY last_event_at, shipped_at, order_id COLLATE "C" LIMIT ${limit}) r)`);
       const found = await rows<AttentionOrder & { branch?: number }>(sql`
         SELECT * FROM (${sql.join(branches, sql` UNION ALL `)}) b
-        ORDER BY coalesce("lastEventAt", "shippedAt"), branch, "shippedAt", "orderId" LIMIT ${limit}`);
+        ORDER BY coalesce("lastEventAt", "shippedAt"), branch, "shippedAt", "orderId" COLLATE "C" LIMIT ${limit}`);
       return found.map(({ branch: _, ...order }) => order);
     },
 
@@ -53,16 +53,16 @@ export function pgDashboardAttentionQueries(db: PgQ): QueriesOf<typeof sqlite> {
                r.last_error AS "lastError", r.updated_at AS "updatedAt"
         FROM tracking_registrations r JOIN orders o ON o.order_id = r.order_id
         WHERE r.provider IN ('17track', 'aftership', 'trackingmore') AND r.state = 'rejected' AND o.state = 'active'${ofStore(store, sql.raw('o.store'))}
-        ORDER BY r.updated_at, r.order_id LIMIT ${limit}`);
+        ORDER BY r.updated_at, r.order_id COLLATE "C" LIMIT ${limit}`);
     },
 
     /** The newest suppressions (four times as many with a store, as on SQLite), each with its buyer's latest order, then the store's. */
     async suppressedAddresses(limit, store) {
       const found = await rows<SuppressedAddress>(sql`
         SELECT s.email AS email, s.reason AS reason, s.created_at AS "createdAt", o.order_id AS "orderId", o.store AS store
-        FROM (SELECT email, reason, created_at FROM suppressions WHERE scope = 'all' ORDER BY created_at DESC, email DESC LIMIT ${store === undefined ? limit : limit * 4}) s
-        LEFT JOIN LATERAL (SELECT order_id, store FROM orders WHERE buyer_email = s.email ORDER BY shipped_at DESC, order_id DESC LIMIT 1) o ON true
-        ORDER BY s.created_at DESC, s.email DESC`);
+        FROM (SELECT email, reason, created_at FROM suppressions WHERE scope = 'all' ORDER BY created_at DESC, email COLLATE "C" DESC LIMIT ${store === undefined ? limit : limit * 4}) s
+        LEFT JOIN LATERAL (SELECT order_id, store FROM orders WHERE buyer_email = s.email ORDER BY shipped_at DESC, order_id COLLATE "C" DESC LIMIT 1) o ON true
+        ORDER BY s.created_at DESC, s.email COLLATE "C" DESC`);
       return found.filter((r) => store === undefined || r.store === store).slice(0, limit);
     },
 

@@ -29,14 +29,14 @@ const DENSE_SCAN_ROWS = 2_000;
 
 /**
  * Newest first. SQLite leaves orders shipped in the same millisecond in no
- * fixed order (it varies with the LIMIT); here the order id breaks the tie,
- * so a list and its counts agree from one page view to the next.
+ * fixed order (it varies with the LIMIT); here the order id, as bytes, breaks
+ * the tie, so a list is the same from one page view to the next.
  */
-const NEWEST = [desc(orders.shippedAt), desc(orders.orderId)];
+const newestOf = (c: Pick<typeof orders, 'shippedAt' | 'orderId'>) => [desc(c.shippedAt), desc(byBytes(c.orderId))];
 
 /** PostgreSQL twins of `src/store/dashboard-orders.ts`. */
 export function pgDashboardOrdersQueries(db: PgQ): QueriesOf<typeof sqlite> {
-  const newest = (where: SQL | undefined, limit: number) => db.select().from(orders).where(where).orderBy(...NEWEST).limit(limit);
+  const newest = (where: SQL | undefined, limit: number) => db.select().from(orders).where(where).orderBy(...newestOf(orders)).limit(limit);
 
   return {
     async findOrders(query, limit = 20) {
@@ -74,7 +74,7 @@ export function pgDashboardOrdersQueries(db: PgQ): QueriesOf<typeof sqlite> {
       const hasLane = f.carrier !== undefined || f.country !== undefined;
       const within = async (where: SQL | undefined, rows: number, keep: (c: typeof orders) => SQL | undefined) => {
         const w = newest(where, rows).as('w');
-        return (await db.select().from(w).where(keep(w as unknown as typeof orders)).orderBy(desc(w.shippedAt), desc(w.orderId)).limit(limit)) as OrderRow[];
+        return (await db.select().from(w).where(keep(w as unknown as typeof orders)).orderBy(...newestOf(w as unknown as typeof orders)).limit(limit)) as OrderRow[];
       };
       if (ranges !== null || hasLane) {
         const dense = await within(ofState, DENSE_SCAN_ROWS, (c) => and(ranges?.(c), lane(c)));

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DashboardFilter, DashboardStage } from '../../../src/store/dashboard.js';
-import { openPgLedger, type PgLedger } from '../../../src/store/pg/ledger.js';
-import { postgresTestLedger, sqliteTestLedger } from '../../helpers/ledgers.js';
+import type { Db } from '../../../src/store/db.js';
 import { queryPostgres } from '../../helpers/postgres.js';
+import { contractPair, type ContractPair } from './contract-pair.js';
 import { applyBoth, DAY, DAY0, NO_FEED_DAY, NOW, seedOps, T0 } from './dashboard-seed.js';
 
 const FULL: DashboardFilter = { fromDay: DAY0, toDay: DAY0 + 19 };
@@ -18,41 +18,31 @@ const FILTERS: DashboardFilter[] = [
 ];
 const STAGES: DashboardStage[] = ['registered', 'no_feed', 'in_transit', 'customs', 'post_office', 'delivered', 'returned', 'cancelled'];
 const NO_FEED_BEFORE = NO_FEED_DAY * DAY;
-/** An open ledger, whatever the door's type is called. */
-type Ledger = Awaited<ReturnType<typeof sqliteTestLedger>>['ledger'];
+type Ledger = ContractPair['sqlite'];
 const ids = (rows: Array<{ orderId: string }>) => rows.map((r) => r.orderId);
 
 /**
  * The dashboard's queries on both engines over one ledger, seeded row for
- * row into each (the PostgreSQL twins of the order and send writes are not
- * in yet): the answers must be the same, down to nulls and order.
+ * row into each (dashboard-through-ledger.test.ts writes through the door):
+ * the answers must be the same, down to nulls and order, whatever the
+ * PostgreSQL database's collation.
  */
-describe('dashboard queries: SQLite and PostgreSQL answer alike', () => {
+describe.each([{ icu: false }, { icu: true }])('dashboard queries: SQLite and PostgreSQL answer alike (ICU-collated PostgreSQL: $icu)', ({ icu }) => {
+  let pair: ContractPair;
   let sqlite: Ledger;
   let postgres: Ledger;
   let url: string;
-  let writer: PgLedger;
-  const closers: Array<() => Promise<void>> = [];
 
   /** Asks both, expects the same answer, returns it. */
-  const same = async <T>(ask: (l: Ledger) => Promise<T>): Promise<T> => {
-    const want = await ask(sqlite);
-    expect(await ask(postgres)).toStrictEqual(want);
-    return want;
-  };
+  const same = <T>(ask: (l: Ledger) => Promise<T>): Promise<T> => pair.same(ask);
+  const sqliteDb = () => (sqlite as unknown as { sqlite: Db }).sqlite;
 
   beforeAll(async () => {
-    const a = await sqliteTestLedger();
-    const b = await postgresTestLedger();
-    closers.push(a.close, b.close);
-    [sqlite, postgres, url] = [a.ledger, b.ledger, b.url];
-    writer = await openPgLedger(url, { migrate: false });
-    closers.push(() => writer.close());
-    await applyBoth(sqlite.sqlite!, writer.db, seedOps());
+    pair = await contractPair({ icu });
+    [sqlite, postgres, url] = [pair.sqlite, pair.postgres, pair.pgUrl];
+    await applyBoth(sqliteDb(), pair.pg.db, seedOps());
   });
-  afterAll(async () => {
-    for (const close of closers.reverse()) await close();
-  });
+  afterAll(() => pair.close());
 
   it('the count tables agree with a recount on both after the seed', async () => {
     expect(await sqlite.dashboardDrift()).toEqual([]);
@@ -82,7 +72,7 @@ describe('dashboard queries: SQLite and PostgreSQL answer alike', () => {
     expect([total('sent', 'shipped'), total('sent', 'day1'), total('skipped'), total('failed')]).toEqual([16, 10, 16, 8]);
     expect(new Set(letters.filter((r) => r.status === 'skipped').map((r) => r.reason))).toEqual(new Set(['quiet_hours', 'no_email', '']));
     expect(letters.filter((r) => r.status === 'sent').every((r) => r.reason === '')).toBe(true);
-    expect(await same((l) => l.filterChoices())).toEqual({ stores: ['acme', 'bolt'], carriers: ['china-post', 'dhl', 'ups'], countries: ['DE', 'ES', 'FR', 'US'] });
+    expect(await same((l) => l.filterChoices())).toEqual({ stores: ['Zeta', 'acme', 'bolt'], carriers: ['china-post', 'dhl', 'ups'], countries: ['DE', 'ES', 'FR', 'US'] });
     expect(await same((l) => l.suppressionsSince(T0))).toEqual([{ reason: 'bounce', n: 3 }, { reason: 'complaint', n: 2 }]);
     // Two and two: SQLite's order for the tie is kept.
     expect(await same((l) => l.suppressionsSince(T0 + 6 * DAY))).toEqual([{ reason: 'complaint', n: 2 }, { reason: 'bounce', n: 2 }]);
@@ -178,7 +168,7 @@ describe('dashboard queries: SQLite and PostgreSQL answer alike', () => {
     ]));
     expect(drift).toHaveLength(4);
     // The same damage on SQLite reads the same.
-    for (const statement of wrong) sqlite.sqlite!.$client.exec(statement);
+    for (const statement of wrong) sqliteDb().$client.exec(statement);
     const sorted = (rows: Array<{ table: string; row: string }>) => rows.map((r) => `${r.table} ${r.row}`).sort();
     expect(sorted(await sqlite.dashboardDrift())).toEqual(sorted(drift));
   });

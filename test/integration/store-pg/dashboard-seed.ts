@@ -63,7 +63,8 @@ export const ORDERS: SeedOrder[] = Array.from({ length: 40 }, (_, i) => {
   const [carrier, country] = LANES[i % 5];
   return {
     orderId: `O-${String(i).padStart(2, '0')}`,
-    store: i % 3 === 0 ? 'bolt' : 'acme',
+    // One store id in capitals: bytes put it first, a locale's collation last.
+    store: i === 29 ? 'Zeta' : i % 3 === 0 ? 'bolt' : 'acme',
     carrier,
     country,
     // Spread over 20 days, every order at its own millisecond (ties are engine-defined on SQLite).
