@@ -1,6 +1,6 @@
 import { and, between, count, desc, eq, gt, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
-import type { Ledger, QueriesOf } from '../ledger-api.js';
+import type { QueriesOf } from '../ledger-api.js';
 import type * as sqlite from '../dashboard.js';
 import type { DashboardFilter, DashboardStage } from '../dashboard.js';
 import { STAGE_SQL } from '../dashboard.js';
@@ -104,7 +104,7 @@ const DRIFT: Array<[string, string, string]> = [
  * Rows where a count table and a recount of the ledger disagree, as SQLite's
  * `dashboardDrift` finds them (a full scan: for tests and checks, never a page view).
  */
-export async function pgDashboardDrift(db: PgQ): ReturnType<Ledger['dashboardDrift']> {
+export async function pgDashboardDrift(db: PgQ): Promise<ReturnType<typeof sqlite.dashboardDrift>> {
   const out: Array<{ table: string; row: string }> = [];
   for (const [table, stored, counted] of DRIFT) {
     const { rows } = await db.execute(sql.raw(`SELECT * FROM (${stored} EXCEPT ${counted}) extra UNION ALL SELECT * FROM (${counted} EXCEPT ${stored}) missing`));
