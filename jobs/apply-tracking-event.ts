@@ -10,13 +10,14 @@ import type { JobDeps } from './deps.js';
  */
 export async function applyTrackingEvent(deps: JobDeps, data: TrackingJobData): Promise<string[]> {
   const ids = data.v === 1 ? [data.eventId] : data.eventIds;
-  const outcomes = ids.map((eventId) => {
-    const outcome = applyStoredEvent({ db: deps.db, clock: deps.clock, profiles: deps.profiles, tracking: deps.trackingChoice }, eventId);
+  const outcomes: string[] = [];
+  for (const eventId of ids) {
+    const outcome = await applyStoredEvent({ ledger: deps.ledger, clock: deps.clock, profiles: deps.profiles, tracking: deps.trackingChoice }, eventId);
     deps.logger.debug({ eventId, outcome }, 'tracking event applied');
-    return outcome;
-  });
+    outcomes.push(outcome);
+  }
   if (outcomes.some((o) => o.startsWith('scheduled'))) {
-    await promoteDue({ db: deps.db, sendQueue: deps.sendQueue, clock: deps.clock, settings: deps.config, profiles: deps.profiles });
+    await promoteDue({ ledger: deps.ledger, sendQueue: deps.sendQueue, clock: deps.clock, settings: deps.config, profiles: deps.profiles });
   }
   return outcomes;
 }

@@ -17,7 +17,7 @@ export interface JobDefinition<T> {
 }
 
 function promoterDeps(deps: JobDeps) {
-  return { db: deps.db, sendQueue: deps.sendQueue, clock: deps.clock, settings: deps.config, profiles: deps.profiles };
+  return { ledger: deps.ledger, sendQueue: deps.sendQueue, clock: deps.clock, settings: deps.config, profiles: deps.profiles };
 }
 
 /** Moves sends due within the horizon into the queue now (what the periodic promote job does). */

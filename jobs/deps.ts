@@ -6,17 +6,16 @@ import type { MailTransport } from '../src/mail/transport.js';
 import type { TemplateSet } from '../src/mail/templates.js';
 import type { SendJobData } from '../src/queue/queues.js';
 import type { ProfileResolver } from '../src/services/profiles.js';
-import type { Db } from '../src/store/db.js';
+import type { OpenLedger } from '../src/store/ledger-api.js';
 import type { TrackingChoice } from '../src/domain/tracking-providers.js';
 import type { TrackingProviderName } from '../src/domain/tracking-providers.js';
 import type { TrackingProvider } from '../src/tracking/provider.js';
-import type { GroupCommit } from '../src/store/group-commit.js';
 import type { Metrics } from '../src/metrics.js';
 import type { Pacer } from '../src/mail/pacing.js';
 
 /** What job handlers may touch: narrow, wired once in the composition root. */
 export interface JobDeps {
-  db: Db;
+  ledger: OpenLedger;
   config: Config;
   clock: Clock;
   logger: Logger;
@@ -30,8 +29,6 @@ export interface JobDeps {
   trackingChoice?: TrackingChoice;
   /** This process's metrics, when it serves /metrics. */
   metrics?: Metrics;
-  /** Claims and results of concurrent sends share commits (src/store/group-commit.ts). */
-  commit: GroupCommit;
   /** For review requests' one-click unsubscribe links. */
   unsubscribe: { publicUrl: string; secret: string };
   /** Per-domain rates and the per-store daily cap (src/mail/pacing.ts); the send worker sets it. */

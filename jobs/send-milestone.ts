@@ -6,7 +6,6 @@ import type { Order } from '../src/domain/order.js';
 import { composeMessage } from '../src/mail/compose.js';
 import { dkimKeyFor } from '../src/mail/dkim.js';
 import { recipientDomain } from '../src/mail/pacing.js';
-import { recordDeferral } from '../src/store/mail-events.js';
 import { textFooter, unsubscribeContext } from '../src/mail/unsubscribe-footer.js';
 import { buildContext } from '../src/mail/context.js';
 import { renderMessage } from '../src/mail/render.js';
@@ -18,26 +17,7 @@ import { decideSend } from '../src/services/orders.js';
 import { parcelFactsFor } from '../src/services/parcel-facts.js';
 import { replyFactsFor } from '../src/services/reply-facts.js';
 import { storeIdentity } from '../src/services/profiles.js';
-import {
-  claimSend,
-  getOrder,
-  getSend,
-  orderFromRow,
-  PENDING_STATUSES,
-  recordCancelled,
-  recordFailed,
-  recordSent,
-  recordSkip,
-  releaseClaim,
-  reschedule,
-  suppress,
-  noteUnrecorded,
-  type OrderRow,
-  type SendRow,
-  type SentFacts,
-} from '../src/store/ledger.js';
-import { noteLedgerWriteFailure } from '../src/store/ledger-file.js';
-import { firstEventAt } from '../src/store/tracking.js';
+import { orderFromRow, PENDING_STATUSES, reschedule, type OrderRow, type SendRow, type SentFacts } from '../src/store/ledger.js';
 import type { JobDeps } from './deps.js';
 import { unrecordedFor } from './unrecorded.js';
 
@@ -52,7 +32,7 @@ export type SendOutcome = 'sent' | 'skipped' | 'cancelled' | 'failed' | 'resched
  * render, send, record. A job is only a reminder; the row says what is true.
  */
 export async function sendMilestone(deps: JobDeps, data: SendJobData, job: Job, token?: string): Promise<SendOutcome> {
-  const row = getSend(deps.db, data.sendId);
+  const row = await deps.ledger.getSend(data.sendId);
   if (!row || !PENDING_STATUSES.includes(row.status)) return 'noop';
   const outcome = await decideAndAct(deps, row, job, token);
   if (outcome !== 'noop') deps.metrics?.sendOutcomes.inc({ milestone: row.milestone, outcome });
@@ -60,22 +40,22 @@ export async function sendMilestone(deps: JobDeps, data: SendJobData, job: Job, 
 }
 
 async function decideAndAct(deps: JobDeps, row: SendRow, job: Job, token?: string): Promise<SendOutcome> {
-  const { db, clock } = deps;
-  const orderRow = getOrder(db, row.orderId);
+  const { ledger, clock } = deps;
+  const orderRow = await ledger.getOrder(row.orderId);
   if (!orderRow) return 'noop';
   const order = orderFromRow(orderRow);
   const milestone = row.milestone as Milestone;
   const now = clock.now();
   const log = deps.logger.child({ orderId: order.orderId, milestone, jobId: job.id, attempt: job.attemptsMade + 1 });
 
-  const decision = decideSend(deps, row, orderRow, now);
+  const decision = await decideSend(deps, row, orderRow, now);
   switch (decision.kind) {
     case 'cancel':
-      recordCancelled(db, row.id, orderRow.stateReason ?? 'cancelled', now.toMillis());
+      await ledger.recordCancelled(row.id, orderRow.stateReason ?? 'cancelled', now.toMillis());
       log.info('send cancelled: order cancelled');
       return 'cancelled';
     case 'skip':
-      recordSkip(db, row.id, decision.reason, now.toMillis());
+      await ledger.recordSkip(row.id, decision.reason, now.toMillis());
       log.info({ reason: decision.reason }, 'send skipped');
       return 'skipped';
     case 'reschedule':
@@ -99,11 +79,11 @@ async function pace(deps: JobDeps, row: SendRow, order: Order, job: Job, log: Jo
   const now = deps.clock.now().toMillis();
   const capSetting = deps.config.deliverability.pacing.storeCaps[order.store] !== undefined ? `stores.${order.store}.dailyCap` : 'POSTSHIP_DAILY_CAP';
   const detail = decision.reason === 'cap' ? `store ${order.store} reached its daily cap (${capSetting})` : `rate limit for ${recipientDomain(order.buyerEmail)}`;
-  recordDeferral(deps.db, { source: 'pacing', sendId: row.id, email: order.buyerEmail, store: order.store, detail }, now);
+  await deps.ledger.recordDeferral({ source: 'pacing', sendId: row.id, email: order.buyerEmail, store: order.store, detail }, now);
   deps.metrics?.sendOutcomes.inc({ milestone: row.milestone, outcome: 'deferred' });
   log.debug({ until: new Date(decision.at).toISOString(), reason: decision.reason }, 'send deferred by pacing');
   if (!token || decision.at - Date.now() > deps.config.horizonMs) {
-    reschedule(deps.db, row.id, decision.at, 'scheduled', now); // back to SQLite; the promoter brings it back
+    await deps.ledger.reschedule(row.id, decision.at, 'scheduled', now); // back to SQLite; the promoter brings it back
     return 'rescheduled';
   }
   await job.moveToDelayed(decision.at, token);
@@ -113,10 +93,10 @@ async function pace(deps: JobDeps, row: SendRow, order: Order, job: Job, log: Jo
 async function rescheduleJob(deps: JobDeps, row: SendRow, at: DateTime, job: Job, token?: string): Promise<SendOutcome> {
   const now = deps.clock.now().toMillis();
   if (at.toMillis() - now > deps.config.horizonMs || !token) {
-    reschedule(deps.db, row.id, at.toMillis(), 'scheduled', now); // back to SQLite; the promoter brings it back
+    await deps.ledger.reschedule(row.id, at.toMillis(), 'scheduled', now); // back to SQLite; the promoter brings it back
     return 'rescheduled';
   }
-  reschedule(deps.db, row.id, at.toMillis(), 'queued', now);
+  await deps.ledger.reschedule(row.id, at.toMillis(), 'queued', now);
   await job.moveToDelayed(at.toMillis(), token);
   throw new DelayedError();
 }
@@ -130,11 +110,11 @@ async function deliver(
   log: JobDeps['logger'],
   token?: string,
 ): Promise<SendOutcome> {
-  const { db, clock, config } = deps;
+  const { ledger, clock, config } = deps;
   const now = clock.now().toMillis();
-  const claimed = await deps.commit(() => claimSend(db, row.id, now, config.claimLeaseMs));
+  const claimed = await ledger.grouped.claimSend(row.id, now, config.claimLeaseMs);
   if (!claimed) {
-    const current = getSend(db, row.id);
+    const current = await ledger.getSend(row.id);
     if (current?.status === 'sending' && current.claimedAt !== null && token) {
       // Claimed by a worker that may have died mid-send: look again when its lease ends.
       log.debug('send claimed elsewhere; checking again when the claim expires');
@@ -148,7 +128,7 @@ async function deliver(
   let message: ReturnType<typeof composeMessage>;
   let rendered: ReturnType<typeof renderMessage>;
   try {
-    const eventAt = eventTimeFor(deps, order.orderId, milestone);
+    const eventAt = await eventTimeFor(deps, order.orderId, milestone);
     const lastEventAt = orderRow.lastEventAt;
     const context = buildContext({
       order,
@@ -160,11 +140,11 @@ async function deliver(
       lastEventAt: lastEventAt === null ? null : DateTime.fromMillis(lastEventAt, { zone: 'utc' }),
       seq: row.seq,
       // Learned from 20+ deliveries of this lane, when there are that many (cached per process).
-      transitTable: learnedTransitTable(db, order.carrier, order.country),
+      transitTable: await learnedTransitTable(ledger, order.carrier, order.country),
       // feedback_thanks and dispute_reply: the rating or dispute they answer, and the scans so far.
-      reply: replyFactsFor(db, order.orderId, milestone, row.seq),
+      reply: await replyFactsFor(ledger, order.orderId, milestone, row.seq),
       // What the tracking says now: delivered, the customs stage, out for delivery or pickup, the feed.
-      parcel: parcelFactsFor(db, orderRow),
+      parcel: await parcelFactsFor(ledger, orderRow),
     });
     // Review requests and delay notices carry RFC 8058 one-click unsubscribe and a visible link (README "Deliverability").
     const optOut = OPTIONAL_LETTERS.has(milestone) && order.buyerEmail ? unsubscribeUrl(deps.unsubscribe.publicUrl, deps.unsubscribe.secret, order.buyerEmail) : null;
@@ -187,7 +167,7 @@ async function deliver(
     }
   } catch (err) {
     // A broken template fails the same way every time: record it, do not retry.
-    recordFailed(db, row.id, `render failed: ${(err as Error).message}`, clock.now().toMillis());
+    await ledger.recordFailed(row.id, `render failed: ${(err as Error).message}`, clock.now().toMillis());
     log.error({ err: (err as Error).message }, 'render failed');
     return 'failed';
   }
@@ -206,7 +186,7 @@ async function deliver(
       };
       acceptedAt = clock.now().toMillis();
       try {
-        await deps.commit(() => recordSent(db, row.id, facts, acceptedAt));
+        await ledger.grouped.recordSent(row.id, facts, acceptedAt);
       } catch (err) {
         unrecorded = { facts, err };
         throw err;
@@ -227,26 +207,26 @@ async function deliver(
  * full): it was sent, so it must be neither retried nor re-decided. It stays
  * `sending` under its claim, and is recorded as sent once writes succeed.
  */
-function keepUnrecorded(deps: JobDeps, row: SendRow, unrecorded: { facts: SentFacts; err: unknown }, acceptedAt: number, log: JobDeps['logger']): SendOutcome {
+async function keepUnrecorded(deps: JobDeps, row: SendRow, unrecorded: { facts: SentFacts; err: unknown }, acceptedAt: number, log: JobDeps['logger']): Promise<SendOutcome> {
   const reason = (unrecorded.err as Error)?.message ?? String(unrecorded.err);
-  noteLedgerWriteFailure(deps.db, unrecorded.err);
+  deps.ledger.noteWriteFailure(unrecorded.err);
   try {
-    noteUnrecorded(deps.db, row.id, `accepted by SMTP (${unrecorded.facts.messageId}), not yet recorded: ${reason}`, acceptedAt);
+    await deps.ledger.noteUnrecorded(row.id, `accepted by SMTP (${unrecorded.facts.messageId}), not yet recorded: ${reason}`, acceptedAt);
   } catch {
     // The note is a courtesy: the same full disk refuses it; the log line below is the record until then.
   }
-  unrecordedFor(deps.db, deps.logger).add(row.id, unrecorded.facts, acceptedAt);
+  unrecordedFor(deps.ledger, deps.logger).add(row.id, unrecorded.facts, acceptedAt);
   log.error({ messageId: unrecorded.facts.messageId, err: reason }, 'sent but not recorded: the database refused the write; kept as sending, recorded once it takes writes');
   return 'sent';
 }
 
 /** The tracking event a message speaks of: customs/post office (a pickup notice counts), or the pickup. */
-function eventTimeFor(deps: JobDeps, orderId: string, milestone: Milestone): number | null {
-  if (milestone === 'pickup_reminder') return firstEventAt(deps.db, orderId, 'pickup');
+async function eventTimeFor(deps: JobDeps, orderId: string, milestone: Milestone): Promise<number | null> {
+  if (milestone === 'pickup_reminder') return await deps.ledger.firstEventAt(orderId, 'pickup');
   if (!isEventMilestone(milestone)) return null;
-  const first = firstEventAt(deps.db, orderId, milestone);
+  const first = await deps.ledger.firstEventAt(orderId, milestone);
   if (milestone !== 'post_office') return first;
-  const pickup = firstEventAt(deps.db, orderId, 'pickup');
+  const pickup = await deps.ledger.firstEventAt(orderId, 'pickup');
   return first === null ? pickup : pickup === null ? first : Math.min(first, pickup);
 }
 
@@ -259,32 +239,32 @@ async function handleSendError(
   job: Job,
   log: JobDeps['logger'],
 ): Promise<SendOutcome> {
-  const { db, clock } = deps;
+  const { ledger, clock } = deps;
   const now = clock.now().toMillis();
   const kind = classifySendError(err);
   const reason = describeSendError(err);
   if (kind === 'permanent' && err instanceof ChannelError) {
     // The receiver refused it (a 4xx): recorded as failed, but no email address bounced.
-    recordFailed(db, row.id, reason, now);
+    await ledger.recordFailed(row.id, reason, now);
     log.warn({ reason }, 'webhook channel refused the message; not retried');
     return 'failed';
   }
   if (kind === 'permanent') {
-    recordFailed(db, row.id, reason, now);
-    suppress(db, email, 'all', `hard bounce: ${reason}`, now);
+    await ledger.recordFailed(row.id, reason, now);
+    await ledger.suppress(email, 'all', `hard bounce: ${reason}`, now);
     log.warn({ reason }, 'send failed permanently; address suppressed');
     return 'failed';
   }
   const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
   if (kind === 'transient' && lastAttempt) {
-    recordFailed(db, row.id, `gave up after ${job.attemptsMade + 1} attempts: ${reason}`, now);
+    await ledger.recordFailed(row.id, `gave up after ${job.attemptsMade + 1} attempts: ${reason}`, now);
     log.error({ reason }, 'send failed after the last attempt');
     return 'failed';
   }
-  releaseClaim(db, row.id, reason, now);
+  await ledger.releaseClaim(row.id, reason, now);
   if (kind === 'throttled' && job.token) {
     // Throttling is the server pacing us, not a failure: that domain (only) slows down; wait without using up an attempt.
-    recordDeferral(db, { source: 'smtp', sendId: row.id, email, store, detail: reason }, now);
+    await ledger.recordDeferral({ source: 'smtp', sendId: row.id, email, store, detail: reason }, now);
     let at = Date.now() + THROTTLE_DELAY_MS * (1 + Math.random());
     if (deps.pacing && email) {
       await deps.pacing.throttled(email, Date.now());

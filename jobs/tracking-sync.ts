@@ -11,7 +11,7 @@ export async function runTrackingSync(deps: JobDeps, options: SyncOptions = {}):
   if (!deps.tracking) return null;
   const report = await syncTracking(
     {
-      db: deps.db,
+      ledger: deps.ledger,
       clock: deps.clock,
       profiles: deps.profiles,
       tracking: deps.trackingChoice,
@@ -23,7 +23,7 @@ export async function runTrackingSync(deps: JobDeps, options: SyncOptions = {}):
     },
     options,
   );
-  if (report.scheduled > 0) await promoteDue({ db: deps.db, sendQueue: deps.sendQueue, clock: deps.clock, settings: deps.config, profiles: deps.profiles });
+  if (report.scheduled > 0) await promoteDue({ ledger: deps.ledger, sendQueue: deps.sendQueue, clock: deps.clock, settings: deps.config, profiles: deps.profiles });
   const worked = report.providers.filter((p) => p.registered + p.rejected + p.polled + p.stopped > 0 || p.paused);
   if (worked.length > 0) deps.logger.info({ providers: worked }, 'tracking sync');
   return report;

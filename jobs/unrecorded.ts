@@ -1,7 +1,6 @@
 import type { Logger } from 'pino';
-import { noteLedgerWriteFailure } from '../src/store/ledger-file.js';
-import { recordSent, type SentFacts } from '../src/store/ledger.js';
-import type { Db } from '../src/store/db.js';
+import { type SentFacts } from '../src/store/ledger.js';
+import type { OpenLedger as Ledger } from '../src/store/ledger-api.js';
 
 /**
  * Sends the SMTP server accepted but the ledger refused to record (disk
@@ -19,29 +18,29 @@ export interface UnrecordedSends {
 }
 
 const RETRY_EVERY_MS = 2_000;
-const perLedger = new WeakMap<Db, UnrecordedSends>();
+const perLedger = new WeakMap<Ledger, UnrecordedSends>();
 
 /** This process's list for a ledger (one per database connection). */
-export function unrecordedFor(db: Db, logger: Logger): UnrecordedSends {
-  let list = perLedger.get(db);
+export function unrecordedFor(ledger: Ledger, logger: Logger): UnrecordedSends {
+  let list = perLedger.get(ledger);
   if (!list) {
-    list = unrecordedSends(db, logger);
-    perLedger.set(db, list);
+    list = unrecordedSends(ledger, logger);
+    perLedger.set(ledger, list);
   }
   return list;
 }
 
-export function unrecordedSends(db: Db, logger: Logger): UnrecordedSends {
+export function unrecordedSends(ledger: Ledger, logger: Logger): UnrecordedSends {
   const waiting = new Map<number, { facts: SentFacts; acceptedAt: number }>();
   let timer: NodeJS.Timeout | null = null;
-  const retry = () => {
+  const retry = async () => {
     for (const [id, { facts, acceptedAt }] of waiting) {
       try {
-        recordSent(db, id, facts, acceptedAt);
+        await ledger.recordSent(id, facts, acceptedAt);
         waiting.delete(id);
         logger.warn({ sendId: id, messageId: facts.messageId }, 'sent message recorded after the database took writes again');
       } catch (err) {
-        noteLedgerWriteFailure(db, err);
+        ledger.noteWriteFailure(err);
         return; // still refused: try again later
       }
     }

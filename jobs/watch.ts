@@ -18,7 +18,7 @@ export async function watchTimeline(deps: JobDeps, promoter: Parameters<typeof p
   const started = Date.now();
   const total: WatchReport = { checked: 0, scheduled: 0, notices: [] };
   for (;;) {
-    const report = watchDelays({ db: deps.db, clock: deps.clock, profiles: deps.profiles }, { limit: SLICE });
+    const report = await watchDelays({ ledger: deps.ledger, clock: deps.clock, profiles: deps.profiles }, { limit: SLICE });
     total.checked += report.checked;
     total.scheduled += report.scheduled;
     total.notices.push(...report.notices.slice(0, 100 - total.notices.length));

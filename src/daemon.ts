@@ -6,7 +6,7 @@ import { metricsAccessFrom } from './http/metrics-access.js';
 import { startWebServer } from './http/web.js';
 import { createLogger } from './logger.js';
 import { LONG_RUNNING, Runtime } from './runtime.js';
-import { ledgerMissing, watchLedgerFile } from './store/ledger-file.js';
+import { ledgerMissing } from './store/ledger-file.js';
 import { resolveUnsubscribeSecret } from './services/unsubscribe-secret.js';
 
 import { ROLES, type Role } from './roles.js';
@@ -47,7 +47,7 @@ export async function startDaemon(config: Config, options: DaemonOptions): Promi
   const creating = ledgerMissing(config.dbPath);
   const runtime = new Runtime(config, { ...LONG_RUNNING, logger });
   if (creating) logger.warn({ db: config.dbPath }, 'created a new, empty database (POSTSHIP_DB): if one should exist there, stop and restore it');
-  watchLedgerFile(runtime.db, config.dbPath);
+  runtime.ledger.watchFile();
   const deadline = options.shutdownDeadlineMs ?? 10_000;
   let web: { url: string; metricsUrl?: string; close(): Promise<void> } | null = null;
   let worker: RunningWorker | null = null;
@@ -58,7 +58,7 @@ export async function startDaemon(config: Config, options: DaemonOptions): Promi
     if (options.roles.includes('web')) adminQueueWritesFrom(options.env ?? process.env);
     metricsAccessFrom(options.env ?? process.env);
     // Every role signs or verifies unsubscribe links: all with the same secret, or refuse to start.
-    resolveUnsubscribeSecret(runtime.db, config.unsubscribeSecret);
+    await resolveUnsubscribeSecret(runtime.ledger, config.unsubscribeSecret);
     // HTTP first: /healthz answers at once and /readyz says what it waits for while the worker
     // reconciles a large ledger with the queue (minutes, once, on a million-parcel backlog).
     let starting: string | null = options.roles.includes('worker') ? 'reconciling the ledger with the queue' : null;

@@ -10,8 +10,7 @@ import { formatTimeline, timelineOf } from './report/timeline.js';
 import { LONG_RUNNING, Runtime } from './runtime.js';
 import { cancelOrder, enterOrder } from './services/orders.js';
 import { applyStoredEvent, applyUnmatchedEvents } from './services/tracking.js';
-import { recordTrackingEvent } from './store/tracking.js';
-import { getOrder, PENDING_STATUSES, sendsOfOrder } from './store/ledger.js';
+import { PENDING_STATUSES } from './store/ledger.js';
 
 /**
  * `npm run demo`: the whole pipeline on embedded defaults with time compressed
@@ -61,15 +60,15 @@ async function main(): Promise<void> {
   const start = Date.now();
   for (const o of SAMPLE_ORDERS) {
     const shippedAt = DateTime.utc().minus({ days: o.shippedDaysAgo ?? 0 }).toISO();
-    const result = enterOrder(runtime.orderDeps(), {
+    const result = await enterOrder(runtime.orderDeps(), {
       orderId: id(o.n), store: o.store, buyer: { name: o.name, email: o.email },
       country: o.country, carrier: o.carrier, trackingNumber: o.tracking, shippedAt,
     });
-    applyUnmatchedEvents(runtime.orderDeps(), result.order);
+    await applyUnmatchedEvents(runtime.orderDeps(), result.order);
     console.log(`enqueued ${id(o.n)}  ${o.country}  ${result.order.carrier.padEnd(10)} ${result.sends.map((s) => s.milestone).join(', ')}`);
   }
   await runtime.promote();
-  const cancelled = cancelOrder(runtime.orderDeps(), id(6), 'refund');
+  const cancelled = await cancelOrder(runtime.orderDeps(), id(6), 'refund');
   await runtime.removeJobs(cancelled);
   console.log(`cancelled ${id(6)} (refund)\n`);
 
@@ -80,21 +79,23 @@ async function main(): Promise<void> {
       provider: 'demo', dedupKey: `${order.tracking}.${outcome}.${at}`, trackingNumber: order.tracking, carrier: null,
       providerStatus: outcome, outcome, occurredAt: DateTime.utc().toISO(),
     };
-    const stored = recordTrackingEvent(runtime.db, event, JSON.stringify(event), Date.now());
-    if (stored.stored) console.log(`tracking  ${id(n)}  ${outcome.padEnd(11)} → ${applyStoredEvent(runtime.orderDeps(), stored.id)}`);
+    const stored = await runtime.ledger.recordTrackingEvent(event, JSON.stringify(event), Date.now());
+    if (stored.stored) console.log(`tracking  ${id(n)}  ${outcome.padEnd(11)} → ${await applyStoredEvent(runtime.orderDeps(), stored.id)}`);
     await runtime.promote();
   }
 
-  const pending = () =>
-    SAMPLE_ORDERS.flatMap((o) => sendsOfOrder(runtime.db, id(o.n))).filter((s) => PENDING_STATUSES.includes(s.status));
-  while (pending().length > 0 && Date.now() - start < 50_000) await sleep(250);
+  const pending = async () => {
+    const sends = await Promise.all(SAMPLE_ORDERS.map((o) => runtime.ledger.sendsOfOrder(id(o.n))));
+    return sends.flat().filter((s) => PENDING_STATUSES.includes(s.status));
+  };
+  while ((await pending()).length > 0 && Date.now() - start < 50_000) await sleep(250);
 
   console.log('\nTimelines\n');
   for (const o of SAMPLE_ORDERS) {
-    const order = getOrder(runtime.db, id(o.n))!;
-    console.log(formatTimeline(order, timelineOf(order, sendsOfOrder(runtime.db, order.orderId))), '\n');
+    const order = (await runtime.ledger.getOrder(id(o.n)))!;
+    console.log(formatTimeline(order, timelineOf(order, await runtime.ledger.sendsOfOrder(order.orderId))), '\n');
   }
-  const left = pending().length;
+  const left = (await pending()).length;
   console.log(left === 0 ? `done in ${((Date.now() - start) / 1000).toFixed(1)} s; emails in ${config.smtpUrl ? 'your SMTP server' : config.outbox}` : `${left} messages still pending`);
   await worker.close();
   await runtime.close();

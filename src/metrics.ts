@@ -1,10 +1,8 @@
 import type { Queue } from 'bullmq';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { TrackingObserver } from './services/tracking-sync.js';
-import type { Db } from './store/db.js';
-import { ledgerStats } from './store/ledger-stats.js';
-import { deliverabilityHealth, GMAIL_SPAM_RATE_LIMIT, type HealthRow } from './store/mail-events.js';
-import { providerPause, registrationCounts } from './store/registrations.js';
+import type { Ledger, OpenLedger } from './store/ledger-api.js';
+import { GMAIL_SPAM_RATE_LIMIT, type HealthRow } from './store/mail-events.js';
 import { TRACKING_PROVIDERS } from './domain/tracking-providers.js';
 
 export interface Metrics {
@@ -24,7 +22,7 @@ export interface Metrics {
 }
 
 export interface MetricsSources {
-  db: Db;
+  ledger: OpenLedger;
   queue?: () => Promise<Queue>;
 }
 
@@ -35,7 +33,7 @@ export interface MetricsSources {
  */
 export function createMetrics(sources: MetricsSources): Metrics {
   const registry = new Registry();
-  const stats = ledgerStats(sources.db);
+  const stats = sources.ledger.ledgerStats();
   collectDefaultMetrics({ register: registry, prefix: 'postship_' });
   new Gauge({
     name: 'postship_sends',
@@ -63,15 +61,15 @@ export function createMetrics(sources: MetricsSources): Metrics {
       },
     });
   }
-  deliverabilityGauges(registry, sources.db);
+  deliverabilityGauges(registry, sources.ledger);
   new Gauge({
     name: 'postship_tracking_registrations',
     help: 'Tracking registrations in the ledger by provider and state (pending, registered, stopping, stopped, rejected)',
     labelNames: ['provider', 'state'],
     registers: [registry],
-    collect() {
+    async collect() {
       this.reset();
-      for (const r of registrationCounts(sources.db)) this.set({ provider: r.provider, state: r.state }, r.count);
+      for (const r of await sources.ledger.registrationCounts()) this.set({ provider: r.provider, state: r.state }, r.count);
     },
   });
   new Gauge({
@@ -79,10 +77,10 @@ export function createMetrics(sources: MetricsSources): Metrics {
     help: '1 while registration with a provider is paused (quota used up, rate limited, key refused)',
     labelNames: ['provider'],
     registers: [registry],
-    collect() {
+    async collect() {
       const now = Date.now();
       for (const provider of TRACKING_PROVIDERS) {
-        const pause = providerPause(sources.db, provider);
+        const pause = await sources.ledger.providerPause(provider);
         this.set({ provider }, pause && pause.until > now ? 1 : 0);
       }
     },
@@ -179,12 +177,12 @@ function topDomains(rows: HealthRow[]): HealthRow[] {
 }
 
 /** Issue 22's health view: the last 7 days per store (domain `*`) and per recipient domain, and the rates against Gmail's 0.3%. */
-function deliverabilityGauges(registry: Registry, db: Db): void {
+function deliverabilityGauges(registry: Registry, ledger: Ledger): void {
   let cached: { at: number; rows: HealthRow[] } | null = null;
-  const rows = () => {
+  const rows = async () => {
     const now = Date.now();
     if (!cached || now - cached.at > HEALTH_CACHE_MS) {
-      const health = deliverabilityHealth(db, { now, days: 7 });
+      const health = await ledger.deliverabilityHealth({ now, days: 7 });
       cached = { at: now, rows: [...health.stores, ...topDomains(health.domains)] };
     }
     return cached.rows;
@@ -194,9 +192,10 @@ function deliverabilityGauges(registry: Registry, db: Db): void {
     help: 'Messages in the last 7 days by store, recipient domain (* = all) and what became of them: sent, delivered, bounced, complained, deferred',
     labelNames: ['store', 'domain', 'kind'],
     registers: [registry],
-    collect() {
+    async collect() {
+      const current = await rows();
       this.reset();
-      for (const r of rows()) for (const kind of ['sent', 'delivered', 'bounced', 'complained', 'deferred'] as const) this.set({ store: r.store, domain: r.domain, kind }, r[kind]);
+      for (const r of current) for (const kind of ['sent', 'delivered', 'bounced', 'complained', 'deferred'] as const) this.set({ store: r.store, domain: r.domain, kind }, r[kind]);
     },
   });
   new Gauge({
@@ -204,9 +203,10 @@ function deliverabilityGauges(registry: Registry, db: Db): void {
     help: 'Bounces and complaints per message sent in the last 7 days, by store and recipient domain (* = all); compare with postship_mail_spam_rate_limit',
     labelNames: ['store', 'domain', 'rate'],
     registers: [registry],
-    collect() {
+    async collect() {
+      const current = await rows();
       this.reset();
-      for (const r of rows()) {
+      for (const r of current) {
         this.set({ store: r.store, domain: r.domain, rate: 'bounce' }, r.bounceRate);
         this.set({ store: r.store, domain: r.domain, rate: 'complaint' }, r.complaintRate);
       }

@@ -18,9 +18,8 @@ import type { OrderServiceDeps } from './services/orders.js';
 import { Shutdown } from './shutdown.js';
 import { trackingChoice, trackingProviders } from './tracking/index.js';
 import { startCheckpointer, type Checkpointer } from './store/checkpointer.js';
-import { closeDb, openDb, type Db } from './store/db.js';
-import { groupCommit, type GroupCommit } from './store/group-commit.js';
-import { installationSecret } from './store/meta.js';
+import type { OpenLedger } from './store/ledger-api.js';
+import { openLedger } from './store/open.js';
 
 /** How a process uses its resources: set explicitly, or take LONG_RUNNING / ONE_SHOT. */
 export interface RuntimeOptions {
@@ -49,7 +48,7 @@ export const ONE_SHOT = { redis: 'fail-fast', backgroundCheckpoints: false, smtp
  * on `shutdown` (HTTP, workers), closes through one registry with one deadline.
  */
 export class Runtime {
-  readonly db: Db;
+  readonly ledger: OpenLedger;
   readonly profiles: ProfileResolver;
   readonly templates = new TemplateSet();
   readonly shutdown = new Shutdown();
@@ -58,7 +57,6 @@ export class Runtime {
   private mail: MailTransport | null = null;
   private metricsInstance: Metrics | null = null;
   private checkpointer: Checkpointer | null = null;
-  private commits: GroupCommit | null = null;
 
   readonly clock: Clock;
   readonly logger: Logger;
@@ -69,15 +67,15 @@ export class Runtime {
   ) {
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? createLogger(config.logLevel);
-    this.db = openDb(config.dbPath);
+    this.ledger = openLedger(config.dbPath);
     this.profiles = profileResolver(config.file);
     this.mail = options.transport ?? null;
     if (options.backgroundCheckpoints) this.checkpointInBackground();
   }
 
-  /** Moves SQLite's WAL checkpoints to a thread of their own (see store/checkpointer.ts). */
+  /** Moves SQLite's WAL checkpoints to a thread of their own (see store/checkpointer.ts); PostgreSQL has its own. */
   checkpointInBackground(): void {
-    this.checkpointer ??= startCheckpointer(this.db, this.logger);
+    if (this.ledger.sqlite) this.checkpointer ??= startCheckpointer(this.ledger.sqlite, this.logger);
   }
 
   get redisUrl(): string {
@@ -107,7 +105,7 @@ export class Runtime {
 
   /** This process's Prometheus metrics (created on first use). */
   metrics(): Metrics {
-    this.metricsInstance ??= createMetrics({ db: this.db, queue: () => this.sendQueue() });
+    this.metricsInstance ??= createMetrics({ ledger: this.ledger, queue: () => this.sendQueue() });
     return this.metricsInstance;
   }
 
@@ -122,7 +120,7 @@ export class Runtime {
 
   /** Order entry and tracking: the registration outbox is written when a store tracks through a provider. */
   orderDeps(): OrderServiceDeps {
-    return { db: this.db, clock: this.clock, profiles: this.profiles, tracking: this.trackingChoice };
+    return { ledger: this.ledger, clock: this.clock, profiles: this.profiles, tracking: this.trackingChoice };
   }
 
   private get trackingChoice() {
@@ -141,12 +139,12 @@ export class Runtime {
   private trackingDeps: JobDeps['tracking'] | undefined;
 
   async promoterDeps() {
-    return { db: this.db, clock: this.clock, sendQueue: await this.sendQueue(), settings: this.config, profiles: this.profiles };
+    return { ledger: this.ledger, clock: this.clock, sendQueue: await this.sendQueue(), settings: this.config, profiles: this.profiles };
   }
 
   async jobDeps(): Promise<JobDeps> {
     return {
-      db: this.db,
+      ledger: this.ledger,
       config: this.config,
       clock: this.clock,
       logger: this.logger,
@@ -157,10 +155,9 @@ export class Runtime {
       tracking: this.trackingSync(),
       trackingChoice: this.trackingChoice,
       metrics: this.metrics(),
-      commit: (this.commits ??= groupCommit(this.db)),
       unsubscribe: {
         publicUrl: this.config.publicUrl,
-        secret: this.config.unsubscribeSecret ?? installationSecret(this.db, 'unsubscribe-secret'),
+        secret: this.config.unsubscribeSecret ?? await this.ledger.installationSecret('unsubscribe-secret'),
       },
     };
   }
@@ -205,7 +202,7 @@ export class Runtime {
 
   /**
    * Closes what the caller registered (HTTP, workers: first) and then what was
-   * opened here: queue, Redis, transport, SQLite, within one deadline. Safe to call twice.
+   * opened here: queue, Redis, transport, the ledger, within one deadline. Safe to call twice.
    */
   async close(deadlineMs = 10_000): Promise<void> {
     if (this.closing) return this.closing;
@@ -214,7 +211,7 @@ export class Runtime {
     this.shutdown.add('transport', () => this.mail?.close());
     this.shutdown.add('checkpointer', () => this.checkpointer?.stop());
     this.shutdown.add('ledger stats', () => this.metricsInstance?.stop());
-    this.shutdown.add('database', () => closeDb(this.db));
+    this.shutdown.add('database', () => this.ledger.close());
     this.closing = this.shutdown.close(deadlineMs, (name, err) =>
       this.logger.warn({ step: name, err: String(err) }, 'close failed'),
     );

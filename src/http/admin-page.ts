@@ -7,8 +7,8 @@ import type { WebRuntime } from './web-deps.js';
 import { closeDispute, openDispute, parseDisputeReason } from '../services/disputes.js';
 import { cancelOrder, resendMilestone } from '../services/orders.js';
 import { filterChoices } from '../store/dashboard.js';
-import { sentPerDay, type DayCount } from '../store/dashboard-orders.js';
-import type { Db } from '../store/db.js';
+import { type DayCount } from '../store/dashboard-orders.js';
+import type { Ledger } from '../store/ledger-api.js';
 import { denyFraming, type AdminGuard } from './admin-guard.js';
 import { csrfTokens, runAction } from './dashboard/actions.js';
 import type { DashboardActions, DashboardDeps } from './dashboard/deps.js';
@@ -51,23 +51,23 @@ function actionsOf(runtime: WebRuntime): DashboardActions {
   return {
     async cancel(orderId, reason) {
       if (!(CANCEL_REASONS as readonly string[]).includes(reason)) throw new InputError('cancel_invalid', [`reason ${JSON.stringify(reason)} is not one of ${CANCEL_REASONS.join(', ')}`]);
-      const ids = cancelOrder(runtime.orderDeps(), orderId, reason);
+      const ids = await cancelOrder(runtime.orderDeps(), orderId, reason);
       await removeJobs(ids);
       return `Order ${orderId} cancelled (${reason}): ${ids.length} pending letter(s) stopped.`;
     },
     async openDispute(orderId, reason) {
-      const result = openDispute(disputeDeps(), orderId, parseDisputeReason(reason));
+      const result = await openDispute(disputeDeps(), orderId, parseDisputeReason(reason));
       if (result.alreadyOpen) return `A dispute (${result.reason}) is already open for ${orderId}: nothing new recorded or sent.`;
       return `Dispute opened for ${orderId} (${result.reason}); the review request waits until it closes${result.reply ? ', a reply is scheduled' : ''}.${result.reply ? await queue('the reply') : ''}`;
     },
     async closeDispute(orderId) {
-      const result = closeDispute(disputeDeps(), orderId);
+      const result = await closeDispute(disputeDeps(), orderId);
       const note = result.released > 0 ? await queue('the review request') : '';
       await removeJobs(result.repliesCancelled);
       return `Dispute closed for ${orderId}; ${result.released} held review request(s) released.${note}`;
     },
     async resend(orderId, milestone) {
-      const row = resendMilestone(runtime.orderDeps(), orderId, milestone);
+      const row = await resendMilestone(runtime.orderDeps(), orderId, milestone);
       return `${milestone} will be sent again now (send ${row.id}).${await queue('the resend')}`;
     },
   };
@@ -76,29 +76,29 @@ function actionsOf(runtime: WebRuntime): DashboardActions {
 /** What the page needs from the runtime, so web.ts registers it in one line. */
 export function adminPageDeps(runtime: WebRuntime, guard: AdminGuard | null): AdminPageDeps {
   const file = runtime.config.file;
-  return { guard, db: runtime.db, file, zone: file.admin?.timezone ?? 'UTC', now: () => runtime.clock.now().toMillis(), actions: actionsOf(runtime) };
+  return { guard, ledger: runtime.ledger, file, zone: file.admin?.timezone ?? 'UTC', now: () => runtime.clock.now().toMillis(), actions: actionsOf(runtime) };
 }
 
 /** Sent letters per UTC day and milestone over the last `days` days (today included), from the dashboard's count table. */
-export function sendsPerDay(db: Db, now: number, days = CHART_DAYS): { days: string[]; counts: DayCount[] } {
+export async function sendsPerDay(ledger: Ledger, now: number, days = CHART_DAYS): Promise<{ days: string[]; counts: DayCount[] }> {
   const first = Math.floor(now / DAY_MS) * DAY_MS - (days - 1) * DAY_MS;
   const list = Array.from({ length: days }, (_, i) => new Date(first + i * DAY_MS).toISOString().slice(0, 10));
-  return { days: list, counts: sentPerDay(db, first) };
+  return { days: list, counts: await ledger.sentPerDay(first) };
 }
 
 /** The filter menus' choices change only when a new store, carrier or country ships: a minute's cache. */
 const CHOICES_TTL_MS = 60_000;
-const choicesCache = new WeakMap<object, { at: number; value: ReturnType<typeof filterChoices> }>();
-function choicesFor(db: Db): ReturnType<typeof filterChoices> {
-  const hit = choicesCache.get(db);
+const choicesCache = new WeakMap<object, { at: number; value: Awaited<ReturnType<Ledger['filterChoices']>> }>();
+async function choicesFor(ledger: Ledger): Promise<Awaited<ReturnType<Ledger['filterChoices']>>> {
+  const hit = choicesCache.get(ledger);
   const at = performance.now(); // a cache age, not domain time
   if (hit && at - hit.at < CHOICES_TTL_MS) return hit.value;
-  const value = filterChoices(db);
-  choicesCache.set(db, { at, value });
+  const value = await ledger.filterChoices();
+  choicesCache.set(ledger, { at, value });
   return value;
 }
 
-type ViewBuilder = (deps: AdminPageDeps, filters: Filters, request: FastifyRequest) => View;
+type ViewBuilder = (deps: AdminPageDeps, filters: Filters, request: FastifyRequest) => View | Promise<View>;
 
 function send(reply: FastifyReply, status: number, html: string) {
   return reply.code(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(html);
@@ -115,7 +115,7 @@ function render(deps: AdminPageDeps, build: ViewBuilder, format: 'html' | 'csv')
     let filters: Filters;
     try {
       filters = parseFilters(request.query, deps.zone);
-      view = build(deps, filters, request);
+      view = await build(deps, filters, request);
     } catch (err) {
       if (!(err instanceof InputError)) throw err;
       if (format === 'csv') return reply.code(400).send({ error: err.code, message: err.message, hint: err.hint });
@@ -131,7 +131,7 @@ function render(deps: AdminPageDeps, build: ViewBuilder, format: 'html' | 'csv')
       return reply.header('cache-control', 'no-store').header('content-disposition', `attachment; filename="postship-${table.id}.csv"`).type('text/csv; charset=utf-8').send(tableCsv(table));
     }
     const withFilters = ['/admin', '/admin/lanes', '/admin/letters', '/admin/orders'].includes(view.path);
-    const body = (withFilters ? filterForm(view.path, filters, choicesFor(deps.db)) : '') + renderBlocks(view, filters);
+    const body = (withFilters ? filterForm(view.path, filters, await choicesFor(deps.ledger)) : '') + renderBlocks(view, filters);
     return send(reply, view.status ?? 200, page(view, filters, body));
   };
 }
@@ -158,7 +158,7 @@ export const adminPageRoutes: FastifyPluginAsync<{ deps: AdminPageDeps }> = asyn
     const views: Array<[string, ViewBuilder]> = [
       ['/admin/lanes', (d, f) => lanesView(d, f)],
       ['/admin/letters', (d, f) => lettersView(d, f)],
-      ['/admin/gallery', (d, f, r) => galleryView(d.db, d.file, f, parseGallery(r.query as Record<string, unknown>, f), d.now())],
+      ['/admin/gallery', (d, f, r) => galleryView(d.ledger, d.file, f, parseGallery(r.query as Record<string, unknown>, f), d.now())],
       ['/admin/order', (d, f, r) => orderView(d, f, csrf.tokenFor(r), typeof (r.query as Record<string, unknown>).done === 'string' ? ((r.query as Record<string, string>).done) : undefined)],
       ['/admin/orders', (d, f, r) => stageListView(d, f, (r.query as Record<string, string>).stage)],
     ];

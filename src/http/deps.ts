@@ -1,13 +1,13 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../domain/clock.js';
-import type { Db } from '../store/db.js';
+import type { Ledger } from '../store/ledger-api.js';
 import type { HttpLimits } from './limits.js';
 import type { WebhookSecrets } from './secrets.js';
 import type { FeedbackDeps } from '../services/feedback.js';
 
 /** What the HTTP app may touch: narrow, wired once by the caller (startHttpServer or a test). */
 export interface HttpAppDeps {
-  db: Db;
+  ledger: Ledger;
   clock: Clock;
   logger: Logger;
   secrets: WebhookSecrets;

@@ -34,7 +34,7 @@ export async function startHttpServer(runtime: WebRuntime, port: number, options
     timeoutMs: options.enqueueTimeoutMs ?? 2000,
   });
   const app = buildHttpApp({
-    db: runtime.db,
+    ledger: runtime.ledger,
     clock: runtime.clock,
     logger: runtime.logger,
     secrets: options.secrets ?? webhookSecretsFrom(process.env),

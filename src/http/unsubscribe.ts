@@ -1,11 +1,10 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { emailFromLink, verifyUnsubscribeToken } from '../domain/unsubscribe.js';
-import type { Db } from '../store/db.js';
-import { suppress } from '../store/ledger.js';
+import type { Ledger } from '../store/ledger-api.js';
 import { denyFraming } from './admin-guard.js';
 
 export interface UnsubscribeDeps {
-  db: Db;
+  ledger: Ledger;
   secret: string;
   now(): number;
 }
@@ -54,7 +53,7 @@ export const unsubscribeRoutes: FastifyPluginAsync<{ deps: UnsubscribeDeps }> = 
   app.post('/unsubscribe', async (request, reply) => {
     const email = verified(request.query);
     if (!email) return reply.code(400).type('text/html; charset=utf-8').send(page('Invalid link', '<p>This unsubscribe link is not valid.</p>'));
-    suppress(deps.db, email, 'review', 'unsubscribed (one-click)', deps.now());
+    await deps.ledger.suppress(email, 'review', 'unsubscribed (one-click)', deps.now());
     request.log.info('optional letters unsubscribed');
     return reply.type('text/html; charset=utf-8').send(page('Unsubscribed', '<p>You will not receive review requests or delay notices any more.</p>'));
   });

@@ -3,7 +3,7 @@ import type { Config } from '../config/config.js';
 import type { Clock } from '../domain/clock.js';
 import type { Metrics } from '../metrics.js';
 import type { OrderServiceDeps } from '../services/orders.js';
-import type { Db } from '../store/db.js';
+import type { OpenLedger } from '../store/ledger-api.js';
 
 /**
  * What the web role takes from the process that hosts it (the runtime, or a
@@ -11,7 +11,7 @@ import type { Db } from '../store/db.js';
  * daemon or jobs/.
  */
 export interface WebRuntime {
-  readonly db: Db;
+  readonly ledger: OpenLedger;
   readonly config: Config;
   readonly clock: Clock;
   readonly logger: Logger;

@@ -1,7 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Role } from '../roles.js';
 import type { WebRuntime } from './web-deps.js';
-import { assertLedgerWritable } from '../store/ledger-file.js';
 import { resolveUnsubscribeSecret } from '../services/unsubscribe-secret.js';
 import { adminRoutes } from './admin.js';
 import { apiDepsOf, apiRoutes } from './api/index.js';
@@ -50,7 +49,7 @@ async function registerOps(app: FastifyInstance, runtime: WebRuntime, extra: Rea
         { name: 'redis', check: async () => (await runtime.redis()).ping() },
         {
           name: 'database',
-          check: async () => assertLedgerWritable(runtime.db),
+          check: () => runtime.ledger.check(),
         },
         ...extra,
       ],
@@ -98,8 +97,8 @@ async function startMainServer(runtime: WebRuntime, options: WebServerOptions, g
     if (!options.roles.includes('web')) return;
     await app.register(unsubscribeRoutes, {
       deps: {
-        db: runtime.db,
-        secret: resolveUnsubscribeSecret(runtime.db, runtime.config.unsubscribeSecret),
+        ledger: runtime.ledger,
+        secret: await resolveUnsubscribeSecret(runtime.ledger, runtime.config.unsubscribeSecret),
         now: () => runtime.clock.now().toMillis(),
       },
     });

@@ -1,5 +1,4 @@
 import type { OrderServiceDeps } from '../services/orders.js';
-import { markScheduled } from '../store/ledger.js';
 import type { PreparedBatch } from './batches.js';
 import type { ImportReader } from './reader.js';
 import { importOrders, type ImportSummary } from './write.js';
@@ -37,7 +36,7 @@ export async function runImport(
           queuedEarly += sends.length;
         } catch {
           redisTrouble = true;
-          markScheduled(deps.db, sends.map((s) => s.id), now);
+          await deps.ledger.markScheduled(sends.map((s) => s.id), now);
         }
       },
     },

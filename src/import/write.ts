@@ -1,6 +1,5 @@
 import { DateTime } from 'luxon';
 import type { Order } from '../domain/order.js';
-import { numbersWithUnmatchedEvents, orderBatchWriter } from '../store/order-batch.js';
 import type { InvalidRow, PreparedBatch, PreparedOrder } from './batches.js';
 import { registrationFor, type OrderServiceDeps } from '../services/orders.js';
 import type { QueuedSend } from '../queue/promoter.js';
@@ -49,9 +48,9 @@ function toOrder(prepared: PreparedOrder['order']): Order {
 }
 
 /** Tracking events that arrived before their order: applied once the order exists. */
-function applyEarlyEvents(deps: OrderServiceDeps, created: PreparedOrder['order'][]): void {
+async function applyEarlyEvents(deps: OrderServiceDeps, created: PreparedOrder['order'][]): Promise<void> {
   if (created.length === 0) return;
-  const waiting = numbersWithUnmatchedEvents(deps.db, [...new Set(created.map((o) => o.trackingNumber))]);
+  const waiting = await deps.ledger.numbersWithUnmatchedEvents([...new Set(created.map((o) => o.trackingNumber))]);
   for (const order of created) if (waiting.has(order.trackingNumber)) applyUnmatchedEvents(deps, toOrder(order));
 }
 
@@ -68,7 +67,7 @@ export async function importOrders(
 ): Promise<ImportSummary> {
   const keepInvalid = options.keepInvalid ?? 1000;
   const summary: ImportSummary = { rows: 0, imported: 0, alreadyKnown: 0, invalid: 0, invalidRows: [], conflicting: 0, conflicts: [] };
-  const writeBatch = orderBatchWriter(deps.db);
+  const writeBatch = deps.ledger.orderBatchWriter();
   const queueDue = options.queueDue;
   const enqueues = new Set<Promise<void>>();
   for await (const batch of batches) {
@@ -78,7 +77,7 @@ export async function importOrders(
     if (batch.valid.length > 0) {
       const at = deps.clock.now().toMillis();
       const queueUntil = queueDue?.accepting() ? at + queueDue.horizonMs : -Infinity;
-      const written = writeBatch(
+      const written = await writeBatch(
         batch.valid.map((item) => ({ item, planned: item.planned, provider: registrationFor(deps.tracking, item.order)?.provider ?? null })),
         at,
         queueUntil,
@@ -96,7 +95,7 @@ export async function importOrders(
         const enqueue: Promise<void> = queueDue!.enqueue(queued, at).finally(() => enqueues.delete(enqueue));
         enqueues.add(enqueue);
       }
-      applyEarlyEvents(deps, created);
+      await applyEarlyEvents(deps, created);
       summary.imported += created.length;
       summary.alreadyKnown += batch.valid.length - created.length;
       if (enqueues.size >= MAX_ENQUEUES_IN_FLIGHT) await Promise.race(enqueues);

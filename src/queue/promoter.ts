@@ -1,15 +1,15 @@
 import type { Queue } from 'bullmq';
 import type { Clock } from '../domain/clock.js';
-import type { Db } from '../store/db.js';
+import type { Ledger } from '../store/ledger-api.js';
 import { isStale } from '../domain/plan.js';
 import type { Milestone } from '../domain/milestones.js';
 import { DateTime } from 'luxon';
 import type { ProfileResolver } from '../domain/profile.js';
-import { dueForPromotion, markQueued, markScheduled, skipStale, type DueSend } from '../store/ledger.js';
+import { markQueued, markScheduled, type DueSend } from '../store/ledger.js';
 import { sendJobs, type QueuedSend, type QueueSettings, type SendJobData } from './queues.js';
 
 export interface PromoterDeps {
-  db: Db;
+  ledger: Ledger;
   sendQueue: Queue<SendJobData>;
   clock: Clock;
   settings: QueueSettings & { horizonMs: number };
@@ -37,8 +37,7 @@ export async function queueSends(deps: PromoterDeps, sends: QueuedSend[], now: n
   try {
     await deps.sendQueue.addBulk(sendJobs(deps.settings, sends, now));
   } catch (err) {
-    markScheduled(
-      deps.db,
+    await deps.ledger.markScheduled(
       sends.map((s) => s.id),
       now,
     );
@@ -55,17 +54,17 @@ export async function promoteDue(deps: PromoterDeps): Promise<number> {
   let total = 0;
   for (;;) {
     const now = deps.clock.now().toMillis();
-    const rows = dueForPromotion(deps.db, now + deps.settings.horizonMs, BATCH);
-    // A message already too late to be true (a daemon down for a week) is decided here, in bulk, without a job.
-    const stale = deps.profiles ? rows.filter((r) => isStaleRow(r, deps.profiles!, now)) : [];
-    skipStale(deps.db, stale.map((r) => r.id), now);
-    const staleIds = new Set(stale.map((r) => r.id));
-    const due = rows.filter((r) => !staleIds.has(r.id));
-    const ids = markQueued(
-      deps.db,
-      due.map((r) => r.id),
-      now,
-    );
+    // One transaction: on PostgreSQL the batch's rows stay locked (SKIP LOCKED) until marked, so two
+    // promoters take different rows; the jobs are added after it commits, never inside it.
+    const { rows, stale, due, ids } = await deps.ledger.transaction(async (ledger) => {
+      const rows = await ledger.dueForPromotion(now + deps.settings.horizonMs, BATCH);
+      // A message already too late to be true (a daemon down for a week) is decided here, in bulk, without a job.
+      const stale = deps.profiles ? rows.filter((r) => isStaleRow(r, deps.profiles!, now)) : [];
+      await ledger.skipStale(stale.map((r) => r.id), now);
+      const staleIds = new Set(stale.map((r) => r.id));
+      const due = rows.filter((r) => !staleIds.has(r.id));
+      return { rows, stale, due, ids: await ledger.markQueued(due.map((r) => r.id), now) };
+    });
     if (ids.length === 0 && stale.length === 0) return total;
     const dueAt = new Map(due.map((r) => [r.id, r.dueAt]));
     await queueSends(

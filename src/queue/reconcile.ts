@@ -1,6 +1,5 @@
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { queuedSends, releaseExpiredClaims } from '../store/ledger.js';
 import { promoteDue, type PromoterDeps } from './promoter.js';
 import { sendJobId, sendJobs, type SendJobData } from './queues.js';
 
@@ -42,11 +41,11 @@ async function jobStates(queue: Queue<SendJobData>, ids: string[]): Promise<{ li
  */
 export async function reconcile(deps: PromoterDeps & { claimLeaseMs: number }): Promise<ReconcileReport> {
   const now = deps.clock.now().toMillis();
-  const expiredClaims = releaseExpiredClaims(deps.db, now, deps.claimLeaseMs).length;
+  const expiredClaims = (await deps.ledger.releaseExpiredClaims(now, deps.claimLeaseMs)).length;
   let requeued = 0;
   let after: { dueAt: number; id: number } | null = null;
   for (;;) {
-    const rows = queuedSends(deps.db, after, PAGE);
+    const rows = await deps.ledger.queuedSends(after, PAGE);
     if (rows.length === 0) break;
     after = rows[rows.length - 1];
     const { live, finished } = await jobStates(

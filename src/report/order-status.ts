@@ -1,15 +1,12 @@
 import { isoUtc } from './times.js';
-import type { Db } from '../store/db.js';
-import { getOrder, sendsOfOrder, type OrderRow } from '../store/ledger.js';
-import { mailOutcomes } from '../store/mail-events.js';
-import { registrationOf } from '../store/registrations.js';
-import { eventsForOrder } from '../store/tracking.js';
+import type { Ledger } from '../store/ledger-api.js';
+import { type OrderRow } from '../store/ledger.js';
 import { feedOf, registrationView, type Feed } from './feed.js';
 import { timelineOf } from './timeline.js';
 
 /** An order's tracking events as `status --json` and the API show them. */
-export function eventsOf(db: Db, order: OrderRow) {
-  return eventsForOrder(db, order.orderId, order.trackingNumber).map((e) => ({
+export async function eventsOf(ledger: Ledger, order: OrderRow) {
+  return (await ledger.eventsForOrder(order.orderId, order.trackingNumber)).map((e) => ({
     id: e.id,
     provider: e.provider,
     providerStatus: e.providerStatus,
@@ -20,7 +17,7 @@ export function eventsOf(db: Db, order: OrderRow) {
   }));
 }
 
-export type OrderEvents = ReturnType<typeof eventsOf>;
+export type OrderEvents = Awaited<ReturnType<typeof eventsOf>>;
 
 export function orderView(o: OrderRow) {
   return {
@@ -38,23 +35,23 @@ export function orderView(o: OrderRow) {
 
 export type TrackingView = { feed: Feed; registration: ReturnType<typeof registrationView> };
 
-export function trackingView(db: Db, order: OrderRow, events: OrderEvents): TrackingView {
-  const registration = registrationOf(db, order.orderId);
+export async function trackingView(ledger: Ledger, order: OrderRow, events: OrderEvents): Promise<TrackingView> {
+  const registration = await ledger.registrationOf(order.orderId);
   return { feed: feedOf(registration, events.length > 0), registration: registrationView(registration) };
 }
 
 /** `postship status --json` and GET /api/v1/orders/{id}: the same JSON. Null when the order is unknown. */
-export function orderStatus(db: Db, orderId: string) {
-  const order = getOrder(db, orderId);
+export async function orderStatus(ledger: Ledger, orderId: string) {
+  const order = await ledger.getOrder(orderId);
   if (!order) return null;
-  const letters = timelineOf(order, sendsOfOrder(db, orderId));
+  const letters = timelineOf(order, await ledger.sendsOfOrder(orderId));
   // After acceptance: what the email service or a bounce said about each letter (delivered, bounced, complained, deferred).
-  const outcomes = mailOutcomes(db, letters.map((e) => e.sendId));
+  const outcomes = await ledger.mailOutcomes(letters.map((e) => e.sendId));
   const timeline = letters.map((e) => {
     const after = outcomes.get(e.sendId);
     return { ...e, afterAcceptance: after ? { kind: after.kind, source: after.source, detail: after.detail, occurredUtc: isoUtc(after.occurredAt) } : null };
   });
-  const events = eventsOf(db, order);
-  const tracking = trackingView(db, order, events);
+  const events = await eventsOf(ledger, order);
+  const tracking = await trackingView(ledger, order, events);
   return { row: order, json: { order: orderView(order), timeline, trackingEvents: events, tracking } };
 }

@@ -3,9 +3,8 @@ import { DEFAULT_PROTECTION_DAYS, ordersAtRisk, type ProtectionStatus } from '..
 import { DAY_MS } from '../domain/wall-clock.js';
 import { DateTime } from 'luxon';
 import { businessDaysBetween } from '../domain/delay.js';
-import type { Db } from '../store/db.js';
-import { registrationsNeedingAttention } from '../store/registrations.js';
-import { activeOrdersShippedBy, lastEventReader, type AtRiskCandidate, type LastEvent } from '../store/reports.js';
+import type { Ledger } from '../store/ledger-api.js';
+import { type AtRiskCandidate, type LastEvent } from '../store/reports.js';
 
 /** An at-risk order: the ledger's candidate row, its stage named, its latest scan and its protection. */
 export interface AtRiskOrder extends Omit<AtRiskCandidate, 'stageRank'> {
@@ -26,25 +25,22 @@ export function protectionDaysFor(file: Pick<ConfigFile, 'stores'>): (store: str
  * Undelivered active orders whose protection ends within `withinDays` of `now`
  * (or has ended), most urgent first, with their tracking state.
  */
-export function listAtRisk(
-  db: Db,
+export async function listAtRisk(
+  ledger: Ledger,
   file: Pick<ConfigFile, 'stores'>,
   options: { now: number; withinDays: number; store?: string; limit?: number },
-): AtRiskOrder[] {
+): Promise<AtRiskOrder[]> {
   const daysFor = protectionDaysFor(file);
   // SQL narrows by the shortest protection of any store (the earliest possible deadline);
   // the domain function then decides per store.
   const shortest = Math.min(DEFAULT_PROTECTION_DAYS, ...Object.values(file.stores).map((s) => s.protectionDays ?? DEFAULT_PROTECTION_DAYS));
   const cutoff = options.now + (options.withinDays - shortest) * DAY_MS;
-  const rows = activeOrdersShippedBy(db, { shippedBy: cutoff, store: options.store, limit: options.limit });
-  const lastEvent = lastEventReader(db);
-  return ordersAtRisk(rows, { now: options.now, withinDays: options.withinDays, protectionDaysFor: daysFor }).map(
-    ({ stageRank, ...o }) => ({
-      ...o,
-      stage: STAGE_BY_RANK[stageRank] ?? 'shipped',
-      lastEvent: lastEvent(o.orderId),
-    }),
-  );
+  const rows = await ledger.activeOrdersShippedBy({ shippedBy: cutoff, store: options.store, limit: options.limit });
+  const lastEvent = ledger.lastEventReader();
+  const atRisk = ordersAtRisk(rows, { now: options.now, withinDays: options.withinDays, protectionDaysFor: daysFor });
+  const out: AtRiskOrder[] = [];
+  for (const { stageRank, ...o } of atRisk) out.push({ ...o, stage: STAGE_BY_RANK[stageRank] ?? 'shipped', lastEvent: await lastEvent(o.orderId) });
+  return out;
 }
 
 /** A registration the seller should look at: the provider refused the number, or no scan came. */
@@ -67,8 +63,8 @@ export const FIRST_SCAN_BUSINESS_DAYS = 3;
  * three business days ago that have not had a single scan (label printed,
  * parcel never picked up?), for `at-risk` and the seller's digest.
  */
-export function trackingAttention(db: Db, options: { now: number; store?: string }): TrackingAttention[] {
-  const rows = registrationsNeedingAttention(db, options.now - FIRST_SCAN_BUSINESS_DAYS * DAY_MS, options.store);
+export async function trackingAttention(ledger: Ledger, options: { now: number; store?: string }): Promise<TrackingAttention[]> {
+  const rows = await ledger.registrationsNeedingAttention(options.now - FIRST_SCAN_BUSINESS_DAYS * DAY_MS, options.store);
   const now = DateTime.fromMillis(options.now, { zone: 'utc' });
   return rows.flatMap((r): TrackingAttention[] => {
     const base = { orderId: r.orderId, store: r.store, trackingNumber: r.trackingNumber, carrier: r.carrier, provider: r.provider };

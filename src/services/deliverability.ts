@@ -3,8 +3,8 @@
  * the lines mailbox providers draw: Gmail's 0.3% spam (complaint) rate, and
  * bounce rates email services act on (SES reviews an account from 5%).
  */
-import type { Db } from '../store/db.js';
-import { deliverabilityHealth, GMAIL_SPAM_RATE_LIMIT, type HealthRow } from '../store/mail-events.js';
+import type { Ledger } from '../store/ledger-api.js';
+import { GMAIL_SPAM_RATE_LIMIT, type HealthRow } from '../store/mail-events.js';
 
 /** Warn at a third of Gmail's limit: by the time it is reached, mail is already going to spam. */
 export const COMPLAINT_WARN_RATE = GMAIL_SPAM_RATE_LIMIT / 3;
@@ -25,8 +25,8 @@ function lines(r: HealthRow, where: string): string[] {
   return out;
 }
 
-export function deliverabilityWarnings(db: Db, options: { now: number; store: string }): string[] {
-  const health = deliverabilityHealth(db, { now: options.now, days: 7 });
+export async function deliverabilityWarnings(ledger: Ledger, options: { now: number; store: string }): Promise<string[]> {
+  const health = await ledger.deliverabilityHealth({ now: options.now, days: 7 });
   const store = health.stores.find((r) => r.store === options.store);
   if (!store || store.sent < MIN_SENT) return [];
   const domains = health.domains.filter((r) => r.store === options.store && r.sent >= MIN_SENT);

@@ -3,9 +3,7 @@ import type { Config } from '../config/config.js';
 import type { Clock } from '../domain/clock.js';
 import { DEFAULT_AT_RISK_DAYS } from '../domain/protection.js';
 import type { MailTransport } from '../mail/transport.js';
-import type { Db } from '../store/db.js';
-import { metaValue, setMetaValue } from '../store/meta.js';
-import { providerPause } from '../store/registrations.js';
+import type { Ledger } from '../store/ledger-api.js';
 import { TRACKING_PROVIDERS } from '../domain/tracking-providers.js';
 import { listAtRisk, trackingAttention } from './at-risk.js';
 import { deliverabilityWarnings } from './deliverability.js';
@@ -14,7 +12,7 @@ import { lowRatingAttention, protectionExtensions } from './reply-attention.js';
 import { DAY_MS } from '../domain/wall-clock.js';
 
 export interface DigestDeps {
-  db: Db;
+  ledger: Ledger;
   config: Config;
   clock: Clock;
   transport: MailTransport;
@@ -24,11 +22,13 @@ export interface DigestDeps {
 export type DigestOutcome = { store: string; result: 'sent' | 'already_sent' | 'nothing_at_risk'; count: number };
 
 /** Providers whose registration is paused now (quota used up, rate limited, key refused), for the digest. */
-function pausedProviders(db: Db, now: number): string[] {
-  return TRACKING_PROVIDERS.flatMap((p) => {
-    const pause = providerPause(db, p);
-    return pause && pause.until > now ? [`${p}: registration paused until ${new Date(pause.until).toISOString().slice(0, 16)}Z (${pause.reason})`] : [];
-  });
+async function pausedProviders(ledger: Ledger, now: number): Promise<string[]> {
+  const lines: string[] = [];
+  for (const p of TRACKING_PROVIDERS) {
+    const pause = await ledger.providerPause(p);
+    if (pause && pause.until > now) lines.push(`${p}: registration paused until ${new Date(pause.until).toISOString().slice(0, 16)}Z (${pause.reason})`);
+  }
+  return lines;
 }
 
 const guardKey = (store: string, day: string): string => `digest.${store}.${day}`;
@@ -45,20 +45,20 @@ export async function sendDigests(deps: DigestDeps, withinDays = DEFAULT_AT_RISK
   const outcomes: DigestOutcome[] = [];
   for (const [store, identity] of Object.entries(deps.config.file.stores)) {
     if (!identity.sellerEmail) continue;
-    if (metaValue(deps.db, guardKey(store, day)) !== undefined) {
+    if ((await deps.ledger.metaValue(guardKey(store, day))) !== undefined) {
       outcomes.push({ store, result: 'already_sent', count: 0 });
       continue;
     }
-    const orders = listAtRisk(deps.db, deps.config.file, { now: now.toMillis(), withinDays, store });
-    const tracking = trackingAttention(deps.db, { now: now.toMillis(), store });
-    const paused = pausedProviders(deps.db, now.toMillis());
+    const orders = await listAtRisk(deps.ledger, deps.config.file, { now: now.toMillis(), withinDays, store });
+    const tracking = await trackingAttention(deps.ledger, { now: now.toMillis(), store });
+    const paused = await pausedProviders(deps.ledger, now.toMillis());
     // Each low rating once, in the first digest after it came; extensions while the dispute is open.
     const replies = {
-      extensions: protectionExtensions(deps.db, deps.config.file, { store }).map((e) => e.line),
-      lowRatings: lowRatingAttention(deps.db, { now: now.toMillis(), since: now.toMillis() - DAY_MS, store }).map((l) => l.line),
+      extensions: (await protectionExtensions(deps.ledger, deps.config.file, { store })).map((e) => e.line),
+      lowRatings: (await lowRatingAttention(deps.ledger, { now: now.toMillis(), since: now.toMillis() - DAY_MS, store })).map((l) => l.line),
     };
     // Bounce and complaint rates near the mailbox providers' limits (issue 22).
-    const mail = deliverabilityWarnings(deps.db, { now: now.toMillis(), store });
+    const mail = await deliverabilityWarnings(deps.ledger, { now: now.toMillis(), store });
     if (orders.length === 0 && tracking.length === 0 && replies.extensions.length === 0 && replies.lowRatings.length === 0 && mail.length === 0) {
       outcomes.push({ store, result: 'nothing_at_risk', count: 0 });
       continue;
@@ -72,7 +72,7 @@ export async function sendDigests(deps: DigestDeps, withinDays = DEFAULT_AT_RISK
       messageId: `<digest.${store}.${day}@${domain}>`,
       fileStem: `digest-${store}-${day}`,
     });
-    setMetaValue(deps.db, guardKey(store, day), now.toISO()!);
+    await deps.ledger.setMetaValue(guardKey(store, day), now.toISO()!);
     deps.logger.info({ store, count: orders.length, day }, 'sent at-risk digest');
     outcomes.push({ store, result: 'sent', count: orders.length });
   }

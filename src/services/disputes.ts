@@ -2,8 +2,7 @@ import type { ConfigFile } from '../config/config-file.js';
 import { InputError } from '../domain/errors.js';
 import { planAt } from '../domain/plan.js';
 import { DISPUTE_REASONS, type DisputeReason } from '../domain/replies.js';
-import { cancelPending, getOrder, insertRuleSend, orderFromRow, type SendRow } from '../store/ledger.js';
-import { closeDisputes, insertDispute, openDisputeOf } from '../store/replies.js';
+import { orderFromRow, type SendRow } from '../store/ledger.js';
 import { setDispute, type OrderServiceDeps } from './orders.js';
 
 export type DisputeDeps = OrderServiceDeps & { file: Pick<ConfigFile, 'stores'> };
@@ -36,23 +35,22 @@ const AUTO_REPLY: readonly DisputeReason[] = ['not_received', 'not_as_described'
  * buyer's send window unless the store's `disputeReplyAnyHour` allows any hour.
  * A dispute already open is left as it is.
  */
-export function openDispute(deps: DisputeDeps, orderId: string, reason: DisputeReason, options: { reply?: boolean } = {}): OpenDisputeResult {
-  const row = getOrder(deps.db, orderId);
+export async function openDispute(deps: DisputeDeps, orderId: string, reason: DisputeReason, options: { reply?: boolean } = {}): Promise<OpenDisputeResult> {
+  const row = await deps.ledger.getOrder(orderId);
   if (!row) throw new InputError('order_unknown', [`order ${JSON.stringify(orderId)} is not known`]);
-  const open = openDisputeOf(deps.db, orderId);
+  const open = await deps.ledger.openDisputeOf(orderId);
   if (open) return { orderId, open: true, reason: open.reason, seq: open.seq, alreadyOpen: true, reply: null };
-  setDispute(deps, orderId, true);
+  await setDispute(deps, orderId, true);
   const order = orderFromRow(row);
   const now = deps.clock.now();
-  return deps.db.transaction((tx) => {
-    const db = tx as unknown as typeof deps.db;
-    const dispute = insertDispute(db, orderId, reason, now.toMillis());
+  return deps.ledger.transaction(async (ledger) => {
+    const dispute = await ledger.insertDispute(orderId, reason, now.toMillis());
     let reply: SendRow | null = null;
     if ((AUTO_REPLY.includes(reason) || options.reply) && order.state !== 'cancelled') {
       const profile = deps.profiles(order);
       const anyHour = deps.file.stores[order.store]?.disputeReplyAnyHour === true;
       const planned = planAt(order, 'dispute_reply', now.toMillis(), anyHour ? { ...profile, sendWindow: { start: '00:00', end: '24:00' } } : profile, now);
-      reply = insertRuleSend(db, orderId, { ...planned, seq: dispute.seq }, now.toMillis());
+      reply = await ledger.insertRuleSend(orderId, { ...planned, seq: dispute.seq }, now.toMillis());
     }
     return { orderId, open: true as const, reason, seq: dispute.seq, alreadyOpen: false, reply };
   });
@@ -68,10 +66,10 @@ export interface CloseDisputeResult {
 }
 
 /** Closes the order's dispute: a reply not yet sent is cancelled, the held review request released. */
-export function closeDispute(deps: DisputeDeps, orderId: string): CloseDisputeResult {
-  const result = setDispute(deps, orderId, false);
+export async function closeDispute(deps: DisputeDeps, orderId: string): Promise<CloseDisputeResult> {
+  const result = await setDispute(deps, orderId, false);
   const now = deps.clock.now().toMillis();
-  closeDisputes(deps.db, orderId, now);
-  const repliesCancelled = cancelPending(deps.db, orderId, ['dispute_reply'], 'dispute_closed', now);
+  await deps.ledger.closeDisputes(orderId, now);
+  const repliesCancelled = await deps.ledger.cancelPending(orderId, ['dispute_reply'], 'dispute_closed', now);
   return { orderId, open: false, released: result.released, repliesCancelled };
 }

@@ -2,8 +2,8 @@ import type { ConfigFile } from '../config/config-file.js';
 import { InputError } from '../domain/errors.js';
 import { planAt } from '../domain/plan.js';
 import { feedbackVerdict, type FeedbackVerdict } from '../domain/replies.js';
-import { getOrder, insertSend, orderFromRow, type SendRow } from '../store/ledger.js';
-import { hasSend, insertFeedback } from '../store/replies.js';
+import { orderFromRow, type SendRow } from '../store/ledger.js';
+import { insertFeedback } from '../store/replies.js';
 import type { FeedbackSource } from '../domain/replies.js';
 import type { OrderServiceDeps } from './orders.js';
 
@@ -47,19 +47,17 @@ export function feedbackProblems(input: Pick<FeedbackInput, 'rating' | 'comment'
  * schedules `feedback_thanks` once per order, due now inside the buyer's send
  * window; at or below 2 it only goes on the seller's digest and `at-risk`.
  */
-export function recordFeedback(deps: FeedbackDeps, input: FeedbackInput): FeedbackResult {
+export async function recordFeedback(deps: FeedbackDeps, input: FeedbackInput): Promise<FeedbackResult> {
   const problems = feedbackProblems(input);
-  const row = getOrder(deps.db, input.orderId);
+  const row = await deps.ledger.getOrder(input.orderId);
   if (!row) problems.push(`order ${JSON.stringify(input.orderId)} is not known`);
   if (problems.length > 0) throw new InputError(row ? 'feedback_invalid' : 'order_unknown', problems);
   const order = orderFromRow(row!);
   const now = deps.clock.now();
   const rating = Number(input.rating);
   const comment = typeof input.comment === 'string' && input.comment.trim() ? input.comment.trim() : null;
-  return deps.db.transaction((tx) => {
-    const db = tx as unknown as typeof deps.db;
-    const stored = insertFeedback(
-      db,
+  return deps.ledger.transaction(async (ledger) => {
+    const stored = await ledger.insertFeedback(
       { orderId: order.orderId, rating, comment, source: input.source, externalId: input.externalId ?? null, leftAt: input.leftAt ?? now.toMillis() },
       now.toMillis(),
     );
@@ -69,12 +67,12 @@ export function recordFeedback(deps: FeedbackDeps, input: FeedbackInput): Feedba
       rating,
       threshold: deps.file.stores[order.store]?.feedbackThreshold,
       orderState: order.state,
-      alreadyThanked: hasSend(db, order.orderId, 'feedback_thanks'),
+      alreadyThanked: await ledger.hasSend(order.orderId, 'feedback_thanks'),
     });
     if (verdict.kind === 'low_rating') return { ...base, outcome: 'low_rating' as const, send: null };
     if (verdict.kind === 'none') return { ...base, outcome: verdict.why, send: null };
     const planned = planAt(order, 'feedback_thanks', now.toMillis(), deps.profiles(order), now);
-    const send = insertSend(db, order.orderId, planned, now.toMillis());
+    const send = await ledger.insertSend(order.orderId, planned, now.toMillis());
     return { ...base, outcome: send ? ('thanks_scheduled' as const) : ('already_thanked' as const), send };
   });
 }

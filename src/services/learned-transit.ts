@@ -3,8 +3,7 @@ import { countryInfo } from '../domain/countries.js';
 import { TRANSIT_TABLE, type TransitTable } from '../domain/data/transit-table.js';
 import { transitFor } from '../domain/transit.js';
 import { DAY_MS, toWall } from '../domain/wall-clock.js';
-import type { Db } from '../store/db.js';
-import { deliveredParcels, laneOrderCounts } from '../store/reports.js';
+import type { Ledger } from '../store/ledger-api.js';
 
 /** Below this many delivered orders for a carrier x country, the built-in window stays. */
 export const MIN_SAMPLES = 20;
@@ -50,9 +49,9 @@ interface Learned {
 
 const laneKey = (carrier: string, country: string): string => `${carrier}|${country}`;
 
-function compute(db: Db): Learned {
+async function compute(ledger: Ledger): Promise<Learned> {
   const byLane = new Map<string, { days: number[]; learned: LearnedTransit | null }>();
-  for (const row of deliveredParcels(db)) {
+  for (const row of await ledger.deliveredParcels()) {
     const weekend = countryInfo(row.country).weekend;
     const days = businessDaysBetween(toWall(row.shippedAt, row.timezone), toWall(row.deliveredAt, row.timezone), weekend);
     const key = laneKey(row.carrier, row.country);
@@ -61,24 +60,27 @@ function compute(db: Db): Learned {
     lane.days.push(days);
   }
   for (const lane of byLane.values()) lane.learned = summarize(lane.days);
-  return { byLane, lanes: laneOrderCounts(db) };
+  return { byLane, lanes: await ledger.laneOrderCounts() };
 }
 
-const cache = new WeakMap<Db, { at: number; value: Learned }>();
+// Keyed by the ledger's identity, which its transactions share: a send inside one still hits the cache.
+const cache = new WeakMap<object, { at: number; value: Promise<Learned> }>();
 
-function learnedFor(db: Db): Learned {
-  const hit = cache.get(db);
+function learnedFor(ledger: Ledger): Promise<Learned> {
+  const hit = cache.get(ledger.identity);
   // A cache age, not domain time: performance.now() is monotonic and never mocked.
   const at = performance.now();
   if (hit && at - hit.at < CACHE_TTL_MS) return hit.value;
-  const value = compute(db);
-  cache.set(db, { at, value });
+  const value = compute(ledger);
+  cache.set(ledger.identity, { at, value });
+  // A failed count is not cached: the next caller tries again.
+  value.catch(() => cache.get(ledger.identity)?.value === value && cache.delete(ledger.identity));
   return value;
 }
 
 /** Drops the cached table (tests, or after a bulk import). */
-export function forgetLearnedTransit(db: Db): void {
-  cache.delete(db);
+export function forgetLearnedTransit(ledger: Ledger): void {
+  cache.delete(ledger.identity);
 }
 
 function carrierCode(carrier: string): string {
@@ -86,8 +88,8 @@ function carrierCode(carrier: string): string {
 }
 
 /** The learned window for a carrier x country, or null with fewer than 20 delivered orders. */
-export function learnedTransit(db: Db, carrier: string, country: string): LearnedTransit | null {
-  return learnedFor(db).byLane.get(laneKey(carrierCode(carrier), country.toUpperCase()))?.learned ?? null;
+export async function learnedTransit(ledger: Ledger, carrier: string, country: string): Promise<LearnedTransit | null> {
+  return (await learnedFor(ledger)).byLane.get(laneKey(carrierCode(carrier), country.toUpperCase()))?.learned ?? null;
 }
 
 /**
@@ -95,8 +97,8 @@ export function learnedTransit(db: Db, carrier: string, country: string): Learne
  * row in place of the carrier class's row, or undefined when nothing is learned
  * (buildContext then uses the built-in table). For `buildContext({ transitTable })`.
  */
-export function learnedTransitTable(db: Db, carrier: string, country: string): TransitTable | undefined {
-  const learned = learnedTransit(db, carrier, country);
+export async function learnedTransitTable(ledger: Ledger, carrier: string, country: string): Promise<TransitTable | undefined> {
+  const learned = await learnedTransit(ledger, carrier, country);
   const known = findCarrier(carrier);
   if (!learned || !known) return undefined;
   const cc = country.toUpperCase();
@@ -116,8 +118,8 @@ export interface TransitReportRow {
 }
 
 /** Built-in vs learned per carrier x country seen in the ledger (plus the filtered lane, if asked). */
-export function transitReport(db: Db, filter: { carrier?: string; country?: string } = {}): TransitReportRow[] {
-  const { byLane, lanes } = learnedFor(db);
+export async function transitReport(ledger: Ledger, filter: { carrier?: string; country?: string } = {}): Promise<TransitReportRow[]> {
+  const { byLane, lanes } = await learnedFor(ledger);
   const carrier = filter.carrier === undefined ? undefined : carrierCode(filter.carrier);
   const country = filter.country?.toUpperCase();
   const picked = lanes.filter((l) => (!carrier || l.carrier === carrier) && (!country || l.country === country));

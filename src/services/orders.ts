@@ -6,24 +6,8 @@ import { isMilestone, MILESTONES, type EventMilestone, type Milestone } from '..
 import { validateOrder, type Order } from '../domain/order.js';
 import { planEventSend, planSends, type PlannedSend } from '../domain/plan.js';
 import { windowedMs } from '../domain/send-window.js';
-import type { Db } from '../store/db.js';
-import {
-  cancelOrder as cancelInLedger,
-  getOrder,
-  inTransaction,
-  insertOrder,
-  insertResend,
-  insertSend,
-  releaseHeldReview,
-  setDisputedAt,
-  isSuppressed,
-  orderFromRow,
-  sendsOfOrder,
-  sentMilestones,
-  type OrderRow,
-  type SendRow,
-} from '../store/ledger.js';
-import { lettersSentTo } from '../store/letters.js';
+import type { Ledger } from '../store/ledger-api.js';
+import { orderFromRow, sentMilestones, type OrderRow, type SendRow } from '../store/ledger.js';
 import type { NewRegistration } from '../store/registrations.js';
 import type { TrackingChoice } from '../domain/tracking-providers.js';
 import type { ProfileResolver } from './profiles.js';
@@ -31,7 +15,7 @@ import type { ProfileResolver } from './profiles.js';
 export type { TrackingChoice };
 
 export interface OrderServiceDeps {
-  db: Db;
+  ledger: Ledger;
   clock: Clock;
   profiles: ProfileResolver;
   /** Absent: no parcel is registered with a provider (POSTSHIP_TRACKING=none). */
@@ -54,56 +38,56 @@ export interface EnterResult {
  * Records an order and its time-based sends. Entering a known order changes
  * nothing and returns what is already scheduled. The caller promotes what is due.
  */
-export function enterOrder(deps: OrderServiceDeps, input: unknown): EnterResult {
+export async function enterOrder(deps: OrderServiceDeps, input: unknown): Promise<EnterResult> {
   const now = deps.clock.now();
   const validation = validateOrder(input, now);
   if (!validation.ok) throw new InputError('order_invalid', validation.problems);
   const order = validation.order;
   const planned = planSends(order, deps.profiles(order), now);
-  const { created } = insertOrder(deps.db, order, planned, now.toMillis(), registrationFor(deps.tracking, order));
-  const stored = created ? order : orderFromRow(getOrder(deps.db, order.orderId)!);
-  return { created, order: stored, sends: sendsOfOrder(deps.db, order.orderId) };
+  const { created } = await deps.ledger.insertOrder(order, planned, now.toMillis(), registrationFor(deps.tracking, order));
+  const stored = created ? order : orderFromRow((await deps.ledger.getOrder(order.orderId))!);
+  return { created, order: stored, sends: await deps.ledger.sendsOfOrder(order.orderId) };
 }
 
 /**
  * Schedules an event milestone (customs, post_office) for an order, at most once.
  * Returns the new send, or null when the order already has it or is not active.
  */
-export function scheduleEventMilestone(
+export async function scheduleEventMilestone(
   deps: OrderServiceDeps,
   order: Order,
   milestone: EventMilestone,
   occurredAt: DateTime,
-): SendRow | null {
+): Promise<SendRow | null> {
   if (order.state !== 'active') return null;
   const now = deps.clock.now();
   const planned = planEventSend(order, milestone, occurredAt, deps.profiles(order), now);
-  return insertSend(deps.db, order.orderId, planned, now.toMillis());
+  return await deps.ledger.insertSend(order.orderId, planned, now.toMillis());
 }
 
 /** Cancels every pending message of an order; returns the cancelled send ids (for job removal). */
-export function cancelOrder(deps: OrderServiceDeps, orderId: string, reason: string): number[] {
-  if (!getOrder(deps.db, orderId)) throw new InputError('order_unknown', [`order ${JSON.stringify(orderId)} is not known`]);
-  return cancelInLedger(deps.db, orderId, reason, deps.clock.now().toMillis());
+export async function cancelOrder(deps: OrderServiceDeps, orderId: string, reason: string): Promise<number[]> {
+  if (!await deps.ledger.getOrder(orderId)) throw new InputError('order_unknown', [`order ${JSON.stringify(orderId)} is not known`]);
+  return await deps.ledger.cancelOrder(orderId, reason, deps.clock.now().toMillis());
 }
 
 /** A deliberate resend: a new row linked to the first, due now, that ignores stale/superseded. */
-export function resendMilestone(deps: OrderServiceDeps, orderId: string, milestone: string): SendRow {
-  const row = getOrder(deps.db, orderId);
+export async function resendMilestone(deps: OrderServiceDeps, orderId: string, milestone: string): Promise<SendRow> {
+  const row = await deps.ledger.getOrder(orderId);
   if (!row) throw new InputError('order_unknown', [`order ${JSON.stringify(orderId)} is not known`]);
   if (!isMilestone(milestone)) {
     throw new InputError('milestone_unknown', [`milestone ${JSON.stringify(milestone)} is not one of ${MILESTONES.join(', ')}`]);
   }
-  const original = sendsOfOrder(deps.db, orderId).find((s) => s.milestone === milestone && s.resendOf === null);
+  const original = (await deps.ledger.sendsOfOrder(orderId)).find((s) => s.milestone === milestone && s.resendOf === null);
   if (!original) {
     throw new InputError('send_unknown', [`order ${orderId} has no ${milestone} message to resend`]);
   }
-  return insertResend(deps.db, original, deps.clock.now().toMillis());
+  return await deps.ledger.insertResend(original, deps.clock.now().toMillis());
 }
 
 
 /** The worker's decision for a due send, from the ledger's facts: shared with `postship simulate`. */
-export function decideSend(deps: Pick<OrderServiceDeps, 'db' | 'profiles'>, row: SendRow, orderRow: OrderRow, now: DateTime): Decision {
+export async function decideSend(deps: Pick<OrderServiceDeps, 'ledger' | 'profiles'>, row: SendRow, orderRow: OrderRow, now: DateTime): Promise<Decision> {
   const order = orderFromRow(orderRow);
   const milestone = row.milestone as Milestone;
   return decide({
@@ -111,14 +95,14 @@ export function decideSend(deps: Pick<OrderServiceDeps, 'db' | 'profiles'>, row:
     dueAt: DateTime.fromMillis(row.dueAt, { zone: 'utc' }),
     isResend: row.resendOf !== null,
     orderState: order.state,
-    sentMilestones: sentMilestones(deps.db, order.orderId),
-    suppressed: isSuppressed(deps.db, order.buyerEmail, milestone),
+    sentMilestones: await deps.ledger.sentMilestones(order.orderId),
+    suppressed: await deps.ledger.isSuppressed(order.buyerEmail, milestone),
     profile: deps.profiles(order),
     now,
     inDispute: orderRow.disputedAt !== null,
     deliveredAt: order.state === 'delivered' && orderRow.lastEventAt !== null ? DateTime.fromMillis(orderRow.lastEventAt, { zone: 'utc' }) : null,
     buyerTimezone: order.buyerTimezone,
-    recentLetters: lettersSentTo(deps.db, order.buyerEmail, now.toMillis() - APOLOGY_REVIEW_GAP_MS, row.id)
+    recentLetters: (await deps.ledger.lettersSentTo(order.buyerEmail, now.toMillis() - APOLOGY_REVIEW_GAP_MS, row.id))
       .filter((l) => isMilestone(l.milestone))
       .map((l) => ({ milestone: l.milestone as Milestone, sentAt: DateTime.fromMillis(l.sentAt, { zone: 'utc' }) })),
   });
@@ -136,17 +120,17 @@ export interface DisputeResult {
  * worker puts it back daily); closing it releases a held request at once
  * (inside the send window), never earlier than originally planned.
  */
-export function setDispute(deps: OrderServiceDeps, orderId: string, open: boolean): DisputeResult {
-  const row = getOrder(deps.db, orderId);
+export async function setDispute(deps: OrderServiceDeps, orderId: string, open: boolean): Promise<DisputeResult> {
+  const row = await deps.ledger.getOrder(orderId);
   if (!row) throw new InputError('order_unknown', [`order ${JSON.stringify(orderId)} is not known`]);
   const now = deps.clock.now();
-  return inTransaction(deps.db, () => {
-    setDisputedAt(deps.db, orderId, open ? (row.disputedAt ?? now.toMillis()) : null, now.toMillis());
+  return deps.ledger.transaction(async (ledger) => {
+    await ledger.setDisputedAt(orderId, open ? (row.disputedAt ?? now.toMillis()) : null, now.toMillis());
     if (open) return { orderId, open, released: 0 };
     const order = orderFromRow(row);
     const profile = deps.profiles(order);
     const planned = planSends(order, profile, now).find((p) => p.milestone === 'day14')!.dueAt.toMillis();
     const release = Math.max(planned, windowedMs(now.toMillis(), order.buyerTimezone, profile.sendWindow));
-    return { orderId, open, released: releaseHeldReview(deps.db, orderId, release, now.toMillis()) };
+    return { orderId, open, released: await ledger.releaseHeldReview(orderId, release, now.toMillis()) };
   });
 }

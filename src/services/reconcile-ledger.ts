@@ -16,7 +16,7 @@ export interface LedgerReconcileReport extends ReconcileReport {
 export async function reconcileLedger(
   deps: PromoterDeps & OrderServiceDeps & { claimLeaseMs: number },
 ): Promise<LedgerReconcileReport> {
-  const events = applyPendingEvents({ db: deps.db, clock: deps.clock, profiles: deps.profiles });
+  const events = await applyPendingEvents({ ledger: deps.ledger, clock: deps.clock, profiles: deps.profiles });
   const report = await reconcile(deps);
   return { ...report, eventsApplied: events.applied };
 }

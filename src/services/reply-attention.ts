@@ -4,8 +4,7 @@ import { countryInfo } from '../domain/countries.js';
 import { DEFAULT_PROTECTION_DAYS } from '../domain/protection.js';
 import { extendProtectionUntil, LOW_RATING_MAX } from '../domain/replies.js';
 import { transitFor } from '../domain/transit.js';
-import type { Db } from '../store/db.js';
-import { lowRatings, openNotReceivedDisputes } from '../store/replies.js';
+import type { Ledger } from '../store/ledger-api.js';
 import { learnedTransit } from './learned-transit.js';
 
 /** A buyer who says the parcel did not come: the seller should extend protection before it runs out. */
@@ -23,9 +22,11 @@ export interface ProtectionExtension {
 const day = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 
 /** Open "not received" disputes of undelivered orders, with the date to extend protection to. */
-export function protectionExtensions(db: Db, file: Pick<ConfigFile, 'stores'>, options: { store?: string } = {}): ProtectionExtension[] {
-  return openNotReceivedDisputes(db, options.store).map((d) => {
-    const learned = learnedTransit(db, d.carrier, d.country);
+export async function protectionExtensions(ledger: Ledger, file: Pick<ConfigFile, 'stores'>, options: { store?: string } = {}): Promise<ProtectionExtension[]> {
+  const disputes = await ledger.openNotReceivedDisputes(options.store);
+  const out: ProtectionExtension[] = [];
+  for (const d of disputes) {
+    const learned = await learnedTransit(ledger, d.carrier, d.country);
     const carrierClass = findCarrier(d.carrier)?.class ?? 'postal';
     const p90Days = learned ? Math.round(learned.p90Days) : transitFor(carrierClass, d.country).max;
     const until = extendProtectionUntil({
@@ -35,11 +36,12 @@ export function protectionExtensions(db: Db, file: Pick<ConfigFile, 'stores'>, o
       weekend: countryInfo(d.country).weekend,
     });
     const basis = learned ? ('learned' as const) : ('built-in' as const);
-    return {
+    out.push({
       orderId: d.orderId, store: d.store, until, p90Days, basis,
       line: `extend protection for order ${d.orderId} until ${day(until)} (buyer says not received, dispute opened ${day(d.openedAt)}; ${d.country} ${d.carrier} p90 ${p90Days} business days, ${basis})`,
-    };
-  });
+    });
+  }
+  return out;
 }
 
 export interface LowRatingAttention {
@@ -51,8 +53,8 @@ export interface LowRatingAttention {
 }
 
 /** Ratings of 2 or less in [since, now], with the documents' recovery advice for the seller. */
-export function lowRatingAttention(db: Db, options: { now: number; since: number; store?: string }): LowRatingAttention[] {
-  return lowRatings(db, { maxRating: LOW_RATING_MAX, since: options.since, until: options.now, store: options.store }).map((r) => ({
+export async function lowRatingAttention(ledger: Ledger, options: { now: number; since: number; store?: string }): Promise<LowRatingAttention[]> {
+  return (await ledger.lowRatings({ maxRating: LOW_RATING_MAX, since: options.since, until: options.now, store: options.store })).map((r) => ({
     orderId: r.orderId,
     store: r.store,
     rating: r.rating,

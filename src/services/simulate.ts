@@ -6,9 +6,9 @@ import type { Milestone } from '../domain/milestones.js';
 import type { Order } from '../domain/order.js';
 import type { HoldReason } from '../domain/plan.js';
 import { isGenericStatus, outcomeForGeneric } from '../domain/tracking-map.js';
-import { closeDb, openDb, type Db } from '../store/db.js';
-import { claimSend, getOrder, recordCancelled, recordSent, recordSkip, reschedule, sendsOfOrder, type SendRow } from '../store/ledger.js';
-import { insertRegistrations, markRegistered } from '../store/registrations.js';
+import type { Ledger } from '../store/ledger-api.js';
+import { openSqliteLedger } from '../store/sqlite-ledger.js';
+import { reschedule, type SendRow } from '../store/ledger.js';
 import type { ConfigFile } from '../config/config-file.js';
 import { DISPUTE_REASONS, type DisputeReason } from '../domain/replies.js';
 import { closeDispute, openDispute, parseDisputeReason, type DisputeDeps } from './disputes.js';
@@ -118,8 +118,8 @@ function parseEvents(events: readonly SimEvent[]): ParsedEvent[] {
 }
 
 /** The next scheduled send, by due time (the simulated ledger holds one order). */
-function nextDue(db: Db): SendRow | undefined {
-  return sendsOfOrder(db, SIM_ORDER).find((row) => row.status === 'scheduled');
+async function nextDue(ledger: Ledger): Promise<SendRow | undefined> {
+  return (await ledger.sendsOfOrder(SIM_ORDER)).find((row) => row.status === 'scheduled');
 }
 
 /**
@@ -128,22 +128,22 @@ function nextDue(db: Db): SendRow | undefined {
  * with a fixed clock: nothing is sent, Redis and the real ledger are never touched.
  * "Sending" records the row as sent at its due time, as the worker would.
  */
-export function simulateTimeline(input: SimulateInput): SimulateResult {
+export async function simulateTimeline(input: SimulateInput): Promise<SimulateResult> {
   const events = parseEvents(input.events);
   const shipped = DateTime.fromISO(input.shippedAt, { setZone: true });
   if (!shipped.isValid) throw new InputError('shipped_invalid', [`--shipped-at ${JSON.stringify(input.shippedAt)} is not an ISO-8601 date-time`]);
   const clock = new FixedClock(shipped);
-  const db = openDb(':memory:');
+  const ledger = openSqliteLedger(':memory:');
   try {
-    const deps: OrderServiceDeps = { db, clock, profiles: input.profiles };
-    const { order } = enterOrder(deps, {
+    const deps: OrderServiceDeps = { ledger, clock, profiles: input.profiles };
+    const { order } = await enterOrder(deps, {
       orderId: SIM_ORDER, store: input.store, buyer: { name: 'Alex Sample', email: 'alex.sample@example.com', locale: input.locale },
       country: input.country, carrier: input.carrier, trackingNumber: 'LP00123456789012', shippedAt: shipped.toISO(),
     });
     const feed = input.feed ?? 'none';
     if (feed === 'registered') {
-      insertRegistrations(db, [{ orderId: SIM_ORDER, provider: '17track', trackingNumber: order.trackingNumber, carrier: order.carrier }], clock.now().toMillis());
-      markRegistered(db, SIM_ORDER, {}, clock.now().toMillis(), 6 * 3600_000);
+      await ledger.insertRegistrations([{ orderId: SIM_ORDER, provider: '17track', trackingNumber: order.trackingNumber, carrier: order.carrier }], clock.now().toMillis());
+      await ledger.markRegistered(SIM_ORDER, {}, clock.now().toMillis(), 6 * 3600_000);
     }
     const lastEvent = events.at(-1)?.at ?? shipped;
     const end = input.until
@@ -158,7 +158,7 @@ export function simulateTimeline(input: SimulateInput): SimulateResult {
     let nextWatch = nextWatchAfter(shipped.toMillis(), zone);
     for (;;) {
       const event = events[eventIndex];
-      const due = nextDue(db);
+      const due = await nextDue(ledger);
       const candidates = [event?.at.toMillis() ?? Infinity, due ? Math.max(due.dueAt, clock.now().toMillis()) : Infinity, nextWatch];
       const t = Math.min(...candidates);
       if (t > end.toMillis()) break;
@@ -166,50 +166,49 @@ export function simulateTimeline(input: SimulateInput): SimulateResult {
       const now = clock.now();
       if (event && t === candidates[0]) {
         eventIndex += 1;
-        const before = new Set(sendsOfOrder(db, SIM_ORDER).map((r) => r.id));
-        const outcome = applyEvent({ ...deps, file: input.file ?? { stores: {} } }, event);
+        const before = new Set((await ledger.sendsOfOrder(SIM_ORDER)).map((r) => r.id));
+        const outcome = await applyEvent({ ...deps, file: input.file ?? { stores: {} } }, event);
         applied.push({ at: event.at.toISO()!, status: event.status, applied: outcome });
-        const current = getOrder(db, SIM_ORDER)!;
+        const current = (await ledger.getOrder(SIM_ORDER))!;
         // The watch only looks at active orders short of the post office: nothing more to watch for.
         if (current.state !== 'active' || current.stageRank >= DELAY_STAGE_LIMIT) nextWatch = Infinity;
-        for (const row of sendsOfOrder(db, SIM_ORDER)) {
+        for (const row of await ledger.sendsOfOrder(SIM_ORDER)) {
           if (!before.has(row.id)) note(row.id, `after "${event.status}" on ${local(event.at)}`);
         }
       } else if (due && t === candidates[1]) {
-        act(deps, due, now, note, local);
+        await act(deps, due, now, note, local);
       } else {
         nextWatch = nextWatchAfter(t, zone);
-        for (const n of watchDelays(deps).notices) {
-          const row = sendsOfOrder(db, n.orderId).find((r) => r.milestone === 'delay' && r.seq === n.seq);
+        for (const n of (await watchDelays(deps)).notices) {
+          const row = (await ledger.sendsOfOrder(n.orderId)).find((r) => r.milestone === 'delay' && r.seq === n.seq);
           if (row) note(row.id, n.why);
         }
       }
     }
-    const rows = sendsOfOrder(db, SIM_ORDER);
+    const rows = await ledger.sendsOfOrder(SIM_ORDER);
     return { order, feed, events: applied, rows: rows.map((r) => simRow(r, why.get(r.id) ?? [], order, input.profiles, local)) };
   } finally {
-    closeDb(db);
+    await ledger.close();
   }
 }
 
-function applyEvent(deps: DisputeDeps, event: ParsedEvent): string {
+async function applyEvent(deps: DisputeDeps, event: ParsedEvent): Promise<string> {
   const { status, at } = event;
   if (status === 'dispute_open') {
-    const result = openDispute(deps, SIM_ORDER, event.reason ?? 'other');
+    const result = await openDispute(deps, SIM_ORDER, event.reason ?? 'other');
     return result.alreadyOpen ? `dispute already open (${result.reason})` : `dispute opened (${result.reason})${result.reply ? '; reply scheduled' : ''}`;
   }
   if (status === 'dispute_close') {
-    const result = closeDispute(deps, SIM_ORDER);
+    const result = await closeDispute(deps, SIM_ORDER);
     return `dispute closed (${result.released} review request(s) released)`;
   }
   if (status === 'feedback') {
-    const result = recordFeedback(deps, { orderId: SIM_ORDER, rating: event.rating, comment: event.text, source: 'simulate', leftAt: at.toMillis() });
+    const result = await recordFeedback(deps, { orderId: SIM_ORDER, rating: event.rating, comment: event.text, source: 'simulate', leftAt: at.toMillis() });
     return `feedback ${result.rating}: ${result.outcome.replace(/_/g, ' ')}`;
   }
-  const order = getOrder(deps.db, SIM_ORDER)!;
+  const order = (await deps.ledger.getOrder(SIM_ORDER))!;
   const dedupKey = `${status}@${at.toISO()}`;
-  const stored = recordTrackingEvent(
-    deps.db,
+  const stored = await deps.ledger.recordTrackingEvent(
     { provider: 'simulate', dedupKey, trackingNumber: order.trackingNumber, carrier: order.carrier, providerStatus: status, outcome: outcomeForGeneric(status), occurredAt: at.toISO() },
     JSON.stringify({ event_id: dedupKey, occurred_at: at.toISO(), location: event.location ?? null }),
     deps.clock.now().toMillis(),
@@ -218,25 +217,25 @@ function applyEvent(deps: DisputeDeps, event: ParsedEvent): string {
 }
 
 /** What the worker does with a due row, minus the email. */
-function act(deps: OrderServiceDeps, row: SendRow, now: DateTime, note: (id: number, text: string) => void, local: (dt: DateTime) => string): void {
-  const { db } = deps;
-  const decision = decideSend(deps, row, getOrder(db, SIM_ORDER)!, now);
+async function act(deps: OrderServiceDeps, row: SendRow, now: DateTime, note: (id: number, text: string) => void, local: (dt: DateTime) => string): Promise<void> {
+  const { ledger } = deps;
+  const decision = await decideSend(deps, row, (await ledger.getOrder(SIM_ORDER))!, now);
   const ms = now.toMillis();
   switch (decision.kind) {
     case 'send':
-      claimSend(db, row.id, ms, 60_000);
-      recordSent(db, row.id, { messageId: `<sim-${row.id}@postship>`, smtpResponse: 'simulated', subject: '', template: '', locale: '' }, ms);
+      await ledger.claimSend(row.id, ms, 60_000);
+      await ledger.recordSent(row.id, { messageId: `<sim-${row.id}@postship>`, smtpResponse: 'simulated', subject: '', template: '', locale: '' }, ms);
       return;
     case 'skip':
-      recordSkip(db, row.id, decision.reason, ms);
+      await ledger.recordSkip(row.id, decision.reason, ms);
       return;
     case 'cancel':
-      recordCancelled(db, row.id, 'cancelled', ms);
+      await ledger.recordCancelled(row.id, 'cancelled', ms);
       return;
     case 'reschedule': {
       const hold = decision.hold ? HOLD_WORDS[decision.hold] : 'not due yet';
       if (decision.hold) note(row.id, `${hold} on ${local(now)}, until ${local(decision.at)}`);
-      reschedule(db, row.id, decision.at.toMillis(), 'scheduled', ms);
+      await ledger.reschedule(row.id, decision.at.toMillis(), 'scheduled', ms);
     }
   }
 }

@@ -1,27 +1,9 @@
 import type { Logger } from 'pino';
-import { getOrder } from '../store/ledger.js';
-import {
-  claimDue,
-  deferRegistrations,
-  dueRegistrations,
-  makeDueNow,
-  markPolled,
-  markRegistered,
-  markRejected,
-  markStopped,
-  pauseProvider,
-  providerPause,
-  resumeProvider,
-  inRegistrationTransaction,
-  type RegistrationRow,
-  type RegistrationState,
-  type TrackingProviderName,
-} from '../store/registrations.js';
+import { type RegistrationRow, type RegistrationState, type TrackingProviderName } from '../store/registrations.js';
 import { ProviderQuotaExhausted, ProviderUnauthorized, ProviderUnavailable } from '../tracking/http.js';
 import type { ItemOutcome, Parcel, TrackingProvider } from '../tracking/provider.js';
 import type { OrderServiceDeps } from './orders.js';
 import { applyStoredEvent } from './tracking.js';
-import { recordTrackingEvents } from '../store/tracking.js';
 
 /**
  * The tracking loop's work for one tick, per provider: register pending
@@ -97,8 +79,8 @@ export function backoffMs(attempts: number, random = Math.random): number {
   return Math.round(base * (0.75 + random() * 0.5));
 }
 
-function parcelOf(deps: OrderServiceDeps, row: RegistrationRow): Parcel {
-  const order = getOrder(deps.db, row.orderId);
+async function parcelOf(deps: OrderServiceDeps, row: RegistrationRow): Promise<Parcel> {
+  const order = await deps.ledger.getOrder(row.orderId);
   return {
     orderId: row.orderId,
     trackingNumber: row.trackingNumber,
@@ -110,11 +92,15 @@ function parcelOf(deps: OrderServiceDeps, row: RegistrationRow): Parcel {
   };
 }
 
+function parcelsOf(deps: OrderServiceDeps, rows: readonly RegistrationRow[]): Promise<Parcel[]> {
+  return Promise.all(rows.map((row) => parcelOf(deps, row)));
+}
+
 export async function syncTracking(deps: TrackingSyncDeps, options: SyncOptions = {}): Promise<SyncReport> {
   const started = Date.now();
   const budget = options.budgetMs ?? 25_000;
   const now = () => deps.clock.now().toMillis();
-  if (options.force) makeDueNow(deps.db, now(), options.orderId);
+  if (options.force) await deps.ledger.makeDueNow(now(), options.orderId);
   const report: SyncReport = { providers: [], scheduled: 0 };
   // Providers run side by side: each keeps to its own rate limit.
   await Promise.all(
@@ -122,14 +108,14 @@ export async function syncTracking(deps: TrackingSyncDeps, options: SyncOptions 
       const r: ProviderReport = { provider: provider.name, registered: 0, rejected: 0, deferred: 0, polled: 0, events: 0, stopped: 0, paused: null };
       report.providers.push(r);
       const inBudget = () => Date.now() - started < budget;
-      let pause = providerPause(deps.db, provider.name);
+      let pause = await deps.ledger.providerPause(provider.name);
       // Where the provider tells its quota (17TRACK getquota, free), look now and then: the gauge, and an early end to a quota pause.
       // (Not for a manual sync: it ignores pauses anyway, and should make only the calls it is asked for.)
       // Only for a provider with parcels waiting to register: a key set for webhooks alone makes no calls.
-      const waiting = dueRegistrations(deps.db, provider.name, 'pending', Number.MAX_SAFE_INTEGER, 1).length > 0;
+      const waiting = (await deps.ledger.dueRegistrations(provider.name, 'pending', Number.MAX_SAFE_INTEGER, 1)).length > 0;
       const left = options.force || !waiting ? null : await quotaLeft(deps, provider);
       if (left !== null && left > 0 && pause?.reason.startsWith('quota')) {
-        resumeProvider(deps.db, provider.name);
+        await deps.ledger.resumeProvider(provider.name);
         deps.logger.info({ provider: provider.name, quotaLeft: left }, 'tracking registration resumed: the provider quota is back');
         pause = null;
       }
@@ -140,7 +126,7 @@ export async function syncTracking(deps: TrackingSyncDeps, options: SyncOptions 
       // A used-up quota stops registration only: polls and stops cost none.
       const registrationPaused = pause !== null && pause.until > now() && !options.force;
       if (registrationPaused && pause) r.paused = `${pause.reason} until ${new Date(pause.until).toISOString()}`;
-      else if (pause) resumeProvider(deps.db, provider.name);
+      else if (pause) await deps.ledger.resumeProvider(provider.name);
       const steps: Array<[RegistrationState, BatchStep]> = [
         ['pending', registerBatch],
         ['registered', (d, p, rows, rep) => pollBatch(d, p, rows, rep, report)],
@@ -151,7 +137,7 @@ export async function syncTracking(deps: TrackingSyncDeps, options: SyncOptions 
         try {
           await drain(deps, provider, state, r, inBudget, options.orderId, step);
         } catch (err) {
-          r.paused = onProviderFailure(deps, provider.name, err);
+          r.paused = await onProviderFailure(deps, provider.name, err);
           if (!(err instanceof ProviderQuotaExhausted)) break;
         }
       }
@@ -175,7 +161,7 @@ async function drain(
   const size = state === 'pending' ? provider.batch.register : state === 'registered' ? provider.batch.poll : provider.batch.stop;
   while (inBudget()) {
     const at = deps.clock.now().toMillis();
-    const rows = claimDue(deps.db, provider.name, state, at, size, at + trackingLeaseMs(deps.claimLeaseMs), orderId);
+    const rows = await deps.ledger.claimDue(provider.name, state, at, size, at + trackingLeaseMs(deps.claimLeaseMs), orderId);
     if (rows.length === 0) return;
     try {
       await step(deps, provider, rows, report);
@@ -184,11 +170,11 @@ async function drain(
       const message = (err as Error).message;
       const wait = err instanceof ProviderUnavailable && err.retryAfterMs !== null ? err.retryAfterMs : backoffMs(Math.max(...rows.map((x) => x.attempts)));
       const partial = (err as { partial?: Map<string, ItemOutcome> }).partial;
-      if (partial && state === 'pending') applyRegistrations(deps, provider, rows.filter((x) => partial.has(x.trackingNumber.toUpperCase())), partial, report);
+      if (partial && state === 'pending') await applyRegistrations(deps, provider, rows.filter((x) => partial.has(x.trackingNumber.toUpperCase())), partial, report);
       const untouched = rows.filter((x) => !partial?.has(x.trackingNumber.toUpperCase()));
       const retryAt = err instanceof ProviderQuotaExhausted ? Number.MAX_SAFE_INTEGER : deps.clock.now().toMillis() + wait;
       // A quota pause keeps the rows due: they go as soon as the pause lifts.
-      deferRegistrations(deps.db, untouched.map((x) => x.orderId), state, message, err instanceof ProviderQuotaExhausted ? at : retryAt, deps.clock.now().toMillis());
+      await deps.ledger.deferRegistrations(untouched.map((x) => x.orderId), state, message, err instanceof ProviderQuotaExhausted ? at : retryAt, deps.clock.now().toMillis());
       if (state === 'pending') {
         report.deferred += untouched.length;
         deps.observe?.registration(provider.name, err instanceof ProviderQuotaExhausted ? 'quota' : err instanceof ProviderUnauthorized ? 'unauthorized' : 'deferred');
@@ -199,58 +185,58 @@ async function drain(
   }
 }
 
-function applyRegistrations(deps: TrackingSyncDeps, provider: TrackingProvider, rows: RegistrationRow[], outcomes: Map<string, ItemOutcome>, report: ProviderReport): void {
+async function applyRegistrations(deps: TrackingSyncDeps, provider: TrackingProvider, rows: RegistrationRow[], outcomes: Map<string, ItemOutcome>, report: ProviderReport): Promise<void> {
   const now = deps.clock.now().toMillis();
   const missing: RegistrationRow[] = [];
-  inRegistrationTransaction(deps.db, () => {
+  await deps.ledger.transaction(async (ledger) => {
     for (const row of rows) {
       const outcome = outcomes.get(row.trackingNumber.toUpperCase());
       if (!outcome) missing.push(row);
       else if (outcome.ok) {
-        markRegistered(deps.db, row.orderId, { providerId: outcome.providerId, detectedCarrier: outcome.detectedCarrier === row.carrier ? null : outcome.detectedCarrier }, now, deps.pollAfterMs);
+        await ledger.markRegistered(row.orderId, { providerId: outcome.providerId, detectedCarrier: outcome.detectedCarrier === row.carrier ? null : outcome.detectedCarrier }, now, deps.pollAfterMs);
         report.registered += 1;
         deps.observe?.registration(provider.name, 'registered');
       } else if (outcome.final) {
-        markRejected(deps.db, row.orderId, outcome.error, now);
+        await ledger.markRejected(row.orderId, outcome.error, now);
         report.rejected += 1;
         deps.observe?.registration(provider.name, 'rejected');
         deps.logger.warn({ orderId: row.orderId, trackingNumber: row.trackingNumber, provider: provider.name, error: outcome.error }, 'tracking registration rejected');
       } else {
-        deferRegistrations(deps.db, [row.orderId], 'pending', outcome.error, now + backoffMs(row.attempts), now);
+        await ledger.deferRegistrations([row.orderId], 'pending', outcome.error, now + backoffMs(row.attempts), now);
         report.deferred += 1;
         deps.observe?.registration(provider.name, 'deferred');
       }
     }
-    for (const row of missing) deferRegistrations(deps.db, [row.orderId], 'pending', `${provider.name} did not answer for this number`, now + backoffMs(row.attempts), now);
+    for (const row of missing) await ledger.deferRegistrations([row.orderId], 'pending', `${provider.name} did not answer for this number`, now + backoffMs(row.attempts), now);
   });
   report.deferred += missing.length;
 }
 
 const registerBatch: BatchStep = async (deps, provider, rows, report) => {
-  const outcomes = await provider.register(rows.map((row) => parcelOf(deps, row)));
-  applyRegistrations(deps, provider, rows, outcomes, report);
+  const outcomes = await provider.register(await parcelsOf(deps, rows));
+  await applyRegistrations(deps, provider, rows, outcomes, report);
 };
 
 /** Polled histories go through the same store → dedup → apply path as a push. */
 async function pollBatch(deps: TrackingSyncDeps, provider: TrackingProvider, rows: RegistrationRow[], report: ProviderReport, sync: SyncReport): Promise<void> {
   const claimedAt = deps.clock.now().toMillis();
   const lag = Math.max(0, ...rows.map((row) => claimedAt - (row.lastPollAt ?? row.lastPushAt ?? row.registeredAt ?? claimedAt) - deps.pollAfterMs));
-  const polled = await provider.poll(rows.map((row) => parcelOf(deps, row)));
+  const polled = await provider.poll(await parcelsOf(deps, rows));
   const now = deps.clock.now().toMillis();
   const byNumber = new Map(polled.map((p) => [p.trackingNumber.toUpperCase(), p]));
   const stored: number[] = [];
-  inRegistrationTransaction(deps.db, () => {
+  await deps.ledger.transaction(async (ledger) => {
     for (const row of rows) {
       const parcel = byNumber.get(row.trackingNumber.toUpperCase());
       if (parcel && parcel.events.length > 0) {
-        for (const result of recordTrackingEvents(deps.db, parcel.events, parcel.raw, now, 'poll')) if (result.stored) stored.push(result.id);
+        for (const result of await ledger.recordTrackingEvents(parcel.events, parcel.raw, now, 'poll')) if (result.stored) stored.push(result.id);
       }
       const detected = parcel?.detectedCarrier && parcel.detectedCarrier !== row.carrier ? parcel.detectedCarrier : null;
-      markPolled(deps.db, row.orderId, { providerId: parcel?.providerId, detectedCarrier: detected }, now, deps.pollAfterMs);
+      await ledger.markPolled(row.orderId, { providerId: parcel?.providerId, detectedCarrier: detected }, now, deps.pollAfterMs);
     }
   });
   // Oldest scan first, as the pending-event sweep does: a stage is never applied after a later one.
-  for (const id of stored) if (applyStoredEvent(deps, id).startsWith('scheduled')) sync.scheduled += 1;
+  for (const id of stored) if ((await applyStoredEvent(deps, id)).startsWith('scheduled')) sync.scheduled += 1;
   report.polled += rows.length;
   report.events += stored.length;
   deps.observe?.poll(provider.name, rows.length, lag);
@@ -258,17 +244,17 @@ async function pollBatch(deps: TrackingSyncDeps, provider: TrackingProvider, row
 }
 
 const stopBatch: BatchStep = async (deps, provider, rows, report) => {
-  const outcomes = await provider.stop(rows.map((row) => parcelOf(deps, row)));
+  const outcomes = await provider.stop(await parcelsOf(deps, rows));
   const now = deps.clock.now().toMillis();
   const done = rows.filter((row) => outcomes.get(row.trackingNumber.toUpperCase())?.ok === true);
-  markStopped(deps.db, done.map((row) => row.orderId), now);
+  await deps.ledger.markStopped(done.map((row) => row.orderId), now);
   for (const row of rows) {
     const outcome = outcomes.get(row.trackingNumber.toUpperCase());
     if (outcome?.ok) continue;
     const error = outcome && !outcome.ok ? outcome.error : `${provider.name} did not answer for this number`;
     // A stop the provider refuses for good is left: the parcel is finished for us either way.
-    if (outcome && !outcome.ok && outcome.final) markStopped(deps.db, [row.orderId], now);
-    else deferRegistrations(deps.db, [row.orderId], 'stopping', error, now + backoffMs(row.attempts), now);
+    if (outcome && !outcome.ok && outcome.final) await deps.ledger.markStopped([row.orderId], now);
+    else await deps.ledger.deferRegistrations([row.orderId], 'stopping', error, now + backoffMs(row.attempts), now);
   }
   report.stopped += done.length;
   if (done.length > 0) deps.observe?.stopped(provider.name, done.length);
@@ -295,22 +281,22 @@ async function quotaLeft(deps: TrackingSyncDeps, provider: TrackingProvider): Pr
 }
 
 /** Pauses a provider after a whole-request failure; returns what the report says. */
-function onProviderFailure(deps: TrackingSyncDeps, provider: TrackingProviderName, err: unknown): string {
+async function onProviderFailure(deps: TrackingSyncDeps, provider: TrackingProviderName, err: unknown): Promise<string> {
   const now = deps.clock.now().toMillis();
   if (err instanceof ProviderQuotaExhausted) {
     const until = now + (err.retryAfterMs ?? QUOTA_PAUSE_MS);
-    pauseProvider(deps.db, provider, { until, reason: `quota: ${err.message}` });
+    await deps.ledger.pauseProvider(provider, { until, reason: `quota: ${err.message}` });
     deps.logger.warn({ provider, until: new Date(until).toISOString(), err: err.message }, 'tracking registration paused: the provider quota is used up; it resumes by itself');
     return `quota: ${err.message}`;
   }
   if (err instanceof ProviderUnavailable) {
     const wait = err.retryAfterMs ?? (provider === 'trackingmore' && err.status === 429 ? 120_000 : DEFAULT_RATE_PAUSE_MS);
-    pauseProvider(deps.db, provider, { until: now + wait, reason: `rate: ${err.message}` });
+    await deps.ledger.pauseProvider(provider, { until: now + wait, reason: `rate: ${err.message}` });
     deps.logger.warn({ provider, waitMs: wait, err: err.message }, 'tracking provider unavailable; waiting before the next call');
     return `rate: ${err.message}`;
   }
   if (err instanceof ProviderUnauthorized) {
-    pauseProvider(deps.db, provider, { until: now + UNAUTHORIZED_PAUSE_MS, reason: `rate: ${err.message}` });
+    await deps.ledger.pauseProvider(provider, { until: now + UNAUTHORIZED_PAUSE_MS, reason: `rate: ${err.message}` });
     deps.logger.error({ provider, err: err.message }, 'tracking provider refused the API key');
     return `unauthorized: ${err.message}`;
   }

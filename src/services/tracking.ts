@@ -3,28 +3,16 @@ import type { Order } from '../domain/order.js';
 import { matchEventToOrder, type EventMatch } from '../domain/tracking-match.js';
 import { planPickupReminders } from '../domain/pickup.js';
 import { eventMilestoneFor, OUTCOME_RANK, type NormalizedEvent, type TrackingOutcome } from '../domain/tracking-status.js';
-import type { Db } from '../store/db.js';
-import { cancelPending, inTransaction, insertRuleSend, orderFromRow, type OrderRow } from '../store/ledger.js';
-import { notePush, requestStop } from '../store/registrations.js';
-import {
-  advanceOrderStage,
-  finishOrder,
-  getTrackingEvent,
-  inWriteTransaction,
-  markEventApplied,
-  noteOrderNews,
-  ordersWithTrackingNumber,
-  unappliedEventIds,
-  unmatchedEventIds,
-} from '../store/tracking.js';
+import type { Ledger } from '../store/ledger-api.js';
+import { orderFromRow, type OrderRow } from '../store/ledger.js';
 import { scheduleEventMilestone, type OrderServiceDeps } from './orders.js';
 
 /**
  * The order a tracking event belongs to (see matchEventToOrder): the carrier
  * narrows reused numbers, then the order shipped nearest before the event.
  */
-export function findOrderForTracking(db: Db, trackingNumber: string, carrier: string | null, occurredAt = Number.MAX_SAFE_INTEGER): EventMatch<OrderRow> {
-  return matchEventToOrder(ordersWithTrackingNumber(db, trackingNumber), occurredAt, carrier);
+export async function findOrderForTracking(ledger: Ledger, trackingNumber: string, carrier: string | null, occurredAt = Number.MAX_SAFE_INTEGER): Promise<EventMatch<OrderRow>> {
+  return matchEventToOrder(await ledger.ordersWithTrackingNumber(trackingNumber), occurredAt, carrier);
 }
 
 /** The outcome text says why an event was matched to one order of several, so `status` and /admin can show it. */
@@ -33,8 +21,9 @@ function ambiguityNote(match: EventMatch<OrderRow>): string {
   return ` (ambiguous: tracking number shared with ${match.ambiguousWith.join(', ')}; matched to the order shipped nearest before the event)`;
 }
 
-function applyToOrder(deps: OrderServiceDeps, row: OrderRow, outcome: TrackingOutcome, occurredAt: DateTime): string {
-  const { db } = deps;
+/** Inside the caller's transaction: `deps.ledger` is that transaction. */
+async function applyToOrder(deps: OrderServiceDeps, row: OrderRow, outcome: TrackingOutcome, occurredAt: DateTime): Promise<string> {
+  const { ledger } = deps;
   const now = deps.clock.now().toMillis();
   const rank = OUTCOME_RANK[outcome];
   if (row.state === 'cancelled') return 'ignored: order cancelled';
@@ -44,21 +33,19 @@ function applyToOrder(deps: OrderServiceDeps, row: OrderRow, outcome: TrackingOu
   if (behind || (outcome === 'pickup' && row.state !== 'active')) return `ignored: order already past ${outcome}`;
   const order: Order = orderFromRow(row);
   if (outcome === 'delivered' || outcome === 'returned') {
-    return inTransaction(db, () => {
-      finishOrder(db, row.orderId, outcome, rank, occurredAt.toMillis(), now);
-      // A returned parcel must never get "hope you love it, please review"; a delivered one needs no apology or reminder.
-      const pointless = outcome === 'returned' ? (['day14', 'delay', 'pickup_reminder'] as const) : (['delay', 'pickup_reminder'] as const);
-      cancelPending(db, row.orderId, pointless, outcome, now);
-      // A finished parcel spends no more of the seller's tracking quota.
-      requestStop(db, row.orderId, now);
-      return `order ${outcome}`;
-    });
+    await ledger.finishOrder(row.orderId, outcome, rank, occurredAt.toMillis(), now);
+    // A returned parcel must never get "hope you love it, please review"; a delivered one needs no apology or reminder.
+    const pointless = outcome === 'returned' ? (['day14', 'delay', 'pickup_reminder'] as const) : (['delay', 'pickup_reminder'] as const);
+    await ledger.cancelPending(row.orderId, pointless, outcome, now);
+    // A finished parcel spends no more of the seller's tracking quota.
+    await ledger.requestStop(row.orderId, now);
+    return `order ${outcome}`;
   }
   const milestone = eventMilestoneFor(outcome);
   if (!milestone) return 'ignored';
-  advanceOrderStage(db, row.orderId, rank, occurredAt.toMillis(), now);
-  const send = scheduleEventMilestone(deps, order, milestone, occurredAt);
-  const reminders = outcome === 'pickup' ? schedulePickupReminders(deps, order, occurredAt) : 0;
+  await ledger.advanceOrderStage(row.orderId, rank, occurredAt.toMillis(), now);
+  const send = await scheduleEventMilestone(deps, order, milestone, occurredAt);
+  const reminders = outcome === 'pickup' ? await schedulePickupReminders(deps, order, occurredAt) : 0;
   if (send) return `scheduled ${milestone}${reminders ? ` + ${reminders} pickup reminder(s)` : ''}`;
   return reminders ? `scheduled ${reminders} pickup reminder(s)` : `ignored: ${milestone} already scheduled`;
 }
@@ -68,16 +55,18 @@ function applyToOrder(deps: OrderServiceDeps, row: OrderRow, outcome: TrackingOu
  * counts from last_event_at. Only forward, and only while the order is active
  * (a delivered order's last_event_at is its delivery time).
  */
-function noteTrackingUpdate(deps: OrderServiceDeps, order: OrderRow, occurredAt: number, now: number): void {
-  noteOrderNews(deps.db, order.orderId, occurredAt, now);
+async function noteTrackingUpdate(deps: OrderServiceDeps, order: OrderRow, occurredAt: number, now: number): Promise<void> {
+  await deps.ledger.noteOrderNews(order.orderId, occurredAt, now);
 }
 
 /** Pickup reminders after an "available for pickup" event; each seq at most once per order. */
-function schedulePickupReminders(deps: OrderServiceDeps, order: Order, pickupAt: DateTime): number {
+async function schedulePickupReminders(deps: OrderServiceDeps, order: Order, pickupAt: DateTime): Promise<number> {
   if (order.state !== 'active') return 0;
   const now = deps.clock.now();
   const planned = planPickupReminders(order, pickupAt, deps.profiles(order), now);
-  return planned.filter((p) => insertRuleSend(deps.db, order.orderId, p, now.toMillis()) !== null).length;
+  let scheduled = 0;
+  for (const p of planned) if ((await deps.ledger.insertRuleSend(order.orderId, p, now.toMillis())) !== null) scheduled++;
+  return scheduled;
 }
 
 /**
@@ -86,17 +75,17 @@ function schedulePickupReminders(deps: OrderServiceDeps, order: Order, pickupAt:
  * moved forward atomically, so two workers applying two events of one parcel
  * cannot move it back, and a job racing the sweep applies the event once.
  */
-export function applyStoredEvent(deps: OrderServiceDeps, eventId: number): string {
-  return inWriteTransaction(deps.db, () => applyInTransaction(deps, eventId));
+export function applyStoredEvent(deps: OrderServiceDeps, eventId: number): Promise<string> {
+  return deps.ledger.transaction((tx) => applyInTransaction({ ...deps, ledger: tx }, eventId));
 }
 
-function applyInTransaction(deps: OrderServiceDeps, eventId: number): string {
-  const { db } = deps;
-  const event = getTrackingEvent(db, eventId);
+async function applyInTransaction(deps: OrderServiceDeps, eventId: number): Promise<string> {
+  const { ledger } = deps;
+  const event = await ledger.getTrackingEvent(eventId);
   if (!event) return 'missing';
   if (event.processedAt !== null && event.orderId !== null) return event.outcome ?? 'processed';
   const now = deps.clock.now().toMillis();
-  const match = findOrderForTracking(db, event.trackingNumber, event.carrier, event.occurredAt ?? now);
+  const match = await findOrderForTracking(ledger, event.trackingNumber, event.carrier, event.occurredAt ?? now);
   const order = match.kind === 'none' ? undefined : match.order;
   let outcome: string;
   if (match.kind === 'none') outcome = 'unmatched';
@@ -107,19 +96,19 @@ function applyInTransaction(deps: OrderServiceDeps, eventId: number): string {
   } else {
     const order = match.order;
     const at = DateTime.fromMillis(event.occurredAt ?? now, { zone: 'utc' });
-    outcome = (event.milestone ? applyToOrder(deps, order, event.milestone as TrackingOutcome, at) : 'recorded: no milestone') + ambiguityNote(match);
-    noteTrackingUpdate(deps, order, at.toMillis(), now);
+    outcome = (event.milestone ? await applyToOrder(deps, order, event.milestone as TrackingOutcome, at) : 'recorded: no milestone') + ambiguityNote(match);
+    await noteTrackingUpdate(deps, order, at.toMillis(), now);
     // A pushed update means the provider's feed works: the poll can wait.
-    if (event.source === 'push' && deps.tracking) notePush(db, order.orderId, now, deps.tracking.pollAfterMs, event.carrier);
+    if (event.source === 'push' && deps.tracking) await ledger.notePush(order.orderId, now, deps.tracking.pollAfterMs, event.carrier);
   }
-  markEventApplied(db, eventId, order?.orderId ?? null, outcome, now);
+  await ledger.markEventApplied(eventId, order?.orderId ?? null, outcome, now);
   return outcome;
 }
 
 /** Events that arrived before their order: applied, oldest first, once the order is entered. */
-export function applyUnmatchedEvents(deps: OrderServiceDeps, order: Order): number {
-  const pending = unmatchedEventIds(deps.db, order.trackingNumber);
-  for (const id of pending) applyStoredEvent(deps, id);
+export async function applyUnmatchedEvents(deps: OrderServiceDeps, order: Order): Promise<number> {
+  const pending = await deps.ledger.unmatchedEventIds(order.trackingNumber);
+  for (const id of pending) await applyStoredEvent(deps, id);
   return pending.length;
 }
 
@@ -134,15 +123,15 @@ export interface PendingReport {
  * Redis was down as a webhook was accepted, or the job was lost with Redis.
  * `olderThanMs` leaves fresh events to their job. Applying twice is harmless.
  */
-export function applyPendingEvents(
+export async function applyPendingEvents(
   deps: OrderServiceDeps,
   options: { olderThanMs?: number; limit?: number } = {},
-): PendingReport {
+): Promise<PendingReport> {
   const cutoff = deps.clock.now().toMillis() - (options.olderThanMs ?? 60_000);
-  const pending = unappliedEventIds(deps.db, cutoff, options.limit ?? 5000);
+  const pending = await deps.ledger.unappliedEventIds(cutoff, options.limit ?? 5000);
   let scheduled = 0;
   for (const id of pending) {
-    if (applyStoredEvent(deps, id).startsWith('scheduled')) scheduled += 1;
+    if ((await applyStoredEvent(deps, id)).startsWith('scheduled')) scheduled += 1;
   }
   return { applied: pending.length, scheduled };
 }

@@ -1,7 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { InputError } from '../domain/errors.js';
-import type { Db } from '../store/db.js';
-import { installationSecret, metaValue, setMetaValue } from '../store/meta.js';
+import type { Ledger } from '../store/ledger-api.js';
 
 const FINGERPRINT_KEY = 'unsubscribe-secret-fingerprint';
 
@@ -18,11 +17,11 @@ function fingerprint(secret: string): string {
  * without the secret while another one signs with it would refuse every
  * link the other sends: that is a start-up error.
  */
-export function resolveUnsubscribeSecret(db: Db, configured: string | null): string {
-  const recorded = metaValue(db, FINGERPRINT_KEY);
+export async function resolveUnsubscribeSecret(ledger: Ledger, configured: string | null): Promise<string> {
+  const recorded = await ledger.metaValue(FINGERPRINT_KEY);
   if (configured) {
     const value = fingerprint(configured);
-    if (recorded !== value) setMetaValue(db, FINGERPRINT_KEY, value);
+    if (recorded !== value) await ledger.setMetaValue(FINGERPRINT_KEY, value);
     return configured;
   }
   if (recorded) {
@@ -32,5 +31,5 @@ export function resolveUnsubscribeSecret(db: Db, configured: string | null): str
       'Set the same POSTSHIP_UNSUBSCRIBE_SECRET for every process (worker and web roles, postship serve); without it, every link the others sent would be refused.',
     );
   }
-  return installationSecret(db, 'unsubscribe-secret');
+  return await ledger.installationSecret('unsubscribe-secret');
 }

@@ -4,8 +4,7 @@ import { countryInfo } from '../domain/countries.js';
 import { checkDelay, nextDelayCheck, type DelayVerdict } from '../domain/delay.js';
 import { planAt, type PlannedSend } from '../domain/plan.js';
 import { transitFor, type TransitDays } from '../domain/transit.js';
-import { delayNoticeTimes, insertRuleSends, orderFromRow, ordersToWatch, setWatchAt, type OrderRow } from '../store/ledger.js';
-import { registeredAmong } from '../store/registrations.js';
+import { orderFromRow, type OrderRow } from '../store/ledger.js';
 import { learnedTransit } from './learned-transit.js';
 import type { OrderServiceDeps } from './orders.js';
 
@@ -19,23 +18,23 @@ export interface WatchReport {
 }
 
 /** The window a delay is measured against: the profile's, else learned (20+ deliveries), else the table. */
-export function transitForOrder(deps: OrderServiceDeps, row: OrderRow): TransitDays {
+export async function transitForOrder(deps: OrderServiceDeps, row: OrderRow): Promise<TransitDays> {
   const order = orderFromRow(row);
   const profile = deps.profiles(order);
   if (profile.transitDays) return profile.transitDays;
-  const learned = learnedTransit(deps.db, row.carrier, row.country);
+  const learned = await learnedTransit(deps.ledger, row.carrier, row.country);
   if (learned) return { min: learned.min, max: learned.max };
   return transitFor(findCarrier(row.carrier)?.class ?? 'postal', row.country);
 }
 
 /** The facts the delay rules need about one order, from the ledger. */
-function delayInput(deps: OrderServiceDeps, row: OrderRow, notices: readonly number[], registered: boolean) {
+async function delayInput(deps: OrderServiceDeps, row: OrderRow, notices: readonly number[], registered: boolean) {
   const order = orderFromRow(row);
   return {
     order,
     profile: deps.profiles(order),
     carrierClass: findCarrier(row.carrier)?.class ?? ('postal' as const),
-    transit: transitForOrder(deps, row),
+    transit: await transitForOrder(deps, row),
     weekend: countryInfo(row.country).weekend,
     stageRank: row.stageRank,
     lastEventAt: row.lastEventAt === null ? null : DateTime.fromMillis(row.lastEventAt, { zone: 'utc' }),
@@ -45,8 +44,8 @@ function delayInput(deps: OrderServiceDeps, row: OrderRow, notices: readonly num
 }
 
 /** The delay verdict for one order at `now`, from the ledger's facts. */
-export function delayVerdict(deps: OrderServiceDeps, row: OrderRow, notices: readonly number[], now: DateTime, registered: boolean): DelayVerdict {
-  return checkDelay({ ...delayInput(deps, row, notices, registered), now });
+export async function delayVerdict(deps: OrderServiceDeps, row: OrderRow, notices: readonly number[], now: DateTime, registered: boolean): Promise<DelayVerdict> {
+  return checkDelay({ ...(await delayInput(deps, row, notices, registered)), now });
 }
 
 /**
@@ -59,17 +58,17 @@ export function delayVerdict(deps: OrderServiceDeps, row: OrderRow, notices: rea
  * the next moment one could fall due. Idempotent: a seq already recorded is
  * never inserted twice.
  */
-export function watchDelays(deps: OrderServiceDeps, options: { limit?: number } = {}): WatchReport {
+export async function watchDelays(deps: OrderServiceDeps, options: { limit?: number } = {}): Promise<WatchReport> {
   const now = deps.clock.now();
-  const candidates = ordersToWatch(deps.db, now.toMillis(), options.limit ?? 100_000);
-  const noticeTimes = delayNoticeTimes(deps.db, candidates.map((r) => r.orderId));
-  const registered = registeredAmong(deps.db, candidates.map((r) => r.orderId));
+  const candidates = await deps.ledger.ordersToWatch(now.toMillis(), options.limit ?? 100_000);
+  const noticeTimes = await deps.ledger.delayNoticeTimes(candidates.map((r) => r.orderId));
+  const registered = await deps.ledger.registeredAmong(candidates.map((r) => r.orderId));
   const scheduled: WatchReport['notices'] = [];
   const next: Array<{ orderId: string; at: number | null }> = [];
   const notices: Array<{ orderId: string; planned: PlannedSend; why: string }> = [];
   for (const row of candidates) {
     const earlier = noticeTimes.get(row.orderId) ?? [];
-    const input = delayInput(deps, row, earlier, registered.has(row.orderId));
+    const input = await delayInput(deps, row, earlier, registered.has(row.orderId));
     const verdict = checkDelay({ ...input, now });
     let after = earlier;
     if (verdict.due) {
@@ -81,9 +80,9 @@ export function watchDelays(deps: OrderServiceDeps, options: { limit?: number } 
     // Never in the past: a bound the rules did not confirm is looked at again in an hour.
     next.push({ orderId: row.orderId, at: at === null ? null : Math.max(at, now.toMillis() + (verdict.due ? 0 : 3600_000)) });
   }
-  insertRuleSends(deps.db, notices, now.toMillis()).forEach((inserted, i) => {
+  (await deps.ledger.insertRuleSends(notices, now.toMillis())).forEach((inserted, i) => {
     if (inserted) scheduled.push({ orderId: notices[i].orderId, seq: notices[i].planned.seq ?? 0, why: notices[i].why });
   });
-  setWatchAt(deps.db, next);
+  await deps.ledger.setWatchAt(next);
   return { checked: candidates.length, scheduled: scheduled.length, notices: scheduled.slice(0, 100) };
 }

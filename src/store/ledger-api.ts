@@ -67,21 +67,28 @@ export type LedgerQueries = QueriesOf<typeof ledger> &
 /** The writes the worker issues from many concurrent sends at once. */
 export type GroupedWrites = Pick<LedgerQueries, 'claimSend' | 'recordSent'>;
 
+/** The SQLite batch writer's own (synchronous) type. */
 export type BatchWriter = ReturnType<typeof orderBatch.orderBatchWriter>;
 
 /** The queries, plus what an engine does its own way. */
-export interface LedgerOps extends LedgerQueries {
+export interface Ledger extends LedgerQueries {
+  /** The same object for an open ledger and every transaction on it: a key for caches of what it holds. */
+  readonly identity: object;
   /**
    * Runs `fn` in one transaction: all of it is committed, or none of it. On
    * SQLite it holds the write lock (`immediate`) from the start, so a read
    * inside decides what the write does; on PostgreSQL it is one pooled client.
    * Keep network I/O (Redis, SMTP, HTTP) out of `fn`: the ledger waits for it.
    */
-  transaction<T>(fn: (tx: LedgerOps) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: Ledger) => Promise<T>): Promise<T>;
   /** Stores tracking events as webhook deliveries arrive; concurrent deliveries share commits. */
   trackingEventWriter(clock: () => number): (events: readonly NormalizedEvent[], raw: string) => Promise<tracking.StoreResult[]>;
   /** The bulk import's writer: one call stores a batch of orders with their sends and registrations. */
-  orderBatchWriter(): (...args: Parameters<BatchWriter>) => Promise<ReturnType<BatchWriter>>;
+  orderBatchWriter(): <T extends { order: orderBatch.BatchOrder }>(
+    batch: ReadonlyArray<orderBatch.BatchItem<T>>,
+    now: number,
+    queueUntil: number,
+  ) => Promise<orderBatch.BatchWritten<T>>;
   /** A reader of each order's newest tracking event (at-risk walks many orders). */
   lastEventReader(): (orderId: string) => Promise<reports.LastEvent | null>;
   /** Every send matching the filter, in id order, read a chunk at a time (export). */
@@ -90,7 +97,7 @@ export interface LedgerOps extends LedgerQueries {
   dashboardDrift(): Promise<Array<{ table: string; row: string }>>;
 }
 
-export interface Ledger extends LedgerOps {
+export interface OpenLedger extends Ledger {
   readonly engine: DbEngine;
   /** The file path, or the PostgreSQL URL without its password. */
   readonly name: string;
@@ -100,6 +107,10 @@ export interface Ledger extends LedgerOps {
   ledgerStats(options?: { waitMs?: number }): LedgerStats;
   /** Throws a RuntimeError naming what is wrong when the ledger cannot take writes now (readiness). */
   check(): Promise<void>;
+  /** A long-running process watches the ledger file it opened (SQLite: replaced or removed under it); PostgreSQL: nothing to watch. */
+  watchFile(): void;
+  /** A write the ledger refused (disk full): readiness fails until a write succeeds again. */
+  noteWriteFailure(err: unknown): void;
   /** SQLite's own machinery (WAL checkpoints, file watch, backup), absent on PostgreSQL. */
   readonly sqlite?: Db;
   close(): Promise<void>;

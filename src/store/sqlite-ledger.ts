@@ -16,9 +16,9 @@ import * as storeWebhooks from './store-webhooks.js';
 import * as tracking from './tracking.js';
 import { closeDb, openDb, type Db } from './db.js';
 import { groupCommit } from './group-commit.js';
-import { assertLedgerFile, assertLedgerWritable } from './ledger-file.js';
+import { assertLedgerFile, assertLedgerWritable, noteLedgerWriteFailure, watchLedgerFile } from './ledger-file.js';
 import { ledgerStats } from './ledger-stats.js';
-import type { Ledger, LedgerOps, LedgerQueries } from './ledger-api.js';
+import type { OpenLedger, Ledger, LedgerQueries } from './ledger-api.js';
 import { QUERY_NAMES } from './query-names.js';
 
 const MODULES: Array<Record<string, unknown>> = [
@@ -49,8 +49,9 @@ class WriteGate {
 
   /** Holds the gate for the whole of `body`. */
   async hold<T>(body: () => Promise<T>): Promise<T> {
-    if (this.open) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    this.open = true;
+    // The gate passes to one holder at a time: a waiter takes it in the same turn it is woken.
+    if (this.open) await new Promise<void>((resolve) => this.waiting.push(() => ((this.open = true), resolve())));
+    else this.open = true;
     try {
       return await body();
     } finally {
@@ -73,7 +74,8 @@ function settle<T>(work: () => T): Promise<T> {
 }
 
 /** The ledger's operations on one SQLite connection; `run` decides when each call may go. */
-function sqliteOps(db: Db, run: <T>(work: () => T) => Promise<T>, transaction: LedgerOps['transaction']): LedgerOps {
+function sqliteOps(db: Db, run: <T>(work: () => T) => Promise<T>, transaction: Ledger['transaction']): Ledger {
+  const identity = db;
   const gate = (flush: () => void) => void run(flush);
   const queries: Record<string, unknown> = {};
   for (const name of QUERY_NAMES) {
@@ -82,6 +84,7 @@ function sqliteOps(db: Db, run: <T>(work: () => T) => Promise<T>, transaction: L
   }
   return {
     ...(queries as unknown as LedgerQueries),
+    identity,
     transaction,
     trackingEventWriter: (clock) => tracking.trackingEventWriter(db, clock, gate),
     orderBatchWriter: () => {
@@ -106,14 +109,14 @@ function sqliteOps(db: Db, run: <T>(work: () => T) => Promise<T>, transaction: L
 }
 
 /** The ledger on a SQLite file (or `:memory:`), the embedded default. */
-export function sqliteLedger(db: Db, name = db.$client.name): Ledger {
+export function sqliteLedger(db: Db, name = db.$client.name): OpenLedger {
   const gate = new WriteGate();
   const begin = db.$client.prepare('BEGIN IMMEDIATE');
   const commit = db.$client.prepare('COMMIT');
   const rollback = db.$client.prepare('ROLLBACK');
   // Inside a transaction calls go straight to the connection: the gate is already held for them.
   const direct = <T>(work: () => T) => settle(work);
-  const transaction: LedgerOps['transaction'] = (fn) =>
+  const transaction: Ledger['transaction'] = (fn) =>
     gate.hold(async () => {
       begin.run();
       try {
@@ -127,7 +130,7 @@ export function sqliteLedger(db: Db, name = db.$client.name): Ledger {
     });
   let savepoints = 0;
   // A transaction inside one is a savepoint: its failure undoes only itself, if the caller catches it.
-  const nested: LedgerOps['transaction'] = async (fn) => {
+  const nested: Ledger['transaction'] = async (fn) => {
     const name = `nested_${++savepoints}`;
     db.$client.exec(`SAVEPOINT ${name}`);
     try {
@@ -157,11 +160,13 @@ export function sqliteLedger(db: Db, name = db.$client.name): Ledger {
       assertLedgerFile(db);
       assertLedgerWritable(db);
     }),
+    watchFile: () => watchLedgerFile(db, name),
+    noteWriteFailure: (err) => noteLedgerWriteFailure(db, err),
     sqlite: db,
     close: async () => closeDb(db),
   };
 }
 
-export function openSqliteLedger(path: string, options: { migrate?: boolean } = {}): Ledger {
+export function openSqliteLedger(path: string, options: { migrate?: boolean } = {}): OpenLedger {
   return sqliteLedger(openDb(path, options), path);
 }

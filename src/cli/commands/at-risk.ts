@@ -1,7 +1,6 @@
 import { Command } from 'commander';
 import { InputError } from '../../domain/errors.js';
-import type { Db } from '../../store/db.js';
-import { storeHasOrders, storesWithOrders } from '../../store/reports.js';
+import type { Ledger } from '../../store/ledger-api.js';
 import { DEFAULT_AT_RISK_DAYS } from '../../domain/protection.js';
 import { listAtRisk, trackingAttention, type AtRiskOrder, type TrackingAttention } from '../../services/at-risk.js';
 import { print, printJson, terminalWidth, withRuntime, type Cli } from '../cli.js';
@@ -58,11 +57,11 @@ function lastEventText(o: AtRiskOrder): string {
 }
 
 /** A store is known when the config names it or an order carries it; a typo should not read as "all clear". */
-function assertKnownStore(runtime: { db: Db; config: { file: { stores: Record<string, unknown> } } }, store: string): void {
+async function assertKnownStore(runtime: { ledger: Ledger; config: { file: { stores: Record<string, unknown> } } }, store: string): Promise<void> {
   const inConfig = Object.keys(runtime.config.file.stores);
   if (inConfig.includes(store)) return;
-  if (storeHasOrders(runtime.db, store)) return;
-  const known = [...new Set([...inConfig, ...storesWithOrders(runtime.db, 50)])].sort();
+  if (await runtime.ledger.storeHasOrders(store)) return;
+  const known = [...new Set([...inConfig, ...(await runtime.ledger.storesWithOrders(50))])].sort();
   throw new InputError(
     'store_unknown',
     [`--store: ${JSON.stringify(store)} is not a store postship knows (known: ${known.length ? known.join(', ') : 'none yet'})`],
@@ -73,15 +72,15 @@ function assertKnownStore(runtime: { db: Db; config: { file: { stores: Record<st
 async function atRisk(cli: Cli, o: AtRiskOptions): Promise<void> {
   const withinDays = parseDays(o.days);
   const limit = parseLimit(o.limit);
-  await withRuntime(cli, (runtime) => {
-    if (o.store !== undefined) assertKnownStore(runtime, o.store);
+  await withRuntime(cli, async (runtime) => {
+    if (o.store !== undefined) await assertKnownStore(runtime, o.store);
     const now = runtime.clock.now().toMillis();
-    const rows = listAtRisk(runtime.db, runtime.config.file, { now, withinDays, store: o.store, limit: limit === undefined ? undefined : limit + 1 });
+    const rows = await listAtRisk(runtime.ledger, runtime.config.file, { now, withinDays, store: o.store, limit: limit === undefined ? undefined : limit + 1 });
     const more = limit !== undefined && rows.length > limit;
     if (more) rows.length = limit;
-    const tracking = trackingAttention(runtime.db, { now, store: o.store });
-    const extensions = protectionExtensions(runtime.db, runtime.config.file, { store: o.store });
-    const lowRatings = lowRatingAttention(runtime.db, { now, since: now - LOW_RATING_DAYS * 86_400_000, store: o.store });
+    const tracking = await trackingAttention(runtime.ledger, { now, store: o.store });
+    const extensions = await protectionExtensions(runtime.ledger, runtime.config.file, { store: o.store });
+    const lowRatings = await lowRatingAttention(runtime.ledger, { now, since: now - LOW_RATING_DAYS * 86_400_000, store: o.store });
     if (o.json) {
       printJson(cli, { withinDays, store: o.store ?? null, count: rows.length, more, orders: rows.map(atRiskView), tracking, extensions, lowRatings });
       return;

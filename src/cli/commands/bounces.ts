@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { InputError } from '../../domain/errors.js';
 import { dsnEvents, parseDsn } from '../../mail/dsn.js';
-import { recordMailEvents, type RecordedEvents } from '../../store/mail-events.js';
+import { type RecordedEvents } from '../../store/mail-events.js';
 import { print, printJson, withRuntime, type Cli } from '../cli.js';
 
 /** The .eml files a path names: the file itself, or a folder's (not its subfolders'). */
@@ -40,7 +40,7 @@ async function ingest(cli: Cli, path: string, o: { json?: boolean }): Promise<vo
       }
       const key = createHash('sha256').update(raw).digest('hex').slice(0, 24);
       const now = runtime.clock.now().toMillis();
-      const r = recordMailEvents(runtime.db, dsnEvents(report, key, now), now);
+      const r = await runtime.ledger.recordMailEvents(dsnEvents(report, key, now), now);
       for (const k of Object.keys(total) as Array<keyof RecordedEvents>) total[k] += r[k];
       results.push({ file, outcome: 'ingested', recipients: report.recipients.length });
     }

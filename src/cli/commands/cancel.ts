@@ -1,14 +1,14 @@
 import { Command, Option } from 'commander';
 import { CANCEL_REASONS } from '../../domain/order.js';
 import { cancelOrder } from '../../services/orders.js';
-import { getSend } from '../../store/ledger.js';
 import { print, printJson, withRuntime, type Cli } from '../cli.js';
 import { PostshipError, RuntimeError } from '../../domain/errors.js';
 
 async function cancel(cli: Cli, orderId: string, o: { reason: string; json?: boolean }): Promise<void> {
   await withRuntime(cli, async (runtime) => {
-    const ids = cancelOrder(runtime.orderDeps(), orderId, o.reason);
-    const cancelled = ids.map((id) => ({ sendId: id, milestone: getSend(runtime.db, id)?.milestone ?? null }));
+    const ids = await cancelOrder(runtime.orderDeps(), orderId, o.reason);
+    const cancelled: Array<{ sendId: number; milestone: string | null }> = [];
+    for (const id of ids) cancelled.push({ sendId: id, milestone: (await runtime.ledger.getSend(id))?.milestone ?? null });
     let failure: unknown = null;
     try {
       await runtime.removeJobs(ids);

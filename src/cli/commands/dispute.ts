@@ -13,14 +13,14 @@ async function dispute(cli: Cli, orderId: string, o: DisputeOptions): Promise<vo
   await withRuntime(cli, async (runtime) => {
     const deps = { ...runtime.orderDeps(), file: runtime.config.file };
     if (o.open) {
-      const result = openDispute(deps, orderId, reason, { reply: o.reply });
+      const result = await openDispute(deps, orderId, reason, { reply: o.reply });
       if (result.reply) await promoteAfterWrite(runtime, 'the dispute reply');
       if (o.json) printJson(cli, { orderId, open: true, reason: result.reason, seq: result.seq, alreadyOpen: result.alreadyOpen, replySendId: result.reply?.id ?? null, released: 0 });
       else if (result.alreadyOpen) print(cli, `order ${orderId}: a dispute (${result.reason}) is already open; nothing new recorded or sent`);
       else print(cli, `order ${orderId}: dispute open (${reason}); the review request is held until it closes${result.reply ? '; dispute_reply scheduled' : ''}`);
       return;
     }
-    const result = closeDispute(deps, orderId);
+    const result = await closeDispute(deps, orderId);
     if (result.released > 0) await promoteAfterWrite(runtime, 'the released review request');
     await runtime.removeJobs(result.repliesCancelled); // a courtesy: the worker re-checks the row
     if (o.json) printJson(cli, { orderId, open: false, released: result.released, repliesCancelled: result.repliesCancelled.length });

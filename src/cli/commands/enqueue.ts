@@ -87,11 +87,12 @@ async function enqueue(cli: Cli, o: EnqueueOptions): Promise<void> {
       return v.ok ? [] : v.problems.map((p) => labelled(i, p));
     });
     if (problems.length > 0) throw new InputError('order_invalid', problems, 'Fix the values above; nothing was recorded.');
-    const results = inputs.map((input) => {
-      const result = enterOrder(runtime.orderDeps(), input);
-      if (result.created) applyUnmatchedEvents(runtime.orderDeps(), result.order);
-      return describe(result);
-    });
+    const results: Array<ReturnType<typeof describe>> = [];
+    for (const input of inputs) {
+      const result = await enterOrder(runtime.orderDeps(), input);
+      if (result.created) await applyUnmatchedEvents(runtime.orderDeps(), result.order);
+      results.push(describe(result));
+    }
     // The orders are durable now; print what was scheduled even if queueing fails.
     let queued: number | null = null;
     let failure: unknown = null;

@@ -5,7 +5,7 @@ import { Command } from 'commander';
 import { RuntimeError } from '../../domain/errors.js';
 import { printJson, warn, withRuntime, type Cli } from '../cli.js';
 import { csvLine } from '../format.js';
-import { iterateSends, parseFilter, type FilterFlags } from '../../store/send-list.js';
+import { parseFilter, type FilterFlags } from '../../store/send-list.js';
 import { addFilterOptions, EXPORT_COLUMNS, parsePaging, sendView, validateAll, type PagingFlags } from '../send-rows.js';
 
 type ExportOptions = FilterFlags & PagingFlags & { out?: string; json?: boolean };
@@ -37,7 +37,7 @@ async function exportCsv(cli: Cli, o: ExportOptions): Promise<void> {
     let skipped = 0;
     const work = (async () => {
       await write(out, csvLine(EXPORT_COLUMNS.map(([name]) => name)));
-      for (const row of iterateSends(runtime.db, filter)) {
+      for await (const row of runtime.ledger.iterateSends(filter)) {
         if (skipped < paging.offset) {
           skipped += 1;
           continue;

@@ -14,7 +14,7 @@ const SAID: Record<string, string> = {
 
 async function feedback(cli: Cli, orderId: string, o: { rating: string; text?: string; json?: boolean }): Promise<void> {
   await withRuntime(cli, async (runtime) => {
-    const result = recordFeedback(
+    const result = await recordFeedback(
       { ...runtime.orderDeps(), file: runtime.config.file },
       { orderId, rating: o.rating === undefined ? undefined : Number(o.rating.trim() === '' ? NaN : o.rating), comment: o.text, source: 'cli' },
     );

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { print, printJson, terminalWidth, withRuntime, type Cli } from '../cli.js';
 import { fitTable, utcTime } from '../format.js';
-import { countSends, listSends, parseFilter, type FilterFlags } from '../../store/send-list.js';
+import { parseFilter, type FilterFlags } from '../../store/send-list.js';
 import { addFilterOptions, parsePaging, sendView, validateAll, type PagingFlags } from '../send-rows.js';
 
 type ListOptions = FilterFlags & PagingFlags & { json?: boolean };
@@ -9,10 +9,10 @@ type ListOptions = FilterFlags & PagingFlags & { json?: boolean };
 async function list(cli: Cli, o: ListOptions): Promise<void> {
   const [filter, paging] = validateAll(() => parseFilter(o), () => parsePaging(o, 50));
   const limit = paging.limit ?? 50;
-  await withRuntime(cli, (runtime) => {
-    const counted = countSends(runtime.db, filter);
+  await withRuntime(cli, async (runtime) => {
+    const counted = await runtime.ledger.countSends(filter);
     const total = counted.n;
-    const rows = listSends(runtime.db, filter, limit, paging.offset);
+    const rows = await runtime.ledger.listSends(filter, limit, paging.offset);
     if (o.json) {
       printJson(cli, { total, totalCapped: counted.capped, limit, offset: paging.offset, rows: rows.map(sendView) });
       return;

@@ -11,9 +11,9 @@ import { buildContext } from '../../mail/context.js';
 import { renderMessage } from '../../mail/render.js';
 import { TemplateSet } from '../../mail/templates.js';
 import { profileResolver, storeIdentity } from '../../services/profiles.js';
-import { closeDb, openDb } from '../../store/db.js';
-import { getOrder, orderFromRow } from '../../store/ledger.js';
-import { firstEventAt } from '../../store/tracking.js';
+import type { Ledger } from '../../store/ledger-api.js';
+import { openLedger } from '../../store/open.js';
+import { orderFromRow } from '../../store/ledger.js';
 import { parseDisputeReason } from '../../services/disputes.js';
 import { replyFactsFor } from '../../services/reply-facts.js';
 import { variantsFor } from '../../mail/reply-samples.js';
@@ -71,8 +71,8 @@ function sampleReply(milestone: Milestone, order: Order, o: PreviewOptions, now:
 }
 
 /** A real order's rating or dispute; a dispute not recorded yet is previewed as --reason (default not_received). */
-function realReply(db: ReturnType<typeof openDb>, order: Order, milestone: Milestone, o: PreviewOptions): ReplyFacts | undefined {
-  const facts = replyFactsFor(db, order.orderId, milestone, Number.MAX_SAFE_INTEGER);
+async function realReply(ledger: Ledger, order: Order, milestone: Milestone, o: PreviewOptions): Promise<ReplyFacts | undefined> {
+  const facts = await replyFactsFor(ledger, order.orderId, milestone, Number.MAX_SAFE_INTEGER);
   if (milestone === 'feedback_thanks' && !facts?.feedback) {
     throw new InputError('preview_invalid', [`order ${order.orderId} has no feedback: record it first (postship feedback ${order.orderId} --rating 5)`]);
   }
@@ -82,20 +82,20 @@ function realReply(db: ReturnType<typeof openDb>, order: Order, milestone: Miles
   return facts;
 }
 
-function realOrder(config: Config, o: PreviewOptions, milestone: Milestone): { order: Order; eventAt: DateTime | null; reply?: ReplyFacts } {
+async function realOrder(config: Config, o: PreviewOptions, milestone: Milestone): Promise<{ order: Order; eventAt: DateTime | null; reply?: ReplyFacts }> {
   if (o.carrier || o.country || o.store) {
     throw new InputError('preview_invalid', ['--order uses the order\'s own carrier, country and store; drop --carrier, --country and --store']);
   }
-  const db = openDb(config.dbPath);
+  const ledger = openLedger(config.dbPath);
   try {
-    const row = getOrder(db, o.order!);
+    const row = await ledger.getOrder(o.order!);
     if (!row) throw new InputError('order_unknown', [`--order ${JSON.stringify(o.order)} is not a known order`]);
     const order = orderFromRow(row);
     if (o.locale) order.buyerLocale = o.locale;
-    const at = firstEventAt(db, order.orderId, milestone);
-    return { order, eventAt: at === null ? null : DateTime.fromMillis(at, { zone: 'utc' }), reply: realReply(db, order, milestone, o) };
+    const at = await ledger.firstEventAt(order.orderId, milestone);
+    return { order, eventAt: at === null ? null : DateTime.fromMillis(at, { zone: 'utc' }), reply: await realReply(ledger, order, milestone, o) };
   } finally {
-    closeDb(db);
+    await ledger.close();
   }
 }
 
@@ -118,7 +118,7 @@ async function preview(cli: Cli, milestone: string, o: PreviewOptions): Promise<
   }
   const config = cliConfig(cli);
   const now = DateTime.utc();
-  const real = o.order ? realOrder(config, o, milestone) : null;
+  const real = o.order ? await realOrder(config, o, milestone) : null;
   const order = real?.order ?? sampleOrder(o, now, milestone);
   const eventAt = real ? real.eventAt : isEventMilestone(milestone) ? now.minus({ hours: 3 }) : null;
   const reply = real ? real.reply : sampleReply(milestone, order, o, now);

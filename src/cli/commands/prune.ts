@@ -1,7 +1,6 @@
 import { Command } from 'commander';
 import { DateTime, Duration } from 'luxon';
 import { InputError } from '../../domain/errors.js';
-import { prunableOrders, pruneOrders } from '../../store/prune.js';
 import { print, printJson, withRuntime, type Cli } from '../cli.js';
 
 interface PruneOptions {
@@ -39,15 +38,15 @@ async function prune(cli: Cli, o: PruneOptions): Promise<void> {
   await withRuntime(cli, async (runtime) => {
     const total = { orders: 0, sends: 0, events: 0, batches: 0 };
     if (o.dryRun) {
-      const n = prunableOrders(runtime.db, before, 100_000).length;
+      const n = (await runtime.ledger.prunableOrders(before, 100_000)).length;
       if (o.json) printJson(cli, { before: new Date(before).toISOString(), dryRun: true, orders: n, capped: n === 100_000 });
       else print(cli, `${n === 100_000 ? 'at least ' : ''}${n} finished order(s) shipped before ${new Date(before).toISOString().slice(0, 10)} would be removed (nothing removed: --dry-run)`);
       return;
     }
     for (;;) {
-      const ids = prunableOrders(runtime.db, before, batch);
+      const ids = await runtime.ledger.prunableOrders(before, batch);
       if (ids.length === 0) break;
-      const removed = pruneOrders(runtime.db, ids);
+      const removed = await runtime.ledger.pruneOrders(ids);
       total.orders += removed.orders;
       total.sends += removed.sends;
       total.events += removed.events;

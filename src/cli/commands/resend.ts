@@ -6,7 +6,7 @@ import { isoUtc } from '../format.js';
 
 async function resend(cli: Cli, orderId: string, milestone: string, o: { json?: boolean }): Promise<void> {
   await withRuntime(cli, async (runtime) => {
-    const row = resendMilestone(runtime.orderDeps(), orderId, milestone);
+    const row = await resendMilestone(runtime.orderDeps(), orderId, milestone);
     let queued: number | null = null;
     let failure: unknown = null;
     try {

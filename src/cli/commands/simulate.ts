@@ -56,13 +56,13 @@ function parseFeed(value: string | undefined, config: Config, store: string): 'r
   throw new InputError('flag_invalid', [`--feed ${JSON.stringify(value)}: use registered or none`]);
 }
 
-function simulate(cli: Cli, o: SimulateOptions): void {
+async function simulate(cli: Cli, o: SimulateOptions): Promise<void> {
   const problems: string[] = [];
   if (!o.carrier) problems.push('--carrier is required');
   if (!o.country) problems.push('--country is required');
   if (problems.length > 0) throw new InputError('simulate_invalid', problems);
   const config = cliConfig(cli);
-  const result = withFlagNames(() => simulateTimeline({
+  const result = await withFlagNames(() => simulateTimeline({
     carrier: o.carrier!,
     country: o.country!.toUpperCase(),
     locale: o.locale,

@@ -6,7 +6,7 @@ import type { OrderRow } from '../../store/ledger.js';
 import { print, printJson, terminalWidth, withRuntime, type Cli } from '../cli.js';
 import { fitTable, localTime, utcTime } from '../format.js';
 
-type Timeline = NonNullable<ReturnType<typeof orderStatus>>['json']['timeline'];
+type Timeline = NonNullable<Awaited<ReturnType<typeof orderStatus>>>['json']['timeline'];
 
 function printStatus(cli: Cli, order: OrderRow, timeline: Timeline, events: OrderEvents, tracking: TrackingView): void {
   const { bold, dim, red, green } = cli.colors;
@@ -49,8 +49,8 @@ function printStatus(cli: Cli, order: OrderRow, timeline: Timeline, events: Orde
 }
 
 async function status(cli: Cli, orderId: string, o: { json?: boolean }): Promise<void> {
-  await withRuntime(cli, (runtime) => {
-    const status = orderStatus(runtime.db, orderId);
+  await withRuntime(cli, async (runtime) => {
+    const status = await orderStatus(runtime.ledger, orderId);
     if (!status) {
       throw new InputError('order_unknown', [`order ${JSON.stringify(orderId)} is not known`], 'Check the id; `postship list` shows known orders.');
     }

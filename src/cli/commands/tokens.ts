@@ -10,8 +10,8 @@ async function create(cli: Cli, o: CreateOptions): Promise<void> {
   if (Boolean(o.store) === Boolean(o.allStores)) {
     throw new InputError('token_invalid', ['give exactly one of --store STORE (a token for one store) or --all-stores']);
   }
-  await withRuntime(cli, (runtime) => {
-    const token = createApiToken(runtime.db, { store: o.store ?? null, name: o.name }, runtime.clock.now().toMillis());
+  await withRuntime(cli, async (runtime) => {
+    const token = await createApiToken(runtime.ledger, { store: o.store ?? null, name: o.name }, runtime.clock.now().toMillis());
     if (o.json) return printJson(cli, token);
     print(cli, `token ${token.id} (${token.name}) for ${token.store ? `store ${token.store}` : 'every store'}:`);
     print(cli);
@@ -22,16 +22,16 @@ async function create(cli: Cli, o: CreateOptions): Promise<void> {
 }
 
 async function revoke(cli: Cli, id: string, o: { json?: boolean }): Promise<void> {
-  await withRuntime(cli, (runtime) => {
-    const row = revokeToken(runtime.db, id, runtime.clock.now().toMillis());
+  await withRuntime(cli, async (runtime) => {
+    const row = await revokeToken(runtime.ledger, id, runtime.clock.now().toMillis());
     if (o.json) printJson(cli, { id: row.id, revokedUtc: isoUtc(row.revokedAt) });
     else print(cli, `token ${row.id} (${row.name}) revoked: requests with it now get 401`);
   });
 }
 
 async function list(cli: Cli, o: { json?: boolean }): Promise<void> {
-  await withRuntime(cli, (runtime) => {
-    const rows = tokenList(runtime.db).map((t) => ({
+  await withRuntime(cli, async (runtime) => {
+    const rows = (await tokenList(runtime.ledger)).map((t) => ({
       id: t.id,
       name: t.name,
       store: t.store,

@@ -1,8 +1,7 @@
 import { Command } from 'commander';
 import { findCarrier, carrierCodes } from '../../domain/carriers.js';
 import { InputError, RuntimeError } from '../../domain/errors.js';
-import { getOrder } from '../../store/ledger.js';
-import { changeCarrier, providerPause, registrationCounts, registrationOf, type RegistrationRow } from '../../store/registrations.js';
+import { type RegistrationRow } from '../../store/registrations.js';
 import { syncTracking, type SyncReport } from '../../services/tracking-sync.js';
 import { ProviderQuotaExhausted, ProviderUnauthorized, ProviderUnavailable } from '../../tracking/http.js';
 import { providersInUse } from '../../tracking/index.js';
@@ -16,10 +15,10 @@ function describeRegistration(row: RegistrationRow) {
 }
 
 function status(cli: Cli, orderId: string | undefined, o: { json?: boolean }): Promise<void> {
-  return withRuntime(cli, (runtime) => {
+  return withRuntime(cli, async (runtime) => {
     if (orderId !== undefined) {
-      if (!getOrder(runtime.db, orderId)) throw new InputError('order_unknown', [`order ${JSON.stringify(orderId)} is not known`]);
-      const row = registrationOf(runtime.db, orderId);
+      if (!await runtime.ledger.getOrder(orderId)) throw new InputError('order_unknown', [`order ${JSON.stringify(orderId)} is not known`]);
+      const row = await runtime.ledger.registrationOf(orderId);
       if (!row) {
         const why = runtime.config.tracking.provider ? 'it entered before tracking was configured, or its store has tracking "none"' : 'POSTSHIP_TRACKING is none';
         if (o.json) printJson(cli, { orderId, registration: null, feed: 'no feed', why });
@@ -33,15 +32,14 @@ function status(cli: Cli, orderId: string | undefined, o: { json?: boolean }): P
       }
       return;
     }
-    const counts = registrationCounts(runtime.db);
+    const counts = await runtime.ledger.registrationCounts();
     const now = runtime.clock.now().toMillis();
     const providers = [...new Set([...providersInUse(runtime.config), ...counts.map((c) => c.provider as RegistrationRow['provider'])])];
-    const paused = Object.fromEntries(
-      providers.map((p) => {
-        const pause = providerPause(runtime.db, p);
-        return [p, pause && pause.until > now ? { until: isoUtc(pause.until), reason: pause.reason } : null];
-      }),
-    );
+    const paused: Record<string, { until: string | null; reason: string } | null> = {};
+    for (const p of providers) {
+      const pause = await runtime.ledger.providerPause(p);
+      paused[p] = pause && pause.until > now ? { until: isoUtc(pause.until), reason: pause.reason } : null;
+    }
     if (o.json) {
       printJson(cli, { default: runtime.config.tracking.provider ?? 'none', pollAfter: runtime.config.tracking.pollAfterMs / 1000, counts, paused });
       return;
@@ -77,7 +75,7 @@ function needProviders(runtime: Runtime) {
 function sync(cli: Cli, o: { order?: string; json?: boolean }): Promise<void> {
   return withRuntime(cli, async (runtime) => {
     const tracking = needProviders(runtime);
-    if (o.order !== undefined && !registrationOf(runtime.db, o.order)) {
+    if (o.order !== undefined && !await runtime.ledger.registrationOf(o.order)) {
       throw new InputError('order_unknown', [`order ${JSON.stringify(o.order)} has no tracking registration`], 'See `postship tracking status ORDER_ID`.');
     }
     const report = await syncTracking(
@@ -96,14 +94,14 @@ function carrier(cli: Cli, orderId: string, code: string): Promise<void> {
     const tracking = needProviders(runtime);
     const wanted = findCarrier(code);
     if (!wanted) throw new InputError('carrier_unknown', [`carrier ${JSON.stringify(code)} is not one of ${carrierCodes().join(', ')}`]);
-    const row = registrationOf(runtime.db, orderId);
+    const row = await runtime.ledger.registrationOf(orderId);
     if (!row) throw new InputError('order_unknown', [`order ${JSON.stringify(orderId)} has no tracking registration`], 'See `postship tracking status ORDER_ID`.');
     const provider = tracking.providers.get(row.provider);
     if (!provider) throw new InputError('tracking_off', [`order ${orderId} is registered with ${row.provider}, whose API key is not set`]);
     const now = runtime.clock.now().toMillis();
     if (row.state === 'pending' || row.state === 'rejected') {
       // Not registered yet: register it afresh with the right carrier.
-      changeCarrier(runtime.db, orderId, wanted.code, null, now);
+      await runtime.ledger.changeCarrier(orderId, wanted.code, null, now);
       print(cli, `${orderId}: carrier set to ${wanted.code}; it is registered with ${row.provider} on the next sync`);
       return;
     }
@@ -117,7 +115,7 @@ function carrier(cli: Cli, orderId: string, code: string): Promise<void> {
       throw err;
     }
     if (!outcome.ok) throw new InputError('carrier_refused', [`${row.provider} refused the carrier change: ${outcome.error}`]);
-    changeCarrier(runtime.db, orderId, wanted.code, null, now);
+    await runtime.ledger.changeCarrier(orderId, wanted.code, null, now);
     print(cli, `${orderId}: carrier changed to ${wanted.code} with ${row.provider}`);
   });
 }

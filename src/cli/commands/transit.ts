@@ -38,9 +38,9 @@ function row(r: TransitReportRow): string[] {
 
 async function transit(cli: Cli, o: TransitOptions): Promise<void> {
   validate(o);
-  await withRuntime(cli, (runtime) => {
+  await withRuntime(cli, async (runtime) => {
     const carrier = o.carrier === undefined ? undefined : findCarrier(o.carrier)!.code;
-    const rows = transitReport(runtime.db, { carrier, country: o.country?.trim() });
+    const rows = await transitReport(runtime.ledger, { carrier, country: o.country?.trim() });
     if (o.json) {
       printJson(cli, { minSamples: MIN_SAMPLES, rows });
       return;

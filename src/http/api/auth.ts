@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { authenticateToken, tokenCovers } from '../../services/api-tokens.js';
 import type { ApiTokenRow } from '../../store/api-tokens.js';
-import type { Db } from '../../store/db.js';
+import type { Ledger } from '../../store/ledger-api.js';
 import { problem } from '../errors.js';
 
 const tokens = new WeakMap<FastifyRequest, ApiTokenRow | null>();
@@ -17,18 +17,18 @@ function bearer(request: FastifyRequest): string | null {
  * The request's token, looked up once: the rate limiter asks first (a valid
  * token is not counted), the guard after it.
  */
-export function tokenOf(db: Db, request: FastifyRequest, now: number): ApiTokenRow | null {
+export async function tokenOf(ledger: Ledger, request: FastifyRequest, now: number): Promise<ApiTokenRow | null> {
   if (tokens.has(request)) return tokens.get(request)!;
   const secret = bearer(request);
-  const token = secret ? authenticateToken(db, secret, now) : null;
+  const token = secret ? await authenticateToken(ledger, secret, now) : null;
   tokens.set(request, token);
   return token;
 }
 
 /** 401 for a request without a valid token, logged at warn with the address (never the token). */
-export function requireToken(db: Db, now: () => number) {
+export function requireToken(ledger: Ledger, now: () => number) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
-    if (tokenOf(db, request, now())) return;
+    if (await tokenOf(ledger, request, now())) return;
     const given = request.headers.authorization !== undefined;
     request.log.warn({ ip: request.ip, url: request.url.split('?')[0], given }, given ? 'API token refused' : 'API request without a token');
     reply.header('www-authenticate', 'Bearer realm="postship"');

@@ -23,7 +23,7 @@ declare module 'fastify' {
  * document generated from the route schemas. Register with prefix /api/v1.
  */
 export const apiRoutes: FastifyPluginAsync<{ deps: ApiDeps }> = async (app, { deps }) => {
-  const db = deps.orders.db;
+  const ledger = deps.orders.ledger;
   const now = () => deps.orders.clock.now().toMillis();
   await app.register(swagger, {
     openapi: {
@@ -41,7 +41,7 @@ export const apiRoutes: FastifyPluginAsync<{ deps: ApiDeps }> = async (app, { de
     max: failures.max,
     timeWindow: failures.windowMs,
     // Only failures count: a request with a valid token (or to a public route) is let through uncounted.
-    allowList: (request) => request.routeOptions.config?.public === true || tokenOf(db, request, now()) !== null,
+    allowList: (request) => request.routeOptions.config?.public === true || tokenOf(ledger, request, now()) !== null,
     onExceeded: (request) => request.log.warn({ ip: request.ip }, 'API authentication failures throttled'),
     errorResponseBuilder: (_request, context) => ({
       statusCode: context.statusCode,
@@ -50,7 +50,7 @@ export const apiRoutes: FastifyPluginAsync<{ deps: ApiDeps }> = async (app, { de
     }),
   });
   // A route-level onRequest hook, added after the limiter's: the limiter counts the failure before the guard answers 401.
-  const guard = requireToken(db, now);
+  const guard = requireToken(ledger, now);
   app.addHook('onRoute', (route) => {
     if ((route.config as { public?: boolean } | undefined)?.public) return;
     const hooks = route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest];

@@ -8,7 +8,6 @@ import { closeDispute, openDispute, parseDisputeReason } from '../../services/di
 import { recordFeedback } from '../../services/feedback.js';
 import { cancelOrder, enterOrder } from '../../services/orders.js';
 import { applyUnmatchedEvents } from '../../services/tracking.js';
-import { getOrder, getSend } from '../../store/ledger.js';
 import { problem } from '../errors.js';
 import { covers, tokenFor } from './auth.js';
 import type { ApiDeps } from './deps.js';
@@ -44,8 +43,8 @@ function storeOf(input: unknown): string {
 
 /** The order of a path id, answering 404 / 403 itself when it cannot be used. */
 function ownOrder(app: FastifyInstance, deps: ApiDeps) {
-  return (request: Parameters<typeof covers>[0], reply: Parameters<typeof covers>[1], id: string) => {
-    const row = getOrder(deps.orders.db, id);
+  return async (request: Parameters<typeof covers>[0], reply: Parameters<typeof covers>[1], id: string) => {
+    const row = await deps.orders.ledger.getOrder(id);
     if (!row) {
       void reply.code(404).send(problem('order_unknown', `order ${JSON.stringify(id)} is not known`));
       return null;
@@ -86,14 +85,14 @@ export function orderRoutes(app: FastifyInstance, deps: ApiDeps): void {
     const entered: ReturnType<typeof enteredView>[] = [];
     // Accepted with a warning: a number that fits no format of its carrier (a typo, or the wrong carrier).
     const warnings: Array<NonNullable<ReturnType<typeof checkTrackingNumber>> & { path: string; orderId: string }> = [];
-    inputs.forEach((input, i) => {
+    inputs.forEach(async (input, i) => {
       const v = validateOrder(input, now);
       if (!v.ok) return problems.push(...v.problems.map((p) => label(i, p)));
-      const known = getOrder(deps.orders.db, v.order.orderId);
+      const known = await deps.orders.ledger.getOrder(v.order.orderId);
       if (known && known.store !== v.order.store) {
         return problems.push(label(i, `orderId: ${JSON.stringify(v.order.orderId)} is already an order of another store; order ids are unique across stores`));
       }
-      const result = enterOrder(deps.orders, input);
+      const result = await enterOrder(deps.orders, input);
       if (result.created) applyUnmatchedEvents(deps.orders, result.order);
       entered.push(enteredView(result));
       const warning = checkTrackingNumber(result.order.carrier, result.order.trackingNumber);
@@ -110,8 +109,8 @@ export function orderRoutes(app: FastifyInstance, deps: ApiDeps): void {
   app.get<{ Params: { id: string } }>('/orders/:id', {
     schema: { summary: "An order's timeline, as `postship status --json` prints it", tags: ['orders'], params: s.orderIdParams, response: { 200: s.statusSchema, 404: s.problemSchema, ...s.errors } },
   }, async (request, reply) => {
-    if (!owned(request, reply, request.params.id)) return reply;
-    return orderStatus(deps.orders.db, request.params.id)!.json;
+    if (!(await owned(request, reply, request.params.id))) return reply;
+    return (await orderStatus(deps.orders.ledger, request.params.id))!.json;
   });
 
   app.post<{ Params: { id: string }; Body: { reason?: unknown } }>('/orders/:id/cancel', {
@@ -122,9 +121,10 @@ export function orderRoutes(app: FastifyInstance, deps: ApiDeps): void {
       return reply.code(422).send(problem('cancel_invalid', 'reason: must be one of ' + CANCEL_REASONS.join(', '), [`reason: ${JSON.stringify(reason ?? null)} is not one of ${CANCEL_REASONS.join(', ')}`]));
     }
     const id = request.params.id;
-    if (!owned(request, reply, id)) return reply;
-    const ids = cancelOrder(deps.orders, id, reason);
-    const cancelled = ids.map((sendId) => ({ sendId, milestone: getSend(deps.orders.db, sendId)?.milestone ?? null }));
+    if (!(await owned(request, reply, id))) return reply;
+    const ids = await cancelOrder(deps.orders, id, reason);
+    const cancelled: Array<{ sendId: number; milestone: string | null }> = [];
+    for (const sendId of ids) cancelled.push({ sendId, milestone: (await deps.orders.ledger.getSend(sendId))?.milestone ?? null });
     let jobsRemoved = ids.length;
     await deps.removeJobs(ids).catch((err: Error) => {
       jobsRemoved = 0; // the ledger says cancelled and the worker re-reads it: nothing goes out
@@ -149,14 +149,14 @@ export function orderRoutes(app: FastifyInstance, deps: ApiDeps): void {
     }
     if (problems.length > 0) return reply.code(422).send(problem('dispute_invalid', problems.join('; '), problems));
     const id = request.params.id;
-    if (!owned(request, reply, id)) return reply;
+    if (!(await owned(request, reply, id))) return reply;
     const disputeDeps = { ...deps.orders, file: deps.file };
     if (body.open) {
-      const result = openDispute(disputeDeps, id, reason);
+      const result = await openDispute(disputeDeps, id, reason);
       if (result.reply) await queueSoon(deps, request.log);
       return { orderId: id, open: true, reason: result.reason, seq: result.seq, alreadyOpen: result.alreadyOpen, replySendId: result.reply?.id ?? null, released: 0 };
     }
-    const result = closeDispute(disputeDeps, id);
+    const result = await closeDispute(disputeDeps, id);
     if (result.released > 0) await queueSoon(deps, request.log);
     await deps.removeJobs(result.repliesCancelled).catch((err: Error) => request.log.warn({ err: err.message }, 'dispute reply jobs not removed'));
     return { orderId: id, open: false, released: result.released, repliesCancelled: result.repliesCancelled.length };
@@ -166,11 +166,11 @@ export function orderRoutes(app: FastifyInstance, deps: ApiDeps): void {
     schema: { summary: "Record the buyer's feedback: a rating at or above the store's threshold schedules feedback_thanks once", tags: ['orders'], params: s.orderIdParams, body: s.feedbackBody, response: { 200: s.feedbackSchema, 404: s.problemSchema, 422: s.problemSchema, ...s.errors } },
   }, async (request, reply) => {
     const id = request.params.id;
-    if (!owned(request, reply, id)) return reply;
+    if (!(await owned(request, reply, id))) return reply;
     const body = (request.body ?? {}) as { rating?: unknown; text?: unknown };
     let result;
     try {
-      result = recordFeedback({ ...deps.orders, file: deps.file }, { orderId: id, rating: body.rating, comment: body.text, source: 'api' });
+      result = await recordFeedback({ ...deps.orders, file: deps.file }, { orderId: id, rating: body.rating, comment: body.text, source: 'api' });
     } catch (err) {
       if (!(err instanceof InputError)) throw err;
       return reply.code(422).send(problem('feedback_invalid', err.problems.join('; '), err.problems));

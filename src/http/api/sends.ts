@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { InputError } from '../../domain/errors.js';
 import { sendView } from '../../report/send-view.js';
-import { listSendsAfter, parseFilter, type FilterFlags } from '../../store/send-list.js';
+import { parseFilter, type FilterFlags } from '../../store/send-list.js';
 import { problem } from '../errors.js';
 import { covers, tokenFor } from './auth.js';
 import type { ApiDeps } from './deps.js';
@@ -53,7 +53,7 @@ export function sendRoutes(app: FastifyInstance, deps: ApiDeps): void {
       if (other !== undefined && !covers(request, reply, other)) return reply;
       filter = { ...filter, stores: [token.store] };
     }
-    const rows = listSendsAfter(deps.orders.db, filter, limit + 1, after);
+    const rows = await deps.orders.ledger.listSendsAfter(filter, limit + 1, after);
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return { rows: page.map(sendView), nextCursor: rows.length > limit && last ? encodeCursor(last.dueAt, last.sendId) : null };

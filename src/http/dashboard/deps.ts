@@ -1,5 +1,5 @@
 import type { ConfigFile } from '../../config/config-file.js';
-import type { Db } from '../../store/db.js';
+import type { Ledger } from '../../store/ledger-api.js';
 
 /** What the dashboard's POST actions do: the services the CLI's cancel, dispute and resend commands call. */
 export interface DashboardActions {
@@ -10,7 +10,7 @@ export interface DashboardActions {
 }
 
 export interface DashboardDeps {
-  db: Db;
+  ledger: Ledger;
   file: Pick<ConfigFile, 'stores'>;
   now: () => number;
   /** admin.timezone (default UTC). */

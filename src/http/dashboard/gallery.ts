@@ -13,9 +13,8 @@ import { TemplateSet } from '../../mail/templates.js';
 import { TEMPLATES_DIR } from '../../paths.js';
 import { profileResolver, storeIdentity } from '../../services/profiles.js';
 import { replyFactsFor } from '../../services/reply-facts.js';
-import type { Db } from '../../store/db.js';
-import { getOrder, orderFromRow } from '../../store/ledger.js';
-import { firstEventAt } from '../../store/tracking.js';
+import type { Ledger } from '../../store/ledger-api.js';
+import { orderFromRow } from '../../store/ledger.js';
 import { esc, type View } from './html.js';
 import type { Filters } from './filters.js';
 
@@ -73,19 +72,19 @@ function sampleReply(milestone: Milestone, order: Order, now: DateTime): ReplyFa
 }
 
 /** A real order with its own event time and reply facts, as `postship preview --order` renders it. */
-function realOrder(db: Db, choice: GalleryChoice, now: DateTime): { order: Order; eventAt: DateTime | null; reply?: ReplyFacts } {
-  const row = getOrder(db, choice.orderId!);
+async function realOrder(ledger: Ledger, choice: GalleryChoice, now: DateTime): Promise<{ order: Order; eventAt: DateTime | null; reply?: ReplyFacts }> {
+  const row = await ledger.getOrder(choice.orderId!);
   if (!row) throw new InputError('order_unknown', [`order ${JSON.stringify(choice.orderId)} is not known`], 'Drop order= to see the letter with a sample order.');
   const order = { ...orderFromRow(row), buyerLocale: choice.locale };
-  const at = firstEventAt(db, order.orderId, choice.milestone);
-  const facts = replyFactsFor(db, order.orderId, choice.milestone, Number.MAX_SAFE_INTEGER);
+  const at = await ledger.firstEventAt(order.orderId, choice.milestone);
+  const facts = await replyFactsFor(ledger, order.orderId, choice.milestone, Number.MAX_SAFE_INTEGER);
   return { order, eventAt: at === null ? (isEventMilestone(choice.milestone) ? now : null) : DateTime.fromMillis(at, { zone: 'utc' }), reply: facts?.feedback || facts?.dispute ? facts : sampleReply(choice.milestone, order, now) };
 }
 
 /** The letter as the buyer would get it, from the real templates and a sample (or real) order. */
-export function renderSample(db: Db, file: ConfigFile, choice: GalleryChoice, nowMs: number): { subject: string; html: string; text: string; template: string; locale: string } {
+export async function renderSample(ledger: Ledger, file: ConfigFile, choice: GalleryChoice, nowMs: number): Promise<{ subject: string; html: string; text: string; template: string; locale: string }> {
   const now = DateTime.fromMillis(nowMs, { zone: 'utc' });
-  const real = choice.orderId ? realOrder(db, choice, now) : null;
+  const real = choice.orderId ? await realOrder(ledger, choice, now) : null;
   const order = real?.order ?? sampleOrder(choice, now);
   const store = storeIdentity(file, order.store);
   const eventAt = real ? real.eventAt : isEventMilestone(choice.milestone) ? now.minus({ hours: 3 }) : null;
@@ -94,8 +93,8 @@ export function renderSample(db: Db, file: ConfigFile, choice: GalleryChoice, no
   return renderMessage((templates ??= new TemplateSet()), choice.milestone, context, store?.templates);
 }
 
-export function galleryView(db: Db, file: ConfigFile, filters: Filters, choice: GalleryChoice, nowMs: number): View {
-  const letter = renderSample(db, file, choice, nowMs);
+export async function galleryView(ledger: Ledger, file: ConfigFile, filters: Filters, choice: GalleryChoice, nowMs: number): Promise<View> {
+  const letter = await renderSample(ledger, file, choice, nowMs);
   const select = (name: string, label: string, values: readonly string[], current: string) =>
     `<label>${label}<select name="${name}">${values.map((v) => `<option${v === current ? ' selected' : ''}>${esc(v)}</option>`).join('')}</select></label>`;
   const keep = (filters.store ? `<input type="hidden" name="store" value="${esc(filters.store)}">` : '') + (choice.orderId ? `<input type="hidden" name="order" value="${esc(choice.orderId)}">` : '');

@@ -1,7 +1,7 @@
 import { findCarrier } from '../../domain/carriers.js';
 import { transitFor } from '../../domain/transit.js';
 import { MIN_SAMPLES } from '../../services/learned-transit.js';
-import { laneStageCounts, laneTransit, type LaneTransitRow } from '../../store/dashboard.js';
+import { type LaneTransitRow } from '../../store/dashboard.js';
 import type { DashboardDeps } from './deps.js';
 import { storeFilter, type Filters } from './filters.js';
 import { cell, esc, type Table, type View } from './html.js';
@@ -41,7 +41,7 @@ export function percentiles(histogram: ReadonlyMap<number, number>): { n: number
   return { n, median, p90: nth(Math.ceil(0.9 * n)) };
 }
 
-export function laneStats(deps: DashboardDeps, filters: Filters): LaneStats[] {
+export async function laneStats(deps: DashboardDeps, filters: Filters): Promise<LaneStats[]> {
   const f = storeFilter(filters, deps.now());
   const lanes = new Map<string, LaneStats>();
   const laneOf = (carrier: string, country: string): LaneStats => {
@@ -54,12 +54,12 @@ export function laneStats(deps: DashboardDeps, filters: Filters): LaneStats[] {
     }
     return lane;
   };
-  for (const r of laneStageCounts(deps.db, f)) {
+  for (const r of await deps.ledger.laneStageCounts(f)) {
     const lane = laneOf(r.carrier, r.country);
     if (IN_FLIGHT.has(r.stage)) lane.inFlight += r.n;
     if (r.stage === 'delivered') lane.delivered += r.n;
   }
-  const transit: LaneTransitRow[] = laneTransit(deps.db, f);
+  const transit: LaneTransitRow[] = await deps.ledger.laneTransit(f);
   for (const r of transit) {
     if (!lanes.has(`${r.carrier}|${r.country}`)) continue; // a lane with nothing shipped in the period
     const lane = laneOf(r.carrier, r.country);
@@ -98,8 +98,8 @@ function spark(lane: LaneStats): string {
 
 const share = (v: number | null) => (v === null ? '-' : `${Math.round(v * 100)}%`);
 
-export function lanesView(deps: DashboardDeps, filters: Filters): View {
-  const lanes = laneStats(deps, filters);
+export async function lanesView(deps: DashboardDeps, filters: Filters): Promise<View> {
+  const lanes = await laneStats(deps, filters);
   const rows = lanes.map((l) => {
     const learned = l.samples === 0 ? 'no deliveries yet' : `median ${l.medianDays}, p90 ${l.p90Days}${l.samples < MIN_SAMPLES ? ` (learning: ${l.samples} of ${MIN_SAMPLES})` : ` (${l.samples} deliveries)`}`;
     return [

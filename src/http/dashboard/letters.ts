@@ -1,5 +1,5 @@
 import { DAY_MS } from '../../domain/wall-clock.js';
-import { letterCounts, suppressionsSince, type LetterCountRow } from '../../store/dashboard.js';
+import { type LetterCountRow } from '../../store/dashboard.js';
 import type { DashboardDeps } from './deps.js';
 import { storeFilter, type Filters } from './filters.js';
 import { cell, esc, type Table, type View } from './html.js';
@@ -63,10 +63,10 @@ function byMilestone(rows: LetterCountRow[]): Table {
   };
 }
 
-export function lettersView(deps: DashboardDeps, filters: Filters): View {
+export async function lettersView(deps: DashboardDeps, filters: Filters): Promise<View> {
   const now = deps.now();
   const f = storeFilter(filters, now);
-  const rows = letterCounts(deps.db, f);
+  const rows = await deps.ledger.letterCounts(f);
   const days = Array.from({ length: f.toDay - f.fromDay + 1 }, (_, i) => f.fromDay + i);
   const at = new Map<string, number>();
   for (const r of rows) at.set(`${r.day}|${r.status}|${r.milestone}`, (at.get(`${r.day}|${r.status}|${r.milestone}`) ?? 0) + r.n);
@@ -86,7 +86,7 @@ export function lettersView(deps: DashboardDeps, filters: Filters): View {
     empty: 'nothing in this period',
   };
   // TODO(issue 22): deliverabilityHealth (per store and recipient domain) once it lands; until then the suppressions.
-  const landing = suppressionsSince(deps.db, f.fromDay * DAY_MS);
+  const landing = await deps.ledger.suppressionsSince(f.fromDay * DAY_MS);
   const landingTable: Table = {
     id: 'landing', title: 'Are letters landing?', note: 'addresses that bounced or complained in the period (they get no more letters)', headers: ['reason', 'addresses'],
     rows: landing.map((r) => [cell(r.reason), cell(r.n, { tone: 'bad' })]), empty: 'no address bounced or complained in this period',

@@ -1,9 +1,7 @@
 import { CANCEL_REASONS } from '../../domain/order.js';
 import { DISPUTE_REASONS } from '../../domain/replies.js';
-import { orderEvents, findOrders, ordersInStage, STAGE_SCAN_ROWS, type OrderEvent } from '../../store/dashboard-orders.js';
-import { sendsOfOrder, type OrderRow, type SendRow } from '../../store/ledger.js';
-import { registrationOf } from '../../store/registrations.js';
-import { openDisputeOf } from '../../store/replies.js';
+import { STAGE_SCAN_ROWS, type OrderEvent } from '../../store/dashboard-orders.js';
+import { type OrderRow, type SendRow } from '../../store/ledger.js';
 import { DAY_MS } from '../../domain/wall-clock.js';
 import type { DashboardStage } from '../../store/dashboard.js';
 import type { DashboardDeps } from './deps.js';
@@ -61,12 +59,12 @@ function actions(order: OrderRow, sends: SendRow[], disputeOpen: boolean, csrf: 
   return `<div class="actions" id="actions">${forms.join('')}</div>`;
 }
 
-function orderDetail(deps: DashboardDeps, filters: Filters, order: OrderRow, csrf: string): Array<string | Table> {
+async function orderDetail(deps: DashboardDeps, filters: Filters, order: OrderRow, csrf: string): Promise<Array<string | Table>> {
   const fmt = formatIn(deps.zone);
-  const sends = sendsOfOrder(deps.db, order.orderId);
-  const events = orderEvents(deps.db, order);
-  const registration = registrationOf(deps.db, order.orderId);
-  const dispute = openDisputeOf(deps.db, order.orderId);
+  const sends = await deps.ledger.sendsOfOrder(order.orderId);
+  const events = await deps.ledger.orderEvents(order);
+  const registration = await deps.ledger.registrationOf(order.orderId);
+  const dispute = await deps.ledger.openDisputeOf(order.orderId);
   const head = `<section id="order" aria-labelledby="order-title"><h2 id="order-title">Order ${esc(order.orderId)} <small>${esc(order.store)} · ${esc(order.state)}${order.stateReason ? ` (${esc(order.stateReason)})` : ''}</small></h2>
 <dl><dt>Buyer</dt><dd>${esc(order.buyerName)} &lt;${esc(order.buyerEmail)}&gt;, ${esc(order.buyerLocale)}, zone ${esc(order.buyerTimezone)}</dd>
 <dt>Parcel</dt><dd>${esc(order.carrier)} → ${esc(order.country)}, ${esc(order.trackingNumber)}, shipped ${esc(fmt(order.shippedAt))}</dd>
@@ -97,14 +95,14 @@ function pretty(raw: string): string {
   }
 }
 
-export function orderView(deps: DashboardDeps, filters: Filters, csrf: string, done?: string): View {
+export async function orderView(deps: DashboardDeps, filters: Filters, csrf: string, done?: string): Promise<View> {
   const view: View = { path: '/admin/order', title: 'Find an order', blocks: [] };
   if (done) view.blocks.push(`<p class="done" role="status" id="done">${esc(done)}</p>`);
   if (!filters.q) {
     view.blocks.push('<p>Search by order id, tracking number or the buyer\'s email address (the box at the top).</p>');
     return view;
   }
-  const found = findOrders(deps.db, filters.q);
+  const found = await deps.ledger.findOrders(filters.q);
   if (found.length === 0) {
     view.status = 404;
     view.blocks.push(`<p class="notice" id="not-found">No order with id, tracking number or buyer email <b>${esc(filters.q)}</b>. Check the spelling, or paste the tracking number as the carrier shows it.</p>`);
@@ -115,7 +113,7 @@ export function orderView(deps: DashboardDeps, filters: Filters, csrf: string, d
     return view;
   }
   view.title = `Order ${found[0]!.orderId}`;
-  view.blocks.push(...orderDetail(deps, filters, found[0]!, csrf));
+  view.blocks.push(...(await orderDetail(deps, filters, found[0]!, csrf)));
   return view;
 }
 
@@ -130,12 +128,12 @@ export function ordersTable(id: string, title: string, rows: OrderRow[], filters
 export const STAGE_LIST_ROWS = 200;
 
 /** A stage segment's orders (the newest STAGE_LIST_ROWS). */
-export function stageListView(deps: DashboardDeps, filters: Filters, stage: string | undefined): View {
+export async function stageListView(deps: DashboardDeps, filters: Filters, stage: string | undefined): Promise<View> {
   if (!stage || !(ALL_STAGES as readonly string[]).includes(stage)) {
     throw new InputError('dashboard_filter_invalid', [`stage ${JSON.stringify(stage ?? '')} must be one of ${ALL_STAGES.join(', ')}`], 'Follow a stage link from /admin.');
   }
   const now = deps.now();
   const noFeedBefore = (Math.floor(now / DAY_MS) - NO_FEED_DAYS) * DAY_MS;
-  const rows = ordersInStage(deps.db, storeFilter(filters, now), stage as DashboardStage, STAGE_LIST_ROWS, noFeedBefore);
+  const rows = await deps.ledger.ordersInStage(storeFilter(filters, now), stage as DashboardStage, STAGE_LIST_ROWS, noFeedBefore);
   return { path: '/admin/orders', params: { stage }, title: STAGE_LABEL[stage as DashboardStage], blocks: [ordersTable('orders', `Orders ${STAGE_LABEL[stage as DashboardStage]}`, rows, filters, deps, `the newest ${STAGE_LIST_ROWS} shipped in the last ${filters.period} days${filters.carrier || filters.country ? `, looked for among the newest ${STAGE_SCAN_ROWS.toLocaleString('en')} of the stage` : ''}`)] };
 }

@@ -2,8 +2,7 @@ import { DEFAULT_AT_RISK_DAYS } from '../../domain/protection.js';
 import { pickupHoldFor } from '../../domain/pickup-hold.js';
 import { DAY_MS } from '../../domain/wall-clock.js';
 import { listAtRisk } from '../../services/at-risk.js';
-import { DASHBOARD_STAGES, stageCounts, type DashboardStage } from '../../store/dashboard.js';
-import { heldReviews, rejectedRegistrations, stalledOrders, suppressedAddresses, waitingAtPostOffice } from '../../store/dashboard-attention.js';
+import { DASHBOARD_STAGES, type DashboardStage } from '../../store/dashboard.js';
 import type { DashboardDeps } from './deps.js';
 import { linkTo, storeFilter, type Filters } from './filters.js';
 import { cell, esc, type Cell, type Table, type View } from './html.js';
@@ -39,32 +38,32 @@ function funnel(counts: Map<DashboardStage, number>, filters: Filters): string {
 const days = (ms: number) => Math.floor(ms / DAY_MS);
 const orderCell = (orderId: string | null, filters: Filters): Cell => (orderId === null ? cell('-') : cell(orderId, { href: linkTo('/admin/order', filters, { q: orderId }) }));
 
-function attention(deps: DashboardDeps, filters: Filters, now: number): Table {
+async function attention(deps: DashboardDeps, filters: Filters, now: number): Promise<Table> {
   const store = filters.store;
   const rows: Cell[][] = [];
   const order = (id: string | null) => orderCell(id, filters);
   const at = (id: string | null) => (id === null ? cell('-') : cell('open the order', { href: `${linkTo('/admin/order', filters, { q: id })}#actions` }));
-  for (const o of listAtRisk(deps.db, deps.file, { now, withinDays: DEFAULT_AT_RISK_DAYS, store, limit: ATTENTION_ROWS })) {
+  for (const o of await listAtRisk(deps.ledger, deps.file, { now, withinDays: DEFAULT_AT_RISK_DAYS, store, limit: ATTENTION_ROWS })) {
     const left = o.protection.expired ? 'protection ended' : `${o.protection.daysLeft} d of protection left`;
     rows.push([order(o.orderId), cell('at risk', { tone: o.protection.expired ? 'bad' : 'warn' }), cell(`${o.carrier} → ${o.country}, ${o.stage}`), cell(left), cell('extend protection or contact the buyer'), at(o.orderId)]);
   }
-  for (const o of stalledOrders(deps.db, now - STALLED_DAYS * DAY_MS, ATTENTION_ROWS, store)) {
+  for (const o of await deps.ledger.stalledOrders(now - STALLED_DAYS * DAY_MS, ATTENTION_ROWS, store)) {
     const since = o.lastEventAt ?? o.shippedAt;
     rows.push([order(o.orderId), cell('stalled', { tone: 'warn' }), cell(`${o.carrier} → ${o.country}: ${o.lastEventAt === null ? 'never scanned' : 'no scan since'}`), cell(`${days(now - since)} d without a scan`), cell('ask the carrier, tell the buyer'), at(o.orderId)]);
   }
-  for (const r of rejectedRegistrations(deps.db, ATTENTION_ROWS, store)) {
+  for (const r of await deps.ledger.rejectedRegistrations(ATTENTION_ROWS, store)) {
     rows.push([order(r.orderId), cell('registration rejected', { tone: 'bad' }), cell(`${r.provider}: ${r.lastError ?? 'no reason given'} (${r.trackingNumber}, ${r.carrier})`), cell(`${days(now - r.updatedAt)} d`), cell(`fix the number: postship tracking carrier ${r.orderId} CODE`), at(r.orderId)]);
   }
-  for (const o of waitingAtPostOffice(deps.db, now - 2 * DAY_MS, ATTENTION_ROWS * 4, store)) {
+  for (const o of await deps.ledger.waitingAtPostOffice(now - 2 * DAY_MS, ATTENTION_ROWS * 4, store)) {
     const hold = pickupHoldFor(o.carrier, o.country)?.days ?? 15;
     const left = days(o.lastEventAt! + hold * DAY_MS - now);
     if (left > PICKUP_WARN_DAYS) continue;
     rows.push([order(o.orderId), cell('awaiting pickup', { tone: left <= 1 ? 'bad' : 'warn' }), cell(`${o.carrier} → ${o.country}: held ${hold} d from the notice`), cell(left < 0 ? 'return date passed' : `${left} d to the return date`), cell('contact the buyer'), at(o.orderId)]);
   }
-  for (const s of suppressedAddresses(deps.db, ATTENTION_ROWS, store)) {
+  for (const s of await deps.ledger.suppressedAddresses(ATTENTION_ROWS, store)) {
     rows.push([order(s.orderId), cell('address bounced or complained', { tone: 'bad' }), cell(`${s.email}: ${s.reason}`), cell(`${days(now - s.createdAt)} d`), cell('get a working address from the buyer'), at(s.orderId)]);
   }
-  for (const h of heldReviews(deps.db, ATTENTION_ROWS, store)) {
+  for (const h of await deps.ledger.heldReviews(ATTENTION_ROWS, store)) {
     rows.push([order(h.orderId), cell('review request held', { tone: 'warn' }), cell(`dispute open (${h.reason})${h.reviewDueAt === null ? '' : ', review request waiting'}`), cell(`${days(now - h.openedAt)} d open`), cell('settle it, then close the dispute'), at(h.orderId)]);
   }
   return {
@@ -73,11 +72,11 @@ function attention(deps: DashboardDeps, filters: Filters, now: number): Table {
   };
 }
 
-export function overviewView(deps: DashboardDeps, filters: Filters): View {
+export async function overviewView(deps: DashboardDeps, filters: Filters): Promise<View> {
   const now = deps.now();
   const f = storeFilter(filters, now);
-  const counts = stageCounts(deps.db, f, days(now) - NO_FEED_DAYS);
-  return { path: '/admin', title: 'Overview', blocks: [funnel(counts, filters), attention(deps, filters, now)] };
+  const counts = await deps.ledger.stageCounts(f, days(now) - NO_FEED_DAYS);
+  return { path: '/admin', title: 'Overview', blocks: [funnel(counts, filters), await attention(deps, filters, now)] };
 }
 
 export const ALL_STAGES: readonly DashboardStage[] = [...DASHBOARD_STAGES, 'no_feed'];

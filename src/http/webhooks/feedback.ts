@@ -53,7 +53,7 @@ export function receiveFeedback(deps: HttpAppDeps) {
     try {
       for (const item of parsed.data) {
         try {
-          const result = recordFeedback(deps.feedback.deps, {
+          const result = await recordFeedback(deps.feedback.deps, {
             orderId: item.order_id, rating: item.rating, comment: item.text ?? null, source: 'webhook',
             externalId: item.feedback_id, leftAt: item.left_at ? Date.parse(item.left_at) : undefined,
           });

@@ -1,5 +1,4 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { trackingEventWriter } from '../../store/tracking.js';
 import type { HttpAppDeps } from '../deps.js';
 import { BODY_LIMIT_BYTES } from '../errors.js';
 import { aftershipRoute } from './aftership.js';
@@ -23,7 +22,7 @@ export const webhookRoutes: FastifyPluginAsync<{ deps: HttpAppDeps }> = async (a
   app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: BODY_LIMIT_BYTES }, (_request, body, done) =>
     done(null, body),
   );
-  const store = trackingEventWriter(options.deps.db, () => options.deps.clock.now().toMillis());
+  const store = options.deps.ledger.trackingEventWriter(() => options.deps.clock.now().toMillis());
   for (const route of WEBHOOK_ROUTES) app.post(route.path, receiveWebhook(route, options.deps, store));
   app.post('/feedback', receiveFeedback(options.deps));
   // Email services' delivery, bounce and complaint events (issue 22): their own body parsers (SNS sends text/plain).

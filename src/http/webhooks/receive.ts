@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
-import { trackingEventWriter, unprocessedEvents, type StoreResult } from '../../store/tracking.js';
+import { trackingEventWriter, type StoreResult } from '../../store/tracking.js';
 import type { HttpAppDeps } from '../deps.js';
 import { normalizeTrackingNumber, TRACKING_NUMBER_RULE } from '../../domain/identifiers.js';
 import { problem } from '../errors.js';
@@ -55,7 +55,7 @@ export function receiveWebhook(route: WebhookRoute, deps: HttpAppDeps, store: Re
     try {
       results = await store(events, text);
       // A retry of a delivery whose events still wait (Redis was down) is a chance to queue them again.
-      waiting = unprocessedEvents(deps.db, results.flatMap((r) => (r.stored ? [] : [r.duplicateOf])));
+      waiting = await deps.ledger.unprocessedEvents(results.flatMap((r) => (r.stored ? [] : [r.duplicateOf])));
     } catch (err) {
       request.log.error({ err, provider: route.provider }, 'cannot store tracking event');
       return reply.code(503).send(problem('storage_unavailable', 'the event could not be stored; please retry'));

@@ -106,7 +106,7 @@ function receive(platform: Platform, deps: StoreWebhookDeps) {
     }
     let result;
     try {
-      result = receiveStoreWebhook(deps.orders, { platform: platform.name, deliveryId: deliveryId!, shop: shop!, store, topic: topic!, raw: raw.toString('utf8') }, () => platform.read(topic!, payload, store));
+      result = await receiveStoreWebhook(deps.orders, { platform: platform.name, deliveryId: deliveryId!, shop: shop!, store, topic: topic!, raw: raw.toString('utf8') }, () => platform.read(topic!, payload, store));
     } catch (err) {
       request.log.error({ err, platform: platform.name }, 'cannot store or apply store webhook');
       return reply.code(503).send(problem('storage_unavailable', 'the webhook could not be stored; please retry'));

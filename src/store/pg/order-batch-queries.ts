@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import type { BatchWriter, QueriesOf } from '../ledger-api.js';
+import type { BatchWriter, Ledger, QueriesOf } from '../ledger-api.js';
 import type * as sqlite from '../order-batch.js';
 import type { BatchOrder, BatchWritten, KnownOrder } from '../order-batch.js';
 import { orders, sends, trackingEvents, trackingRegistrations } from '../schema-pg.js';
@@ -32,8 +32,10 @@ type Writer = (...args: Parameters<BatchWriter>) => Promise<ReturnType<BatchWrit
  * aside for the dashboard_bulk_import flag, so counting the batch as well
  * would count it twice.
  */
-export function pgOrderBatchWriter(db: PgQ): Writer {
-  return (batch, now, queueUntil) => db.transaction((tx) => writeBatch(tx, batch, now, queueUntil));
+export function pgOrderBatchWriter(db: PgQ): ReturnType<Ledger['orderBatchWriter']> {
+  const write: Writer = (batch, now, queueUntil) => db.transaction((tx) => writeBatch(tx, batch, now, queueUntil));
+  // The items travel through untouched: the caller's own item type comes back as it went in.
+  return write as unknown as ReturnType<Ledger['orderBatchWriter']>;
 }
 
 type Item = Parameters<Writer>[0][number];

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { RuntimeError } from '../../domain/errors.js';
-import type { Ledger, LedgerOps, LedgerQueries } from '../ledger-api.js';
+import type { OpenLedger, Ledger, LedgerQueries } from '../ledger-api.js';
 import { SENDS_BY_LANE_SQL } from '../ledger-stats-sql.js';
 import type { LaneCount } from '../ledger-stats.js';
 import { openPgLedger, type PgLedger, type PgOpenOptions } from './ledger.js';
@@ -46,11 +46,12 @@ function pgQueries(db: PgQ): LedgerQueries {
   };
 }
 
-function pgOps(db: PgQ): LedgerOps {
+function pgOps(db: PgQ, identity: object): Ledger {
   return {
     ...pgQueries(db),
+    identity,
     // A transaction inside one is a savepoint (Drizzle nests them so).
-    transaction: (fn) => db.transaction((tx) => fn(pgOps(tx as unknown as PgQ))),
+    transaction: (fn) => db.transaction((tx) => fn(pgOps(tx as unknown as PgQ, identity))),
     trackingEventWriter: (clock) => pgTrackingEventWriter(db, clock),
     orderBatchWriter: () => pgOrderBatchWriter(db),
     lastEventReader: () => pgLastEventReader(db),
@@ -65,11 +66,12 @@ function pgOps(db: PgQ): LedgerOps {
  * synchronous like SQLite's; a server that cannot be reached fails the
  * first call with the error `openPgLedger` words, and the next call tries again.
  */
-export function postgresLedger(url: string, options: PgOpenOptions = {}): Ledger {
-  let opening: Promise<{ pg: PgLedger; ops: LedgerOps }> | null = null;
+export function postgresLedger(url: string, options: PgOpenOptions = {}): OpenLedger {
+  const identity = {};
+  let opening: Promise<{ pg: PgLedger; ops: Ledger }> | null = null;
   const ready = () =>
     (opening ??= openPgLedger(url, options).then(
-      (pg) => ({ pg, ops: pgOps(pg.db as unknown as PgQ) }),
+      (pg) => ({ pg, ops: pgOps(pg.db as unknown as PgQ, identity) }),
       (err: unknown) => {
         opening = null;
         throw err;
@@ -79,12 +81,13 @@ export function postgresLedger(url: string, options: PgOpenOptions = {}): Ledger
   const queries: Record<string, unknown> = {};
   for (const q of QUERY_NAMES) queries[q] = async (...args: unknown[]) => ((await on())[q as keyof LedgerQueries] as (...a: unknown[]) => unknown)(...args);
   // A writer or reader made before the pool is up: it is built on first use.
-  const later = <F extends (...a: never[]) => Promise<unknown>>(make: (ops: LedgerOps) => F): F => {
+  const later = <F extends (...a: never[]) => Promise<unknown>>(make: (ops: Ledger) => F): F => {
     let made: Promise<F> | null = null;
     return (async (...a: Parameters<F>) => (await (made ??= on().then(make)))(...a)) as F;
   };
-  const ops: LedgerOps = {
+  const ops: Ledger = {
     ...(queries as unknown as LedgerQueries),
+    identity,
     transaction: async (fn) => (await on()).transaction(fn),
     trackingEventWriter: (clock) => later((o) => o.trackingEventWriter(clock)),
     orderBatchWriter: () => later((o) => o.orderBatchWriter()),
@@ -110,6 +113,8 @@ export function postgresLedger(url: string, options: PgOpenOptions = {}): Ledger
       },
       stop: async () => {},
     }),
+    watchFile: () => undefined,
+    noteWriteFailure: () => undefined,
     check: async () => {
       const { pg } = await ready();
       try {

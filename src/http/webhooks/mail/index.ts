@@ -1,5 +1,4 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { recordMailEvents } from '../../../store/mail-events.js';
 import type { HttpAppDeps } from '../../deps.js';
 import { BODY_LIMIT_BYTES, problem } from '../../errors.js';
 import { secretOf, type WebhookSecretName } from '../../secrets.js';
@@ -43,7 +42,7 @@ function receive(route: MailRoute, deps: HttpAppDeps) {
     const adapted = await route.adapt(payload, request);
     if ('answered' in adapted) return reply.code(200).send(adapted.answered);
     if ('invalid' in adapted) return reply.code(400).send(problem('invalid_payload', adapted.invalid));
-    const result = recordMailEvents(deps.db, adapted.events, deps.clock.now().toMillis());
+    const result = await deps.ledger.recordMailEvents(adapted.events, deps.clock.now().toMillis());
     if (result.suppressed > 0) request.log.info({ provider: route.provider, ...result }, 'mail events: addresses suppressed');
     return reply.code(200).send({ status: 'ok', ...result });
   };
