@@ -55,10 +55,10 @@ function commandLogger(env: Env): Logger {
   return pino({ level: env.LOG_LEVEL?.trim() || 'warn' }, pino.destination(2));
 }
 
-/** The config for a command; a PostgreSQL POSTSHIP_DB is refused unless the command runs there (`postgres`). */
-export function cliConfig(cli: Cli, options: { postgres?: boolean } = {}): Config {
+/** The config for a command; a PostgreSQL POSTSHIP_DB is refused by the few that need a SQLite file (`sqliteOnly`). */
+export function cliConfig(cli: Cli, options: { sqliteOnly?: string } = {}): Config {
   const config = loadConfig(cli.env);
-  if (config.dbEngine === 'postgres' && !options.postgres) throw sqliteOnlyError(config.dbPath);
+  if (config.dbEngine === 'postgres' && options.sqliteOnly) throw sqliteOnlyError(config.dbPath, options.sqliteOnly);
   return config;
 }
 

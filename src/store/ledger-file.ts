@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { RuntimeError } from '../domain/errors.js';
 import type { Db } from './db.js';
+import { isPostgresUrl } from './pg/url.js';
 
 /**
  * The ledger file a long-running process opened, by device and inode. A
@@ -98,5 +99,6 @@ export function assertLedgerWritable(db: Db): void {
 
 /** Whether a database would be created by opening `path` (not there yet). */
 export function ledgerMissing(path: string): boolean {
-  return path !== ':memory:' && !existsSync(path);
+  // A PostgreSQL database is created by its administrator; postship only migrates it.
+  return path !== ':memory:' && !isPostgresUrl(path) && !existsSync(path);
 }

@@ -4,7 +4,7 @@ import { backupDb } from '../../store/backup.js';
 import { cliConfig, print, printJson, type Cli } from '../cli.js';
 
 function backup(cli: Cli, file: string, o: { json?: boolean }): void {
-  const result = backupDb(cliConfig(cli).dbPath, resolve(file));
+  const result = backupDb(cliConfig(cli, { sqliteOnly: '`postship db backup`' }).dbPath, resolve(file));
   if (o.json) printJson(cli, result);
   else print(cli, `${result.path}: ${result.bytes} bytes in ${result.ms} ms`);
 }

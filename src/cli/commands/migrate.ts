@@ -27,7 +27,7 @@ async function migratePostgres(url: string): Promise<Outcome> {
 }
 
 async function migrate(cli: Cli, o: { json?: boolean }): Promise<void> {
-  const config = cliConfig(cli, { postgres: true });
+  const config = cliConfig(cli);
   const r = config.dbEngine === 'postgres' ? await migratePostgres(config.dbPath) : migrateSqlite(config.dbPath);
   const applied = r.before.pending.filter((t) => r.after.applied.includes(t));
   if (o.json) {

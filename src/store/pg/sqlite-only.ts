@@ -1,16 +1,14 @@
 import { RuntimeError } from '../../domain/errors.js';
 import { redactPgUrl } from './url.js';
 
-/** What runs on PostgreSQL today; everything else still needs a SQLite POSTSHIP_DB. */
-export const POSTGRES_COMMANDS = ['migrate', 'db copy', 'doctor'] as const;
-
 /**
- * The one line for a command that cannot run on PostgreSQL yet: no half-working
- * paths until the runtime is ported (issue 17).
+ * The one line for what only a SQLite file has (a file backup, a file path
+ * opened directly): PostgreSQL has its own tools for those.
  */
-export function sqliteOnlyError(url: string, what = 'this command'): RuntimeError {
+export function sqliteOnlyError(url: string, what = 'this command', instead = 'use PostgreSQL\'s own tools (pg_dump) for this'): RuntimeError {
   return new RuntimeError(
     'db_engine_unsupported',
-    `${what} runs on SQLite only for now, and POSTSHIP_DB is a PostgreSQL URL (${redactPgUrl(url)}): on PostgreSQL today only ${POSTGRES_COMMANDS.join(', ')} work; point POSTSHIP_DB at the SQLite file for the rest (README "PostgreSQL")`,
+    `${what} works on a SQLite file, and POSTSHIP_DB is a PostgreSQL URL (${redactPgUrl(url)})`,
+    `On PostgreSQL, ${instead}.`,
   );
 }

@@ -98,7 +98,9 @@ export function pgTrackingQueries(db: PgQ): QueriesOf<typeof sqlite> {
     },
 
     async getTrackingEvent(id) {
-      const [row] = await db.select().from(T).where(eq(T.id, id)).limit(1);
+      // Locked for the caller's transaction (applyStoredEvent): a second worker applying the same
+      // event waits, then finds it applied. Outside a transaction the lock ends with the statement.
+      const [row] = await db.select().from(T).where(eq(T.id, id)).limit(1).for('update');
       return row as TrackingEventRow | undefined;
     },
 
@@ -112,7 +114,9 @@ export function pgTrackingQueries(db: PgQ): QueriesOf<typeof sqlite> {
         .select()
         .from(orders)
         .where(eq(orders.trackingNumber, asciiUpper(trackingNumber)))
-        .orderBy(asc(orders.createdAt), sql`${orders.orderId} COLLATE "C"`);
+        .orderBy(asc(orders.createdAt), sql`${orders.orderId} COLLATE "C"`)
+        // Two events of one parcel applied at once move its order one after the other, as SQLite's single writer does.
+        .for('update');
     },
 
     async unmatchedEventIds(trackingNumber) {
