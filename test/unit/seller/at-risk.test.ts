@@ -3,6 +3,7 @@ import { FixedClock } from '../../../src/domain/clock.js';
 import { ordersAtRisk, protectionDeadline, protectionStatus } from '../../../src/domain/protection.js';
 import { listAtRisk } from '../../../src/services/at-risk.js';
 import { closeDb, type Db } from '../../../src/store/db.js';
+import { sqliteLedger } from '../../../src/store/sqlite-ledger.js';
 import { memoryDb, seedEvent, seedOrder } from './seed.js';
 
 const DAY = 86_400_000;
@@ -47,8 +48,9 @@ describe('listAtRisk (ledger)', () => {
   let db: Db;
   afterEach(() => closeDb(db));
 
-  it('lists undelivered active orders with tracking state, filtered by store and horizon', () => {
+  it('lists undelivered active orders with tracking state, filtered by store and horizon', async () => {
     db = memoryDb();
+    const ledger = sqliteLedger(db);
     seedOrder(db, { orderId: 'A1', store: 'acme', shippedAt: shippedDaysAgo(52), stageRank: 2 });
     seedEvent(db, 'A1', 'customs', shippedDaysAgo(40), 'InTransit/Customs');
     seedOrder(db, { orderId: 'A2', store: 'acme', shippedAt: shippedDaysAgo(59) });
@@ -58,7 +60,7 @@ describe('listAtRisk (ledger)', () => {
     seedOrder(db, { orderId: 'B2', store: 'bolt', shippedAt: shippedDaysAgo(59) }); // 31 left
     const file = { stores: { bolt: { protectionDays: 90 } } };
 
-    const all = listAtRisk(db, file, { now, withinDays: 10 });
+    const all = await listAtRisk(ledger, file, { now, withinDays: 10 });
     expect(all.map((o) => o.orderId)).toEqual(['A2', 'B1', 'A1']);
     expect(all[2]).toMatchObject({
       stage: 'customs',
@@ -66,7 +68,7 @@ describe('listAtRisk (ledger)', () => {
       protection: { daysLeft: 8 },
     });
     expect(all[0]!.lastEvent).toBeNull();
-    expect(listAtRisk(db, file, { now, withinDays: 10, store: 'bolt' }).map((o) => o.orderId)).toEqual(['B1']);
-    expect(listAtRisk(db, file, { now, withinDays: 3 }).map((o) => o.orderId)).toEqual(['A2']);
+    expect((await listAtRisk(ledger, file, { now, withinDays: 10, store: 'bolt' })).map((o) => o.orderId)).toEqual(['B1']);
+    expect((await listAtRisk(ledger, file, { now, withinDays: 3 })).map((o) => o.orderId)).toEqual(['A2']);
   });
 });

@@ -8,6 +8,7 @@ import {
   transitReport,
 } from '../../../src/services/learned-transit.js';
 import { closeDb, type Db } from '../../../src/store/db.js';
+import { sqliteLedger } from '../../../src/store/sqlite-ledger.js';
 import { memoryDb, seedEvent, seedOrder } from './seed.js';
 
 const day = (iso: string): number => Date.parse(`${iso}T12:00:00Z`);
@@ -48,38 +49,40 @@ describe('learnedTransit from the ledger', () => {
   let db: Db;
   afterEach(() => closeDb(db));
 
-  it('is null with 19 delivered orders and learned with 20 (after the cache is refreshed)', () => {
+  it('is null with 19 delivered orders and learned with 20 (after the cache is refreshed)', async () => {
     db = memoryDb();
+    const ledger = sqliteLedger(db);
     // Shipped Monday 2 March, delivered Monday 16 March: 10 business days in Spain.
     seedLane(db, 19, () => '2026-03-16T09:00:00Z');
-    expect(learnedTransit(db, 'china-post', 'ES')).toBeNull();
+    expect(await learnedTransit(ledger, 'china-post', 'ES')).toBeNull();
     seedLane(db, 1, () => '2026-03-16T09:00:00Z', 'china-post', 'ES', 'late');
-    expect(learnedTransit(db, 'china-post', 'ES')).toBeNull(); // cached for a few minutes
-    forgetLearnedTransit(db);
-    expect(learnedTransit(db, 'chinapost', 'es')).toEqual({ min: 10, max: 10, medianDays: 10, p90Days: 10, samples: 20 });
+    expect(await learnedTransit(ledger, 'china-post', 'ES')).toBeNull(); // cached for a few minutes
+    forgetLearnedTransit(ledger);
+    expect(await learnedTransit(ledger, 'chinapost', 'es')).toEqual({ min: 10, max: 10, medianDays: 10, p90Days: 10, samples: 20 });
   });
 
-  it('learns median and p90 in business days, weekends skipped, per carrier x country', () => {
+  it('learns median and p90 in business days, weekends skipped, per carrier x country', async () => {
     db = memoryDb();
+    const ledger = sqliteLedger(db);
     // 10 parcels in 10 business days (Mon 16 Mar), 8 in 12 (Wed 18 Mar), 2 in 20 (Mon 30 Mar).
     seedLane(db, 20, (i) => (i < 10 ? '2026-03-16T09:00:00Z' : i < 18 ? '2026-03-18T09:00:00Z' : '2026-03-30T09:00:00Z'));
     seedLane(db, 5, () => '2026-03-04T09:00:00Z', 'dhl', 'ES');
-    const learned = learnedTransit(db, 'china-post', 'ES');
+    const learned = await learnedTransit(ledger, 'china-post', 'ES');
     expect(learned).toEqual({ min: 11, max: 12, medianDays: 11, p90Days: 12, samples: 20 });
-    expect(learnedTransit(db, 'china-post', 'FR')).toBeNull();
-    expect(learnedTransit(db, 'dhl', 'ES')).toBeNull();
+    expect(await learnedTransit(ledger, 'china-post', 'FR')).toBeNull();
+    expect(await learnedTransit(ledger, 'dhl', 'ES')).toBeNull();
 
-    const table = learnedTransitTable(db, 'china-post', 'ES');
+    const table = await learnedTransitTable(ledger, 'china-post', 'ES');
     expect(table?.ES?.postal).toMatchObject({ min: 11, max: 12 });
     expect(table?.ES?.postal?.basis).toContain('learned from 20 deliveries');
-    expect(learnedTransitTable(db, 'dhl', 'ES')).toBeUndefined();
+    expect(await learnedTransitTable(ledger, 'dhl', 'ES')).toBeUndefined();
 
-    const report = transitReport(db);
+    const report = await transitReport(ledger);
     expect(report.map((r) => [r.carrier, r.country, r.samples, r.inUse])).toEqual([
       ['china-post', 'ES', 20, 'learned'],
       ['dhl', 'ES', 5, 'builtin'],
     ]);
-    expect(transitReport(db, { carrier: 'dhl' })).toHaveLength(1);
-    expect(transitReport(db, { carrier: 'ups', country: 'us' })).toMatchObject([{ carrier: 'ups', country: 'US', samples: 0, orders: 0 }]);
+    expect(await transitReport(ledger, { carrier: 'dhl' })).toHaveLength(1);
+    expect(await transitReport(ledger, { carrier: 'ups', country: 'us' })).toMatchObject([{ carrier: 'ups', country: 'US', samples: 0, orders: 0 }]);
   });
 });
