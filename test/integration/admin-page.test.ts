@@ -6,7 +6,7 @@ import { EMPTY_CONFIG_FILE } from '../../src/config/config-file.js';
 import { adminRoutes } from '../../src/http/admin.js';
 import { adminPageRoutes } from '../../src/http/admin-page.js';
 import { silentLogger } from '../../src/logger.js';
-import { openDb } from '../../src/store/db.js';
+import { openSqliteLedger } from '../../src/store/sqlite-ledger.js';
 import { tempDir, testConfig, type TempDir } from '../helpers/env.js';
 
 const ADMIN = { POSTSHIP_ADMIN_USER: 'seller', POSTSHIP_ADMIN_PASSWORD: 'pa55:word-long-enough' };
@@ -59,15 +59,15 @@ describe('the admin pages (auth, old links, Bull Board)', () => {
 describe('the admin page without credentials', () => {
   it('is off and says why', async () => {
     const dir = tempDir();
-    const db = openDb(dir.file('p.db'));
+    const ledger = openSqliteLedger(dir.file('p.db'));
     const app = Fastify();
     await app.register(adminRoutes, { deps: { guard: null, queues: [], queueWrites: false } });
-    await app.register(adminPageRoutes, { deps: { guard: null, db, file: EMPTY_CONFIG_FILE, zone: 'UTC', now: () => Date.now() } });
+    await app.register(adminPageRoutes, { deps: { guard: null, ledger, file: EMPTY_CONFIG_FILE, zone: 'UTC', now: () => Date.now() } });
     const res = await app.inject({ url: '/admin/' });
     expect(res.statusCode).toBe(503);
     expect(res.json().message).toMatch(/POSTSHIP_ADMIN_USER/);
     await app.close();
-    db.$client.close();
+    await ledger.close();
     dir.remove();
   });
 });

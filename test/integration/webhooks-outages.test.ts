@@ -8,6 +8,7 @@ import { enterOrder } from '../../src/services/orders.js';
 import { applyPendingEvents } from '../../src/services/tracking.js';
 import { sends, trackingEvents } from '../../src/store/schema.js';
 import { tempDir, testConfig, type TempDir } from '../helpers/env.js';
+import { sqliteOf } from '../helpers/ledgers.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp.js';
 import { testPipeline, type TestPipeline } from '../helpers/worker.js';
 import { SECRETS, startWebhookStack, type WebhookStack } from '../fixtures/webhooks/harness.js';
@@ -40,7 +41,7 @@ describe('webhooks while Redis is down', () => {
     // The receiver's Redis is a closed port: nothing listens there.
     const down = new Runtime(testConfig(dir, { ...env, REDIS_URL: 'redis://127.0.0.1:1' }), { ...ONE_SHOT, logger: silentLogger() });
     for (const [orderId, number] of [['ORD-R1', 'RR1CN'], ['ORD-R2', 'RR3CN']]) {
-      enterOrder(down.orderDeps(), {
+      await enterOrder(down.orderDeps(), {
         orderId, buyer: { name: 'Ana', email: `${orderId.toLowerCase()}@example.com` }, country: 'FR', carrier: 'china-post',
         trackingNumber: number, shippedAt: DateTime.utc().minus({ days: 5 }).toISO(),
       });
@@ -55,7 +56,7 @@ describe('webhooks while Redis is down', () => {
       expect(res.status).toBe(202);
       expect(await res.json()).toMatchObject({ status: 'accepted', stored: 1 });
     }
-    const stored = down.db.select().from(trackingEvents).all();
+    const stored = sqliteOf(down).select().from(trackingEvents).all();
     expect(stored.map((e) => e.processedAt)).toEqual([null, null]);
     await server.close();
     await down.close();
@@ -65,7 +66,7 @@ describe('webhooks while Redis is down', () => {
     await pipeline.startWorker();
     const { runtime } = pipeline;
     const customsOf = (orderId: string) =>
-      runtime.db.select().from(sends).all().find((s) => s.orderId === orderId && s.milestone === 'customs')?.status;
+      sqliteOf(runtime).select().from(sends).all().find((s) => s.orderId === orderId && s.milestone === 'customs')?.status;
     const up = await startHttpServer(runtime, 0, { secrets: SECRETS, host: '127.0.0.1' });
     try {
       // The provider retries RR1CN (say our first answer timed out): a duplicate, queued again.
@@ -77,9 +78,9 @@ describe('webhooks while Redis is down', () => {
     }
     // Nobody retries RR3CN: the periodic sweep takes it, leaving fresh events to their job for a minute.
     expect(customsOf('ORD-R2')).toBeUndefined();
-    expect(applyPendingEvents(runtime.orderDeps())).toEqual({ applied: 0, scheduled: 0 });
-    expect(applyPendingEvents(runtime.orderDeps(), { olderThanMs: 0 })).toEqual({ applied: 1, scheduled: 1 });
-    expect(applyPendingEvents(runtime.orderDeps(), { olderThanMs: 0 })).toEqual({ applied: 0, scheduled: 0 });
+    expect(await applyPendingEvents(runtime.orderDeps())).toEqual({ applied: 0, scheduled: 0 });
+    expect(await applyPendingEvents(runtime.orderDeps(), { olderThanMs: 0 })).toEqual({ applied: 1, scheduled: 1 });
+    expect(await applyPendingEvents(runtime.orderDeps(), { olderThanMs: 0 })).toEqual({ applied: 0, scheduled: 0 });
     await runtime.promote();
     await expect.poll(() => customsOf('ORD-R2'), { timeout: 15_000 }).toBe('sent');
     expect(smtp.received.some((m) => m.to.includes('ord-r2@example.com'))).toBe(true);
@@ -94,10 +95,10 @@ describe('webhooks while SQLite refuses writes', () => {
 
   it('answers 503 so the provider retries, and the retry is accepted once writes work again', async () => {
     stack = await startWebhookStack();
-    stack.enter('ORD-S', 'RR2CN');
+    await stack.enter('ORD-S', 'RR2CN');
     const body = customsPush('RR2CN');
     const headers = sign17track(body, SECRETS.SEVENTEENTRACK_API_KEY);
-    const sqlite = stack.pipeline.runtime.db.$client;
+    const sqlite = sqliteOf(stack.pipeline.runtime).$client;
     sqlite.pragma('query_only = ON');
     const refused = await stack.post('/webhooks/17track', body, headers);
     expect(refused.status).toBe(503);

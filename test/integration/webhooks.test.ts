@@ -6,6 +6,7 @@ import {
   type Scan,
 } from '../fixtures/webhooks/payloads.js';
 import { SECRETS, startWebhookStack, type WebhookStack } from '../fixtures/webhooks/harness.js';
+import { sqliteOf } from '../helpers/ledgers.js';
 
 const now = () => DateTime.utc().minus({ minutes: 30 });
 
@@ -99,7 +100,7 @@ describe('tracking webhooks over real HTTP', () => {
   const applied = (tn: string) => stack.events(tn).every((e) => e.processedAt !== null) && stack.events(tn).length > 0;
 
   it.each(MILESTONE_CASES)('%s %s → %s', async (provider, status, expected) => {
-    stack.enter('ORD-1', 'LX100CN');
+    await stack.enter('ORD-1', 'LX100CN');
     const reply = await send(provider, PROVIDERS[provider].body('LX100CN', status));
     expect(reply.status).toBe(202);
     expect(reply.body).toMatchObject({ status: 'accepted', stored: 1 });
@@ -122,7 +123,7 @@ describe('tracking webhooks over real HTTP', () => {
   });
 
   it('acknowledges a duplicate delivery (same event_id) with 200 and stores it once', async () => {
-    stack.enter('ORD-2', 'LX200CN');
+    await stack.enter('ORD-2', 'LX200CN');
     const body = PROVIDERS.aftership.body('LX200CN', ['InTransit', 'InTransit_006']);
     expect((await send('aftership', body)).status).toBe(202);
     const again = await send('aftership', body);
@@ -133,7 +134,7 @@ describe('tracking webhooks over real HTTP', () => {
   });
 
   it('dedups a legacy 4.x delivery without event_id by tracking number, tag/subtag and scan time', async () => {
-    stack.enter('ORD-2L', 'LX250CN');
+    await stack.enter('ORD-2L', 'LX250CN');
     const legacy = JSON.stringify(aftershipPayload({
       legacy: true, eventId: null, trackingNumber: 'LX250CN',
       scans: [{ tag: 'AvailableForPickup', subtag: 'AvailableForPickup_001', at: now() }],
@@ -153,7 +154,7 @@ describe('tracking webhooks over real HTTP', () => {
   });
 
   it('ignores a 17TRACK push repeating number, latest event time and sub-status', async () => {
-    stack.enter('ORD-3', 'RR300CN');
+    await stack.enter('ORD-3', 'RR300CN');
     const body = PROVIDERS['17track'].body('RR300CN', ['InTransit', 'InTransit_CustomsProcessing']);
     expect((await send('17track', body)).status).toBe(202);
     // Same update pushed again, re-serialized with other whitespace: a new body, the same key.
@@ -163,7 +164,7 @@ describe('tracking webhooks over real HTTP', () => {
   });
 
   it('never moves an order back when an older event arrives after a newer one', async () => {
-    stack.enter('ORD-4', 'LX400CN');
+    await stack.enter('ORD-4', 'LX400CN');
     const t = now();
     const early: Scan = { tag: 'InTransit', subtag: 'InTransit_006', at: t.minus({ days: 2 }) };
     const late: Scan = { tag: 'OutForDelivery', subtag: 'OutForDelivery_001', at: t };
@@ -177,7 +178,7 @@ describe('tracking webhooks over real HTTP', () => {
   });
 
   it('re-triggers nothing when a payload replays the whole history', async () => {
-    stack.enter('ORD-5', 'LX500CN');
+    await stack.enter('ORD-5', 'LX500CN');
     const t = now();
     const history: Scan[] = [
       { tag: 'InTransit', subtag: 'InTransit_002', at: t.minus({ days: 6 }) },
@@ -200,18 +201,18 @@ describe('tracking webhooks over real HTTP', () => {
     const body = PROVIDERS.generic.body('LX600CN', ['', 'customs']);
     expect((await send('generic', body)).status).toBe(202);
     await expect.poll(() => stack.events('LX600CN')[0]?.outcome).toBe('unmatched');
-    stack.enter('ORD-6', 'LX600CN');
+    await stack.enter('ORD-6', 'LX600CN');
     const { applyUnmatchedEvents } = await import('../../src/services/tracking.js');
     const { getOrder, orderFromRow } = await import('../../src/store/ledger.js');
-    const order = orderFromRow(getOrder(stack.pipeline.runtime.db, 'ORD-6')!);
-    expect(applyUnmatchedEvents(stack.pipeline.runtime.orderDeps(), order)).toBe(1);
+    const order = orderFromRow(getOrder(sqliteOf(stack.pipeline.runtime), 'ORD-6')!);
+    expect(await applyUnmatchedEvents(stack.pipeline.runtime.orderDeps(), order)).toBe(1);
     expect(stack.events('LX600CN')[0]).toMatchObject({ orderId: 'ORD-6', outcome: 'scheduled customs' });
     expect(stack.sendsOf('ORD-6').map((s) => s.milestone)).toContain('customs');
   });
 
   it('uses the carrier to choose between two orders sharing a tracking number', async () => {
-    stack.enter('ORD-7A', 'DUP700', 'dhl');
-    stack.enter('ORD-7B', 'DUP700', 'cainiao');
+    await stack.enter('ORD-7A', 'DUP700', 'dhl');
+    await stack.enter('ORD-7B', 'DUP700', 'cainiao');
     const body = JSON.stringify(genericPayload({ trackingNumber: 'DUP700', carrier: 'cainiao', status: 'customs', at: now() }));
     expect((await send('generic', body)).status).toBe(202);
     await expect.poll(() => stack.events('DUP700')[0]?.orderId).toBe('ORD-7B');

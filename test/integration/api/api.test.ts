@@ -4,6 +4,7 @@ import { startDaemon, type RunningDaemon } from '../../../src/daemon.js';
 import { orderStatus } from '../../../src/report/order-status.js';
 import { createApiToken, revokeToken } from '../../../src/services/api-tokens.js';
 import { getOrder } from '../../../src/store/ledger.js';
+import { sqliteOf } from '../../helpers/ledgers.js';
 import { alwaysOpenConfig, tempDir, testConfig, type TempDir } from '../../helpers/env.js';
 
 const silent = pino({ level: 'silent' });
@@ -30,9 +31,9 @@ describe('HTTP API /api/v1 (real daemon, real HTTP on port 0)', () => {
     const config = testConfig(dir, { POSTSHIP_CONFIG: alwaysOpenConfig(dir) });
     daemon = await startDaemon(config, { roles: ['web'], port: 0, logger: silent, env: {} });
     const now = Date.now();
-    all = createApiToken(daemon.runtime.db, { store: null }, now).secret;
-    acme = createApiToken(daemon.runtime.db, { store: 'acme', name: 'acme backend' }, now).secret;
-    other = createApiToken(daemon.runtime.db, { store: 'other' }, now).secret;
+    all = (await createApiToken(daemon.runtime.ledger, { store: null }, now)).secret;
+    acme = (await createApiToken(daemon.runtime.ledger, { store: 'acme', name: 'acme backend' }, now)).secret;
+    other = (await createApiToken(daemon.runtime.ledger, { store: 'other' }, now)).secret;
   });
   afterAll(async () => {
     await daemon?.stop();
@@ -45,9 +46,9 @@ describe('HTTP API /api/v1 (real daemon, real HTTP on port 0)', () => {
     expect(bad.status).toBe(401);
     expect(bad.headers.get('www-authenticate')).toMatch(/^Bearer/);
     expect(await bad.json()).toMatchObject({ error: 'unauthorized' });
-    const token = createApiToken(daemon.runtime.db, { store: 'acme' }, Date.now());
+    const token = await createApiToken(daemon.runtime.ledger, { store: 'acme' }, Date.now());
     expect((await call('GET', '/sends', token.secret)).status).toBe(200);
-    revokeToken(daemon.runtime.db, token.id, Date.now());
+    await revokeToken(daemon.runtime.ledger, token.id, Date.now());
     expect((await call('GET', '/sends', token.secret)).status).toBe(401);
   });
 
@@ -64,7 +65,7 @@ describe('HTTP API /api/v1 (real daemon, real HTTP on port 0)', () => {
     const repeat = (await again.json()) as typeof body;
     expect(repeat.orders[0].created).toBe(false);
     expect(repeat.orders[0].sends).toEqual(body.orders[0].sends.map((s) => ({ ...s, status: expect.any(String) })));
-    expect(getOrder(daemon.runtime.db, 'API-1')!.buyerEmail).toBe('ana@example.com');
+    expect(getOrder(sqliteOf(daemon.runtime), 'API-1')!.buyerEmail).toBe('ana@example.com');
   });
 
   it('POST /orders with an array: 422 lists every problem with its path, the invalid elements write nothing', async () => {
@@ -77,9 +78,9 @@ describe('HTTP API /api/v1 (real daemon, real HTTP on port 0)', () => {
     expect(body.problems.some((p) => p.startsWith('[3].carrier: "pigeon" is not a known carrier'))).toBe(true);
     expect(body.problems.some((p) => p.startsWith('[3].buyer.email: "nope" is not an email address'))).toBe(true);
     expect(body.orders.map((o) => o.orderId)).toEqual(['API-10', 'API-12']);
-    expect(getOrder(daemon.runtime.db, 'API-11')).toBeUndefined();
-    expect(getOrder(daemon.runtime.db, 'API-13')).toBeUndefined();
-    expect(getOrder(daemon.runtime.db, 'API-12')).toBeDefined();
+    expect(getOrder(sqliteOf(daemon.runtime), 'API-11')).toBeUndefined();
+    expect(getOrder(sqliteOf(daemon.runtime), 'API-13')).toBeUndefined();
+    expect(getOrder(sqliteOf(daemon.runtime), 'API-12')).toBeDefined();
   });
 
   it('refuses more than 1,000 orders a request, and malformed JSON', async () => {
@@ -87,7 +88,7 @@ describe('HTTP API /api/v1 (real daemon, real HTTP on port 0)', () => {
     const res = await call('POST', '/orders', all, many);
     expect(res.status).toBe(422);
     expect(((await res.json()) as { message: string }).message).toMatch(/1 to 1000 orders/);
-    expect(getOrder(daemon.runtime.db, 'MANY-0')).toBeUndefined();
+    expect(getOrder(sqliteOf(daemon.runtime), 'MANY-0')).toBeUndefined();
     const broken = await fetch(`${daemon.url}/api/v1/orders`, { method: 'POST', headers: { authorization: `Bearer ${all}`, 'content-type': 'application/json' }, body: '{"orderId":' });
     expect(broken.status).toBe(400);
   });
@@ -96,7 +97,7 @@ describe('HTTP API /api/v1 (real daemon, real HTTP on port 0)', () => {
     const res = await call('POST', '/orders', acme, [order('API-20'), order('API-21', { store: 'other' })]);
     expect(res.status).toBe(403);
     expect(((await res.json()) as { error: string }).error).toBe('forbidden');
-    expect(getOrder(daemon.runtime.db, 'API-20')).toBeUndefined();
+    expect(getOrder(sqliteOf(daemon.runtime), 'API-20')).toBeUndefined();
     expect((await call('GET', '/orders/API-1', other)).status).toBe(403);
     expect((await call('POST', '/orders/API-1/cancel', other, { reason: 'refund' })).status).toBe(403);
     expect((await call('POST', '/orders/API-1/dispute', other, { open: true })).status).toBe(403);
@@ -110,7 +111,7 @@ describe('HTTP API /api/v1 (real daemon, real HTTP on port 0)', () => {
   it('GET /orders/{id} answers what `status --json` prints; 404 for an unknown order', async () => {
     const res = await call('GET', '/orders/API-1', acme);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual(JSON.parse(JSON.stringify(orderStatus(daemon.runtime.db, 'API-1')!.json)));
+    expect(await res.json()).toEqual(JSON.parse(JSON.stringify((await orderStatus(daemon.runtime.ledger, 'API-1'))!.json)));
     expect((await call('GET', '/orders/NOPE-1', all)).status).toBe(404);
   });
 
@@ -131,7 +132,7 @@ describe('HTTP API /api/v1 (real daemon, real HTTP on port 0)', () => {
     const body = (await cancel.json()) as { cancelled: Array<{ milestone: string }>; reason: string };
     expect(body.reason).toBe('refund');
     expect(body.cancelled.map((c) => c.milestone)).toEqual(expect.arrayContaining(['day1', 'day14']));
-    expect(getOrder(daemon.runtime.db, 'API-30')!.state).toBe('cancelled');
+    expect(getOrder(sqliteOf(daemon.runtime), 'API-30')!.state).toBe('cancelled');
     expect((await call('POST', '/orders/NOPE-1/cancel', all, { reason: 'refund' })).status).toBe(404);
   });
 

@@ -17,7 +17,7 @@ describe('POST /api/v1/orders: a tracking number that fits no format of its carr
   beforeAll(async () => {
     dir = tempDir();
     daemon = await startDaemon(testConfig(dir, { POSTSHIP_CONFIG: alwaysOpenConfig(dir) }), { roles: ['web'], port: 0, logger: pino({ level: 'silent' }), env: {} });
-    token = createApiToken(daemon.runtime.db, { store: 'acme' }, Date.now()).secret;
+    token = (await createApiToken(daemon.runtime.ledger, { store: 'acme' }, Date.now())).secret;
   });
   afterAll(async () => {
     await daemon?.stop();

@@ -7,6 +7,7 @@ import { silentLogger } from '../../../src/logger.js';
 import { ONE_SHOT, Runtime } from '../../../src/runtime.js';
 import { createApiToken } from '../../../src/services/api-tokens.js';
 import { getOrder, sendsOfOrder } from '../../../src/store/ledger.js';
+import { sqliteOf } from '../../helpers/ledgers.js';
 import { alwaysOpenConfig, tempDir, testConfig, type TempDir } from '../../helpers/env.js';
 
 /** Nothing listens on port 1: Redis is down. */
@@ -26,7 +27,7 @@ describe('Redis down: the API and the store webhooks still answer, the ledger ha
     await app.register(apiRoutes, { prefix: '/api/v1', deps: { ...apiDepsOf(runtime), queueTimeoutMs: 1500 } });
     await app.register(storePlatformRoutes, { prefix: '/webhooks', deps: { ...apiDepsOf(runtime), secrets: { SHOPIFY_WEBHOOK_SECRET: 's3cret' } } });
     url = await app.listen({ port: 0, host: '127.0.0.1' });
-    token = createApiToken(runtime.db, { store: null }, Date.now()).secret;
+    token = (await createApiToken(runtime.ledger, { store: null }, Date.now())).secret;
   });
   afterAll(async () => {
     await app?.close();
@@ -42,7 +43,7 @@ describe('Redis down: the API and the store webhooks still answer, the ledger ha
     });
     expect(res.status).toBe(201);
     expect(await res.json()).toMatchObject({ queued: null, orders: [{ orderId: 'DOWN-1', created: true }] });
-    expect(sendsOfOrder(runtime.db, 'DOWN-1').find((s) => s.milestone === 'shipped')?.status).toBe('scheduled');
+    expect(sendsOfOrder(sqliteOf(runtime), 'DOWN-1').find((s) => s.milestone === 'shipped')?.status).toBe('scheduled');
   });
 
   it('POST /webhooks/shopify: 202, the order entered; queueing waits for Redis', async () => {
@@ -59,7 +60,7 @@ describe('Redis down: the API and the store webhooks still answer, the ledger ha
       body,
     });
     expect(res.status).toBe(202);
-    expect(getOrder(runtime.db, 'acme-5550001')).toMatchObject({ carrier: 'china-post', country: 'DE', buyerEmail: 'lu@example.com' });
-    expect(sendsOfOrder(runtime.db, 'acme-5550001').find((s) => s.milestone === 'shipped')?.status).toBe('scheduled');
+    expect(getOrder(sqliteOf(runtime), 'acme-5550001')).toMatchObject({ carrier: 'china-post', country: 'DE', buyerEmail: 'lu@example.com' });
+    expect(sendsOfOrder(sqliteOf(runtime), 'acme-5550001').find((s) => s.milestone === 'shipped')?.status).toBe('scheduled');
   });
 });

@@ -8,6 +8,7 @@ import { enterOrder } from '../../../src/services/orders.js';
 import { sendsOfOrder } from '../../../src/store/ledger.js';
 import { suppressions } from '../../../src/store/schema.js';
 import { alwaysOpenConfig, tempDir, testConfig, type TempDir } from '../../helpers/env.js';
+import { sqliteOf } from '../../helpers/ledgers.js';
 import { testPipeline, type TestPipeline } from '../../helpers/worker.js';
 
 const SECRET = 'relay-channel-secret';
@@ -82,11 +83,11 @@ describe('webhook channel: the rendered message POSTed, signed, exactly once', (
     const p = await start(3);
     const ids = Array.from({ length: 10 }, (_, i) => `RELAY-${i}`);
     for (const id of ids) {
-      enterOrder(p.runtime.orderDeps(), { orderId: id, store: 'relay', buyer: { name: 'Ana Souza', email: 'ana@example.com' }, country: 'BR', carrier: 'cainiao', trackingNumber: `LP${id.slice(6)}00123456BR` });
+      await enterOrder(p.runtime.orderDeps(), { orderId: id, store: 'relay', buyer: { name: 'Ana Souza', email: 'ana@example.com' }, country: 'BR', carrier: 'cainiao', trackingNumber: `LP${id.slice(6)}00123456BR` });
     }
     await p.runtime.promote();
     await p.startWorker({ concurrency: 4 });
-    const shipped = () => ids.map((id) => sendsOfOrder(p.runtime.db, id).find((s) => s.milestone === 'shipped')!);
+    const shipped = () => ids.map((id) => sendsOfOrder(sqliteOf(p.runtime), id).find((s) => s.milestone === 'shipped')!);
     await expect.poll(() => shipped().every((s) => s.status === 'sent'), { timeout: 20_000, interval: 100 }).toBe(true);
     expect(rx.seen.size).toBe(10);
     expect([...rx.seen.values()].every((n) => n === 1)).toBe(true);
@@ -101,23 +102,23 @@ describe('webhook channel: the rendered message POSTed, signed, exactly once', (
 
   it('a 4xx other than 408/429 fails at once, recorded, without suppressing the address', async () => {
     const p = await start(0, (payload) => payload.orderId === 'RELAY-BAD');
-    enterOrder(p.runtime.orderDeps(), { orderId: 'RELAY-BAD', store: 'relay', buyer: { name: 'Bo', email: 'bo@example.com' }, country: 'US', carrier: 'ups', trackingNumber: '1Z999AA10123456784' });
+    await enterOrder(p.runtime.orderDeps(), { orderId: 'RELAY-BAD', store: 'relay', buyer: { name: 'Bo', email: 'bo@example.com' }, country: 'US', carrier: 'ups', trackingNumber: '1Z999AA10123456784' });
     await p.runtime.promote();
     await p.startWorker();
-    const send = () => sendsOfOrder(p.runtime.db, 'RELAY-BAD').find((s) => s.milestone === 'shipped')!;
+    const send = () => sendsOfOrder(sqliteOf(p.runtime), 'RELAY-BAD').find((s) => s.milestone === 'shipped')!;
     await expect.poll(() => send().status, { timeout: 10_000, interval: 100 }).toBe('failed');
     expect(send()).toMatchObject({ attempts: 1, error: 'EHTTP 550: HTTP 400: {"error":"unknown buyer"}' });
-    expect(p.runtime.db.select().from(suppressions).all()).toEqual([]);
+    expect(sqliteOf(p.runtime).select().from(suppressions).all()).toEqual([]);
     expect(rx.stats().attempts).toBe(1);
   });
 
   it('a buyer without an email but with a channel id goes through the webhook; the others of the store by email', async () => {
     const p = await start(0, undefined, (url) => ({ market: { webhookUrl: url } }));
-    enterOrder(p.runtime.orderDeps(), { orderId: 'MKT-1', store: 'market', buyer: { name: 'Mei', channelId: 'buyer-8841' }, country: 'ES', carrier: 'yanwen', trackingNumber: 'UG123456789CN' });
-    enterOrder(p.runtime.orderDeps(), { orderId: 'MKT-2', store: 'market', buyer: { name: 'Ana', email: 'ana@example.com' }, country: 'ES', carrier: 'yanwen', trackingNumber: 'UG123456790CN' });
+    await enterOrder(p.runtime.orderDeps(), { orderId: 'MKT-1', store: 'market', buyer: { name: 'Mei', channelId: 'buyer-8841' }, country: 'ES', carrier: 'yanwen', trackingNumber: 'UG123456789CN' });
+    await enterOrder(p.runtime.orderDeps(), { orderId: 'MKT-2', store: 'market', buyer: { name: 'Ana', email: 'ana@example.com' }, country: 'ES', carrier: 'yanwen', trackingNumber: 'UG123456790CN' });
     await p.runtime.promote();
     await p.startWorker();
-    const status = (id: string) => sendsOfOrder(p.runtime.db, id).find((s) => s.milestone === 'shipped')!.status;
+    const status = (id: string) => sendsOfOrder(sqliteOf(p.runtime), id).find((s) => s.milestone === 'shipped')!.status;
     await expect.poll(() => [status('MKT-1'), status('MKT-2')], { timeout: 10_000, interval: 100 }).toEqual(['sent', 'sent']);
     expect(rx.payloads).toHaveLength(1);
     const payload = rx.payloads[0];
@@ -126,7 +127,7 @@ describe('webhook channel: the rendered message POSTed, signed, exactly once', (
     expect(payload.subject.length).toBeGreaterThan(0);
     expect(payload.text).toContain('UG123456789CN');
     expect(payload.html).toContain('<');
-    expect(payload.messageId).toBe(sendsOfOrder(p.runtime.db, 'MKT-1').find((s) => s.milestone === 'shipped')!.messageId);
+    expect(payload.messageId).toBe(sendsOfOrder(sqliteOf(p.runtime), 'MKT-1').find((s) => s.milestone === 'shipped')!.messageId);
     const fs = await import('node:fs');
     expect(fs.readdirSync(dir.file('outbox')).filter((f) => f.includes('MKT-2'))).toHaveLength(1);
   });

@@ -8,7 +8,8 @@ import { recordTrackingEvent } from '../../../src/store/tracking.js';
 import { profileResolver } from '../../../src/services/profiles.js';
 import { systemClock } from '../../../src/domain/clock.js';
 import { EMPTY_CONFIG_FILE } from '../../../src/config/config-file.js';
-import { closeDb, openDb } from '../../../src/store/db.js';
+import { openSqliteLedger } from '../../../src/store/sqlite-ledger.js';
+import { sqliteOf } from '../../helpers/ledgers.js';
 import { redisUrl, tempDir, type TempDir } from '../../helpers/env.js';
 import { cliEnv, FIXTURES, ORDER_FLAGS, parseJson, runCli } from './run-cli.js';
 
@@ -73,14 +74,15 @@ describe('status, list, export, cancel, resend', () => {
 
   it('status shows the timeline and the tracking events received, within 80 columns', async () => {
     await enqueue('ST-1');
-    const db = openDb(env.POSTSHIP_DB);
+    const ledger = openSqliteLedger(env.POSTSHIP_DB);
+    const db = sqliteOf(ledger);
     try {
       const event = { provider: 'test', dedupKey: 'e1', trackingNumber: 'LP-ST-1', carrier: null, providerStatus: 'InTransit_Customs', outcome: 'customs' as const, occurredAt: new Date().toISOString() };
       const stored = recordTrackingEvent(db, event, JSON.stringify(event), Date.now());
       expect(stored.stored).toBe(true);
-      if (stored.stored) applyStoredEvent({ db, clock: systemClock, profiles: profileResolver(EMPTY_CONFIG_FILE) }, stored.id);
+      if (stored.stored) await applyStoredEvent({ ledger, clock: systemClock, profiles: profileResolver(EMPTY_CONFIG_FILE) }, stored.id);
     } finally {
-      closeDb(db);
+      await ledger.close();
     }
     const text = await runCli(['status', 'ST-1'], env);
     expect(text.code).toBe(0);

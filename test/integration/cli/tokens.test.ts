@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { authenticateToken } from '../../../src/services/api-tokens.js';
-import { closeDb, openDb } from '../../../src/store/db.js';
 import { apiTokens } from '../../../src/store/schema.js';
+import { openSqliteLedger } from '../../../src/store/sqlite-ledger.js';
 import { tempDir, type TempDir } from '../../helpers/env.js';
+import { sqliteOf } from '../../helpers/ledgers.js';
 import { cliEnv, parseJson, runCli } from './run-cli.js';
 
 describe('postship tokens create / list / revoke', () => {
@@ -24,13 +25,13 @@ describe('postship tokens create / list / revoke', () => {
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/for every store:\n\n {2}pst_\S+\n/);
 
-    const db = openDb(env.POSTSHIP_DB);
+    const ledger = openSqliteLedger(env.POSTSHIP_DB);
     try {
-      const stored = JSON.stringify(db.select().from(apiTokens).all());
+      const stored = JSON.stringify(sqliteOf(ledger).select().from(apiTokens).all());
       expect(stored).not.toContain(token.secret);
-      expect(authenticateToken(db, token.secret, Date.now())?.id).toBe(token.id);
+      expect((await authenticateToken(ledger, token.secret, Date.now()))?.id).toBe(token.id);
     } finally {
-      closeDb(db);
+      await ledger.close();
     }
 
     const listed = await runCli(['tokens', 'list', '--json'], env);
@@ -41,11 +42,11 @@ describe('postship tokens create / list / revoke', () => {
     const revoked = await runCli(['tokens', 'revoke', token.id], env);
     expect(revoked.code).toBe(0);
     expect(revoked.stdout).toMatch(/revoked/);
-    const db2 = openDb(env.POSTSHIP_DB);
+    const ledger2 = openSqliteLedger(env.POSTSHIP_DB);
     try {
-      expect(authenticateToken(db2, token.secret, Date.now())).toBeNull();
+      expect(await authenticateToken(ledger2, token.secret, Date.now())).toBeNull();
     } finally {
-      closeDb(db2);
+      await ledger2.close();
     }
     expect((await runCli(['tokens', 'revoke', 'tok_nope'], env)).code).toBe(2);
     const both = await runCli(['tokens', 'create', '--store', 'acme', '--all-stores'], env);

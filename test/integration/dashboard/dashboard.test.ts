@@ -12,6 +12,7 @@ import { registrationOf } from '../../../src/store/registrations.js';
 import { SECRETS } from '../../fixtures/webhooks/harness.js';
 import { aftershipPayload, signAftership } from '../../fixtures/webhooks/payloads.js';
 import { testConfig, tempDir, type TempDir } from '../../helpers/env.js';
+import { sqliteOf } from '../../helpers/ledgers.js';
 import { startSeventeenTrack } from '../../helpers/providers/seventeen-track.js';
 import type { StandIn } from '../../helpers/providers/stand-in.js';
 import { startSmtpSink, type SmtpSink } from '../../helpers/smtp.js';
@@ -128,7 +129,7 @@ describe('the seller dashboard in headless Chromium, on data made through the CL
   });
 
   it('the scenario reaches the ledger: webhooks applied by the worker, the rejected number, the bounce', async () => {
-    const db = daemon.runtime.db;
+    const db = sqliteOf(daemon.runtime);
     await expect.poll(() => ORDERS.filter((o) => /SLOW|FAST/.test(o.id)).every((o) => getOrder(db, o.id)?.state === 'delivered'), { timeout: 20_000 }).toBe(true);
     await expect.poll(() => getOrder(db, 'PICK-1')?.stageRank, { timeout: 20_000 }).toBe(3);
     await expect.poll(() => getOrder(db, 'STALL-1')?.lastEventAt, { timeout: 20_000 }).not.toBeNull();
@@ -240,7 +241,7 @@ describe('the seller dashboard in headless Chromium, on data made through the CL
     // Without the token (another site's form), nothing happens.
     const forged = await fetch(`${daemon.url}/admin/actions/cancel`, { method: 'POST', headers: { authorization: AUTH, 'content-type': 'application/x-www-form-urlencoded' }, body: 'orderId=STALL-1&reason=refund' });
     expect(forged.status).toBe(403);
-    expect(getOrder(daemon.runtime.db, 'STALL-1')?.state).toBe('active');
+    expect(getOrder(sqliteOf(daemon.runtime), 'STALL-1')?.state).toBe('active');
     const missing = await tab.goto(`${daemon.url}/admin/order?q=${encodeURIComponent('<nope>')}`);
     expect(missing?.status()).toBe(404);
     expect(await tab.locator('#not-found').innerText()).toContain('<nope>');
@@ -248,7 +249,7 @@ describe('the seller dashboard in headless Chromium, on data made through the CL
   });
 
   it('the count tables the triggers kept equal a recount of the ledger after all of it', () => {
-    expect(dashboardDrift(daemon.runtime.db)).toEqual([]);
+    expect(dashboardDrift(sqliteOf(daemon.runtime))).toEqual([]);
   });
 
   it('every table downloads as CSV with the same rows; a bad filter is a 400 naming the fix', async () => {

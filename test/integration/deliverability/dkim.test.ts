@@ -9,6 +9,7 @@ import { enterOrder } from '../../../src/services/orders.js';
 import { sendsOfOrder } from '../../../src/store/ledger.js';
 import { dkimVerifies } from '../../helpers/email-services/dkim-verifier.js';
 import { tempDir, testConfig, type TempDir } from '../../helpers/env.js';
+import { sqliteOf } from '../../helpers/ledgers.js';
 import { header, startSmtpSink, type SmtpSink } from '../../helpers/smtp.js';
 import { testPipeline, type TestPipeline } from '../../helpers/worker.js';
 
@@ -52,9 +53,9 @@ describe('DKIM per store', () => {
     pipeline = testPipeline(config);
     await pipeline.startWorker();
     const { runtime } = pipeline;
-    enterOrder(runtime.orderDeps(), { orderId: 'D-1', store: 'acme', buyer: { name: 'Zoë Ångström', email: 'zoe@example.net', locale: 'en' }, country: 'SE', carrier: 'cainiao', trackingNumber: 'LPD1' });
+    await enterOrder(runtime.orderDeps(), { orderId: 'D-1', store: 'acme', buyer: { name: 'Zoë Ångström', email: 'zoe@example.net', locale: 'en' }, country: 'SE', carrier: 'cainiao', trackingNumber: 'LPD1' });
     await runtime.promote();
-    await expect.poll(() => sendsOfOrder(runtime.db, 'D-1').find((s) => s.milestone === 'shipped')?.status, { timeout: 15_000 }).toBe('sent');
+    await expect.poll(() => sendsOfOrder(sqliteOf(runtime), 'D-1').find((s) => s.milestone === 'shipped')?.status, { timeout: 15_000 }).toBe('sent');
     const raw = smtp.received[0].raw;
     expect(header(raw, 'DKIM-Signature')).toMatch(/d=acme\.example; .*s=ps1;/);
     expect(header(raw, 'Feedback-ID')).toBe('acme:shipped:postship');
@@ -78,7 +79,7 @@ describe('DKIM per store', () => {
     const published = loadDkim(config.deliverability.dkim.fallback!);
     pipeline = testPipeline(config);
     await pipeline.startWorker();
-    enterOrder(pipeline.runtime.orderDeps(), { orderId: 'D-2', buyer: { name: 'Ana', email: 'ana@example.org', locale: 'en' }, country: 'BR', carrier: 'cainiao', trackingNumber: 'LPD2' });
+    await enterOrder(pipeline.runtime.orderDeps(), { orderId: 'D-2', buyer: { name: 'Ana', email: 'ana@example.org', locale: 'en' }, country: 'BR', carrier: 'cainiao', trackingNumber: 'LPD2' });
     await pipeline.runtime.promote();
     await expect.poll(() => smtp.received.length, { timeout: 15_000 }).toBe(1);
     expect(dkimVerifies(smtp.received[0].raw, { name: published.dnsName, value: published.dnsValue })).toMatchObject({ ok: true });

@@ -7,8 +7,9 @@ import { createMetrics } from '../../../src/metrics.js';
 import { sendDigests } from '../../../src/services/digest.js';
 import { enterOrder } from '../../../src/services/orders.js';
 import { sendsOfOrder } from '../../../src/store/ledger.js';
-import { deliverabilityHealth, recordMailEvents } from '../../../src/store/mail-events.js';
+import { deliverabilityHealth } from '../../../src/store/mail-events.js';
 import { alwaysOpenConfig, tempDir, testConfig, type TempDir } from '../../helpers/env.js';
+import { sqliteOf } from '../../helpers/ledgers.js';
 import { testPipeline, type TestPipeline } from '../../helpers/worker.js';
 
 describe('deliverability health: 7 days per store and recipient domain, in /metrics and the digest', () => {
@@ -22,14 +23,14 @@ describe('deliverability health: 7 days per store and recipient domain, in /metr
     pipeline = testPipeline(testConfig(dir, { POSTSHIP_CONFIG: alwaysOpenConfig(dir, {}, { stores: { acme: { name: 'Acme', sellerEmail: 'owner@acme.example' } } }) }));
     const worker = await pipeline.startWorker({ concurrency: 10 });
     const { runtime } = pipeline;
-    const allSent = () => ids.every((id) => sendsOfOrder(runtime.db, id)[0]?.status === 'sent');
+    const allSent = () => ids.every((id) => sendsOfOrder(sqliteOf(runtime), id)[0]?.status === 'sent');
     const done = new Promise<void>((resolve) => worker.on('completed', () => allSent() && resolve()));
-    ids.forEach((id, i) => enterOrder(runtime.orderDeps(), { orderId: id, store: 'acme', buyer: { name: 'B', email: emailOf(i), locale: 'en' }, country: 'US', carrier: 'cainiao', trackingNumber: `LP${id.replace('-', '')}` }));
+    for (const [i, id] of ids.entries()) await enterOrder(runtime.orderDeps(), { orderId: id, store: 'acme', buyer: { name: 'B', email: emailOf(i), locale: 'en' }, country: 'US', carrier: 'cainiao', trackingNumber: `LP${id.replace('-', '')}` });
     await runtime.promote();
     await done;
     const now = Date.now();
     // One complaint and two hard bounces at mail.example, one delivery and one deferral at other.example.
-    recordMailEvents(runtime.db, [
+    await runtime.ledger.recordMailEvents([
       { source: 'postmark', dedupKey: 'c1', kind: 'complained', email: emailOf(0), occurredAt: now },
       { source: 'mailgun', dedupKey: 'b1', kind: 'bounced', bounceType: 'hard', email: emailOf(1), occurredAt: now },
       { source: 'mailgun', dedupKey: 'b2', kind: 'bounced', bounceType: 'hard', email: emailOf(2), occurredAt: now },
@@ -45,7 +46,7 @@ describe('deliverability health: 7 days per store and recipient domain, in /metr
   });
 
   it('counts per store and per recipient domain, with rates', () => {
-    const health = deliverabilityHealth(pipeline.runtime.db, { now: Date.now(), days: 7 });
+    const health = deliverabilityHealth(sqliteOf(pipeline.runtime), { now: Date.now(), days: 7 });
     expect(health.stores).toEqual([{ store: 'acme', domain: '*', sent: 60, delivered: 1, bounced: 2, complained: 1, deferred: 1, bounceRate: 2 / 60, complaintRate: 1 / 60 }]);
     expect(health.domains.map((d) => [d.domain, d.sent, d.bounced, d.complained, d.delivered, d.deferred])).toEqual([
       ['mail.example', 40, 2, 1, 0, 0],
@@ -54,7 +55,7 @@ describe('deliverability health: 7 days per store and recipient domain, in /metr
   });
 
   it('/metrics shows the same counts and rates beside Gmail\'s 0.3%', async () => {
-    const metrics = createMetrics({ db: pipeline.runtime.db });
+    const metrics = createMetrics({ ledger: pipeline.runtime.ledger });
     try {
       const text = await metrics.registry.metrics();
       expect(text).toContain('postship_mail_7d{store="acme",domain="*",kind="sent"} 60');
@@ -70,7 +71,7 @@ describe('deliverability health: 7 days per store and recipient domain, in /metr
   it('the daily digest warns the seller whose complaint or bounce rate nears the limit', async () => {
     const outbox = dir.file('digest-outbox');
     const { runtime } = pipeline;
-    const outcomes = await sendDigests({ db: runtime.db, config: runtime.config, clock: systemClock, transport: outboxTransport(outbox), logger: silentLogger() });
+    const outcomes = await sendDigests({ ledger: runtime.ledger, config: runtime.config, clock: systemClock, transport: outboxTransport(outbox), logger: silentLogger() });
     expect(outcomes).toEqual([{ store: 'acme', result: 'sent', count: 0 }]);
     const mail = readFileSync(`${outbox}/${readdirSync(outbox)[0]}`, 'utf8').replace(/=\r?\n/g, '');
     expect(mail).toMatch(/Subject: bounce or complaint rates to look at \(Acme, /);

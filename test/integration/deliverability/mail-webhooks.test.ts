@@ -8,6 +8,7 @@ import { enterOrder } from '../../../src/services/orders.js';
 import { isSuppressed, sendsOfOrder, type SendRow } from '../../../src/store/ledger.js';
 import { mailOutcomes, suppressionOf } from '../../../src/store/mail-events.js';
 import { alwaysOpenConfig, tempDir, testConfig, type TempDir } from '../../helpers/env.js';
+import { sqliteOf } from '../../helpers/ledgers.js';
 import { mailgunSignature, newSvixSecret, startSnsStandIn, svixHeaders, type SnsStandIn } from '../../helpers/email-services/signers.js';
 import { testPipeline, type TestPipeline } from '../../helpers/worker.js';
 
@@ -31,17 +32,17 @@ describe('email-service events: POST /webhooks/mail/{ses,postmark,resend,mailgun
     const worker = await pipeline.startWorker();
     const { runtime } = pipeline;
     const ids = ['SES-1', 'SES-2', 'PM-1', 'PM-2', 'RS-1', 'MG-1', 'MG-2'];
-    const allSent = () => ids.every((id) => sendsOfOrder(runtime.db, id)[0]?.status === 'sent');
+    const allSent = () => ids.every((id) => sendsOfOrder(sqliteOf(runtime), id)[0]?.status === 'sent');
     // Hooks cannot expect.poll: wait on the worker's completed events until every first letter is sent.
     const done = new Promise<void>((resolve) => worker.on('completed', () => allSent() && resolve()));
     for (const id of ['SES-1', 'SES-2', 'PM-1', 'PM-2', 'RS-1', 'MG-1', 'MG-2']) {
-      enterOrder(runtime.orderDeps(), { orderId: id, store: 'acme', buyer: { name: 'B', email: `${id.toLowerCase()}@gmail.com`, locale: 'en' }, country: 'US', carrier: 'cainiao', trackingNumber: `LP${id.replace('-', '')}` });
+      await enterOrder(runtime.orderDeps(), { orderId: id, store: 'acme', buyer: { name: 'B', email: `${id.toLowerCase()}@gmail.com`, locale: 'en' }, country: 'US', carrier: 'cainiao', trackingNumber: `LP${id.replace('-', '')}` });
     }
     await runtime.promote();
     await done;
-    for (const id of ['SES-1', 'SES-2', 'PM-1', 'PM-2', 'RS-1', 'MG-1', 'MG-2']) sent.set(id, sendsOfOrder(runtime.db, id)[0]);
+    for (const id of ['SES-1', 'SES-2', 'PM-1', 'PM-2', 'RS-1', 'MG-1', 'MG-2']) sent.set(id, sendsOfOrder(sqliteOf(runtime), id)[0]);
     app = buildHttpApp({
-      db: runtime.db, clock: systemClock, logger: silentLogger(), enqueueTrackingEvents: async () => {},
+      ledger: runtime.ledger, clock: systemClock, logger: silentLogger(), enqueueTrackingEvents: async () => {},
       secrets: { SES_SNS_TOPIC_ARN: TOPIC, POSTMARK_WEBHOOK_AUTH: POSTMARK_AUTH, RESEND_WEBHOOK_SECRET: RESEND_SECRET, MAILGUN_WEBHOOK_SIGNING_KEY: MAILGUN_KEY },
       // The stand-in serves its certificate over local HTTP; production allows https://sns.<region>.amazonaws.com only.
       snsUrlAllowed: (url) => url.origin === sns.url,
@@ -81,14 +82,14 @@ describe('email-service events: POST /webhooks/mail/{ses,postmark,resend,mailgun
     const res = await post('ses', sesNotification(bounce), { 'content-type': 'text/plain; charset=UTF-8' });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ stored: 1, suppressed: 1, unmatched: 0 });
-    const s = suppressionOf(pipeline.runtime.db, email('SES-1'))!;
+    const s = suppressionOf(sqliteOf(pipeline.runtime), email('SES-1'))!;
     expect(s).toMatchObject({ scope: 'all', sendId: sent.get('SES-1')!.id, messageId: sent.get('SES-1')!.messageId });
     expect(s.reason).toMatch(/^hard bounce \(ses\): Permanent General 5\.1\.1 smtp; 550 5\.1\.1 user unknown/);
-    expect(isSuppressed(pipeline.runtime.db, email('SES-1'), 'day1')).toBe(true);
+    expect(isSuppressed(sqliteOf(pipeline.runtime), email('SES-1'), 'day1')).toBe(true);
 
     const delivery = { notificationType: 'Delivery', mail: sesMail('SES-2'), delivery: { timestamp: new Date().toISOString(), recipients: [email('SES-2')], smtpResponse: '250 2.0.0 OK' } };
     expect((await post('ses', sesNotification(delivery), { 'content-type': 'text/plain' })).status).toBe(200);
-    const outcomes = mailOutcomes(pipeline.runtime.db, [sent.get('SES-1')!.id, sent.get('SES-2')!.id]);
+    const outcomes = mailOutcomes(sqliteOf(pipeline.runtime), [sent.get('SES-1')!.id, sent.get('SES-2')!.id]);
     expect(outcomes.get(sent.get('SES-1')!.id)?.kind).toBe('bounced');
     expect(outcomes.get(sent.get('SES-2')!.id)?.kind).toBe('delivered');
   });
@@ -115,11 +116,11 @@ describe('email-service events: POST /webhooks/mail/{ses,postmark,resend,mailgun
     expect(res.status).toBe(200);
     // Postmark names its own MessageID: the letter is found by its recipient.
     expect(await res.json()).toMatchObject({ stored: 1, suppressed: 1, unmatched: 0 });
-    expect(suppressionOf(pipeline.runtime.db, email('PM-1'))).toMatchObject({ reason: 'complaint (postmark): SpamComplaint', sendId: sent.get('PM-1')!.id });
+    expect(suppressionOf(sqliteOf(pipeline.runtime), email('PM-1'))).toMatchObject({ reason: 'complaint (postmark): SpamComplaint', sendId: sent.get('PM-1')!.id });
     const delivery = JSON.stringify({ RecordType: 'Delivery', ServerID: 23, MessageStream: 'outbound', MessageID: 'f1a1', Recipient: email('PM-2'), DeliveredAt: new Date().toISOString(), Details: 'Test delivery webhook details' });
     expect((await post('postmark', delivery, auth)).status).toBe(200);
-    expect(mailOutcomes(pipeline.runtime.db, [sent.get('PM-2')!.id]).get(sent.get('PM-2')!.id)?.kind).toBe('delivered');
-    expect(suppressionOf(pipeline.runtime.db, email('PM-2'))).toBeNull();
+    expect(mailOutcomes(sqliteOf(pipeline.runtime), [sent.get('PM-2')!.id]).get(sent.get('PM-2')!.id)?.kind).toBe('delivered');
+    expect(suppressionOf(sqliteOf(pipeline.runtime), email('PM-2'))).toBeNull();
   });
 
   it('Resend: Svix signature checked (body, secret, age); a permanent bounce suppresses', async () => {
@@ -135,7 +136,7 @@ describe('email-service events: POST /webhooks/mail/{ses,postmark,resend,mailgun
     expect(await res.json()).toMatchObject({ stored: 1, suppressed: 1 });
     // Svix retries a delivery with the same svix-id: stored once.
     expect(await (await post('resend', body, signed)).json()).toMatchObject({ stored: 0, duplicates: 1 });
-    expect(suppressionOf(pipeline.runtime.db, email('RS-1'))?.reason).toBe('hard bounce (resend): Permanent General The recipient mailbox does not exist');
+    expect(suppressionOf(sqliteOf(pipeline.runtime), email('RS-1'))?.reason).toBe('hard bounce (resend): Permanent General The recipient mailbox does not exist');
   });
 
   it('Mailgun: HMAC in the body; a permanent failure suppresses, a temporary one only counts as deferred', async () => {
@@ -147,18 +148,18 @@ describe('email-service events: POST /webhooks/mail/{ses,postmark,resend,mailgun
     expect((await post('mailgun', JSON.stringify({ ...permanent, signature: { ...permanent.signature, signature: 'ab'.repeat(32) } }))).status).toBe(401);
     const res = await post('mailgun', JSON.stringify(permanent));
     expect(await res.json()).toMatchObject({ stored: 1, suppressed: 1, unmatched: 0 });
-    expect(suppressionOf(pipeline.runtime.db, email('MG-1'))).toMatchObject({ sendId: sent.get('MG-1')!.id });
+    expect(suppressionOf(sqliteOf(pipeline.runtime), email('MG-1'))).toMatchObject({ sendId: sent.get('MG-1')!.id });
     const temporary = await post('mailgun', JSON.stringify(event('Bse7i2zsRYeDXztHGENqRB', 'temporary', email('MG-2'))));
     expect(await temporary.json()).toMatchObject({ stored: 1, suppressed: 0 });
-    expect(mailOutcomes(pipeline.runtime.db, [sent.get('MG-2')!.id]).get(sent.get('MG-2')!.id)?.kind).toBe('deferred');
-    expect(suppressionOf(pipeline.runtime.db, email('MG-2'))).toBeNull();
+    expect(mailOutcomes(sqliteOf(pipeline.runtime), [sent.get('MG-2')!.id]).get(sent.get('MG-2')!.id)?.kind).toBe('deferred');
+    expect(suppressionOf(sqliteOf(pipeline.runtime), email('MG-2'))).toBeNull();
   });
 
   it('refuses malformed JSON with 400, and a service whose secret is not set with 503', async () => {
     const bad = await post('mailgun', '{not json');
     expect(bad.status).toBe(400);
     expect((await bad.json()).error).toBe('malformed_json');
-    const bare = buildHttpApp({ db: pipeline.runtime.db, clock: systemClock, logger: silentLogger(), enqueueTrackingEvents: async () => {}, secrets: {} });
+    const bare = buildHttpApp({ ledger: pipeline.runtime.ledger, clock: systemClock, logger: silentLogger(), enqueueTrackingEvents: async () => {}, secrets: {} });
     const res = await bare.inject({ method: 'POST', url: '/webhooks/mail/postmark', headers: { 'content-type': 'application/json' }, payload: '{}' });
     expect(res.statusCode).toBe(503);
     expect(res.json().message).toMatch(/POSTMARK_WEBHOOK_AUTH is not set/);

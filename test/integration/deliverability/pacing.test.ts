@@ -4,6 +4,7 @@ import { enterOrder } from '../../../src/services/orders.js';
 import { sendsOfOrder } from '../../../src/store/ledger.js';
 import { mailEvents } from '../../../src/store/schema.js';
 import { alwaysOpenConfig, tempDir, testConfig, type TempDir } from '../../helpers/env.js';
+import { sqliteOf } from '../../helpers/ledgers.js';
 import { startSmtpSink, type SmtpSink } from '../../helpers/smtp.js';
 import { testPipeline, type TestPipeline } from '../../helpers/worker.js';
 
@@ -26,13 +27,13 @@ describe('pacing: per-domain rates, the daily cap, a throttling domain', () => {
   }
   const enter = (id: string, email: string) =>
     enterOrder(pipeline.runtime.orderDeps(), { orderId: id, buyer: { name: 'B', email, locale: 'en' }, country: 'US', carrier: 'cainiao', trackingNumber: `LP${id.replace(/\W/g, '')}` });
-  const shippedOf = (id: string) => sendsOfOrder(pipeline.runtime.db, id).find((s) => s.milestone === 'shipped')!;
-  const deferrals = () => pipeline.runtime.db.select().from(mailEvents).where(eq(mailEvents.kind, 'deferred')).all();
+  const shippedOf = (id: string) => sendsOfOrder(sqliteOf(pipeline.runtime), id).find((s) => s.milestone === 'shipped')!;
+  const deferrals = () => sqliteOf(pipeline.runtime).select().from(mailEvents).where(eq(mailEvents.kind, 'deferred')).all();
 
   it('holds back a domain over its rate, delivers every message in the end, and leaves other domains alone', async () => {
     const runtime = await start({ POSTSHIP_DOMAIN_RATES: 'slow.example=1/s' });
-    for (let i = 0; i < 6; i++) enter(`S-${i}`, `s${i}@slow.example`);
-    for (let i = 0; i < 6; i++) enter(`F-${i}`, `f${i}@fast.example`);
+    for (let i = 0; i < 6; i++) await enter(`S-${i}`, `s${i}@slow.example`);
+    for (let i = 0; i < 6; i++) await enter(`F-${i}`, `f${i}@fast.example`);
     await runtime.promote();
     await expect.poll(() => smtp.received.length, { timeout: 15_000 }).toBe(12);
     // The server accepts before the worker records: wait for the ledger to say sent.
@@ -49,7 +50,7 @@ describe('pacing: per-domain rates, the daily cap, a throttling domain', () => {
 
   it('a store over its daily cap: the rest wait for tomorrow (still scheduled, recorded as deferred), none dropped or skipped', async () => {
     const runtime = await start({ POSTSHIP_DAILY_CAP: '2' });
-    for (let i = 0; i < 4; i++) enter(`C-${i}`, `c${i}@example.net`);
+    for (let i = 0; i < 4; i++) await enter(`C-${i}`, `c${i}@example.net`);
     await runtime.promote();
     await expect.poll(() => deferrals().length, { timeout: 15_000 }).toBe(2);
     await expect.poll(() => smtp.received.length, { timeout: 15_000 }).toBe(2);
@@ -72,7 +73,7 @@ describe('pacing: per-domain rates, the daily cap, a throttling domain', () => {
     await pipeline.startWorker({ concurrency: 10 });
     for (let i = 0; i < 3; i++) {
       for (const store of ['capped', 'open']) {
-        enterOrder(pipeline.runtime.orderDeps(), { orderId: `${store}-${i}`, store, buyer: { name: 'B', email: `${store}${i}@example.net`, locale: 'en' }, country: 'US', carrier: 'cainiao', trackingNumber: `LP${store}${i}` });
+        await enterOrder(pipeline.runtime.orderDeps(), { orderId: `${store}-${i}`, store, buyer: { name: 'B', email: `${store}${i}@example.net`, locale: 'en' }, country: 'US', carrier: 'cainiao', trackingNumber: `LP${store}${i}` });
       }
     }
     await pipeline.runtime.promote();
@@ -96,8 +97,8 @@ describe('pacing: per-domain rates, the daily cap, a throttling domain', () => {
         cb();
       },
     });
-    for (let i = 0; i < 3; i++) enter(`T-${i}`, `t${i}@throttled.example`);
-    for (let i = 0; i < 3; i++) enter(`O-${i}`, `o${i}@other.example`);
+    for (let i = 0; i < 3; i++) await enter(`T-${i}`, `t${i}@throttled.example`);
+    for (let i = 0; i < 3; i++) await enter(`O-${i}`, `o${i}@other.example`);
     await runtime.promote();
     await expect.poll(() => smtp.received.length, { timeout: 20_000 }).toBe(6);
     expect([0, 1, 2].map((i) => shippedOf(`T-${i}`).attempts)).toEqual([2, 2, 2]);

@@ -10,6 +10,7 @@ import { enterOrder } from '../../../src/services/orders.js';
 import { isSuppressed } from '../../../src/store/ledger.js';
 import { trackingEvents } from '../../../src/store/schema.js';
 import { tempDir, testConfig, type TempDir } from '../../helpers/env.js';
+import { sqliteOf } from '../../helpers/ledgers.js';
 
 const SECRET = 'identifiers-webhook-secret';
 const UNSUB = 'identifiers-unsubscribe-secret';
@@ -21,7 +22,7 @@ describe('identifiers on the webhook and unsubscribe routes', () => {
   beforeAll(async () => {
     dir = tempDir();
     daemon = await startDaemon(testConfig(dir, { POSTSHIP_UNSUBSCRIBE_SECRET: UNSUB }), { roles: ['web'], port: 0, logger: pino({ level: 'silent' }), env: { POSTSHIP_WEBHOOK_SECRET: SECRET, AFTERSHIP_WEBHOOK_SECRET: AFTERSHIP } });
-    enterOrder(daemon.runtime.orderDeps(), { orderId: 'K-1', buyer: { email: 'kate@example.com' }, country: 'US', carrier: 'dhl', trackingNumber: 'SS123ISS', shippedAt: new Date().toISOString() });
+    await enterOrder(daemon.runtime.orderDeps(), { orderId: 'K-1', buyer: { email: 'kate@example.com' }, country: 'US', carrier: 'dhl', trackingNumber: 'SS123ISS', shippedAt: new Date().toISOString() });
   });
   afterAll(async () => {
     await daemon?.stop();
@@ -51,14 +52,14 @@ describe('identifiers on the webhook and unsubscribe routes', () => {
       expect(res.status).toBe(400);
       expect((await res.json()).message).toMatch(/must be 1-64 ASCII letters, digits or dashes/);
     }
-    expect(daemon.runtime.db.select().from(trackingEvents).all()).toEqual([]);
+    expect(sqliteOf(daemon.runtime).select().from(trackingEvents).all()).toEqual([]);
   });
 
   it('an unsubscribe of the Kelvin-sign address does not unsubscribe kate@example.com', async () => {
     const kelvin = '\u212Aate@example.com';
     expect((await fetch(unsubscribeUrl(daemon.url, UNSUB, kelvin), { method: 'POST' })).status).toBe(200);
-    expect(isSuppressed(daemon.runtime.db, kelvin, 'day14')).toBe(true);
-    expect(isSuppressed(daemon.runtime.db, 'kate@example.com', 'day14')).toBe(false);
-    expect(isSuppressed(daemon.runtime.db, 'Kate@Example.com', 'day14')).toBe(false);
+    expect(isSuppressed(sqliteOf(daemon.runtime), kelvin, 'day14')).toBe(true);
+    expect(isSuppressed(sqliteOf(daemon.runtime), 'kate@example.com', 'day14')).toBe(false);
+    expect(isSuppressed(sqliteOf(daemon.runtime), 'Kate@Example.com', 'day14')).toBe(false);
   });
 });

@@ -4,9 +4,10 @@ import { startDaemon, type RunningDaemon } from '../../../src/daemon.js';
 import { unsubscribeUrl } from '../../../src/domain/unsubscribe.js';
 import { InputError } from '../../../src/domain/errors.js';
 import { MILESTONES } from '../../../src/domain/milestones.js';
-import { isSuppressed, suppress } from '../../../src/store/ledger.js';
+import { isSuppressed } from '../../../src/store/ledger.js';
 import { meta, suppressions } from '../../../src/store/schema.js';
 import { tempDir, testConfig, type TempDir } from '../../helpers/env.js';
+import { sqliteOf } from '../../helpers/ledgers.js';
 
 const SECRET = 'configured-unsubscribe-secret-value';
 const silent = pino({ level: 'silent' });
@@ -22,7 +23,7 @@ describe('one-click unsubscribe (RFC 8058)', () => {
     await daemon?.stop();
     dir.remove();
   });
-  const suppressed = () => daemon.runtime.db.select().from(suppressions).all().map((s) => s.email).sort();
+  const suppressed = () => sqliteOf(daemon.runtime).select().from(suppressions).all().map((s) => s.email).sort();
 
   it('accepts the POST as urlencoded, multipart/form-data, or with no body at all', async () => {
     const form = new FormData();
@@ -44,16 +45,16 @@ describe('one-click unsubscribe (RFC 8058)', () => {
 
   it('an unsubscribe stops the optional letters (review requests, delay notices) and nothing about the parcel', async () => {
     expect((await fetch(unsubscribeUrl(daemon.url, SECRET, 'Opt.Out@Example.com'), { method: 'POST' })).status).toBe(200);
-    const db = daemon.runtime.db;
+    const db = sqliteOf(daemon.runtime);
     const stopped = MILESTONES.filter((m) => isSuppressed(db, 'opt.out@example.com', m));
     expect(stopped.sort()).toEqual(['day14', 'delay']);
     // A hard bounce later widens it to everything.
-    suppress(db, 'opt.out@example.com', 'all', 'hard bounce', Date.now());
+    await daemon.runtime.ledger.suppress('opt.out@example.com', 'all', 'hard bounce', Date.now());
     expect(MILESTONES.filter((m) => !isSuppressed(db, 'opt.out@example.com', m))).toEqual([]);
   });
 
   it('keeps a configured secret out of the ledger (a fingerprint only)', () => {
-    const rows = daemon.runtime.db.select().from(meta).all();
+    const rows = sqliteOf(daemon.runtime).select().from(meta).all();
     expect(rows.map((r) => r.key)).not.toContain('unsubscribe-secret');
     expect(JSON.stringify(rows)).not.toContain(SECRET);
     expect(rows.map((r) => r.key)).toContain('unsubscribe-secret-fingerprint');
