@@ -7,6 +7,7 @@ import { enterOrder } from '../../../src/services/orders.js';
 import { recordTrackingEvent } from '../../../src/store/tracking.js';
 import { trackingEvents } from '../../../src/store/schema.js';
 import { tempDir, testConfig, type TempDir } from '../../helpers/env.js';
+import { sqliteOf } from '../../helpers/ledgers.js';
 import { startSmtpSink, type SmtpSink } from '../../helpers/smtp.js';
 import { testPipeline, type TestPipeline } from '../../helpers/worker.js';
 
@@ -26,19 +27,20 @@ describe('tracking.apply jobs', () => {
     pipeline = testPipeline(testConfig(dir, { SMTP_URL: smtp.url }));
     const { runtime } = pipeline;
     const now = Date.now();
-    const ids = Array.from({ length: orders }, (_, i) => {
-      enterOrder(runtime.orderDeps(), {
+    const ids: number[] = [];
+    for (let i = 0; i < orders; i += 1) {
+      await enterOrder(runtime.orderDeps(), {
         orderId: `AJ-${i}`, buyer: { name: 'Ana', email: `aj${i}@example.com` }, country: 'FR', carrier: 'china-post',
         trackingNumber: `AJ${i}CN`, shippedAt: DateTime.utc().minus({ days: 6 }).toISO(),
       });
-      const stored = recordTrackingEvent(runtime.db, {
+      const stored = recordTrackingEvent(sqliteOf(runtime), {
         provider: 'generic', dedupKey: randomUUID(), trackingNumber: `AJ${i}CN`, carrier: 'china-post',
         providerStatus: 'customs', outcome: 'customs', occurredAt: new Date(now - 60_000).toISOString(),
       }, '{}', now);
       if (!stored.stored) throw new Error('not stored');
-      return stored.id;
-    });
-    const processed = () => runtime.db.select({ at: trackingEvents.processedAt }).from(trackingEvents).all().filter((e) => e.at !== null).length;
+      ids.push(stored.id);
+    }
+    const processed = () => sqliteOf(runtime).select({ at: trackingEvents.processedAt }).from(trackingEvents).all().filter((e) => e.at !== null).length;
     return { runtime, ids, processed };
   }
 

@@ -8,6 +8,7 @@ import { applyStoredEvent } from '../../../src/services/tracking.js';
 import { recordTrackingEvent } from '../../../src/store/tracking.js';
 import { sendsOfOrder } from '../../../src/store/ledger.js';
 import { tempDir, testConfig, type TempDir } from '../../helpers/env.js';
+import { sqliteOf } from '../../helpers/ledgers.js';
 import { startSmtpSink, type SmtpSink } from '../../helpers/smtp.js';
 import { testPipeline, type TestPipeline } from '../../helpers/worker.js';
 
@@ -37,20 +38,20 @@ describe('dispute reply and feedback thanks through the real worker and SMTP ser
     dir.remove();
   });
 
-  const send = (milestone: string) => sendsOfOrder(pipeline.runtime.db, 'E2E-1').find((s) => s.milestone === milestone && s.resendOf === null);
+  const send = (milestone: string) => sendsOfOrder(sqliteOf(pipeline.runtime), 'E2E-1').find((s) => s.milestone === milestone && s.resendOf === null);
   const mails = (subject: RegExp) => smtp.received.filter((m) => subject.test(m.subject ?? ''));
-  function scan(id: string, status: string, outcome: 'customs' | null, at: string, location: string) {
+  async function scan(id: string, status: string, outcome: 'customs' | null, at: string, location: string) {
     const raw = JSON.stringify({ event_id: id, tracking_number: 'LX900000001CN', status, occurred_at: at, location });
-    const stored = recordTrackingEvent(pipeline.runtime.db, {
+    const stored = recordTrackingEvent(sqliteOf(pipeline.runtime), {
       provider: 'generic', dedupKey: id, trackingNumber: 'LX900000001CN', carrier: null, providerStatus: status, outcome, occurredAt: new Date(at).toISOString(),
     }, raw, clock.now().toMillis());
-    return stored.stored ? applyStoredEvent(pipeline.runtime.orderDeps(), stored.id) : 'duplicate';
+    return stored.stored ? await applyStoredEvent(pipeline.runtime.orderDeps(), stored.id) : 'duplicate';
   }
 
   it('enqueue → scans → dispute not_received → one reply listing them → close → held review goes out → rating 5 → one thanks', async () => {
     const runtime = pipeline.runtime;
     const deps = { ...runtime.orderDeps(), file: runtime.config.file };
-    enterOrder(deps, {
+    await enterOrder(deps, {
       orderId: 'E2E-1', store: 'acme', country: 'US', carrier: 'china-post', trackingNumber: 'LX900000001CN', shippedAt: SHIPPED,
       buyer: { name: 'Ana Souza', email: 'ana@example.com', locale: 'en', timezone: 'America/New_York' },
     });
@@ -59,10 +60,10 @@ describe('dispute reply and feedback thanks through the real worker and SMTP ser
     await expect.poll(() => send('shipped')?.status, { timeout: 15_000 }).toBe('sent');
 
     clock.set('2026-03-10T15:00:00Z');
-    expect(scan('e2e-a', 'in_transit', null, '2026-03-05T10:00:00+08:00', 'Shenzhen, CN')).not.toBe('duplicate');
-    expect(scan('e2e-b', 'customs', 'customs', '2026-03-09T04:30:00Z', 'New York JFK')).toContain('customs');
+    expect(await scan('e2e-a', 'in_transit', null, '2026-03-05T10:00:00+08:00', 'Shenzhen, CN')).not.toBe('duplicate');
+    expect(await scan('e2e-b', 'customs', 'customs', '2026-03-09T04:30:00Z', 'New York JFK')).toContain('customs');
 
-    const opened = openDispute(deps, 'E2E-1', 'not_received');
+    const opened = await openDispute(deps, 'E2E-1', 'not_received');
     expect(opened.reply).not.toBeNull();
     await runtime.promote();
     await expect.poll(() => send('dispute_reply')?.status, { timeout: 15_000 }).toBe('sent');
@@ -82,7 +83,7 @@ describe('dispute reply and feedback thanks through the real worker and SMTP ser
     expect(send('day14')!.status).toBe('scheduled');
     expect(mails(/Thank you for your patience with order/)).toHaveLength(0);
 
-    expect(closeDispute(deps, 'E2E-1').released).toBe(1);
+    expect((await closeDispute(deps, 'E2E-1')).released).toBe(1);
     await runtime.promote();
     await expect.poll(() => send('day14')?.status, { timeout: 15_000 }).toBe('sent');
     // After a closed dispute the review request is the day14 variant that says no word of disputes.
@@ -91,10 +92,10 @@ describe('dispute reply and feedback thanks through the real worker and SMTP ser
     expect((await review[0].parse()).text).not.toMatch(/dispute/i);
 
     clock.set('2026-03-24T16:00:00Z');
-    expect(recordFeedback(deps, { orderId: 'E2E-1', rating: 5, comment: 'Lovely', source: 'cli' }).outcome).toBe('thanks_scheduled');
+    expect((await recordFeedback(deps, { orderId: 'E2E-1', rating: 5, comment: 'Lovely', source: 'cli' })).outcome).toBe('thanks_scheduled');
     await runtime.promote();
     await expect.poll(() => send('feedback_thanks')?.status, { timeout: 15_000 }).toBe('sent');
-    expect(recordFeedback(deps, { orderId: 'E2E-1', rating: 5, source: 'cli' }).outcome).toBe('already_thanked');
+    expect((await recordFeedback(deps, { orderId: 'E2E-1', rating: 5, source: 'cli' })).outcome).toBe('already_thanked');
     const thanks = mails(/Thank you for your feedback/);
     expect(thanks).toHaveLength(1);
     const thanksText = (await thanks[0]!.parse()).text!;

@@ -5,6 +5,7 @@ import { scheduleUpkeep } from '../../../jobs/worker.js';
 import { FixedClock } from '../../../src/domain/clock.js';
 import { sendDigests } from '../../../src/services/digest.js';
 import { tempDir, testConfig, type TempDir } from '../../helpers/env.js';
+import { sqliteOf } from '../../helpers/ledgers.js';
 import { startSmtpSink, type SmtpSink } from '../../helpers/smtp.js';
 import { testPipeline, type TestPipeline } from '../../helpers/worker.js';
 import { seedEvent, seedOrder } from '../../unit/seller/seed.js';
@@ -33,7 +34,7 @@ describe('daily at-risk digest', () => {
     );
     const config = testConfig(dir, { SMTP_URL: sink.url, POSTSHIP_CONFIG: dir.file('config.json') });
     pipeline = testPipeline(config, clock);
-    const db = pipeline.runtime.db;
+    const db = sqliteOf(pipeline.runtime);
     seedOrder(db, { orderId: 'AC-1', store: 'acme', shippedAt: ago(55), stageRank: 2 });
     seedEvent(db, 'AC-1', 'customs', ago(30));
     seedOrder(db, { orderId: 'AC-<2>', store: 'acme', shippedAt: ago(58) });

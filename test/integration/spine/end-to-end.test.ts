@@ -7,6 +7,7 @@ import { recordTrackingEvent } from '../../../src/store/tracking.js';
 import { sends } from '../../../src/store/schema.js';
 import { alwaysOpenConfig, tempDir, testConfig, type TempDir } from '../../helpers/env.js';
 import { startSmtpSink, type SmtpSink } from '../../helpers/smtp.js';
+import { sqliteOf } from '../../helpers/ledgers.js';
 import { testPipeline, type TestPipeline } from '../../helpers/worker.js';
 
 const COUNTRIES = ['US', 'ES', 'BR', 'RU', 'FR', 'DE', 'PL', 'AU'];
@@ -37,24 +38,24 @@ describe('end to end through real Redis and a real SMTP server', () => {
     // The horizon is half a second, so day1/day14 wait in SQLite until the periodic promoter moves them.
     await scheduleUpkeep(await runtime.jobDeps());
     const ids = Array.from({ length: 40 }, (_, i) => `E2E-${i}`);
-    ids.forEach((orderId, i) =>
-      enterOrder(runtime.orderDeps(), {
+    for (const [i, orderId] of ids.entries()) {
+      await enterOrder(runtime.orderDeps(), {
         orderId, buyer: { name: `Buyer ${i}`, email: `buyer${i}@example.com` },
         country: COUNTRIES[i % COUNTRIES.length], carrier: CARRIERS[i % CARRIERS.length], trackingNumber: `TN${i}X`,
-      }),
-    );
+      });
+    }
     await runtime.promote();
     // Every other parcel reaches customs: one more message each.
     for (let i = 0; i < ids.length; i += 2) {
-      const stored = recordTrackingEvent(runtime.db, {
+      const stored = recordTrackingEvent(sqliteOf(runtime), {
         provider: 'test', dedupKey: `c${i}`, trackingNumber: `TN${i}X`, carrier: null, providerStatus: 'customs',
         outcome: 'customs', occurredAt: DateTime.utc().toISO(),
       }, '{}', Date.now());
-      if (stored.stored) applyStoredEvent(runtime.orderDeps(), stored.id);
+      if (stored.stored) await applyStoredEvent(runtime.orderDeps(), stored.id);
     }
     await runtime.promote();
 
-    const rows = () => runtime.db.select().from(sends).all();
+    const rows = () => sqliteOf(runtime).select().from(sends).all();
     await expect
       .poll(() => rows().filter((r) => ['scheduled', 'queued', 'sending'].includes(r.status)).length, { timeout: 20_000 })
       .toBe(0);

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { enterOrder } from '../../../src/services/orders.js';
 import { sendsOfOrder } from '../../../src/store/ledger.js';
 import { alwaysOpenConfig, tempDir, testConfig, type TempDir } from '../../helpers/env.js';
+import { sqliteOf } from '../../helpers/ledgers.js';
 import { testPipeline, type TestPipeline } from '../../helpers/worker.js';
 
 const order = {
@@ -27,26 +28,26 @@ describe('entering an order', () => {
 
   it('records the time-based sends once; entering it again schedules nothing new', async () => {
     const { runtime } = pipeline;
-    const first = enterOrder(runtime.orderDeps(), order);
+    const first = await enterOrder(runtime.orderDeps(), order);
     expect(first.created).toBe(true);
     expect(first.sends.map((s) => s.milestone).sort()).toEqual(['day1', 'day14', 'shipped']);
     const promoted = await runtime.promote();
     const queue = await runtime.sendQueue();
     const jobsBefore = await queue.getJobCounts('waiting', 'delayed');
 
-    const again = enterOrder(runtime.orderDeps(), { ...order, buyer: { ...order.buyer, name: 'Someone Else' } });
+    const again = await enterOrder(runtime.orderDeps(), { ...order, buyer: { ...order.buyer, name: 'Someone Else' } });
     expect(again.created).toBe(false);
     expect(again.order.buyerName).toBe('John Smith');
     expect(await runtime.promote()).toBe(0);
-    expect(sendsOfOrder(runtime.db, order.orderId)).toHaveLength(3);
+    expect(sendsOfOrder(sqliteOf(runtime), order.orderId)).toHaveLength(3);
     expect(await queue.getJobCounts('waiting', 'delayed')).toEqual(jobsBefore);
     // Only the shipped notice is within the 15-minute horizon: day1 and day14 wait in SQLite.
     expect(promoted).toBe(1);
   });
 
-  it('writes nothing for an invalid order', () => {
+  it('writes nothing for an invalid order', async () => {
     const { runtime } = pipeline;
-    expect(() => enterOrder(runtime.orderDeps(), { ...order, country: 'UK' })).toThrow(/did you mean "GB"/);
-    expect(sendsOfOrder(runtime.db, order.orderId)).toHaveLength(0);
+    await expect(enterOrder(runtime.orderDeps(), { ...order, country: 'UK' })).rejects.toThrow(/did you mean "GB"/);
+    expect(sendsOfOrder(sqliteOf(runtime), order.orderId)).toHaveLength(0);
   });
 });

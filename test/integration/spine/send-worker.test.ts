@@ -9,6 +9,7 @@ import { getSend, sendsOfOrder, type SendRow } from '../../../src/store/ledger.j
 import { orders, sends, suppressions } from '../../../src/store/schema.js';
 import { tempDir, testConfig, type TempDir } from '../../helpers/env.js';
 import { startSmtpSink, type SmtpSink } from '../../helpers/smtp.js';
+import { sqliteOf } from '../../helpers/ledgers.js';
 import { testPipeline, type TestPipeline } from '../../helpers/worker.js';
 
 const ALWAYS_OPEN = { defaults: { sendWindow: { start: '00:00', end: '24:00' } } };
@@ -33,9 +34,9 @@ describe('the send worker', () => {
     return pipeline;
   }
 
-  const row = (id: number) => getSend(pipeline.runtime.db, id)!;
+  const row = (id: number) => getSend(sqliteOf(pipeline.runtime), id)!;
   const sendOf = (orderId: string, milestone: string): SendRow =>
-    sendsOfOrder(pipeline.runtime.db, orderId).find((s) => s.milestone === milestone)!;
+    sendsOfOrder(sqliteOf(pipeline.runtime), orderId).find((s) => s.milestone === milestone)!;
 
   beforeEach(async () => {
     dir = tempDir();
@@ -50,7 +51,7 @@ describe('the send worker', () => {
   it('sends a due message once through SMTP and records it', async () => {
     const { runtime } = start();
     await pipeline.startWorker();
-    enterOrder(runtime.orderDeps(), order('S-1'));
+    await enterOrder(runtime.orderDeps(), order('S-1'));
     await runtime.promote();
     const shipped = sendOf('S-1', 'shipped');
     await expect.poll(() => row(shipped.id).status).toBe('sent');
@@ -66,9 +67,9 @@ describe('the send worker', () => {
 
   it('records cancelled when the order was cancelled after its job was queued', async () => {
     const { runtime } = start();
-    enterOrder(runtime.orderDeps(), order('C-1'));
+    await enterOrder(runtime.orderDeps(), order('C-1'));
     await runtime.promote();
-    runtime.db.update(orders).set({ state: 'cancelled', stateReason: 'dispute' }).run();
+    sqliteOf(runtime).update(orders).set({ state: 'cancelled', stateReason: 'dispute' }).run();
     await pipeline.startWorker();
     const shipped = sendOf('C-1', 'shipped');
     await expect.poll(() => row(shipped.id).status).toBe('cancelled');
@@ -79,10 +80,10 @@ describe('the send worker', () => {
   it('skips superseded when a later stage was already sent', async () => {
     const { runtime } = start();
     // Shipped a day ago: day1 is due now.
-    enterOrder(runtime.orderDeps(), order('P-1', { shippedAt: DateTime.utc().minus({ days: 1, seconds: 1 }).toISO() }));
+    await enterOrder(runtime.orderDeps(), order('P-1', { shippedAt: DateTime.utc().minus({ days: 1, seconds: 1 }).toISO() }));
     const now = Date.now();
-    runtime.db.insert(sends).values({ orderId: 'P-1', milestone: 'customs', status: 'sent', dueAt: now, sentAt: now, createdAt: now, updatedAt: now }).run();
-    runtime.db.update(sends).set({ status: 'sent' }).where(eq(sends.milestone, 'shipped')).run();
+    sqliteOf(runtime).insert(sends).values({ orderId: 'P-1', milestone: 'customs', status: 'sent', dueAt: now, sentAt: now, createdAt: now, updatedAt: now }).run();
+    sqliteOf(runtime).update(sends).set({ status: 'sent' }).where(eq(sends.milestone, 'shipped')).run();
     await runtime.promote();
     await pipeline.startWorker();
     const day1 = sendOf('P-1', 'day1');
@@ -94,7 +95,7 @@ describe('the send worker', () => {
   it('skips stale when the job runs past the staleness limit', async () => {
     const clock = new FixedClock(DateTime.utc());
     const { runtime } = start({ clock });
-    enterOrder(runtime.orderDeps(), order('T-1'));
+    await enterOrder(runtime.orderDeps(), order('T-1'));
     clock.advance({ days: 3 }); // e.g. the worker was down for three days
     await runtime.promote();
     await pipeline.startWorker();
@@ -108,7 +109,7 @@ describe('the send worker', () => {
     await smtp.stop();
     const { runtime } = start({ env: { POSTSHIP_SEND_ATTEMPTS: '20', POSTSHIP_BACKOFF: 'PT0.1S' } });
     await pipeline.startWorker();
-    enterOrder(runtime.orderDeps(), order('R-1'));
+    await enterOrder(runtime.orderDeps(), order('R-1'));
     await runtime.promote();
     const shipped = sendOf('R-1', 'shipped');
     await expect.poll(() => row(shipped.id).attempts, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
@@ -124,16 +125,16 @@ describe('the send worker', () => {
     smtp.failWith(550);
     const { runtime } = start();
     await pipeline.startWorker();
-    enterOrder(runtime.orderDeps(), order('F-1', { buyer: { name: 'X', email: 'gone@example.com' } }));
+    await enterOrder(runtime.orderDeps(), order('F-1', { buyer: { name: 'X', email: 'gone@example.com' } }));
     await runtime.promote();
     const shipped = sendOf('F-1', 'shipped');
     await expect.poll(() => row(shipped.id).status).toBe('failed');
     expect(row(shipped.id).attempts).toBe(1);
     expect(row(shipped.id).error).toMatch(/550/);
-    expect(runtime.db.select().from(suppressions).all()).toEqual([expect.objectContaining({ email: 'gone@example.com', scope: 'all' })]);
+    expect(sqliteOf(runtime).select().from(suppressions).all()).toEqual([expect.objectContaining({ email: 'gone@example.com', scope: 'all' })]);
 
     smtp.failWith(null);
-    enterOrder(runtime.orderDeps(), order('F-2', { buyer: { name: 'X', email: 'gone@example.com' } }));
+    await enterOrder(runtime.orderDeps(), order('F-2', { buyer: { name: 'X', email: 'gone@example.com' } }));
     await runtime.promote();
     const next = sendOf('F-2', 'shipped');
     await expect.poll(() => row(next.id).status).toBe('skipped');
@@ -149,7 +150,7 @@ describe('the send worker', () => {
     writeFileSync(join(storeTemplates, 'en', 'shipped.text.hbs'), 'hi');
     const { runtime } = start({ config: { ...ALWAYS_OPEN, stores: { acme: { templates: storeTemplates } } } });
     await pipeline.startWorker();
-    enterOrder(runtime.orderDeps(), order('B-1', { store: 'acme' }));
+    await enterOrder(runtime.orderDeps(), order('B-1', { store: 'acme' }));
     await runtime.promote();
     const shipped = sendOf('B-1', 'shipped');
     await expect.poll(() => row(shipped.id).status).toBe('failed');

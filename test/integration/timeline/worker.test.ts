@@ -9,6 +9,7 @@ import { sendsOfOrder } from '../../../src/store/ledger.js';
 import { insertRegistrations, markRegistered } from '../../../src/store/registrations.js';
 import { tempDir, testConfig, type TempDir } from '../../helpers/env.js';
 import { startSmtpSink, type SmtpSink } from '../../helpers/smtp.js';
+import { sqliteOf } from '../../helpers/ledgers.js';
 import { testPipeline, type TestPipeline } from '../../helpers/worker.js';
 
 const ALWAYS_OPEN = { defaults: { sendWindow: { start: '00:00', end: '24:00' } } };
@@ -34,21 +35,21 @@ describe('timeline milestones through the real worker and SMTP', () => {
     dir.remove();
   });
 
-  function enter(id: string) {
-    enterOrder(pipeline.runtime.orderDeps(), {
+  async function enter(id: string) {
+    await enterOrder(pipeline.runtime.orderDeps(), {
       orderId: id, buyer: { name: 'Ana Souza', email: `${id.toLowerCase()}@example.com`, locale: 'en' }, country: 'US',
       carrier: 'china-post', trackingNumber: `LX${id.replace(/\W/g, '')}CN`, shippedAt: SHIPPED,
     });
   }
   const mailsTo = (id: string) => smtp.received.filter((m) => m.to.includes(`${id.toLowerCase()}@example.com`));
   const statusOf = (id: string, milestone: string, seq = 0) =>
-    sendsOfOrder(pipeline.runtime.db, id).find((s) => s.milestone === milestone && s.seq === seq)?.status;
+    sendsOfOrder(sqliteOf(pipeline.runtime), id).find((s) => s.milestone === milestone && s.seq === seq)?.status;
 
   it('the hourly watch job schedules a delay notice and the worker sends it with a new window', async () => {
-    enter('W-1');
+    await enter('W-1');
     // A provider tracks it (a feed): its silence is news worth an apology.
-    insertRegistrations(pipeline.runtime.db, [{ orderId: 'W-1', provider: '17track', trackingNumber: 'LXW1CN', carrier: 'china-post' }], clock.now().toMillis());
-    markRegistered(pipeline.runtime.db, 'W-1', {}, clock.now().toMillis(), 6 * 3600_000);
+    insertRegistrations(sqliteOf(pipeline.runtime), [{ orderId: 'W-1', provider: '17track', trackingNumber: 'LXW1CN', carrier: 'china-post' }], clock.now().toMillis());
+    markRegistered(sqliteOf(pipeline.runtime), 'W-1', {}, clock.now().toMillis(), 6 * 3600_000);
     await pipeline.startWorker();
     clock.set('2026-03-17T15:00:00Z'); // 11 silent business days
     const queue = await pipeline.runtime.sendQueue();
@@ -70,15 +71,15 @@ describe('timeline milestones through the real worker and SMTP', () => {
   });
 
   it('sends the 3-day pickup reminder, and none once delivered', async () => {
-    enter('W-2');
+    await enter('W-2');
     await pipeline.startWorker();
     const deps = pipeline.runtime.orderDeps();
     clock.set('2026-03-20T15:00:00Z');
-    const stored = recordTrackingEvent(pipeline.runtime.db, {
+    const stored = recordTrackingEvent(sqliteOf(pipeline.runtime), {
       provider: 'generic', dedupKey: 'w2-pickup', trackingNumber: 'LXW2CN', carrier: null,
       providerStatus: 'available_for_pickup', outcome: 'pickup', occurredAt: '2026-03-20T15:00:00Z',
     }, '{}', clock.now().toMillis());
-    expect(stored.stored && applyStoredEvent(deps, stored.id)).toBe('scheduled post_office + 2 pickup reminder(s)');
+    expect(stored.stored && await applyStoredEvent(deps, stored.id)).toBe('scheduled post_office + 2 pickup reminder(s)');
     clock.set('2026-03-23T15:00:00Z');
     await pipeline.runtime.promote();
     await expect.poll(() => statusOf('W-2', 'pickup_reminder'), { timeout: 15_000 }).toBe('sent');
@@ -87,11 +88,11 @@ describe('timeline milestones through the real worker and SMTP', () => {
     // USPS holds a notice-left parcel 15 days (src/domain/data/pickup-holds.ts): from 20 March.
     expect((await mail!.parse()).text).toContain('please collect it by April 4, 2026');
 
-    const delivered = recordTrackingEvent(pipeline.runtime.db, {
+    const delivered = recordTrackingEvent(sqliteOf(pipeline.runtime), {
       provider: 'generic', dedupKey: 'w2-delivered', trackingNumber: 'LXW2CN', carrier: null,
       providerStatus: 'delivered', outcome: 'delivered', occurredAt: '2026-03-24T15:00:00Z',
     }, '{}', clock.now().toMillis());
-    expect(delivered.stored && applyStoredEvent(deps, delivered.id)).toBe('order delivered');
+    expect(delivered.stored && await applyStoredEvent(deps, delivered.id)).toBe('order delivered');
     clock.set('2026-03-27T16:00:00Z');
     await pipeline.runtime.promote();
     expect(statusOf('W-2', 'pickup_reminder', 1)).toBe('cancelled');

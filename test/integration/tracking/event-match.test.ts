@@ -9,6 +9,7 @@ import { getOrder, sendsOfOrder } from '../../../src/store/ledger.js';
 import { trackingEvents } from '../../../src/store/schema.js';
 import { eq } from 'drizzle-orm';
 import { tempDir, testConfig, type TempDir } from '../../helpers/env.js';
+import { sqliteOf } from '../../helpers/ledgers.js';
 
 const SECRET = 'event-match-secret';
 const ADMIN = { POSTSHIP_ADMIN_USER: 'seller', POSTSHIP_ADMIN_PASSWORD: 'a-long-admin-password' };
@@ -27,7 +28,7 @@ describe('tracking events: stale ones ignored, a shared number matched to one or
     const res = await fetch(`${daemon.url}/webhooks/generic`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-postship-signature': `sha256=${sig}` }, body });
     return res.status;
   }
-  const outcomeOf = (eventId: string) => () => daemon.runtime.db.select().from(trackingEvents).where(eq(trackingEvents.dedupKey, eventId)).get()?.outcome ?? null;
+  const outcomeOf = (eventId: string) => () => sqliteOf(daemon.runtime).select().from(trackingEvents).where(eq(trackingEvents.dedupKey, eventId)).get()?.outcome ?? null;
 
   beforeAll(async () => {
     dir = tempDir();
@@ -35,9 +36,9 @@ describe('tracking events: stale ones ignored, a shared number matched to one or
     const deps = daemon.runtime.orderDeps();
     const order = (orderId: string, store: string, trackingNumber: string, shippedAt: number) =>
       enterOrder(deps, { orderId, store, buyer: { email: `${orderId.toLowerCase()}@example.com` }, country: 'ES', carrier: 'china-post', trackingNumber, shippedAt: iso(shippedAt) });
-    order('STALE-1', 'acme', 'RR100000001CN', now - 2 * DAY);
-    order('OLD-1', 'acme', 'RR200000002CN', now - 40 * DAY);
-    order('NEW-1', 'zeta', 'RR200000002CN', now - 3 * DAY);
+    await order('STALE-1', 'acme', 'RR100000001CN', now - 2 * DAY);
+    await order('OLD-1', 'acme', 'RR200000002CN', now - 40 * DAY);
+    await order('NEW-1', 'zeta', 'RR200000002CN', now - 3 * DAY);
   });
   afterAll(async () => {
     await daemon?.stop();
@@ -47,8 +48,8 @@ describe('tracking events: stale ones ignored, a shared number matched to one or
   it('ignores an event 23 months older than shipped-at and says why; no customs email', async () => {
     expect(await post({ event_id: 'stale-1', tracking_number: 'RR100000001CN', status: 'customs', occurred_at: DateTime.fromMillis(now).minus({ months: 23 }).toISO() })).toBe(202);
     await expect.poll(outcomeOf('stale-1'), { timeout: 10_000 }).toMatch(/^ignored: stale event, \d+ days before the order shipped$/);
-    expect(sendsOfOrder(daemon.runtime.db, 'STALE-1').map((s) => s.milestone)).not.toContain('customs');
-    expect(getOrder(daemon.runtime.db, 'STALE-1')?.stageRank).toBe(0);
+    expect(sendsOfOrder(sqliteOf(daemon.runtime), 'STALE-1').map((s) => s.milestone)).not.toContain('customs');
+    expect(getOrder(sqliteOf(daemon.runtime), 'STALE-1')?.stageRank).toBe(0);
   });
 
   it('a number two stores share: the event goes to the order shipped nearest before it, shown as ambiguous, on that order only', async () => {
@@ -56,14 +57,14 @@ describe('tracking events: stale ones ignored, a shared number matched to one or
     expect(await post({ event_id: 'shared-old', tracking_number: 'RR200000002CN', status: 'post_office', occurred_at: iso(now - 30 * DAY) })).toBe(202);
     await expect.poll(outcomeOf('shared-new'), { timeout: 10_000 }).toMatch(/^scheduled customs \(ambiguous: tracking number shared with OLD-1; matched to the order shipped nearest before the event\)$/);
     await expect.poll(outcomeOf('shared-old'), { timeout: 10_000 }).toMatch(/^scheduled post_office \(ambiguous: tracking number shared with NEW-1;/);
-    const db = daemon.runtime.db;
+    const db = sqliteOf(daemon.runtime);
     expect(sendsOfOrder(db, 'NEW-1').map((s) => s.milestone)).toContain('customs');
     expect(sendsOfOrder(db, 'NEW-1').map((s) => s.milestone)).not.toContain('post_office');
     expect(sendsOfOrder(db, 'OLD-1').map((s) => s.milestone)).toContain('post_office');
     expect(sendsOfOrder(db, 'OLD-1').map((s) => s.milestone)).not.toContain('customs');
     // `status` and /admin show each event on its own order only.
-    expect(eventsOf(db, getOrder(db, 'NEW-1')!).map((e) => e.milestone)).toEqual(['customs']);
-    expect(eventsOf(db, getOrder(db, 'OLD-1')!).map((e) => e.milestone)).toEqual(['post_office']);
+    expect((await eventsOf(daemon.runtime.ledger, getOrder(db, 'NEW-1')!)).map((e) => e.milestone)).toEqual(['customs']);
+    expect((await eventsOf(daemon.runtime.ledger, getOrder(db, 'OLD-1')!)).map((e) => e.milestone)).toEqual(['post_office']);
     const auth = `Basic ${Buffer.from(`${ADMIN.POSTSHIP_ADMIN_USER}:${ADMIN.POSTSHIP_ADMIN_PASSWORD}`).toString('base64')}`;
     const page = await (await fetch(`${daemon.url}/admin?q=NEW-1`, { headers: { authorization: auth } })).text();
     expect(page).toMatch(/ambiguous: tracking number shared with OLD-1/);

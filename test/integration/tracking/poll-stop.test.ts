@@ -5,6 +5,8 @@ import { silentLogger } from '../../../src/logger.js';
 import { cancelOrder, enterOrder, type OrderServiceDeps } from '../../../src/services/orders.js';
 import { syncTracking, type TrackingSyncDeps } from '../../../src/services/tracking-sync.js';
 import { closeDb, openDb, type Db } from '../../../src/store/db.js';
+import type { OpenLedger } from '../../../src/store/ledger-api.js';
+import { sqliteLedger } from '../../../src/store/sqlite-ledger.js';
 import { getOrder, sendsOfOrder } from '../../../src/store/ledger.js';
 import { registrationOf } from '../../../src/store/registrations.js';
 import type { TrackingProviderName } from '../../../src/store/schema.js';
@@ -24,12 +26,14 @@ const SHIPPED = '2026-11-20T08:00:00Z';
 describe('polling and stopping through each provider', () => {
   let dir: TempDir;
   let db: Db;
+  let ledger: OpenLedger;
   let clock: FixedClock;
   let stop: (() => Promise<void>) | null = null;
 
   beforeEach(() => {
     dir = tempDir();
     db = openDb(dir.file('ledger.db'));
+    ledger = sqliteLedger(db);
     clock = new FixedClock('2026-11-21T08:00:00Z');
   });
   afterEach(async () => {
@@ -40,7 +44,7 @@ describe('polling and stopping through each provider', () => {
 
   function deps(name: TrackingProviderName, provider: TrackingProvider): TrackingSyncDeps {
     return {
-      db, clock, profiles: () => DEFAULT_PROFILE,
+      ledger, clock, profiles: () => DEFAULT_PROFILE,
       tracking: { providerFor: () => name, pollAfterMs: 0 },
       providers: new Map([[name, provider]]), pollAfterMs: 0, logger: silentLogger(),
     };
@@ -52,8 +56,8 @@ describe('polling and stopping through each provider', () => {
     const api = await startAftership();
     stop = () => api.stop();
     const d = deps('aftership', aftershipProvider({ apiKey: api.key, apiUrl: api.url }));
-    enter(d, 'A-1', 'RR000000011CN');
-    enter(d, 'A-2', 'RR000000012CN');
+    await enter(d, 'A-1', 'RR000000011CN');
+    await enter(d, 'A-2', 'RR000000012CN');
     await syncTracking(d);
     expect(api.parcels.size).toBe(2);
     api.scan('RR000000011CN', { time: '2026-11-21T05:00:00+01:00', status: 'InTransit_006', location: 'Madrid' });
@@ -66,7 +70,7 @@ describe('polling and stopping through each provider', () => {
     clock.set('2026-11-21T10:00:00Z');
     expect((await syncTracking(d)).providers[0]).toMatchObject({ polled: 2, events: 0 });
 
-    cancelOrder(d, 'A-2', 'refund');
+    await cancelOrder(d, 'A-2', 'refund');
     expect(registrationOf(db, 'A-2')?.state).toBe('stopping');
     const stopped = await syncTracking(d);
     expect(stopped.providers[0].stopped).toBe(1);
@@ -78,7 +82,7 @@ describe('polling and stopping through each provider', () => {
     const api = await startTrackingMore();
     stop = () => api.stop();
     const d = deps('trackingmore', trackingMoreProvider({ apiKey: api.key, apiUrl: api.url }));
-    enter(d, 'M-1', 'RR000000021CN');
+    await enter(d, 'M-1', 'RR000000021CN');
     await syncTracking(d);
     expect(registrationOf(db, 'M-1')).toMatchObject({ state: 'registered', providerId: api.parcels.get('RR000000021CN')!.id });
     api.scan('RR000000021CN', { time: '2026-11-21T07:00:00+00:00', status: 'transit005' });
@@ -95,9 +99,9 @@ describe('polling and stopping through each provider', () => {
     const api = await startSeventeenTrack();
     stop = () => api.stop();
     const d = deps('17track', seventeenTrackProvider({ apiKey: api.key, apiUrl: api.url }));
-    enter(d, 'S-1', 'RR000000031CN');
-    enter(d, 'S-2', 'UNKNOWNCARRIER1');
-    cancelOrder(d, 'S-1', 'refund');
+    await enter(d, 'S-1', 'RR000000031CN');
+    await enter(d, 'S-2', 'UNKNOWNCARRIER1');
+    await cancelOrder(d, 'S-1', 'refund');
     expect(registrationOf(db, 'S-1')?.state).toBe('stopped');
     // 17TRACK answers with the carrier it used: cainiao's key for the second number.
     api.parcels.clear();
@@ -114,7 +118,7 @@ describe('polling and stopping through each provider', () => {
     const api = await startSeventeenTrack();
     stop = () => api.stop();
     const d = deps('17track', seventeenTrackProvider({ apiKey: api.key, apiUrl: api.url }));
-    for (let i = 0; i < 3; i++) enter(d, `Q-${i}`, `RR00000004${i}CN`);
+    for (let i = 0; i < 3; i++) await enter(d, `Q-${i}`, `RR00000004${i}CN`);
     api.quota.left = 1;
     const first = await syncTracking(d);
     expect(first.providers[0]).toMatchObject({ registered: 1, paused: expect.stringMatching(/^quota/) });
