@@ -6,6 +6,7 @@ import { startEphemeralRedis, type EphemeralRedis } from '../../../src/queue/eph
 import { enterOrder } from '../../../src/services/orders.js';
 import { unsubscribeUrl } from '../../../src/domain/unsubscribe.js';
 import { suppressions } from '../../../src/store/schema.js';
+import { sqliteOf } from '../../helpers/ledgers.js';
 import { tempDir, testConfig, type TempDir } from '../../helpers/env.js';
 import { startSmtpSink, type SmtpSink } from '../../helpers/smtp.js';
 
@@ -57,7 +58,7 @@ describe('the daemon (worker + web in one process)', () => {
     const scrape = async () => (await fetch(`${daemon.url}/metrics`, { headers: { authorization: basic(ADMIN.POSTSHIP_ADMIN_USER, ADMIN.POSTSHIP_ADMIN_PASSWORD) } })).text();
     const before = await scrape();
     expect(before).toMatch(/^# TYPE postship_sends gauge$/m);
-    enterOrder(daemon.runtime.orderDeps(), {
+    await enterOrder(daemon.runtime.orderDeps(), {
       orderId: 'M-1', buyer: { name: 'Mia', email: 'mia@example.com', locale: 'en' }, country: 'DE', carrier: 'dhl', trackingNumber: '123456',
     });
     await daemon.runtime.promote();
@@ -95,7 +96,7 @@ describe('the daemon (worker + web in one process)', () => {
     const page = await fetch(link);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('ana@example.com');
-    expect(daemon.runtime.db.select().from(suppressions).all()).toHaveLength(0);
+    expect(sqliteOf(daemon.runtime).select().from(suppressions).all()).toHaveLength(0);
 
     const tampered = link.replace(/t=[^&]+/, 't=AAAA');
     expect((await fetch(tampered, { method: 'POST' })).status).toBe(400);
@@ -103,7 +104,7 @@ describe('the daemon (worker + web in one process)', () => {
       method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click',
     });
     expect(post.status).toBe(200);
-    expect(daemon.runtime.db.select().from(suppressions).all()).toEqual([expect.objectContaining({ email: 'ana@example.com', scope: 'review' })]);
+    expect(sqliteOf(daemon.runtime).select().from(suppressions).all()).toEqual([expect.objectContaining({ email: 'ana@example.com', scope: 'review' })]);
   });
 });
 

@@ -9,6 +9,7 @@ import { ONE_SHOT, Runtime } from '../../../src/runtime.js';
 import { loadConfig } from '../../../src/config/config.js';
 import { enterOrder } from '../../../src/services/orders.js';
 import { sends } from '../../../src/store/schema.js';
+import { sqliteOf } from '../../helpers/ledgers.js';
 import { tempDir, uniquePrefix, type TempDir } from '../../helpers/env.js';
 import { startSmtpSink, type SmtpSink } from '../../helpers/smtp.js';
 
@@ -83,18 +84,18 @@ describe('postship daemon as a process', () => {
   it('on SIGTERM lets in-flight sends finish, records them and exits 0 within the deadline', async () => {
     const runtime = new Runtime(loadConfig(env), { ...ONE_SHOT, logger: silentLogger() });
     for (let i = 0; i < 5; i++) {
-      enterOrder(runtime.orderDeps(), {
+      await enterOrder(runtime.orderDeps(), {
         orderId: `G-${i}`, buyer: { name: 'G', email: `g${i}@example.com`, locale: 'en' }, country: 'US', carrier: 'ups', trackingNumber: `1ZG${i}`,
       });
     }
     daemon = spawnDaemon(env);
     // The daemon's promoter queues the due shipped notices; wait until sends are in flight.
-    await expect.poll(() => runtime.db.select().from(sends).all().filter((s) => s.status === 'sending').length, { timeout: 20_000 }).toBeGreaterThan(0);
+    await expect.poll(() => sqliteOf(runtime).select().from(sends).all().filter((s) => s.status === 'sending').length, { timeout: 20_000 }).toBeGreaterThan(0);
     const started = Date.now();
     daemon.kill('SIGTERM');
     expect(await exitOf(daemon)).toBe(0);
     expect(Date.now() - started).toBeLessThan(10_000);
-    const rows = runtime.db.select().from(sends).all().filter((s) => s.milestone === 'shipped');
+    const rows = sqliteOf(runtime).select().from(sends).all().filter((s) => s.milestone === 'shipped');
     // Nothing is left half-done: every claimed send finished and was recorded before exit.
     expect(rows.filter((s) => s.status === 'sending')).toHaveLength(0);
     expect(rows.filter((s) => s.status === 'sent').length).toBeGreaterThan(0);

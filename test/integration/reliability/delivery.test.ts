@@ -7,8 +7,8 @@ import { emailFromLink, verifyUnsubscribeToken } from '../../../src/domain/unsub
 import { assertRedisFitForQueue } from '../../../src/queue/guards.js';
 import { silentLogger } from '../../../src/logger.js';
 import { enterOrder } from '../../../src/services/orders.js';
-import { getSend, sendsOfOrder } from '../../../src/store/ledger.js';
 import { sends } from '../../../src/store/schema.js';
+import { sqliteOf } from '../../helpers/ledgers.js';
 import { alwaysOpenConfig, tempDir, testConfig, type TempDir } from '../../helpers/env.js';
 import { header, startSmtpSink, type SmtpSink } from '../../helpers/smtp.js';
 import { testPipeline, type TestPipeline } from '../../helpers/worker.js';
@@ -35,7 +35,7 @@ describe('delivery guarantees', () => {
       orderId, buyer: { name: 'Jan Kowalski', email: `${orderId.toLowerCase()}@example.com` }, country: 'PL',
       carrier: 'yanwen', trackingNumber: `UG${orderId.replace(/\W/g, '')}`, ...over,
     });
-  const status = (id: number) => getSend(pipeline.runtime.db, id)!.status;
+  const status = async (id: number) => (await pipeline.runtime.ledger.getSend(id))!.status;
 
   it('escapes buyer fields in HTML and keeps CR/LF out of the headers', async () => {
     // A store template that puts the buyer's name in the subject and the HTML, whatever the built-in copy says.
@@ -51,7 +51,7 @@ describe('delivery guarantees', () => {
     const { runtime } = pipeline;
     await pipeline.startWorker();
     const evil = '<img/src=x/onerror=alert(1)>\r\nBcc: victim@example.com';
-    const { sends: rows } = enter('X-1', { store: 'acme', buyer: { name: evil, email: 'eve@example.com', locale: 'en' } });
+    const { sends: rows } = await enter('X-1', { store: 'acme', buyer: { name: evil, email: 'eve@example.com', locale: 'en' } });
     await runtime.promote();
     const shipped = rows.find((r) => r.milestone === 'shipped')!;
     await expect.poll(() => status(shipped.id)).toBe('sent');
@@ -66,11 +66,12 @@ describe('delivery guarantees', () => {
   it('gives review requests RFC 8058 one-click unsubscribe headers with a valid signed link', async () => {
     const { runtime } = pipeline;
     await pipeline.startWorker();
-    enter('U-1', { shippedAt: DateTime.utc().minus({ days: 14 }).toISO() });
+    await enter('U-1', { shippedAt: DateTime.utc().minus({ days: 14 }).toISO() });
     await runtime.promote();
-    const day14 = sendsOfOrder(runtime.db, 'U-1').find((r) => r.milestone === 'day14')!;
+    const day14 = (await runtime.ledger.sendsOfOrder('U-1')).find((r) => r.milestone === 'day14')!;
     await expect.poll(() => status(day14.id)).toBe('sent');
-    const raw = smtp.received.find((m) => m.messageId === getSend(runtime.db, day14.id)!.messageId)!.raw;
+    const day14MessageId = (await runtime.ledger.getSend(day14.id))!.messageId;
+    const raw = smtp.received.find((m) => m.messageId === day14MessageId)!.raw;
     expect(header(raw, 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
     const link = header(raw, 'List-Unsubscribe')?.replace(/^<|>$/g, '');
     expect(link).toMatch(/^http:\/\/localhost:3000\/unsubscribe\?e=/);
@@ -79,7 +80,7 @@ describe('delivery guarantees', () => {
     expect(emailFromLink(url.searchParams.get('e')!)).toBe('u-1@example.com');
     expect(verifyUnsubscribeToken(deps.unsubscribe.secret, 'u-1@example.com', url.searchParams.get('t')!)).toBe(true);
     // Other milestones carry no unsubscribe header: they are transactional.
-    const shippedMail = smtp.received.find((m) => m.messageId !== getSend(runtime.db, day14.id)!.messageId);
+    const shippedMail = smtp.received.find((m) => m.messageId !== day14MessageId);
     expect(shippedMail?.raw ?? '').not.toMatch(/List-Unsubscribe/);
   });
 
@@ -87,26 +88,26 @@ describe('delivery guarantees', () => {
     const { runtime } = pipeline;
     smtp.failWith(421);
     await pipeline.startWorker();
-    const { sends: rows } = enter('T-1');
+    const { sends: rows } = await enter('T-1');
     await runtime.promote();
     const shipped = rows.find((r) => r.milestone === 'shipped')!;
-    await expect.poll(() => getSend(runtime.db, shipped.id)!.error ?? '').toMatch(/421/);
+    await expect.poll(async () => (await runtime.ledger.getSend(shipped.id))!.error ?? '').toMatch(/421/);
     const queue = await runtime.sendQueue();
     const job = await queue.getJob(`send.${shipped.id}`);
     expect(job).toBeDefined();
     expect(await job!.getState()).toBe('delayed');
     expect(job!.attemptsMade).toBe(0);
-    expect(status(shipped.id)).toBe('queued');
+    expect(await status(shipped.id)).toBe('queued');
   });
 
   it('sends once when two workers with a tiny lock duration process the same jobs', async () => {
     const { runtime } = pipeline;
     await pipeline.startWorker({ concurrency: 5, lockDurationMs: 50 });
     const second = startSendWorker(await runtime.jobDeps(), { connection: await runtime.redis(), concurrency: 5, lockDurationMs: 50 });
-    for (let i = 0; i < 30; i++) enter(`L-${i}`);
+    for (let i = 0; i < 30; i++) await enter(`L-${i}`);
     await runtime.promote();
     await expect
-      .poll(() => runtime.db.select().from(sends).all().filter((r) => r.milestone === 'shipped' && r.status === 'sent').length, {
+      .poll(() => sqliteOf(runtime).select().from(sends).all().filter((r) => r.milestone === 'shipped' && r.status === 'sent').length, {
         timeout: 20_000,
       })
       .toBe(30);

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { enterOrder } from '../../../src/services/orders.js';
 import { sends } from '../../../src/store/schema.js';
+import { sqliteOf } from '../../helpers/ledgers.js';
 import { alwaysOpenConfig, tempDir, testConfig, type TempDir } from '../../helpers/env.js';
 import { startSmtpSink, type SmtpSink } from '../../helpers/smtp.js';
 import { testPipeline, type TestPipeline } from '../../helpers/worker.js';
@@ -27,7 +28,7 @@ describe('reconcile', () => {
   it('re-creates jobs lost from Redis, never duplicating one that exists', async () => {
     const { runtime } = pipeline;
     for (let i = 0; i < 20; i++) {
-      enterOrder(runtime.orderDeps(), {
+      await enterOrder(runtime.orderDeps(), {
         orderId: `R-${i}`, buyer: { name: 'Kim', email: `r${i}@example.com` }, country: 'KR', carrier: 'ups', trackingNumber: `1Z${i}`,
       });
     }
@@ -45,7 +46,7 @@ describe('reconcile', () => {
 
     await pipeline.startWorker({ concurrency: 10 });
     await expect
-      .poll(() => runtime.db.select().from(sends).all().filter((r) => r.status === 'sent').length, { timeout: 15_000 })
+      .poll(() => sqliteOf(runtime).select().from(sends).all().filter((r) => r.status === 'sent').length, { timeout: 15_000 })
       .toBe(40);
     expect(new Set(smtp.received.map((m) => m.messageId)).size).toBe(40);
     expect(smtp.received).toHaveLength(40);
@@ -53,16 +54,16 @@ describe('reconcile', () => {
 
   it('takes back a claim whose worker died mid-send once the lease has passed', async () => {
     const { runtime } = pipeline;
-    const { sends: rows } = enterOrder(runtime.orderDeps(), {
+    const { sends: rows } = await enterOrder(runtime.orderDeps(), {
       orderId: 'D-1', buyer: { name: 'Kim', email: 'd1@example.com' }, country: 'KR', carrier: 'ups', trackingNumber: '1ZD1',
     });
     const shipped = rows.find((r) => r.milestone === 'shipped')!;
     // A worker claimed it and died: status sending, claim two seconds old, no job in Redis.
-    runtime.db.update(sends).set({ status: 'sending', claimedAt: Date.now() - 2000, attempts: 1 }).run();
+    sqliteOf(runtime).update(sends).set({ status: 'sending', claimedAt: Date.now() - 2000, attempts: 1 }).run();
     const report = await runtime.reconcile();
     expect(report.expiredClaims).toBeGreaterThanOrEqual(1);
     await pipeline.startWorker();
-    await expect.poll(() => runtime.db.select().from(sends).all().find((r) => r.id === shipped.id)?.status).toBe('sent');
+    await expect.poll(() => sqliteOf(runtime).select().from(sends).all().find((r) => r.id === shipped.id)?.status).toBe('sent');
     expect(smtp.received.filter((m) => m.to.includes('d1@example.com')).length).toBeGreaterThanOrEqual(1);
   });
 });

@@ -2,9 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempDir, type TempDir } from '../../helpers/env.js';
 import { freshPostgresDatabase, postgresUrl, queryPostgres, TEST_PG_PASSWORD } from '../../helpers/postgres.js';
 import { knownPgMigrations } from '../../../src/store/pg/migration-state.js';
-import { cliEnv, ORDER_FLAGS, parseJson, runCli } from '../cli/run-cli.js';
+import { cliEnv, parseJson, runCli } from '../cli/run-cli.js';
 
-/** `postship migrate` and `doctor` on PostgreSQL, and the refusals of everything that is SQLite's for now. */
+/** `postship migrate` and `doctor` on PostgreSQL, and the refusal of what needs a SQLite file. */
 describe('PostgreSQL ledger: migrate, doctor, refusals', () => {
   const known = knownPgMigrations().map((m) => m.tag);
   let dir: TempDir;
@@ -86,15 +86,18 @@ describe('PostgreSQL ledger: migrate, doctor, refusals', () => {
     expect(result.stderr).not.toContain('s3cret');
   });
 
-  it('every command that is SQLite\'s for now refuses a PostgreSQL URL in one line, before touching anything', async () => {
+  it('the command that needs a SQLite file (db backup) refuses a PostgreSQL URL with what to use instead, before touching anything', async () => {
     const url = await freshPostgresDatabase('refuse');
     const env = cliEnv(dir, { POSTSHIP_DB: url });
-    for (const args of [['enqueue', '--order-id', 'A-1', ...ORDER_FLAGS, 'LP1'], ['status', 'A-1'], ['daemon'], ['worker'], ['list']]) {
-      const result = await runCli(args, env);
-      expect(result.code, args[0]).toBe(1);
-      const lines = result.stderr.trim().split('\n');
-      expect(lines, args[0]).toEqual([expect.stringMatching(/^error: this command runs on SQLite only for now, and POSTSHIP_DB is a PostgreSQL URL \(postgres:\/\/\*\*\*@127\.0\.0\.1:\d+\/refuse_\w+\): on PostgreSQL today only migrate, db copy, doctor work; point POSTSHIP_DB at the SQLite file for the rest \(README "PostgreSQL"\)$/)]);
-    }
+    // Every other command runs on PostgreSQL (test/integration/postgres/cli.test.ts); a file backup is SQLite's.
+    const result = await runCli(['db', 'backup', dir.file('backup.db')], env);
+    expect(result.code).toBe(1);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toEqual([
+      expect.stringMatching(/^error: `postship db backup` works on a SQLite file, and POSTSHIP_DB is a PostgreSQL URL \(postgres:\/\/\*\*\*@127\.0\.0\.1:\d+\/refuse_\w+\)$/),
+      "hint: On PostgreSQL, use PostgreSQL's own tools (pg_dump) for this.",
+    ]);
+    expect(result.stderr).not.toContain(TEST_PG_PASSWORD);
     const tables = await queryPostgres(url, "SELECT 1 FROM information_schema.tables WHERE table_schema = 'public'");
     expect(tables).toEqual([]);
   });
