@@ -51,7 +51,7 @@ function toOrder(prepared: PreparedOrder['order']): Order {
 async function applyEarlyEvents(deps: OrderServiceDeps, created: PreparedOrder['order'][]): Promise<void> {
   if (created.length === 0) return;
   const waiting = await deps.ledger.numbersWithUnmatchedEvents([...new Set(created.map((o) => o.trackingNumber))]);
-  for (const order of created) if (waiting.has(order.trackingNumber)) applyUnmatchedEvents(deps, toOrder(order));
+  for (const order of created) if (waiting.has(order.trackingNumber)) await applyUnmatchedEvents(deps, toOrder(order));
 }
 
 /**
