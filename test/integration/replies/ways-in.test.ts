@@ -5,6 +5,7 @@ import { closeDb, openDb } from '../../../src/store/db.js';
 import { sendsOfOrder } from '../../../src/store/ledger.js';
 import { lowRatings } from '../../../src/store/replies.js';
 import { tempDir, type TempDir } from '../../helpers/env.js';
+import { sqliteOf } from '../../helpers/ledgers.js';
 import { SECRETS, startWebhookStack, type WebhookStack } from '../../fixtures/webhooks/harness.js';
 import { cliEnv, parseJson, runCli } from '../cli/run-cli.js';
 
@@ -17,8 +18,8 @@ describe('POST /webhooks/feedback (real HTTP, worker and SMTP)', () => {
   const sign = (body: string) => ({ 'x-postship-signature': genericSignature(Buffer.from(body), SECRETS.POSTSHIP_WEBHOOK_SECRET) });
 
   it('records signed ratings once, thanks a 5 and keeps a 1 for the seller; refuses bad signatures and bodies', async () => {
-    stack.enter('WH-1', 'LXWH1CN');
-    stack.enter('WH-2', 'LXWH2CN');
+    await stack.enter('WH-1', 'LXWH1CN');
+    await stack.enter('WH-2', 'LXWH2CN');
     const body = JSON.stringify({ feedback: [
       { feedback_id: 'r-1', order_id: 'WH-1', rating: 5, text: 'Super' },
       { feedback_id: 'r-2', order_id: 'WH-2', rating: 1, left_at: new Date().toISOString() },
@@ -31,7 +32,7 @@ describe('POST /webhooks/feedback (real HTTP, worker and SMTP)', () => {
     expect(again).toMatchObject({ status: 200, body: { status: 'nothing_new' } });
     await expect.poll(() => stack.sendsOf('WH-1').find((s) => s.milestone === 'feedback_thanks')?.status, { timeout: 15_000 }).toBe('sent');
     expect(stack.sendsOf('WH-2').some((s) => s.milestone === 'feedback_thanks')).toBe(false);
-    expect(lowRatings(stack.pipeline.runtime.db, { maxRating: 2, since: 0, until: Date.now() + 1000 }).map((r) => r.orderId)).toEqual(['WH-2']);
+    expect(lowRatings(sqliteOf(stack.pipeline.runtime), { maxRating: 2, since: 0, until: Date.now() + 1000 }).map((r) => r.orderId)).toEqual(['WH-2']);
 
     expect((await stack.post('/webhooks/feedback', body, { 'x-postship-signature': 'sha256=00' })).status).toBe(401);
     const bad = JSON.stringify({ feedback_id: 'x', order_id: 'WH-1', rating: 9 });
