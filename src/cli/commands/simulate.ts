@@ -41,9 +41,9 @@ function readEvents(file: string | undefined): SimEvent[] {
 }
 
 /** Order problems name the flag that set the field (`--country "XX" is not...`). */
-function withFlagNames<T>(fn: () => T): T {
+async function withFlagNames<T>(fn: () => Promise<T>): Promise<T> {
   try {
-    return fn();
+    return await fn();
   } catch (err) {
     if (err instanceof InputError) throw new InputError(err.code, err.problems.map(asFlagProblem));
     throw err;
