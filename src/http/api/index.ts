@@ -41,7 +41,7 @@ export const apiRoutes: FastifyPluginAsync<{ deps: ApiDeps }> = async (app, { de
     max: failures.max,
     timeWindow: failures.windowMs,
     // Only failures count: a request with a valid token (or to a public route) is let through uncounted.
-    allowList: (request) => request.routeOptions.config?.public === true || tokenOf(ledger, request, now()) !== null,
+    allowList: async (request) => request.routeOptions.config?.public === true || (await tokenOf(ledger, request, now())) !== null,
     onExceeded: (request) => request.log.warn({ ip: request.ip }, 'API authentication failures throttled'),
     errorResponseBuilder: (_request, context) => ({
       statusCode: context.statusCode,

@@ -85,19 +85,23 @@ export function orderRoutes(app: FastifyInstance, deps: ApiDeps): void {
     const entered: ReturnType<typeof enteredView>[] = [];
     // Accepted with a warning: a number that fits no format of its carrier (a typo, or the wrong carrier).
     const warnings: Array<NonNullable<ReturnType<typeof checkTrackingNumber>> & { path: string; orderId: string }> = [];
-    inputs.forEach(async (input, i) => {
+    for (const [i, input] of inputs.entries()) {
       const v = validateOrder(input, now);
-      if (!v.ok) return problems.push(...v.problems.map((p) => label(i, p)));
+      if (!v.ok) {
+        problems.push(...v.problems.map((p) => label(i, p)));
+        continue;
+      }
       const known = await deps.orders.ledger.getOrder(v.order.orderId);
       if (known && known.store !== v.order.store) {
-        return problems.push(label(i, `orderId: ${JSON.stringify(v.order.orderId)} is already an order of another store; order ids are unique across stores`));
+        problems.push(label(i, `orderId: ${JSON.stringify(v.order.orderId)} is already an order of another store; order ids are unique across stores`));
+        continue;
       }
       const result = await enterOrder(deps.orders, input);
-      if (result.created) applyUnmatchedEvents(deps.orders, result.order);
+      if (result.created) await applyUnmatchedEvents(deps.orders, result.order);
       entered.push(enteredView(result));
       const warning = checkTrackingNumber(result.order.carrier, result.order.trackingNumber);
       if (warning) warnings.push({ path: label(i, 'trackingNumber'), orderId: result.order.orderId, ...warning });
-    });
+    }
     const queued = entered.length > 0 ? await queueSoon(deps, request.log) : 0;
     if (problems.length > 0) {
       const message = `${problems.length} problem(s); nothing was written for the invalid orders${entered.length ? `, the ${entered.length} valid one(s) were entered` : ''}`;
