@@ -17,6 +17,9 @@ import { freePort } from '../../src/queue/ephemeral-redis.js';
 export interface EphemeralPostgres {
   /** postgres://postship:<password>@127.0.0.1:<port>/postgres */
   url: string;
+  /** Kills the server as a crash would (`-m immediate`), keeping its data: `start()` brings it back on the same port. */
+  crash(): void;
+  start(): void;
   stop(): void;
 }
 
@@ -56,15 +59,20 @@ export async function startEphemeralPostgres(binDir: string): Promise<EphemeralP
   const port = await freePort();
   // Durability is not under test here: fsync off keeps two cores' worth of tests quick.
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
-  run(binDir, user, 'pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'server.log'), '-w', '-t', '30', 'start']);
+  const start = () => run(binDir, user, 'pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'server.log'), '-w', '-t', '30', 'start']);
+  start();
   let stopped = false;
   return {
     url: `postgres://postship:${TEST_PG_PASSWORD}@127.0.0.1:${port}/postgres`,
+    crash: () => run(binDir, user, 'pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']),
+    start,
     stop() {
       if (stopped) return;
       stopped = true;
       try {
         run(binDir, user, 'pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+      } catch {
+        // Already down (a test crashed it and did not start it again): only the files are left.
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
