@@ -2,6 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/queue/ephemeral-redis.js';
 import { sends } from '../../src/store/schema.js';
+import { sqliteOf } from '../helpers/ledgers.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp.js';
 import { enterDueOrders, faultEnv, output, sleep, spawnCli, type FaultEnv } from './harness.js';
 
@@ -36,14 +37,14 @@ describe('fault: the database refuses writes after SMTP accepted (disk full)', (
   });
 
   it('keeps sent-but-unrecorded messages as sending, fails readiness, records them once writes succeed', async () => {
-    const db = fault.runtime.db.$client;
+    const db = sqliteOf(fault.runtime).$client;
     db.exec(`CREATE TRIGGER full_sent BEFORE UPDATE OF status ON sends WHEN NEW.status = 'sent' BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;
              CREATE TRIGGER full_meta_i BEFORE INSERT ON meta BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;
              CREATE TRIGGER full_meta_u BEFORE UPDATE ON meta BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;`);
     const due = 20;
-    enterDueOrders(fault, due, 'D');
+    await enterDueOrders(fault, due, 'D');
     await expect.poll(() => smtp.received.length, { timeout: 30_000, interval: 100 }).toBe(due);
-    const shipped = () => fault.runtime.db.select().from(sends).all().filter((r) => r.milestone === 'shipped');
+    const shipped = () => sqliteOf(fault.runtime).select().from(sends).all().filter((r) => r.milestone === 'shipped');
     await expect.poll(() => shipped().every((r) => r.status === 'sending'), { timeout: 10_000 }).toBe(true);
     expect(shipped().filter((r) => r.status === 'skipped')).toEqual([]);
     expect(shipped().every((r) => /accepted by SMTP .* not yet recorded: database or disk is full/.test(r.error ?? ''))).toBe(true);

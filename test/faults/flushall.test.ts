@@ -19,7 +19,7 @@ describe('fault: FLUSHALL Redis with scheduled messages', () => {
 
   it('reconcile re-creates every lost job and each message is sent once', async () => {
     const due = 1000;
-    enterDueOrders(fault, due);
+    await enterDueOrders(fault, due);
     expect(await fault.runtime.promote()).toBe(due);
     const redis = await fault.runtime.redis();
     await redis.flushall();

@@ -9,6 +9,7 @@ import { silentLogger } from '../../src/logger.js';
 import { loadConfig } from '../../src/config/config.js';
 import { sends } from '../../src/store/schema.js';
 import { redisUrl, tempDir, uniquePrefix, type TempDir } from '../helpers/env.js';
+import { sqliteOf } from '../helpers/ledgers.js';
 import type { SmtpSink } from '../helpers/smtp.js';
 
 export interface FaultEnv {
@@ -54,18 +55,19 @@ export function faultEnv(smtp: SmtpSink, extra: Record<string, string> = {}, smt
 }
 
 /** Enters `count` orders whose shipped notice is due now (day1/day14 far in the future). */
-export function enterDueOrders(fault: FaultEnv, count: number, prefix = 'F'): void {
+export async function enterDueOrders(fault: FaultEnv, count: number, prefix = 'F'): Promise<void> {
   const shippedAt = DateTime.utc().toISO();
-  const insert = fault.runtime.db.$client.transaction(() => {
+  // One transaction: the worker sees the whole batch at once.
+  await fault.runtime.ledger.transaction(async (tx) => {
+    const deps = { ...fault.runtime.orderDeps(), ledger: tx };
     for (let i = 0; i < count; i++) {
-      enterOrder(fault.runtime.orderDeps(), {
+      await enterOrder(deps, {
         orderId: `${prefix}-${i}`, buyer: { name: `Buyer ${i}`, email: `${prefix.toLowerCase()}${i}@example.com` },
         country: ['US', 'ES', 'BR', 'DE'][i % 4], carrier: ['china-post', 'cainiao', 'dhl'][i % 3],
         trackingNumber: `${prefix}T${i}`, shippedAt,
       });
     }
   });
-  insert();
 }
 
 export function spawnCli(args: string[], env: Record<string, string>): ChildProcess {
@@ -103,7 +105,7 @@ export interface Tally {
 
 /** Ledger vs what the SMTP server got, for the shipped sends of the batch. */
 export function tally(fault: FaultEnv, smtp: SmtpSink, due: number): Tally {
-  const rows = fault.runtime.db.select().from(sends).all().filter((r) => r.milestone === 'shipped');
+  const rows = sqliteOf(fault.runtime).select().from(sends).all().filter((r) => r.milestone === 'shipped');
   const sent = rows.filter((r) => r.status === 'sent');
   const ids = smtp.received.map((m) => m.messageId);
   const distinct = new Set(ids);

@@ -7,6 +7,7 @@ import { DateTime } from 'luxon';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { enterOrder } from '../../src/services/orders.js';
 import { sends } from '../../src/store/schema.js';
+import { sqliteOf } from '../helpers/ledgers.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp.js';
 import { exited, faultEnv, sleep, spawnCli, type FaultEnv } from './harness.js';
 
@@ -64,11 +65,11 @@ describe('fault: kill -9 the worker during webhook-channel delivery', () => {
     const due = 300;
     const kills = 3;
     const shippedAt = DateTime.utc().toISO();
-    fault.runtime.db.$client.transaction(() => {
+    await fault.runtime.ledger.transaction(async (tx) => {
       for (let i = 0; i < due; i++) {
-        enterOrder(fault.runtime.orderDeps(), { orderId: `W-${i}`, store: 'relay', buyer: { name: `Buyer ${i}`, channelId: `b-${i}` }, country: 'ES', carrier: 'cainiao', trackingNumber: `WT${i}X`, shippedAt });
+        await enterOrder({ ...fault.runtime.orderDeps(), ledger: tx }, { orderId: `W-${i}`, store: 'relay', buyer: { name: `Buyer ${i}`, channelId: `b-${i}` }, country: 'ES', carrier: 'cainiao', trackingNumber: `WT${i}X`, shippedAt });
       }
-    })();
+    });
     await fault.runtime.promote();
     for (let k = 0; k < kills; k++) {
       worker = spawnCli(['worker'], fault.env);
@@ -79,7 +80,7 @@ describe('fault: kill -9 the worker during webhook-channel delivery', () => {
       await exited(worker);
     }
     worker = spawnCli(['worker'], fault.env);
-    const shipped = () => fault.runtime.db.select().from(sends).all().filter((r) => r.milestone === 'shipped');
+    const shipped = () => sqliteOf(fault.runtime).select().from(sends).all().filter((r) => r.milestone === 'shipped');
     await expect.poll(() => shipped().filter((r) => ['scheduled', 'queued', 'sending'].includes(r.status)).length, { timeout: 40_000, interval: 200 }).toBe(0);
     const rows = shipped();
     const sentIds = new Set(rows.filter((r) => r.status === 'sent').map((r) => r.messageId ?? ''));

@@ -27,7 +27,7 @@ describe.each([
   it('sends every due message, duplicates at most one per connection per kill', async () => {
     const due = 1000;
     const kills = 5;
-    enterDueOrders(fault, due);
+    await enterDueOrders(fault, due);
     await fault.runtime.promote();
     for (let k = 0; k < kills; k++) {
       worker = spawnCli(['worker'], fault.env);

@@ -2,6 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { freePort, startEphemeralRedis, type EphemeralRedis } from '../../src/queue/ephemeral-redis.js';
 import { sends } from '../../src/store/schema.js';
+import { sqliteOf } from '../helpers/ledgers.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp.js';
 import { enterDueOrders, faultEnv, output, spawnCli, type FaultEnv } from './harness.js';
 
@@ -29,7 +30,7 @@ describe('fault: Redis restarted without persistence under a running daemon', ()
     await smtp.stop();
   });
 
-  const shipped = () => fault.runtime.db.select().from(sends).all().filter((r) => r.milestone === 'shipped');
+  const shipped = () => sqliteOf(fault.runtime).select().from(sends).all().filter((r) => r.milestone === 'shipped');
 
   it('re-creates its schedules and lost jobs within one promote interval; every due message is sent once', async () => {
     daemon = spawnCli(['daemon', '--role', 'worker', '--port', '0'], { ...fault.env, POSTSHIP_PROMOTE_EVERY: 'PT1S' });
@@ -37,7 +38,7 @@ describe('fault: Redis restarted without persistence under a running daemon', ()
     // SMTP down: every send fails once and waits in Redis as a delayed retry. That is what the restart loses.
     await smtp.stop();
     const before = 100;
-    enterDueOrders(fault, before, 'B');
+    await enterDueOrders(fault, before, 'B');
     await expect
       .poll(() => shipped().filter((r) => r.status === 'queued' && r.attempts >= 1).length, { timeout: 30_000, interval: 100 })
       .toBe(before);
@@ -48,7 +49,7 @@ describe('fault: Redis restarted without persistence under a running daemon', ()
     redis = await startEphemeralRedis({ port });
     const restarted = Date.now();
     const after = 50;
-    enterDueOrders(fault, after, 'A'); // new orders: only the (re-created) promoter moves them
+    await enterDueOrders(fault, after, 'A'); // new orders: only the (re-created) promoter moves them
     await smtp.start();
 
     const total = before + after;

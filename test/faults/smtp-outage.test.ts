@@ -19,7 +19,7 @@ describe('fault: the SMTP server stops for 20 s mid-batch', () => {
 
   it('retries through the outage and loses nothing', async () => {
     const due = 1000;
-    enterDueOrders(fault, due);
+    await enterDueOrders(fault, due);
     await fault.runtime.promote();
     worker = spawnCli(['worker'], fault.env);
     while (smtp.received.length < 200) await sleep(10);

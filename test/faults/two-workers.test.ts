@@ -20,7 +20,7 @@ describe('fault: two workers with a tiny lock duration', () => {
 
   it('sends each message once: the ledger claim decides, not the job lock', async () => {
     const due = 1000;
-    enterDueOrders(fault, due);
+    await enterDueOrders(fault, due);
     await fault.runtime.promote();
     workers.push(spawnCli(['worker'], fault.env), spawnCli(['worker'], fault.env));
     await expect.poll(() => tally(fault, smtp, due).pending, { timeout: 90_000, interval: 250 }).toBe(0);

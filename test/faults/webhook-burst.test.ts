@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/queue/ephemeral-redis.js';
 import { enterOrder } from '../../src/services/orders.js';
 import { sends, trackingEvents } from '../../src/store/schema.js';
+import { sqliteOf } from '../helpers/ledgers.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp.js';
 import { exited, faultEnv, spawnCli, type FaultEnv } from './harness.js';
 
@@ -25,7 +26,7 @@ describe('fault: five concurrent deliveries of one webhook', () => {
   });
 
   it('stores the event once, schedules customs once and sends it once', async () => {
-    enterOrder(fault.runtime.orderDeps(), {
+    await enterOrder(fault.runtime.orderDeps(), {
       orderId: 'W-1', buyer: { name: 'Wanda', email: 'wanda@example.com', locale: 'en' }, country: 'PL', carrier: 'yanwen',
       trackingNumber: 'UG123456789YP', shippedAt: DateTime.utc().minus({ days: 5 }).toISO(),
     });
@@ -48,9 +49,9 @@ describe('fault: five concurrent deliveries of one webhook', () => {
     expect(statuses.every((s) => s === 200 || s === 202)).toBe(true);
     expect(statuses.filter((s) => s === 202)).toHaveLength(1);
 
-    const customs = () => fault.runtime.db.select().from(sends).all().filter((s) => s.milestone === 'customs');
+    const customs = () => sqliteOf(fault.runtime).select().from(sends).all().filter((s) => s.milestone === 'customs');
     await expect.poll(() => customs()[0]?.status, { timeout: 20_000 }).toBe('sent');
-    expect(fault.runtime.db.select().from(trackingEvents).all()).toHaveLength(1);
+    expect(sqliteOf(fault.runtime).select().from(trackingEvents).all()).toHaveLength(1);
     expect(customs()).toHaveLength(1);
     const received = smtp.received.filter((m) => m.messageId === customs()[0].messageId);
     expect(received).toHaveLength(1);
