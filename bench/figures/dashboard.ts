@@ -5,7 +5,7 @@ import { adminPageRoutes } from '../../src/http/admin-page.js';
 import Database from 'better-sqlite3';
 import type { Config } from '../../src/config/config.js';
 import type { ConfigFile } from '../../src/config/config-file.js';
-import type { Db } from '../../src/store/db.js';
+import type { Ledger } from '../../src/store/ledger-api.js';
 import { percentile, scratch, type BenchEnv, type Figure, type Scratch } from '../harness.js';
 import { importAsProcess, STORES, writeOrdersCsv, writeSpread } from '../scale/ledger.js';
 
@@ -53,10 +53,10 @@ export async function buildDashboardLedger(env: BenchEnv, s: Scratch, orders: nu
 }
 
 /** Each view requested CALLS times through the real routes (fastify inject, basic auth): p99 ms by URL. */
-export async function measureViews(db: Db, file: ConfigFile, orders: number): Promise<Record<string, number>> {
+export async function measureViews(ledger: Ledger, file: ConfigFile, orders: number): Promise<Record<string, number>> {
   const credentials = { user: 'bench', password: 'bench-password-long' };
   const app = Fastify();
-  await app.register(adminPageRoutes, { deps: { guard: adminGuard(credentials), db, file, zone: 'Europe/Madrid', now: () => Date.now() } });
+  await app.register(adminPageRoutes, { deps: { guard: adminGuard(credentials), ledger, file, zone: 'Europe/Madrid', now: () => Date.now() } });
   await app.ready();
   const authorization = `Basic ${Buffer.from(`${credentials.user}:${credentials.password}`).toString('base64')}`;
   const views = [
@@ -89,7 +89,7 @@ export async function dashboardFigure(env: BenchEnv, orders: number): Promise<{ 
   try {
     const config = await buildDashboardLedger(env, s, orders);
     const runtime = s.runtime(config);
-    const p99Ms = await measureViews(runtime.db, config.file, orders);
+    const p99Ms = await measureViews(runtime.ledger, config.file, orders);
     await runtime.close();
     const views = Object.keys(p99Ms);
     const worst = Math.max(...Object.values(p99Ms));

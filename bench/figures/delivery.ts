@@ -93,8 +93,8 @@ async function startPipeline(env: BenchEnv, sink: BenchSink) {
   let entered = 0;
   return {
     /** Outside the measurement: the orders whose shipped notices the next round sends. */
-    enter(n: number): void {
-      for (let i = entered; i < entered + n; i++) enterOrder(runtime.orderDeps(), sampleOrder(i));
+    async enter(n: number): Promise<void> {
+      for (let i = entered; i < entered + n; i++) await enterOrder(runtime.orderDeps(), sampleOrder(i));
       entered += n;
     },
     async send(n: number): Promise<void> {
@@ -128,13 +128,13 @@ export async function deliveryThroughput(env: BenchEnv, sink: BenchSink): Promis
     // Not measured: the first messages of each side run while V8 compiles their code.
     await sink.reset();
     await limit.send(warmup);
-    pipeline.enter(warmup);
+    await pipeline.enter(warmup);
     await sink.reset();
     await pipeline.send(warmup);
     for (let round = 0; round < rounds; round++) {
       await sink.reset();
       await limitMeter.measure(perRound, () => profiled(`delivery-limit-${round + 1}`, () => limit.send(perRound)));
-      pipeline.enter(perRound);
+      await pipeline.enter(perRound);
       await sink.reset();
       await pipelineMeter.measure(perRound, () => profiled(`delivery-pipeline-${round + 1}`, () => pipeline.send(perRound)));
     }

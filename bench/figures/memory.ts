@@ -64,7 +64,7 @@ export async function redisMemoryPerOrder(env: BenchEnv): Promise<Figure> {
   await runtime.promote();
   await runtime.reconcile();
   const after = await usedMemory(runtime);
-  const pendingDay14 = runtime.db.$client
+  const pendingDay14 = runtime.ledger.sqlite!.$client
     .prepare("SELECT count(*) AS n FROM sends WHERE milestone = 'day14' AND status = 'scheduled'")
     .get() as { n: number };
   const perOrder = Math.max(0, after - before) / count;

@@ -48,7 +48,7 @@ async function run(env: BenchEnv, sink: Awaited<ReturnType<typeof startThrottlin
     let i = 0;
     for (let n = 0; n < perDomain; n++) {
       for (const domain of domains) {
-        enterOrder(runtime.orderDeps(), { orderId: `${tag}${i}`, buyer: { name: `Buyer ${i}`, email: `b${i}@${domain}` }, country: 'US', carrier: 'cainiao', trackingNumber: `TN${tag}${i}` });
+        await enterOrder(runtime.orderDeps(), { orderId: `${tag}${i}`, buyer: { name: `Buyer ${i}`, email: `b${i}@${domain}` }, country: 'US', carrier: 'cainiao', trackingNumber: `TN${tag}${i}` });
         i += 1;
       }
     }

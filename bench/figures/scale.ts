@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { eventsOf } from '../../src/report/order-status.js';
-import { countSends, iterateSends, listSends, parseFilter, type FilterFlags } from '../../src/store/send-list.js';
+import { parseFilter, type FilterFlags } from '../../src/store/send-list.js';
 import { sendsPerDay } from '../../src/http/admin-page.js';
 import { createMetrics } from '../../src/metrics.js';
 import { promoteDue } from '../../src/queue/promoter.js';
@@ -9,8 +9,6 @@ import { listAtRisk, trackingAttention } from '../../src/services/at-risk.js';
 import { learnedTransit } from '../../src/services/learned-transit.js';
 import { findOrderForTracking } from '../../src/services/tracking.js';
 import { watchDelays } from '../../src/services/watch.js';
-import { getOrder, sendsOfOrder } from '../../src/store/ledger.js';
-import { claimDue, registrationCounts, registrationOf } from '../../src/store/registrations.js';
 import { percentile, scratch, type BenchEnv, type Figure } from '../harness.js';
 import { importAsProcess, ledgerBytes, STORES, writeOrdersCsv, writeSpread, type ImportFacts } from '../scale/ledger.js';
 
@@ -39,21 +37,16 @@ export interface ScaleRow {
   exportRssGrowthMb: number;
 }
 
-function timeIt(fn: () => unknown): number {
-  const started = performance.now();
-  fn();
-  return performance.now() - started;
-}
-
 async function timeAsync(fn: () => Promise<unknown>): Promise<number> {
   const started = performance.now();
   await fn();
   return performance.now() - started;
 }
 
-function p99(calls: number, fn: (i: number) => unknown): number {
+/** The ledger answers through Promises (on SQLite, the same synchronous query behind them): timed to the answer. */
+async function p99(calls: number, fn: (i: number) => Promise<unknown>): Promise<number> {
   const samples: number[] = [];
-  for (let i = 0; i < calls; i++) samples.push(timeIt(() => fn(i)));
+  for (let i = 0; i < calls; i++) samples.push(await timeAsync(() => fn(i)));
   return percentile(samples.sort((a, b) => a - b), 99);
 }
 
@@ -81,13 +74,15 @@ async function measureSize(env: BenchEnv, orders: number): Promise<ScaleRow> {
     const bytesPerOrder = ledgerBytes(config.dbPath) / orders;
 
     const runtime = s.runtime(config);
-    const db = runtime.db;
+    const ledger = runtime.ledger;
+    // The setup's plain SQL (rows made due) goes straight to the file; what is timed goes through the ledger.
+    const db = ledger.sqlite!;
     const now = () => Date.now();
     const promoter = { ...(await runtime.promoterDeps()) };
     // What the import queued and what is overdue: promoted (or skipped stale) once, and every order watched once,
     // as the daemon's first ticks would; what follows is the steady state.
     await promoteDue(promoter);
-    const firstWatchMs = timeIt(() => watchDelays(runtime.orderDeps(), { limit: 10_000_000 }));
+    const firstWatchMs = await timeAsync(() => watchDelays(runtime.orderDeps(), { limit: 10_000_000 }));
     await promoteDue(promoter); // the notices that first watch scheduled
 
     const ticks: Record<string, number> = {};
@@ -113,12 +108,12 @@ async function measureSize(env: BenchEnv, orders: number): Promise<ScaleRow> {
     // watch: DUE orders whose delay check has come.
     const setWatch = db.$client.prepare(`UPDATE orders SET watch_at = ? WHERE order_id = ?`);
     // The learned transit table is computed once per 10 minutes from every delivery: warm.
-    learnedTransit(db, 'china-post', 'US');
+    await learnedTransit(ledger, 'china-post', 'US');
     await best('watch', async () => {
       const rows = pick();
       db.$client.transaction(() => rows.forEach((o) => setWatch.run(now() - 1000, o.id)))();
       let watched = 0;
-      return timeIt(() => (watched = watchDelays(runtime.orderDeps()).checked)) / Math.max(1, watched);
+      return (await timeAsync(async () => (watched = (await watchDelays(runtime.orderDeps())).checked))) / Math.max(1, watched);
     });
     // tracking poll selection: DUE registrations due now, claimed in 40s.
     const setPoll = db.$client.prepare(`UPDATE tracking_registrations SET due_at = ? WHERE order_id = ? AND state = 'registered'`);
@@ -126,42 +121,42 @@ async function measureSize(env: BenchEnv, orders: number): Promise<ScaleRow> {
       const rows = pick();
       db.$client.transaction(() => rows.forEach((o) => setPoll.run(now() - 1000, o.id)))();
       let claimed = 0;
-      const ms = timeIt(() => {
-        for (let n = -1; n !== 0; claimed += n) n = claimDue(db, '17track', 'registered', now(), 40, now() + 60_000).length;
+      const ms = await timeAsync(async () => {
+        for (let n = -1; n !== 0; claimed += n) n = (await ledger.claimDue('17track', 'registered', now(), 40, now() + 60_000)).length;
       });
       return ms / Math.max(1, claimed);
     });
     // digest: the at-risk list and tracking attention for one store, per row listed.
     await best('digestPerRow', async () => {
       let listed = 0;
-      const ms = timeIt(() => {
-        listed = listAtRisk(db, config.file, { now: now(), withinDays: 10, store: STORES[3] }).length + trackingAttention(db, { now: now(), store: STORES[3] }).length;
+      const ms = await timeAsync(async () => {
+        listed = (await listAtRisk(ledger, config.file, { now: now(), withinDays: 10, store: STORES[3] })).length + (await trackingAttention(ledger, { now: now(), store: STORES[3] })).length;
       });
       return ms / Math.max(1, listed);
     });
 
     const sample = db.$client.prepare(`SELECT order_id AS id, tracking_number AS tn, carrier, country FROM orders ORDER BY random() LIMIT 100`).all() as Array<{ id: string; tn: string; carrier: string; country: string }>;
     const p99Ms: Record<string, number> = {};
-    p99Ms.status = p99(100, (i) => {
-      const order = getOrder(db, sample[i].id)!;
-      sendsOfOrder(db, order.orderId);
-      eventsOf(db, order);
-      registrationOf(db, order.orderId);
+    p99Ms.status = await p99(100, async (i) => {
+      const order = (await ledger.getOrder(sample[i].id))!;
+      await ledger.sendsOfOrder(order.orderId);
+      await eventsOf(ledger, order);
+      await ledger.registrationOf(order.orderId);
     });
-    p99Ms['admin search (tracking number)'] = p99(100, (i) => findOrderForTracking(db, sample[i].tn, null));
-    p99Ms['admin sends chart'] = p99(20, () => sendsPerDay(db, now()));
-    p99Ms['at-risk --store --limit 100'] = p99(100, (i) => listAtRisk(db, config.file, { now: now(), withinDays: 10, store: STORES[i % 20], limit: 100 }));
+    p99Ms['admin search (tracking number)'] = await p99(100, (i) => findOrderForTracking(ledger, sample[i].tn, null));
+    p99Ms['admin sends chart'] = await p99(20, () => sendsPerDay(ledger, now()));
+    p99Ms['at-risk --store --limit 100'] = await p99(100, (i) => listAtRisk(ledger, config.file, { now: now(), withinDays: 10, store: STORES[i % 20], limit: 100 }));
     for (const [name, flags] of LIST_FILTERS) {
       const filter = parseFilter(flags);
-      p99Ms[`${name} --limit 20`] = p99(100, (i) => {
-        countSends(db, filter);
-        listSends(db, filter, 20, (i % 5) * 20);
+      p99Ms[`${name} --limit 20`] = await p99(100, async (i) => {
+        await ledger.countSends(filter);
+        await ledger.listSends(filter, 20, (i % 5) * 20);
       });
     }
-    p99Ms.transit = p99(100, (i) => learnedTransit(db, sample[i].carrier, sample[i].country));
-    p99Ms['tracking status'] = p99(100, () => registrationCounts(db));
+    p99Ms.transit = await p99(100, (i) => learnedTransit(ledger, sample[i].carrier, sample[i].country));
+    p99Ms['tracking status'] = await p99(100, () => ledger.registrationCounts());
 
-    const metrics = createMetrics({ db });
+    const metrics = createMetrics({ ledger });
     // The first count (a thread started, every send read) lands before scrapes are timed, as in a daemon up for a while.
     for (const until = Date.now() + 30_000; Date.now() < until; await new Promise((r) => setTimeout(r, 200))) {
       if ((await metrics.registry.metrics()).includes('postship_sends{')) break;
@@ -172,8 +167,8 @@ async function measureSize(env: BenchEnv, orders: number): Promise<ScaleRow> {
 
     const rssBefore = process.memoryUsage().rss;
     let exported = 0;
-    const exportMs = timeIt(() => {
-      for (const _row of iterateSends(db, parseFilter({}))) exported += 1;
+    const exportMs = await timeAsync(async () => {
+      for await (const _row of ledger.iterateSends(parseFilter({}))) exported += 1;
     });
     const exportRssGrowthMb = Math.max(0, process.memoryUsage().rss - rssBefore) / 2 ** 20;
     await runtime.close();

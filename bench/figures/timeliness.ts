@@ -25,7 +25,7 @@ export async function timeliness(env: BenchEnv, sink: BenchSink): Promise<Figure
   for (let i = 0; i < count; i++) {
     // day1 = shipped-at + P1D: shipped exactly one day before the wanted due time.
     const due = start.plus({ milliseconds: i * 10 });
-    enterOrder(runtime.orderDeps(), {
+    await enterOrder(runtime.orderDeps(), {
       orderId: `L${i}`, buyer: { name: 'B', email: `l${i}@example.com` }, country: 'US', carrier: 'cainiao',
       trackingNumber: `LT${i}`, shippedAt: due.minus({ days: 1 }).toISO(),
     });
@@ -35,7 +35,7 @@ export async function timeliness(env: BenchEnv, sink: BenchSink): Promise<Figure
   await runtime.promote();
   const deadline = Date.now() + (seconds + 30) * 1000;
   while (sink.count < count && Date.now() < deadline) await sleep(50);
-  const rows = runtime.db.select({ dueAt: sends.dueAt, messageId: sends.messageId, milestone: sends.milestone }).from(sends).all();
+  const rows = runtime.ledger.sqlite!.select({ dueAt: sends.dueAt, messageId: sends.messageId, milestone: sends.milestone }).from(sends).all();
   const acceptedAt = await sink.acceptedAt();
   const lags = rows
     .filter((r) => r.milestone === 'day1' && r.messageId && acceptedAt.has(r.messageId))
