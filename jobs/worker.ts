@@ -13,6 +13,9 @@ export interface WorkerOptions {
   lockDurationMs?: number;
 }
 
+/** How long a job waits for an unreachable ledger before trying again (plus jitter). */
+const LEDGER_RETRY_MS = 2_000;
+
 /** Starts the send worker: one BullMQ Worker dispatching each job to its catalog handler. */
 export function startSendWorker(given: JobDeps, options: WorkerOptions): Worker<SendJobData> {
   // Pacing counters live beside the queue, on the worker's own connection.
@@ -23,7 +26,17 @@ export function startSendWorker(given: JobDeps, options: WorkerOptions): Worker<
       if (!isJobName(job.name)) throw new Error(`no handler for job "${job.name}"`);
       const definition = JOB_CATALOG[job.name] as JobDefinition<unknown>;
       const data = definition.schema.parse(job.data);
-      return definition.handler(deps, data, job, token);
+      try {
+        return await definition.handler(deps, data, job, token);
+      } catch (err) {
+        // The ledger is down (a PostgreSQL restart): the job waits for it without spending an attempt.
+        if (token && !(err instanceof DelayedError) && deps.ledger.isUnavailable(err)) {
+          deps.logger.warn({ jobId: job.id, err: (err as Error).message }, 'ledger unavailable; job waits for it');
+          await job.moveToDelayed(Date.now() + LEDGER_RETRY_MS * (1 + Math.random()), token);
+          throw new DelayedError();
+        }
+        throw err;
+      }
     },
     {
       connection: options.connection,

@@ -109,6 +109,8 @@ export interface OpenLedger extends Ledger {
   check(): Promise<void>;
   /** A long-running process watches the ledger file it opened (SQLite: replaced or removed under it); PostgreSQL: nothing to watch. */
   watchFile(): void;
+  /** Whether `err` says the ledger cannot be reached now (a PostgreSQL restart): the work waits and tries again unchanged. */
+  isUnavailable(err: unknown): boolean;
   /** A write the ledger refused (disk full): readiness fails until a write succeeds again. */
   noteWriteFailure(err: unknown): void;
   /** SQLite's own machinery (WAL checkpoints, file watch, backup), absent on PostgreSQL. */

@@ -162,6 +162,8 @@ export function sqliteLedger(db: Db, name = db.$client.name): OpenLedger {
     }),
     watchFile: () => watchLedgerFile(db, name),
     noteWriteFailure: (err) => noteLedgerWriteFailure(db, err),
+    // A file on this machine is there or it is not: its failures are the disk's (see noteWriteFailure).
+    isUnavailable: () => false,
     sqlite: db,
     close: async () => closeDb(db),
   };

@@ -5,6 +5,7 @@ import { SENDS_BY_LANE_SQL } from '../ledger-stats-sql.js';
 import type { LaneCount } from '../ledger-stats.js';
 import { openPgLedger, type PgLedger, type PgOpenOptions } from './ledger.js';
 import { redactPgUrl } from './url.js';
+import { isPgUnavailable } from './errors.js';
 import type { PgQ } from './queries.js';
 import { QUERY_NAMES } from '../query-names.js';
 import { pgApiTokensQueries } from './api-tokens-queries.js';
@@ -115,6 +116,7 @@ export function postgresLedger(url: string, options: PgOpenOptions = {}): OpenLe
     }),
     watchFile: () => undefined,
     noteWriteFailure: () => undefined,
+    isUnavailable: isPgUnavailable,
     check: async () => {
       const { pg } = await ready();
       try {
