@@ -17,7 +17,7 @@ import { decideSend } from '../src/services/orders.js';
 import { parcelFactsFor } from '../src/services/parcel-facts.js';
 import { replyFactsFor } from '../src/services/reply-facts.js';
 import { storeIdentity } from '../src/services/profiles.js';
-import { orderFromRow, PENDING_STATUSES, reschedule, type OrderRow, type SendRow, type SentFacts } from '../src/store/ledger.js';
+import { orderFromRow, PENDING_STATUSES, type OrderRow, type SendRow, type SentFacts } from '../src/store/ledger.js';
 import type { JobDeps } from './deps.js';
 import { unrecordedFor } from './unrecorded.js';
 

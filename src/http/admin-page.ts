@@ -6,7 +6,6 @@ import { DAY_MS } from '../domain/wall-clock.js';
 import type { WebRuntime } from './web-deps.js';
 import { closeDispute, openDispute, parseDisputeReason } from '../services/disputes.js';
 import { cancelOrder, resendMilestone } from '../services/orders.js';
-import { filterChoices } from '../store/dashboard.js';
 import { type DayCount } from '../store/dashboard-orders.js';
 import type { Ledger } from '../store/ledger-api.js';
 import { denyFraming, type AdminGuard } from './admin-guard.js';

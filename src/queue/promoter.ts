@@ -5,7 +5,7 @@ import { isStale } from '../domain/plan.js';
 import type { Milestone } from '../domain/milestones.js';
 import { DateTime } from 'luxon';
 import type { ProfileResolver } from '../domain/profile.js';
-import { markQueued, markScheduled, type DueSend } from '../store/ledger.js';
+import { type DueSend } from '../store/ledger.js';
 import { sendJobs, type QueuedSend, type QueueSettings, type SendJobData } from './queues.js';
 
 export interface PromoterDeps {

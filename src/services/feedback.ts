@@ -3,7 +3,6 @@ import { InputError } from '../domain/errors.js';
 import { planAt } from '../domain/plan.js';
 import { feedbackVerdict, type FeedbackVerdict } from '../domain/replies.js';
 import { orderFromRow, type SendRow } from '../store/ledger.js';
-import { insertFeedback } from '../store/replies.js';
 import type { FeedbackSource } from '../domain/replies.js';
 import type { OrderServiceDeps } from './orders.js';
 

@@ -7,7 +7,7 @@ import { validateOrder, type Order } from '../domain/order.js';
 import { planEventSend, planSends, type PlannedSend } from '../domain/plan.js';
 import { windowedMs } from '../domain/send-window.js';
 import type { Ledger } from '../store/ledger-api.js';
-import { orderFromRow, sentMilestones, type OrderRow, type SendRow } from '../store/ledger.js';
+import { orderFromRow, type OrderRow, type SendRow } from '../store/ledger.js';
 import type { NewRegistration } from '../store/registrations.js';
 import type { TrackingChoice } from '../domain/tracking-providers.js';
 import type { ProfileResolver } from './profiles.js';

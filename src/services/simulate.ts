@@ -8,7 +8,7 @@ import type { HoldReason } from '../domain/plan.js';
 import { isGenericStatus, outcomeForGeneric } from '../domain/tracking-map.js';
 import type { Ledger } from '../store/ledger-api.js';
 import { openSqliteLedger } from '../store/sqlite-ledger.js';
-import { reschedule, type SendRow } from '../store/ledger.js';
+import { type SendRow } from '../store/ledger.js';
 import type { ConfigFile } from '../config/config-file.js';
 import { DISPUTE_REASONS, type DisputeReason } from '../domain/replies.js';
 import { closeDispute, openDispute, parseDisputeReason, type DisputeDeps } from './disputes.js';
@@ -16,7 +16,6 @@ import { feedbackProblems, recordFeedback } from './feedback.js';
 import { decideSend, enterOrder, type OrderServiceDeps } from './orders.js';
 import type { ProfileResolver } from './profiles.js';
 import { applyStoredEvent } from './tracking.js';
-import { recordTrackingEvent } from '../store/tracking.js';
 import { watchDelays } from './watch.js';
 
 /** A tracking event of the history to simulate: a generic-webhook status, or `dispute_open` / `dispute_close`. */
