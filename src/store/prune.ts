@@ -1,6 +1,6 @@
 import { and, inArray, lt, ne, notExists, eq } from 'drizzle-orm';
 import type { Db } from './db.js';
-import { orders, sends, trackingEvents, trackingRegistrations } from './schema.js';
+import { disputes, feedback, orders, sends, trackingEvents, trackingRegistrations } from './schema.js';
 
 export interface PruneBatch {
   orders: number;
@@ -29,8 +29,9 @@ export function prunableOrders(db: Db, before: number, limit: number): string[] 
 }
 
 /**
- * Removes these orders with their sends, tracking events and registrations in
- * one short transaction (the suppression list, about addresses, stays).
+ * Removes these orders with their sends, tracking events, registrations,
+ * ratings and disputes in one short transaction (the suppression list, about
+ * addresses, stays).
  */
 export function pruneOrders(db: Db, orderIds: readonly string[]): PruneBatch {
   if (orderIds.length === 0) return { orders: 0, sends: 0, events: 0 };
@@ -39,6 +40,9 @@ export function pruneOrders(db: Db, orderIds: readonly string[]): PruneBatch {
     const events = tx.delete(trackingEvents).where(inArray(trackingEvents.orderId, ids)).run().changes;
     const sent = tx.delete(sends).where(inArray(sends.orderId, ids)).run().changes;
     tx.delete(trackingRegistrations).where(inArray(trackingRegistrations.orderId, ids)).run();
+    // A finished order's rating and dispute go with it: they hold the order by a foreign key.
+    tx.delete(feedback).where(inArray(feedback.orderId, ids)).run();
+    tx.delete(disputes).where(inArray(disputes.orderId, ids)).run();
     const removed = tx.delete(orders).where(inArray(orders.orderId, ids)).run().changes;
     return { orders: removed, sends: sent, events };
   });

@@ -263,7 +263,9 @@ export function registrationsNeedingAttention(db: Db, registeredBefore: number, 
     .select({ ...getTableColumns(R), store: orders.store })
     .from(R)
     .innerJoin(orders, eq(orders.orderId, R.orderId))
-    .where(and(eq(orders.state, 'active'), store ? eq(orders.store, store) : undefined, sql`(${noScan}) OR ${R.state} = 'rejected'`))
+    .where(and(eq(orders.state, 'active'), store ? eq(orders.store, store) : undefined, sql`((${noScan}) OR ${R.state} = 'rejected')`))
+    // Oldest first, as PostgreSQL's twin lists them (text compared as bytes on both).
+    .orderBy(asc(R.createdAt), asc(R.orderId))
     .all() as Array<RegistrationRow & { store: string }>;
 }
 

@@ -2,7 +2,7 @@ import { and, eq, inArray, lt, ne, notExists } from 'drizzle-orm';
 import type { QueriesOf } from '../ledger-api.js';
 import type * as sqlite from '../prune.js';
 import type { PruneBatch } from '../prune.js';
-import { orders, sends, trackingEvents, trackingRegistrations } from '../schema-pg.js';
+import { disputes, feedback, orders, sends, trackingEvents, trackingRegistrations } from '../schema-pg.js';
 import { anyOf } from './ledger-queries.js';
 import type { PgQ } from './queries.js';
 
@@ -24,7 +24,7 @@ async function prunableOrders(db: PgQ, before: number, limit: number): Promise<s
 
 /**
  * One short transaction per batch, as on SQLite: the orders with their sends,
- * tracking events and registrations. The ids go as one array parameter: a
+ * tracking events, registrations, ratings and disputes. The ids go as one array parameter: a
  * batch may hold 50,000, near PostgreSQL's limit of 65,535 parameters.
  */
 async function pruneOrders(db: PgQ, orderIds: readonly string[]): Promise<PruneBatch> {
@@ -33,6 +33,8 @@ async function pruneOrders(db: PgQ, orderIds: readonly string[]): Promise<PruneB
     const events = (await tx.delete(trackingEvents).where(anyOf(trackingEvents.orderId, orderIds, 'text'))).rowCount ?? 0;
     const sent = (await tx.delete(sends).where(anyOf(sends.orderId, orderIds, 'text'))).rowCount ?? 0;
     await tx.delete(trackingRegistrations).where(anyOf(trackingRegistrations.orderId, orderIds, 'text'));
+    await tx.delete(feedback).where(anyOf(feedback.orderId, orderIds, 'text'));
+    await tx.delete(disputes).where(anyOf(disputes.orderId, orderIds, 'text'));
     const removed = (await tx.delete(orders).where(anyOf(orders.orderId, orderIds, 'text'))).rowCount ?? 0;
     return { orders: removed, sends: sent, events };
   });
