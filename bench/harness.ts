@@ -5,6 +5,9 @@ import type { Config } from '../src/config/config.js';
 import { loadConfig } from '../src/config/config.js';
 import { silentLogger } from '../src/logger.js';
 import { LONG_RUNNING, Runtime } from '../src/runtime.js';
+import type { BenchPostgres } from './postgres.js';
+
+export type BenchEngine = 'sqlite' | 'postgres';
 
 export interface Figure {
   id: number;
@@ -19,25 +22,32 @@ export interface Figure {
   notes?: string;
   /** How long measuring it took, limit and set-up included. */
   seconds?: number;
+  /** The ledger it was measured on (figures 1, 2 and 4 run on either; the rest on SQLite). */
+  engine?: BenchEngine;
 }
 
 export interface BenchEnv {
   quick: boolean;
   redisUrl: string;
   smtpUrl: string;
+  /** The ledger `ledgerScratch` gives a figure: SQLite unless `--db postgres|both`. */
+  engine: BenchEngine;
+  /** The throw-away server, when `engine` is postgres. */
+  postgres?: BenchPostgres;
 }
 
 export interface Scratch {
   dir: string;
   config(env?: Record<string, string>): Config;
   runtime(config: Config): Runtime;
-  remove(): void;
+  /** The folder, and on PostgreSQL the database (whose connections must be closed first). */
+  remove(): void | Promise<void>;
 }
 
 let counter = 0;
 
 /** A fresh SQLite file, queue prefix and always-open send window for one measurement. */
-export function scratch(env: BenchEnv, defaults: object = {}): Scratch {
+export function scratch(env: BenchEnv, defaults: object = {}, db?: string): Scratch {
   const dir = mkdtempSync(join(tmpdir(), 'postship-bench-'));
   const configPath = join(dir, 'config.json');
   writeFileSync(configPath, JSON.stringify({ defaults: { sendWindow: { start: '00:00', end: '24:00' }, ...defaults } }));
@@ -45,7 +55,7 @@ export function scratch(env: BenchEnv, defaults: object = {}): Scratch {
     dir,
     config: (extra = {}) =>
       loadConfig({
-        POSTSHIP_DB: join(dir, 'bench.db'),
+        POSTSHIP_DB: db ?? join(dir, 'bench.db'),
         REDIS_URL: env.redisUrl,
         SMTP_URL: env.smtpUrl,
         POSTSHIP_CONFIG: configPath,
@@ -55,6 +65,21 @@ export function scratch(env: BenchEnv, defaults: object = {}): Scratch {
       }),
     runtime: (config) => new Runtime(config, { ...LONG_RUNNING, logger: silentLogger() }),
     remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/** As `scratch`, with the ledger on `env.engine`: on PostgreSQL a fresh database of the bench's server, dropped by `remove()`. */
+export async function ledgerScratch(env: BenchEnv, defaults: object = {}): Promise<Scratch> {
+  if (env.engine === 'sqlite') return scratch(env, defaults);
+  if (!env.postgres) throw new Error('engine postgres without a server');
+  const database = await env.postgres.freshDatabase();
+  const s = scratch(env, defaults, database.url);
+  return {
+    ...s,
+    async remove() {
+      s.remove();
+      await database.drop();
+    },
   };
 }
 

@@ -9,7 +9,7 @@ import { TemplateSet } from '../../src/mail/templates.js';
 import { startSendWorker } from '../../jobs/worker.js';
 import { pooledUrl } from '../../src/mail/smtp-url.js';
 import { enterOrder } from '../../src/services/orders.js';
-import { profiled, scratch, sleep, type BenchEnv, type Figure } from '../harness.js';
+import { ledgerScratch, profiled, sleep, type BenchEnv, type Figure } from '../harness.js';
 import type { BenchSink } from '../sink.js';
 
 /** The SMTP pool both sides use: same connections, same sink. */
@@ -85,7 +85,7 @@ async function startLimit(sink: BenchSink, count: number) {
 
 /** The pipeline: orders entered in the ledger; promote, claim, render, SMTP and record are what is timed. */
 async function startPipeline(env: BenchEnv, sink: BenchSink) {
-  const s = scratch(env);
+  const s = await ledgerScratch(env);
   const runtime = s.runtime(s.config({ SMTP_URL: benchSmtpUrl(sink), POSTSHIP_CONCURRENCY: '50' }));
   const deps = await runtime.jobDeps();
   const worker = startSendWorker(deps, { connection: await runtime.redis(), concurrency: 50 });
@@ -105,7 +105,7 @@ async function startPipeline(env: BenchEnv, sink: BenchSink) {
       await worker.close();
       await (await runtime.sendQueue()).obliterate({ force: true });
       await runtime.close();
-      s.remove();
+      await s.remove();
     },
   };
 }

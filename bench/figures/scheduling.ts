@@ -6,7 +6,7 @@ import { Queue } from 'bullmq';
 import { DateTime } from 'luxon';
 import { PACKAGE_ROOT } from '../../src/paths.js';
 import { connectRedis } from '../../src/queue/redis.js';
-import { scratch, type BenchEnv, type Figure } from '../harness.js';
+import { ledgerScratch, type BenchEnv, type Figure } from '../harness.js';
 
 const run = promisify(execFile);
 const COUNTRIES = ['US', 'ES', 'BR', 'FR', 'DE', 'PL', 'RU', 'GB'];
@@ -43,7 +43,7 @@ async function rawAddBulk(redisUrl: string, count: number): Promise<number> {
 /** `postship import` as a seller runs it: a process, the CSV streamed, due messages queued. */
 export async function schedulingThroughput(env: BenchEnv): Promise<Figure> {
   const count = env.quick ? 10_000 : 100_000;
-  const s = scratch(env);
+  const s = await ledgerScratch(env);
   const csv = join(s.dir, 'orders.csv');
   await writeCsv(csv, count);
   // Measured before and after the import, and averaged: the machine's speed drifts by the minute.
@@ -64,7 +64,7 @@ export async function schedulingThroughput(env: BenchEnv): Promise<Figure> {
   const runtime = s.runtime(config);
   await (await runtime.sendQueue()).obliterate({ force: true });
   await runtime.close();
-  s.remove();
+  await s.remove();
   const value = result.imported / seconds;
   return {
     id: 2, name: `scheduling: postship import of ${count} orders`, unit: 'orders/s', value, limitName: 'BullMQ addBulk of no-op jobs',

@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import Fastify from 'fastify';
 import { startWebServer } from '../../src/http/web.js';
 import { PACKAGE_ROOT } from '../../src/paths.js';
-import { profiled, scratch, type BenchEnv, type Figure } from '../harness.js';
+import { ledgerScratch, profiled, type BenchEnv, type Figure } from '../harness.js';
 
 const run = promisify(execFile);
 const SECRET = 'bench-secret';
@@ -42,9 +42,9 @@ async function bareRoute(): Promise<Target> {
   return { url: `http://127.0.0.1:${port}/webhooks/aftership`, close: () => app.close() };
 }
 
-/** postship's receiver: verify, parse, store in SQLite, queue the apply job, answer 202. */
+/** postship's receiver: verify, parse, store in the ledger (SQLite or PostgreSQL), queue the apply job, answer 202. */
 async function receiver(env: BenchEnv): Promise<Target> {
-  const s = scratch(env);
+  const s = await ledgerScratch(env);
   const runtime = s.runtime(s.config());
   runtime.logger.level = 'silent';
   const server = await startWebServer(runtime, { port: 0, roles: ['web'], env: { AFTERSHIP_WEBHOOK_SECRET: SECRET }, host: '127.0.0.1' });
@@ -54,7 +54,7 @@ async function receiver(env: BenchEnv): Promise<Target> {
       await server.close();
       await (await runtime.sendQueue()).obliterate({ force: true });
       await runtime.close();
-      s.remove();
+      await s.remove();
     },
   };
 }
