@@ -70,14 +70,18 @@ function pgOps(db: PgQ, identity: object): Ledger {
 export function postgresLedger(url: string, options: PgOpenOptions = {}): OpenLedger {
   const identity = {};
   let opening: Promise<{ pg: PgLedger; ops: Ledger }> | null = null;
-  const ready = () =>
-    (opening ??= openPgLedger(url, options).then(
+  let closed = false;
+  const ready = () => {
+    // A closed ledger stays closed: a late call fails instead of opening (and migrating) a pool nobody closes.
+    if (closed) return Promise.reject(new RuntimeError('db_closed', `the PostgreSQL ledger ${redactPgUrl(url)} was closed`, 'This is a bug in postship: a call came after shutdown.'));
+    return (opening ??= openPgLedger(url, options).then(
       (pg) => ({ pg, ops: pgOps(pg.db as unknown as PgQ, identity) }),
       (err: unknown) => {
         opening = null;
         throw err;
       },
     ));
+  };
   const on = async () => (await ready()).ops;
   const queries: Record<string, unknown> = {};
   for (const q of QUERY_NAMES) queries[q] = async (...args: unknown[]) => ((await on())[q as keyof LedgerQueries] as (...a: unknown[]) => unknown)(...args);
@@ -126,6 +130,7 @@ export function postgresLedger(url: string, options: PgOpenOptions = {}): OpenLe
       }
     },
     close: async () => {
+      closed = true;
       const current = opening;
       opening = null;
       if (current) await current.then(({ pg }) => pg.close(), () => undefined);
