@@ -194,6 +194,17 @@ export function deliverabilityHealth(db: Db, options: { now: number; days?: numb
     .where(gte(mailEvents.occurredAt, since))
     .groupBy(sql`1`, mailEvents.recipientDomain, mailEvents.kind)
     .all();
+  return { since, ...healthRows(sent, events) };
+}
+
+/**
+ * Per store and recipient domain, and per store (domain `*`), from the counts
+ * each engine reads: letters sent, and mail events by kind. Shared by both engines.
+ */
+export function healthRows(
+  sent: ReadonlyArray<{ store: string; domain: string; n: number | string }>,
+  events: ReadonlyArray<{ store: string; domain: string; kind: 'delivered' | 'bounced' | 'complained' | 'deferred'; n: number | string }>,
+): { stores: HealthRow[]; domains: HealthRow[] } {
   const byDomain = new Map<string, HealthRow>();
   const row = (store: string, domain: string) => {
     const key = `${store}\n${domain}`;
@@ -212,5 +223,5 @@ export function deliverabilityHealth(db: Db, options: { now: number; days?: numb
   }
   const rates = (r: HealthRow): HealthRow => ({ ...r, bounceRate: r.sent ? r.bounced / r.sent : 0, complaintRate: r.sent ? r.complained / r.sent : 0 });
   const order = (a: HealthRow, b: HealthRow) => a.store.localeCompare(b.store) || b.sent - a.sent || a.domain.localeCompare(b.domain);
-  return { since, stores: [...perStore.values()].map(rates).sort(order), domains: domains.map(rates).sort(order) };
+  return { stores: [...perStore.values()].map(rates).sort(order), domains: domains.map(rates).sort(order) };
 }

@@ -2,7 +2,7 @@ import { and, asc, desc, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-or
 import { emailKey } from '../../domain/identifiers.js';
 import type { QueriesOf } from '../ledger-api.js';
 import type * as sqlite from '../mail-events.js';
-import { bracketed, type HealthRow, type MailEventInput, type RecordedEvents } from '../mail-events.js';
+import { bracketed, healthRows, type HealthRow, type MailEventInput, type RecordedEvents } from '../mail-events.js';
 import type { MailEventKind } from '../schema.js';
 import { mailEvents, orders, sends, suppressions } from '../schema-pg.js';
 import type { PgQ } from './queries.js';
@@ -153,25 +153,7 @@ async function deliverabilityHealth(db: PgQ, options: { now: number; days?: numb
     .from(mailEvents)
     .where(gte(mailEvents.occurredAt, since))
     .groupBy(storeExpr, mailEvents.recipientDomain, mailEvents.kind);
-  const byDomain = new Map<string, HealthRow>();
-  const row = (store: string, domain: string) => {
-    const key = `${store}\n${domain}`;
-    let r = byDomain.get(key);
-    if (!r) byDomain.set(key, (r = { store, domain, sent: 0, delivered: 0, bounced: 0, complained: 0, deferred: 0, bounceRate: 0, complaintRate: 0 }));
-    return r;
-  };
-  for (const s of sent) row(s.store, s.domain).sent += Number(s.n);
-  for (const e of events) row(e.store, e.domain)[e.kind] += Number(e.n);
-  const domains = [...byDomain.values()];
-  const perStore = new Map<string, HealthRow>();
-  for (const d of domains) {
-    const s = perStore.get(d.store) ?? { ...d, domain: '*', sent: 0, delivered: 0, bounced: 0, complained: 0, deferred: 0 };
-    for (const k of ['sent', 'delivered', 'bounced', 'complained', 'deferred'] as const) s[k] += d[k];
-    perStore.set(d.store, s);
-  }
-  const rates = (r: HealthRow): HealthRow => ({ ...r, bounceRate: r.sent ? r.bounced / r.sent : 0, complaintRate: r.sent ? r.complained / r.sent : 0 });
-  const order = (a: HealthRow, b: HealthRow) => a.store.localeCompare(b.store) || b.sent - a.sent || a.domain.localeCompare(b.domain);
-  return { since, stores: [...perStore.values()].map(rates).sort(order), domains: domains.map(rates).sort(order) };
+  return { since, ...healthRows(sent, events) };
 }
 
 /** PostgreSQL twins of `src/store/mail-events.ts`. */
