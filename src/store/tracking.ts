@@ -47,7 +47,7 @@ export type StoreResult = { stored: true; id: number } | { stored: false; duplic
  * When it happened, in ms. Never later than now: carrier-local times without
  * an offset can read hours ahead, and a future time would delay the message.
  */
-function occurredMillis(occurredAt: string | null, now: number): number {
+export function occurredMillis(occurredAt: string | null, now: number): number {
   const at = occurredAt ? parseIsoMillis(occurredAt) : NaN;
   return Number.isFinite(at) ? Math.min(at, now) : now;
 }

@@ -1,11 +1,10 @@
 import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { asciiUpper } from '../../domain/identifiers.js';
-import { parseIsoMillis } from '../../domain/iso-time.js';
 import type { NormalizedEvent } from '../../domain/tracking-status.js';
 import type { Ledger, QueriesOf } from '../ledger-api.js';
 import type * as sqlite from '../tracking.js';
-import type { EventSource, StoreResult, TrackingEventRow } from '../tracking.js';
+import { occurredMillis, type EventSource, type StoreResult, type TrackingEventRow } from '../tracking.js';
 import { orders, trackingEvents } from '../schema-pg.js';
 import type { PgQ } from './queries.js';
 
@@ -13,12 +12,6 @@ const T = trackingEvents;
 
 /** SQLite's ascending order puts NULL first; PostgreSQL's puts it last unless told. */
 const nullsFirst = (column: AnyPgColumn) => sql`${column} ASC NULLS FIRST`;
-
-/** As SQLite's: when it happened, never later than now (carrier-local times can read hours ahead). */
-function occurredMillis(occurredAt: string | null, now: number): number {
-  const at = occurredAt ? parseIsoMillis(occurredAt) : NaN;
-  return Number.isFinite(at) ? Math.min(at, now) : now;
-}
 
 /**
  * Inserted unless a row has the event's key; the existing row's id otherwise.
