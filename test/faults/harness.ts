@@ -11,6 +11,7 @@ import { sends } from '../../src/store/schema.js';
 import { redisUrl, tempDir, uniquePrefix, type TempDir } from '../helpers/env.js';
 import { sqliteOf } from '../helpers/ledgers.js';
 import type { SmtpSink } from '../helpers/smtp.js';
+import { ledgerLocation } from '../helpers/engine.js';
 
 export interface FaultEnv {
   dir: TempDir;
@@ -25,7 +26,7 @@ export function faultEnv(smtp: SmtpSink, extra: Record<string, string> = {}, smt
   const configPath = dir.file('config.json');
   writeFileSync(configPath, JSON.stringify({ defaults: { sendWindow: { start: '00:00', end: '24:00' }, ...defaults } }));
   const env = {
-    POSTSHIP_DB: dir.file('postship.db'),
+    POSTSHIP_DB: extra.POSTSHIP_DB ?? ledgerLocation(dir),
     REDIS_URL: redisUrl(),
     SMTP_URL: `${smtp.url}${smtpQuery}`,
     POSTSHIP_CONFIG: configPath,

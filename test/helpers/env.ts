@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
 import { loadConfig, type Config } from '../../src/config/config.js';
+import { ledgerLocation } from './engine.js';
 
 /** The run's real Redis (started by global-setup). */
 export function redisUrl(): string {
@@ -27,12 +28,12 @@ export function tempDir(prefix = 'postship-test-'): TempDir {
 }
 
 /**
- * A Config as the processes would load it, from env-style values: a temp SQLite
- * file, the test Redis and a fresh queue prefix unless overridden.
+ * A Config as the processes would load it, from env-style values: a temp ledger
+ * (SQLite file or PostgreSQL database, test/helpers/engine.ts), the test Redis and a fresh queue prefix unless overridden.
  */
 export function testConfig(dir: TempDir, env: Record<string, string | undefined> = {}): Config {
   return loadConfig({
-    POSTSHIP_DB: dir.file('postship.db'),
+    POSTSHIP_DB: env.POSTSHIP_DB ?? ledgerLocation(dir),
     POSTSHIP_OUTBOX: dir.file('outbox'),
     REDIS_URL: redisUrl(),
     POSTSHIP_QUEUE_PREFIX: uniquePrefix(),

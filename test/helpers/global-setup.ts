@@ -1,4 +1,7 @@
+import pg from 'pg';
 import type { TestProject } from 'vitest/node';
+import { postgresLedger } from '../../src/store/pg/pg-ledger.js';
+import { TEMPLATE_DATABASE } from './engine.js';
 import { startEphemeralRedis, type EphemeralRedis } from '../../src/queue/ephemeral-redis.js';
 import { startEphemeralPostgres, type EphemeralPostgres } from './postgres.js';
 import { findBrowser, findCompose, findDkimVerify, findPostgres, findRedisServer, missingPrerequisites } from './prerequisites.js';
@@ -40,7 +43,25 @@ export async function startWith(project: TestProject, needs: { full: boolean }):
   project.provide('redisUrl', redis.url);
   postgres = await startEphemeralPostgres(postgresBin.path!);
   project.provide('postgresUrl', postgres.url);
+  project.provide('postgresBin', postgresBin.path!);
+  await migrateTemplate(postgres.url);
   project.provide('browserPath', browser.path!);
+}
+
+/** One migrated database each test's PostgreSQL ledger is cloned from (test/helpers/engine.ts). */
+async function migrateTemplate(serverUrl: string): Promise<void> {
+  const server = new pg.Client({ connectionString: serverUrl });
+  await server.connect();
+  try {
+    await server.query(`CREATE DATABASE ${TEMPLATE_DATABASE}`);
+  } finally {
+    await server.end();
+  }
+  const url = new URL(serverUrl);
+  url.pathname = `/${TEMPLATE_DATABASE}`;
+  const ledger = postgresLedger(url.toString());
+  await ledger.check();
+  await ledger.close();
 }
 
 export async function teardown(): Promise<void> {
@@ -53,6 +74,8 @@ declare module 'vitest' {
     redisUrl: string;
     /** The run's PostgreSQL superuser URL (test/helpers/postgres.ts). */
     postgresUrl: string;
+    /** The folder holding initdb, pg_ctl and createdb. */
+    postgresBin: string;
     browserPath: string;
   }
 }

@@ -5,7 +5,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type InferSelectModel, type SQL, type Table } from 'drizzle-orm';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import type { PgTable } from 'drizzle-orm/pg-core';
+import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
+import pg from 'pg';
 import type { Db } from '../../src/store/db.js';
+import * as sqliteSchema from '../../src/store/schema.js';
+import * as pgSchema from '../../src/store/schema-pg.js';
 import type { OpenLedger } from '../../src/store/ledger-api.js';
 import { postgresLedger } from '../../src/store/pg/pg-ledger.js';
 import { openSqliteLedger } from '../../src/store/sqlite-ledger.js';
@@ -54,4 +61,66 @@ export function sqliteOf(owner: { ledger: OpenLedger } | OpenLedger): Db {
   const ledger = 'ledger' in owner ? owner.ledger : owner;
   if (!ledger.sqlite) throw new Error(`the ledger ${ledger.name} is not SQLite`);
   return ledger.sqlite;
+}
+
+/** Anything that holds a ledger and knows where it lives: a Runtime, a daemon's runtime. */
+export interface LedgerOwner {
+  ledger: OpenLedger;
+  config: { dbPath: string };
+}
+
+type SqliteTables = typeof sqliteSchema;
+/** The tables both schemas declare under one name. */
+export type TableName = { [K in keyof SqliteTables & keyof typeof pgSchema]: SqliteTables[K] extends Table ? K : never }[keyof SqliteTables & keyof typeof pgSchema];
+export type RowOf<K extends TableName> = InferSelectModel<SqliteTables[K] & Table>;
+
+const pools = new Map<string, pg.Pool>();
+/** A small pool per test database for the test's own reads; idle connections let the worker exit. */
+function postgresDb(url: string) {
+  let pool = pools.get(url);
+  if (!pool) {
+    pool = new pg.Pool({ connectionString: url, max: 2, idleTimeoutMillis: 300, allowExitOnIdle: true });
+    pools.set(url, pool);
+  }
+  return drizzlePg(pool);
+}
+
+/**
+ * Every row of one ledger table, on either engine, for tests that look at what
+ * the code wrote (the code itself only goes through the ledger's queries).
+ * Rows come in the SQLite schema's shape: both schemas name columns alike and
+ * keep times as epoch milliseconds.
+ */
+export async function tableRows<K extends TableName>(owner: LedgerOwner, table: K): Promise<Array<RowOf<K>>> {
+  const sqlite = owner.ledger.sqlite;
+  if (sqlite) return sqlite.select().from(sqliteSchema[table] as SQLiteTable).all() as Array<RowOf<K>>;
+  return (await postgresDb(owner.config.dbPath).select().from(pgSchema[table] as PgTable)) as Array<RowOf<K>>;
+}
+
+/** Sets columns on a table's rows (all of them, or those `where` picks), on either engine: a test arranging a state. */
+export async function updateRows<K extends TableName>(
+  owner: LedgerOwner,
+  table: K,
+  values: Partial<RowOf<K>>,
+  where?: (columns: SqliteTables[K]) => SQL,
+): Promise<void> {
+  const sqlite = owner.ledger.sqlite;
+  if (sqlite) {
+    const t = sqliteSchema[table] as SQLiteTable;
+    const q = sqlite.update(t).set(values as never);
+    (where ? q.where(where(t as SqliteTables[K])) : q).run();
+    return;
+  }
+  const t = pgSchema[table] as PgTable;
+  const q = postgresDb(owner.config.dbPath).update(t).set(values as never);
+  // The pg table's columns stand in for the SQLite ones: drizzle's operators take either.
+  await (where ? q.where(where(t as unknown as SqliteTables[K])) : q);
+}
+
+/** Runs raw SQL on either engine (the text must suit both), returning rows. */
+export async function ledgerQuery<T = Record<string, unknown>>(owner: LedgerOwner, text: string): Promise<T[]> {
+  const sqlite = owner.ledger.sqlite;
+  if (sqlite) return sqlite.$client.prepare(text).all() as T[];
+  const pool = (postgresDb(owner.config.dbPath) as unknown as { $client: pg.Pool }).$client;
+  return (await pool.query(text)).rows as T[];
 }

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { redisUrl, uniquePrefix, type TempDir } from '../../helpers/env.js';
+import { ledgerLocation } from '../../helpers/engine.js';
 
 export const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 export const BIN = join(ROOT, 'bin/postship.js');
@@ -15,11 +16,11 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Env for one test's CLI runs: its own SQLite file, outbox and queue prefix on the run's real Redis. */
+/** Env for one test's CLI runs: its own ledger, outbox and queue prefix on the run's real Redis. */
 export function cliEnv(dir: TempDir, extra: Record<string, string> = {}): Record<string, string> {
   return {
     PATH: process.env.PATH ?? '',
-    POSTSHIP_DB: dir.file('postship.db'),
+    POSTSHIP_DB: extra.POSTSHIP_DB ?? ledgerLocation(dir),
     POSTSHIP_OUTBOX: dir.file('outbox'),
     REDIS_URL: redisUrl(),
     POSTSHIP_QUEUE_PREFIX: uniquePrefix('cli'),
