@@ -27,7 +27,11 @@ async function applyToOrder(deps: OrderServiceDeps, row: OrderRow, outcome: Trac
   const now = deps.clock.now().toMillis();
   const rank = OUTCOME_RANK[outcome];
   if (row.state === 'cancelled') return 'ignored: order cancelled';
-  if (outcome === 'exception') return 'recorded: exception';
+  if (outcome === 'exception') {
+    // The parcel counts as an exception on the dashboard until a later scan moves it on.
+    await ledger.noteOrderException(row.orderId, occurredAt.toMillis(), now);
+    return 'recorded: exception';
+  }
   // A pickup notice after out-for-delivery (same stage) is news: the delivery failed and the parcel waits.
   const behind = outcome === 'pickup' ? rank < row.stageRank : rank <= row.stageRank;
   if (behind || (outcome === 'pickup' && row.state !== 'active')) return `ignored: order already past ${outcome}`;

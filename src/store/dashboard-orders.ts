@@ -41,13 +41,21 @@ export function orderEvents(db: Db, order: Pick<OrderRow, 'orderId' | 'trackingN
     .all(order.orderId, order.trackingNumber) as OrderEvent[];
 }
 
-/** Per stage: the order state, and the (stage_rank, last_event_at) ranges of the stall indexes that hold it (null: the state alone says). */
+/** Not (or no longer) in exception: no exception, or a scan came after it (see STAGE_SQL). */
+const MOVED_ON = '(exception_at IS NULL OR exception_at < last_event_at)';
+
+/**
+ * Per stage: the order state, and the (stage_rank, last_event_at) ranges of
+ * the stall indexes that hold it (null: the state alone says); `exception`
+ * is the partial index of the orders that had one.
+ */
 const STAGE_WHERE: Record<DashboardStage, [string, string | null]> = {
-  registered: ['active', 'stage_rank IN (0, 1, 2, 3) AND last_event_at IS NULL'],
-  no_feed: ['active', 'stage_rank IN (0, 1, 2, 3) AND last_event_at IS NULL'],
-  in_transit: ['active', 'stage_rank IN (0, 1) AND last_event_at IS NOT NULL'],
-  customs: ['active', 'stage_rank = 2 AND last_event_at IS NOT NULL'],
-  post_office: ['active', 'stage_rank >= 3 AND last_event_at IS NOT NULL'],
+  registered: ['active', 'stage_rank IN (0, 1, 2, 3) AND last_event_at IS NULL AND exception_at IS NULL'],
+  no_feed: ['active', 'stage_rank IN (0, 1, 2, 3) AND last_event_at IS NULL AND exception_at IS NULL'],
+  in_transit: ['active', `stage_rank IN (0, 1) AND last_event_at IS NOT NULL AND ${MOVED_ON}`],
+  customs: ['active', `stage_rank = 2 AND last_event_at IS NOT NULL AND ${MOVED_ON}`],
+  post_office: ['active', `stage_rank >= 3 AND last_event_at IS NOT NULL AND ${MOVED_ON}`],
+  exception: ['active', 'exception_at IS NOT NULL AND exception_at >= coalesce(last_event_at, 0)'],
   delivered: ['delivered', null],
   returned: ['returned', null],
   cancelled: ['cancelled', null],
@@ -63,8 +71,8 @@ const DENSE_SCAN_ROWS = 2_000;
  * The rows are picked inside one index, never in the table: (state,
  * shipped_at) for the final states, the stall index (state, stage_rank,
  * last_event_at, shipped_at) for the active ones, each led by the store when
- * there is one. A carrier or country is checked on the newest
- * STAGE_SCAN_ROWS of those. `no_feed` is `registered` shipped before `noFeedBefore`.
+ * there is one (an exception: the partial index of the orders that had
+ * one). A carrier or country is checked on the newest STAGE_SCAN_ROWS of those. `no_feed` is `registered` shipped before `noFeedBefore`.
  */
 export function ordersInStage(db: Db, f: DashboardFilter, stage: DashboardStage, limit: number, noFeedBefore: number): OrderRow[] {
   const [state, ranges] = STAGE_WHERE[stage];
@@ -73,7 +81,9 @@ export function ordersInStage(db: Db, f: DashboardFilter, stage: DashboardStage,
   if (stage === 'no_feed') to = Math.min(to, noFeedBefore);
   if (stage === 'registered') from = Math.max(from, noFeedBefore);
   const byStore = f.store !== undefined;
-  const index = ranges === null ? (byStore ? 'orders_store_state_shipped_idx' : 'orders_state_shipped_idx') : byStore ? 'orders_store_state_stage_last_event_idx' : 'orders_state_stage_last_event_idx';
+  const index = stage === 'exception' ? 'orders_exception_idx'
+    : ranges === null ? (byStore ? 'orders_store_state_shipped_idx' : 'orders_state_shipped_idx')
+    : byStore ? 'orders_store_state_stage_last_event_idx' : 'orders_state_stage_last_event_idx';
   const where = [...(byStore ? ['store = ?'] : []), 'state = ?', ...(ranges ? [ranges] : []), 'shipped_at >= ?', 'shipped_at < ?'];
   const params: unknown[] = [...(byStore ? [f.store] : []), state, from, to];
   const lane: string[] = [];

@@ -5,7 +5,7 @@ import type { Db } from './db.js';
  * (migration 0011): a page view reads a few hundred rows, never the orders.
  */
 
-export const DASHBOARD_STAGES = ['registered', 'in_transit', 'customs', 'post_office', 'delivered', 'returned', 'cancelled'] as const;
+export const DASHBOARD_STAGES = ['registered', 'in_transit', 'customs', 'post_office', 'delivered', 'returned', 'cancelled', 'exception'] as const;
 export type DashboardStage = (typeof DASHBOARD_STAGES)[number] | 'no_feed';
 
 /** Which orders a view counts: UTC ship days (or send days) from..to inclusive, and optional store, carrier, country. */
@@ -115,9 +115,12 @@ export function suppressionsSince(db: Db, fromMs: number): Array<{ reason: strin
     .all(fromMs) as Array<{ reason: string; n: number }>;
 }
 
-/** An order's dashboard stage, as the count triggers name it (migration 0011). */
+/**
+ * An order's dashboard stage, as the count triggers name it (migrations 0011,
+ * 0018): an active order whose latest news is a carrier exception is `exception`.
+ */
 export const STAGE_SQL = `CASE WHEN state = 'delivered' THEN 'delivered' WHEN state = 'returned' THEN 'returned' WHEN state = 'cancelled' THEN 'cancelled'
-  WHEN last_event_at IS NULL THEN 'registered' WHEN stage_rank >= 3 THEN 'post_office' WHEN stage_rank = 2 THEN 'customs' ELSE 'in_transit' END`;
+  WHEN exception_at >= coalesce(last_event_at, 0) THEN 'exception' WHEN last_event_at IS NULL THEN 'registered' WHEN stage_rank >= 3 THEN 'post_office' WHEN stage_rank = 2 THEN 'customs' ELSE 'in_transit' END`;
 const weekdays = (d: string) => `(5 * ((${d}) / 7) + CASE (${d}) % 7 WHEN 0 THEN 0 WHEN 1 THEN 1 WHEN 2 THEN 2 WHEN 3 THEN 2 WHEN 4 THEN 2 WHEN 5 THEN 3 ELSE 4 END)`;
 const TRANSIT_SQL = `max(0, ${weekdays('last_event_at / 86400000 + 1')} - ${weekdays('shipped_at / 86400000 + 1')})`;
 

@@ -32,7 +32,7 @@ export const QUERY_NAMES = [
   ...n<typeof tracking>({
     firstEventAt: true, eventsForOrder: true, recordTrackingEvent: true, recordTrackingEvents: true, unprocessedEvents: true,
     getTrackingEvent: true, markEventApplied: true, ordersWithTrackingNumber: true, unmatchedEventIds: true,
-    unappliedEventIds: true, finishOrder: true, advanceOrderStage: true, noteOrderNews: true,
+    unappliedEventIds: true, finishOrder: true, advanceOrderStage: true, noteOrderNews: true, noteOrderException: true,
   }),
   ...n<typeof registrations>({
     insertRegistrations: true, claimDue: true, dueRegistrations: true, markRegistered: true, markRejected: true,

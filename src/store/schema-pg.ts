@@ -34,6 +34,7 @@ export const orders = pgTable(
     stateReason: text('state_reason'),
     stageRank: integer('stage_rank').notNull().default(0),
     lastEventAt: ms('last_event_at'),
+    exceptionAt: ms('exception_at'),
     disputedAt: ms('disputed_at'),
     watchAt: ms('watch_at'),
     createdAt: ms('created_at').notNull(),
@@ -47,6 +48,7 @@ export const orders = pgTable(
     index('orders_buyer_email_idx').on(t.buyerEmail),
     index('orders_state_stage_last_event_idx').on(t.state, t.stageRank, t.lastEventAt, t.shippedAt),
     index('orders_store_state_stage_last_event_idx').on(t.store, t.state, t.stageRank, t.lastEventAt, t.shippedAt),
+    index('orders_exception_idx').on(t.state, t.shippedAt).where(sql`${t.exceptionAt} IS NOT NULL`),
   ],
 );
 
@@ -83,6 +85,7 @@ export const sends = pgTable(
     index('sends_order_idx').on(t.orderId),
     // A bounce or an email service's event names its message by Message-ID (issue 22).
     index('sends_message_id_idx').on(t.messageId).where(sql`${t.messageId} IS NOT NULL`),
+    index('sends_sent_idx').on(t.sentAt).where(sql`${t.status} = 'sent'`),
   ],
 );
 

@@ -31,6 +31,12 @@ export const orders = sqliteTable(
     /** Furthest logistics stage reached (milestone rank), so old events never move it back. */
     stageRank: integer('stage_rank').notNull().default(0),
     lastEventAt: integer('last_event_at'),
+    /**
+     * The latest carrier exception (failed attempt, held, undeliverable) of an
+     * active order. While it is the latest news (>= last_event_at) the
+     * dashboard counts the parcel as `exception`; a later scan moves it on.
+     */
+    exceptionAt: integer('exception_at'),
     /** Set while the buyer has a dispute open: review requests wait until it closes. */
     disputedAt: integer('disputed_at'),
     /**
@@ -55,6 +61,8 @@ export const orders = sqliteTable(
     // the never-scanned by shipping date; for all stores and for one.
     index('orders_state_stage_last_event_idx').on(t.state, t.stageRank, t.lastEventAt, t.shippedAt),
     index('orders_store_state_stage_last_event_idx').on(t.store, t.state, t.stageRank, t.lastEventAt, t.shippedAt),
+    // The dashboard's exception segment: the few orders that ever had one, by state and shipping date.
+    index('orders_exception_idx').on(t.state, t.shippedAt).where(sql`${t.exceptionAt} IS NOT NULL`),
   ],
 );
 
@@ -100,6 +108,8 @@ export const sends = sqliteTable(
     index('sends_order_idx').on(t.orderId),
     // A bounce or an email service's event names its message by Message-ID (issue 22).
     index('sends_message_id_idx').on(t.messageId).where(sql`${t.messageId} IS NOT NULL`),
+    // Deliverability over the last 7 days (/admin/letters, /metrics, the digest): a range of the letters sent, not all of them.
+    index('sends_sent_idx').on(t.sentAt).where(sql`${t.status} = 'sent'`),
   ],
 );
 

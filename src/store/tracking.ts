@@ -197,6 +197,18 @@ export function noteOrderNews(db: Db, orderId: string, at: number, now: number):
 }
 
 /**
+ * A carrier exception (failed attempt, held, undeliverable) for an active
+ * order: kept while it is the latest news (see STAGE_SQL); an older one
+ * arriving late never replaces a newer one.
+ */
+export function noteOrderException(db: Db, orderId: string, at: number, now: number): void {
+  db.update(orders)
+    .set({ exceptionAt: sql`max(coalesce(${orders.exceptionAt}, 0), ${at})`, updatedAt: now })
+    .where(and(eq(orders.orderId, orderId), eq(orders.state, 'active')))
+    .run();
+}
+
+/**
  * Runs `fn` in one immediate (write-locked) transaction: what it reads cannot
  * change under it, so two workers applying two events of one parcel cannot
  * move it back.

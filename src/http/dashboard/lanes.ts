@@ -6,7 +6,7 @@ import type { DashboardDeps } from './deps.js';
 import { storeFilter, type Filters } from './filters.js';
 import { cell, esc, type Table, type View } from './html.js';
 
-const IN_FLIGHT = new Set(['registered', 'in_transit', 'customs', 'post_office']);
+const IN_FLIGHT = new Set(['registered', 'in_transit', 'customs', 'post_office', 'exception']);
 /** Below this share delivered inside the built-in window, a lane is slow. */
 export const SLOW_ON_TIME_SHARE = 0.7;
 

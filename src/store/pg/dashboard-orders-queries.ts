@@ -10,15 +10,19 @@ import { byBytes } from './dashboard-queries.js';
 import type { PgQ } from './queries.js';
 
 type OrderState = OrderRow['state'];
-type Columns = Pick<typeof orders, 'stageRank' | 'lastEventAt'>;
+type Columns = Pick<typeof orders, 'stageRank' | 'lastEventAt' | 'exceptionAt'>;
+
+/** Not (or no longer) in exception, as SQLite's MOVED_ON. */
+const movedOn = (c: Columns) => or(isNull(c.exceptionAt), lt(c.exceptionAt, c.lastEventAt))!;
 
 /** Per stage, as SQLite's STAGE_WHERE: the order state, and the (stage_rank, last_event_at) ranges of the stall indexes (null: the state alone says). */
 const STAGE_WHERE: Record<DashboardStage, [OrderState, ((c: Columns) => SQL) | null]> = {
-  registered: ['active', (c) => and(inArray(c.stageRank, [0, 1, 2, 3]), isNull(c.lastEventAt))!],
-  no_feed: ['active', (c) => and(inArray(c.stageRank, [0, 1, 2, 3]), isNull(c.lastEventAt))!],
-  in_transit: ['active', (c) => and(inArray(c.stageRank, [0, 1]), isNotNull(c.lastEventAt))!],
-  customs: ['active', (c) => and(eq(c.stageRank, 2), isNotNull(c.lastEventAt))!],
-  post_office: ['active', (c) => and(gte(c.stageRank, 3), isNotNull(c.lastEventAt))!],
+  registered: ['active', (c) => and(inArray(c.stageRank, [0, 1, 2, 3]), isNull(c.lastEventAt), isNull(c.exceptionAt))!],
+  no_feed: ['active', (c) => and(inArray(c.stageRank, [0, 1, 2, 3]), isNull(c.lastEventAt), isNull(c.exceptionAt))!],
+  in_transit: ['active', (c) => and(inArray(c.stageRank, [0, 1]), isNotNull(c.lastEventAt), movedOn(c))!],
+  customs: ['active', (c) => and(eq(c.stageRank, 2), isNotNull(c.lastEventAt), movedOn(c))!],
+  post_office: ['active', (c) => and(gte(c.stageRank, 3), isNotNull(c.lastEventAt), movedOn(c))!],
+  exception: ['active', (c) => and(isNotNull(c.exceptionAt), gte(c.exceptionAt, sql`coalesce(${c.lastEventAt}, 0)`))!],
   delivered: ['delivered', null],
   returned: ['returned', null],
   cancelled: ['cancelled', null],

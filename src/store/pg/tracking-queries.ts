@@ -149,6 +149,13 @@ export function pgTrackingQueries(db: PgQ): QueriesOf<typeof sqlite> {
         .set({ lastEventAt: at, watchAt: now, updatedAt: now })
         .where(and(eq(orders.orderId, orderId), eq(orders.state, 'active'), or(isNull(orders.lastEventAt), lt(orders.lastEventAt, at))));
     },
+
+    async noteOrderException(orderId, at, now) {
+      await db
+        .update(orders)
+        .set({ exceptionAt: sql`greatest(coalesce(${orders.exceptionAt}, 0), ${at}::bigint)`, updatedAt: now })
+        .where(and(eq(orders.orderId, orderId), eq(orders.state, 'active')));
+    },
   };
 }
 

@@ -1,0 +1,37 @@
+-- The dashboard's exception segment (issue 23): an active order whose latest news is a carrier exception
+-- (orders.exception_at >= last_event_at) counts as `exception`. The three order triggers of 0011/0016 again,
+-- with that stage and exception_at among the columns that move a stage; then the exceptions already in the
+-- ledger are noted, which the new update trigger counts.
+DROP TRIGGER `dashboard_orders_insert`;
+--> statement-breakpoint
+DROP TRIGGER `dashboard_orders_update`;
+--> statement-breakpoint
+DROP TRIGGER `dashboard_orders_delete`;
+--> statement-breakpoint
+CREATE TRIGGER `dashboard_orders_insert` AFTER INSERT ON `orders` WHEN NOT EXISTS (SELECT 1 FROM `dashboard_bulk_import`) BEGIN
+  INSERT INTO `dashboard_stage_counts` (`ship_day`, `store`, `carrier`, `country`, `stage`, `n`) VALUES (NEW.`shipped_at` / 86400000, NEW.`store`, NEW.`carrier`, NEW.`country`, CASE WHEN NEW.`state` = 'delivered' THEN 'delivered' WHEN NEW.`state` = 'returned' THEN 'returned' WHEN NEW.`state` = 'cancelled' THEN 'cancelled' WHEN NEW.`exception_at` >= coalesce(NEW.`last_event_at`, 0) THEN 'exception' WHEN NEW.`last_event_at` IS NULL THEN 'registered' WHEN NEW.`stage_rank` >= 3 THEN 'post_office' WHEN NEW.`stage_rank` = 2 THEN 'customs' ELSE 'in_transit' END, 1)
+  ON CONFLICT (`ship_day`, `store`, `carrier`, `country`, `stage`) DO UPDATE SET `n` = `n` + 1;
+  INSERT INTO `dashboard_lane_transit` (`store`, `carrier`, `country`, `days`, `n`) SELECT NEW.`store`, NEW.`carrier`, NEW.`country`, max(0, (5 * ((NEW.`last_event_at` / 86400000 + 1) / 7) + CASE (NEW.`last_event_at` / 86400000 + 1) % 7 WHEN 0 THEN 0 WHEN 1 THEN 1 WHEN 2 THEN 2 WHEN 3 THEN 2 WHEN 4 THEN 2 WHEN 5 THEN 3 ELSE 4 END) - (5 * ((NEW.`shipped_at` / 86400000 + 1) / 7) + CASE (NEW.`shipped_at` / 86400000 + 1) % 7 WHEN 0 THEN 0 WHEN 1 THEN 1 WHEN 2 THEN 2 WHEN 3 THEN 2 WHEN 4 THEN 2 WHEN 5 THEN 3 ELSE 4 END)), 1
+  WHERE NEW.`state` = 'delivered' AND NEW.`last_event_at` IS NOT NULL
+  ON CONFLICT (`store`, `carrier`, `country`, `days`) DO UPDATE SET `n` = `n` + 1;
+END;
+--> statement-breakpoint
+CREATE TRIGGER `dashboard_orders_update` AFTER UPDATE OF `state`, `stage_rank`, `last_event_at`, `exception_at`, `shipped_at`, `store`, `carrier`, `country` ON `orders`
+WHEN (CASE WHEN OLD.`state` = 'delivered' THEN 'delivered' WHEN OLD.`state` = 'returned' THEN 'returned' WHEN OLD.`state` = 'cancelled' THEN 'cancelled' WHEN OLD.`exception_at` >= coalesce(OLD.`last_event_at`, 0) THEN 'exception' WHEN OLD.`last_event_at` IS NULL THEN 'registered' WHEN OLD.`stage_rank` >= 3 THEN 'post_office' WHEN OLD.`stage_rank` = 2 THEN 'customs' ELSE 'in_transit' END) <> (CASE WHEN NEW.`state` = 'delivered' THEN 'delivered' WHEN NEW.`state` = 'returned' THEN 'returned' WHEN NEW.`state` = 'cancelled' THEN 'cancelled' WHEN NEW.`exception_at` >= coalesce(NEW.`last_event_at`, 0) THEN 'exception' WHEN NEW.`last_event_at` IS NULL THEN 'registered' WHEN NEW.`stage_rank` >= 3 THEN 'post_office' WHEN NEW.`stage_rank` = 2 THEN 'customs' ELSE 'in_transit' END) OR OLD.`shipped_at` <> NEW.`shipped_at` OR OLD.`store` <> NEW.`store` OR OLD.`carrier` <> NEW.`carrier` OR OLD.`country` <> NEW.`country`
+  OR (NEW.`state` = 'delivered' AND OLD.`last_event_at` IS NOT NEW.`last_event_at`) BEGIN
+  UPDATE `dashboard_stage_counts` SET `n` = `n` - 1 WHERE `ship_day` = OLD.`shipped_at` / 86400000 AND `store` = OLD.`store` AND `carrier` = OLD.`carrier` AND `country` = OLD.`country` AND `stage` = CASE WHEN OLD.`state` = 'delivered' THEN 'delivered' WHEN OLD.`state` = 'returned' THEN 'returned' WHEN OLD.`state` = 'cancelled' THEN 'cancelled' WHEN OLD.`exception_at` >= coalesce(OLD.`last_event_at`, 0) THEN 'exception' WHEN OLD.`last_event_at` IS NULL THEN 'registered' WHEN OLD.`stage_rank` >= 3 THEN 'post_office' WHEN OLD.`stage_rank` = 2 THEN 'customs' ELSE 'in_transit' END;
+  INSERT INTO `dashboard_stage_counts` (`ship_day`, `store`, `carrier`, `country`, `stage`, `n`) VALUES (NEW.`shipped_at` / 86400000, NEW.`store`, NEW.`carrier`, NEW.`country`, CASE WHEN NEW.`state` = 'delivered' THEN 'delivered' WHEN NEW.`state` = 'returned' THEN 'returned' WHEN NEW.`state` = 'cancelled' THEN 'cancelled' WHEN NEW.`exception_at` >= coalesce(NEW.`last_event_at`, 0) THEN 'exception' WHEN NEW.`last_event_at` IS NULL THEN 'registered' WHEN NEW.`stage_rank` >= 3 THEN 'post_office' WHEN NEW.`stage_rank` = 2 THEN 'customs' ELSE 'in_transit' END, 1)
+  ON CONFLICT (`ship_day`, `store`, `carrier`, `country`, `stage`) DO UPDATE SET `n` = `n` + 1;
+  UPDATE `dashboard_lane_transit` SET `n` = `n` - 1 WHERE OLD.`state` = 'delivered' AND OLD.`last_event_at` IS NOT NULL AND `store` = OLD.`store` AND `carrier` = OLD.`carrier` AND `country` = OLD.`country` AND `days` = max(0, (5 * ((OLD.`last_event_at` / 86400000 + 1) / 7) + CASE (OLD.`last_event_at` / 86400000 + 1) % 7 WHEN 0 THEN 0 WHEN 1 THEN 1 WHEN 2 THEN 2 WHEN 3 THEN 2 WHEN 4 THEN 2 WHEN 5 THEN 3 ELSE 4 END) - (5 * ((OLD.`shipped_at` / 86400000 + 1) / 7) + CASE (OLD.`shipped_at` / 86400000 + 1) % 7 WHEN 0 THEN 0 WHEN 1 THEN 1 WHEN 2 THEN 2 WHEN 3 THEN 2 WHEN 4 THEN 2 WHEN 5 THEN 3 ELSE 4 END));
+  INSERT INTO `dashboard_lane_transit` (`store`, `carrier`, `country`, `days`, `n`) SELECT NEW.`store`, NEW.`carrier`, NEW.`country`, max(0, (5 * ((NEW.`last_event_at` / 86400000 + 1) / 7) + CASE (NEW.`last_event_at` / 86400000 + 1) % 7 WHEN 0 THEN 0 WHEN 1 THEN 1 WHEN 2 THEN 2 WHEN 3 THEN 2 WHEN 4 THEN 2 WHEN 5 THEN 3 ELSE 4 END) - (5 * ((NEW.`shipped_at` / 86400000 + 1) / 7) + CASE (NEW.`shipped_at` / 86400000 + 1) % 7 WHEN 0 THEN 0 WHEN 1 THEN 1 WHEN 2 THEN 2 WHEN 3 THEN 2 WHEN 4 THEN 2 WHEN 5 THEN 3 ELSE 4 END)), 1
+  WHERE NEW.`state` = 'delivered' AND NEW.`last_event_at` IS NOT NULL
+  ON CONFLICT (`store`, `carrier`, `country`, `days`) DO UPDATE SET `n` = `n` + 1;
+END;
+--> statement-breakpoint
+CREATE TRIGGER `dashboard_orders_delete` AFTER DELETE ON `orders` BEGIN
+  UPDATE `dashboard_stage_counts` SET `n` = `n` - 1 WHERE `ship_day` = OLD.`shipped_at` / 86400000 AND `store` = OLD.`store` AND `carrier` = OLD.`carrier` AND `country` = OLD.`country` AND `stage` = CASE WHEN OLD.`state` = 'delivered' THEN 'delivered' WHEN OLD.`state` = 'returned' THEN 'returned' WHEN OLD.`state` = 'cancelled' THEN 'cancelled' WHEN OLD.`exception_at` >= coalesce(OLD.`last_event_at`, 0) THEN 'exception' WHEN OLD.`last_event_at` IS NULL THEN 'registered' WHEN OLD.`stage_rank` >= 3 THEN 'post_office' WHEN OLD.`stage_rank` = 2 THEN 'customs' ELSE 'in_transit' END;
+  UPDATE `dashboard_lane_transit` SET `n` = `n` - 1 WHERE OLD.`state` = 'delivered' AND OLD.`last_event_at` IS NOT NULL AND `store` = OLD.`store` AND `carrier` = OLD.`carrier` AND `country` = OLD.`country` AND `days` = max(0, (5 * ((OLD.`last_event_at` / 86400000 + 1) / 7) + CASE (OLD.`last_event_at` / 86400000 + 1) % 7 WHEN 0 THEN 0 WHEN 1 THEN 1 WHEN 2 THEN 2 WHEN 3 THEN 2 WHEN 4 THEN 2 WHEN 5 THEN 3 ELSE 4 END) - (5 * ((OLD.`shipped_at` / 86400000 + 1) / 7) + CASE (OLD.`shipped_at` / 86400000 + 1) % 7 WHEN 0 THEN 0 WHEN 1 THEN 1 WHEN 2 THEN 2 WHEN 3 THEN 2 WHEN 4 THEN 2 WHEN 5 THEN 3 ELSE 4 END));
+END;
+--> statement-breakpoint
+UPDATE `orders` SET `exception_at` = (SELECT max(coalesce(e.`occurred_at`, e.`received_at`)) FROM `tracking_events` e WHERE e.`order_id` = `orders`.`order_id` AND e.`milestone` = 'exception')
+WHERE `state` = 'active' AND `order_id` IN (SELECT `order_id` FROM `tracking_events` WHERE `milestone` = 'exception' AND `order_id` IS NOT NULL);
