@@ -28,14 +28,14 @@ export function protectionDaysFor(file: Pick<ConfigFile, 'stores'>): (store: str
 export async function listAtRisk(
   ledger: Ledger,
   file: Pick<ConfigFile, 'stores'>,
-  options: { now: number; withinDays: number; store?: string; limit?: number },
+  options: { now: number; withinDays: number; store?: string; limit?: number; carrier?: string; country?: string },
 ): Promise<AtRiskOrder[]> {
   const daysFor = protectionDaysFor(file);
   // SQL narrows by the shortest protection of any store (the earliest possible deadline);
   // the domain function then decides per store.
   const shortest = Math.min(DEFAULT_PROTECTION_DAYS, ...Object.values(file.stores).map((s) => s.protectionDays ?? DEFAULT_PROTECTION_DAYS));
   const cutoff = options.now + (options.withinDays - shortest) * DAY_MS;
-  const rows = await ledger.activeOrdersShippedBy({ shippedBy: cutoff, store: options.store, limit: options.limit });
+  const rows = await ledger.activeOrdersShippedBy({ shippedBy: cutoff, store: options.store, limit: options.limit, carrier: options.carrier, country: options.country });
   const lastEvent = ledger.lastEventReader();
   const atRisk = ordersAtRisk(rows, { now: options.now, withinDays: options.withinDays, protectionDaysFor: daysFor });
   const out: AtRiskOrder[] = [];

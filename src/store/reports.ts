@@ -27,16 +27,24 @@ const AT_RISK_COLUMNS = `order_id AS orderId, store, state, buyer_name AS buyerN
 /**
  * Active orders shipped at or before `shippedBy`; with a limit, the oldest
  * shipped first (for one store exactly, across stores by shipping date).
+ * A carrier or country narrows the same index range.
  */
-export function activeOrdersShippedBy(db: Db, options: { shippedBy: number; store?: string; limit?: number }): AtRiskCandidate[] {
+export function activeOrdersShippedBy(db: Db, options: { shippedBy: number; store?: string; limit?: number; carrier?: string; country?: string }): AtRiskCandidate[] {
   const tail = options.limit !== undefined ? ` ORDER BY shipped_at LIMIT ${Math.max(0, Math.floor(options.limit))}` : '';
+  const lane: string[] = [];
+  const params: string[] = [];
+  for (const [column, value] of [['carrier', options.carrier], ['country', options.country]] as const) {
+    if (value === undefined) continue;
+    lane.push(` AND ${column} = ?`);
+    params.push(value);
+  }
   // The store condition only when asked for: "(? IS NULL OR store = ?)" would keep SQLite off the (store, state, shipped_at) index.
   return (
     options.store === undefined
-      ? db.$client.prepare(`SELECT ${AT_RISK_COLUMNS} FROM orders WHERE state = 'active' AND shipped_at <= ?${tail}`).all(options.shippedBy)
+      ? db.$client.prepare(`SELECT ${AT_RISK_COLUMNS} FROM orders WHERE state = 'active' AND shipped_at <= ?${lane.join('')}${tail}`).all(options.shippedBy, ...params)
       : db.$client
-          .prepare(`SELECT ${AT_RISK_COLUMNS} FROM orders WHERE store = ? AND state = 'active' AND shipped_at <= ?${tail}`)
-          .all(options.store, options.shippedBy)
+          .prepare(`SELECT ${AT_RISK_COLUMNS} FROM orders WHERE store = ? AND state = 'active' AND shipped_at <= ?${lane.join('')}${tail}`)
+          .all(options.store, options.shippedBy, ...params)
   ) as AtRiskCandidate[];
 }
 

@@ -13,7 +13,7 @@ const bytewise = (column: { name: string }) => sql`${column} COLLATE "C"`;
  * shipped_at) index either way. Among equal shipping times it meets them in
  * insertion order, for which the creation time (then the id) stands in.
  */
-function activeOrdersShippedBy(db: PgQ, options: { shippedBy: number; store?: string; limit?: number }): Promise<AtRiskCandidate[]> {
+function activeOrdersShippedBy(db: PgQ, options: { shippedBy: number; store?: string; limit?: number; carrier?: string; country?: string }): Promise<AtRiskCandidate[]> {
   const query = db
     .select({
       orderId: orders.orderId,
@@ -28,7 +28,10 @@ function activeOrdersShippedBy(db: PgQ, options: { shippedBy: number; store?: st
       stageRank: orders.stageRank,
     })
     .from(orders)
-    .where(and(options.store === undefined ? undefined : eq(orders.store, options.store), eq(orders.state, 'active'), lte(orders.shippedAt, options.shippedBy)))
+    .where(and(
+      options.store === undefined ? undefined : eq(orders.store, options.store), eq(orders.state, 'active'), lte(orders.shippedAt, options.shippedBy),
+      options.carrier === undefined ? undefined : eq(orders.carrier, options.carrier), options.country === undefined ? undefined : eq(orders.country, options.country),
+    ))
     .orderBy(asc(orders.shippedAt), asc(orders.createdAt), asc(orders.orderId));
   return options.limit !== undefined ? query.limit(Math.max(0, Math.floor(options.limit))) : query;
 }
