@@ -180,14 +180,14 @@ export const GMAIL_SPAM_RATE_LIMIT = 0.003;
  */
 export function deliverabilityHealth(db: Db, options: { now: number; days?: number }): { since: number; stores: HealthRow[]; domains: HealthRow[] } {
   const since = options.now - (options.days ?? 7) * 86_400_000;
-  const domainExpr = sql<string>`lower(substr(${orders.buyerEmail}, instr(${orders.buyerEmail}, '@') + 1))`;
-  const sent = db
-    .select({ store: orders.store, domain: domainExpr, n: sql<number>`count(*)` })
-    .from(sends)
-    .innerJoin(orders, eq(orders.orderId, sends.orderId))
-    .where(and(eq(sends.status, 'sent'), gte(sends.sentAt, since), sql`${orders.buyerEmail} <> ''`))
-    .groupBy(orders.store, domainExpr)
-    .all();
+  // The last days' letters from their partial index (SQLite's planner, unaided, reads every letter ever sent), then each one's order.
+  const sent = db.$client
+    .prepare(
+      `SELECT o.store AS store, lower(substr(o.buyer_email, instr(o.buyer_email, '@') + 1)) AS domain, count(*) AS n
+       FROM sends s INDEXED BY sends_sent_idx CROSS JOIN orders o ON o.order_id = s.order_id
+       WHERE s.status = 'sent' AND s.sent_at >= ? AND o.buyer_email <> '' GROUP BY 1, 2`,
+    )
+    .all(since) as Array<{ store: string; domain: string; n: number }>;
   const events = db
     .select({ store: sql<string>`coalesce(${mailEvents.store}, '')`, domain: mailEvents.recipientDomain, kind: mailEvents.kind, n: sql<number>`count(*)` })
     .from(mailEvents)

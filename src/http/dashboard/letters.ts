@@ -1,5 +1,8 @@
 import { DAY_MS } from '../../domain/wall-clock.js';
+import { HEALTH_THRESHOLDS, healthVerdict } from '../../services/deliverability.js';
 import { type LetterCountRow } from '../../store/dashboard.js';
+import type { HealthRow } from '../../store/mail-events.js';
+import type { Ledger } from '../../store/ledger-api.js';
 import type { DashboardDeps } from './deps.js';
 import { storeFilter, type Filters } from './filters.js';
 import { cell, esc, type Table, type View } from './html.js';
@@ -63,6 +66,44 @@ function byMilestone(rows: LetterCountRow[]): Table {
   };
 }
 
+/** Rates over the last 7 days whatever the period (what mailbox providers judge); a minute's cache, as /metrics keeps. */
+const HEALTH_DAYS = 7;
+const HEALTH_TTL_MS = 60_000;
+/** Recipient domains per store on the page (the busiest); the store's own row counts them all. */
+export const HEALTH_DOMAINS = 10;
+const healthCache = new WeakMap<object, { at: number; value: Promise<{ stores: HealthRow[]; domains: HealthRow[] }> }>();
+
+function healthOf(ledger: Ledger, now: number): Promise<{ stores: HealthRow[]; domains: HealthRow[] }> {
+  const hit = healthCache.get(ledger.identity);
+  const at = performance.now(); // a cache age, not domain time
+  if (hit && at - hit.at < HEALTH_TTL_MS) return hit.value;
+  const value = ledger.deliverabilityHealth({ now, days: HEALTH_DAYS });
+  healthCache.set(ledger.identity, { at, value });
+  value.catch(() => healthCache.get(ledger.identity)?.value === value && healthCache.delete(ledger.identity));
+  return value;
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
+const TONE = { ok: 'ok', warn: 'warn', bad: 'bad', too_few: undefined } as const;
+
+/** Per store (all recipients), then its busiest recipient domains: sent, what came back, the rates and what they mean. */
+function healthTable(health: { stores: HealthRow[]; domains: HealthRow[] }, filters: Filters): Table {
+  const mine = (r: HealthRow) => filters.store === undefined || r.store === filters.store;
+  const rows = health.stores.filter(mine).flatMap((store) => [store, ...health.domains.filter((d) => d.store === store.store).slice(0, HEALTH_DOMAINS)]);
+  return {
+    id: 'deliverability', title: 'Bounce and complaint rates', note: `last ${HEALTH_DAYS} days, per store and recipient domain (the ${HEALTH_DOMAINS} busiest), whatever the period chosen`,
+    headers: ['store', 'recipients', 'sent', 'delivered', 'bounced', 'bounce rate', 'complained', 'complaint rate', 'verdict'],
+    rows: rows.map((r) => {
+      const v = healthVerdict(r);
+      return [
+        cell(r.store || '(unknown)'), cell(r.domain === '*' ? 'all' : r.domain), cell(r.sent), cell(r.delivered), cell(r.bounced), cell(pct(r.bounceRate)),
+        cell(r.complained), cell(pct(r.complaintRate)), cell(v.words, TONE[v.level] ? { tone: TONE[v.level] } : {}),
+      ];
+    }),
+    empty: `no letter sent in the last ${HEALTH_DAYS} days`,
+  };
+}
+
 export async function lettersView(deps: DashboardDeps, filters: Filters): Promise<View> {
   const now = deps.now();
   const f = storeFilter(filters, now);
@@ -85,10 +126,9 @@ export async function lettersView(deps: DashboardDeps, filters: Filters): Promis
     rows: [...perDay].sort((a, b) => b[0] - a[0]).map(([d, e]) => [cell(dayLabel(d)), cell(e.sent), cell(e.skipped), cell(e.failed, e.failed > 0 ? { tone: 'bad' } : {})]),
     empty: 'nothing in this period',
   };
-  // TODO(issue 22): deliverabilityHealth (per store and recipient domain) once it lands; until then the suppressions.
   const landing = await deps.ledger.suppressionsSince(f.fromDay * DAY_MS);
   const landingTable: Table = {
-    id: 'landing', title: 'Are letters landing?', note: 'addresses that bounced or complained in the period (they get no more letters)', headers: ['reason', 'addresses'],
+    id: 'landing', title: 'Addresses that stopped', note: 'bounced or complained in the period (they get no more letters)', headers: ['reason', 'addresses'],
     rows: landing.map((r) => [cell(r.reason), cell(r.n, { tone: 'bad' })]), empty: 'no address bounced or complained in this period',
   };
   const sentTotal = rows.filter((r) => r.status === 'sent').reduce((a, r) => a + r.n, 0);
@@ -97,7 +137,9 @@ export async function lettersView(deps: DashboardDeps, filters: Filters): Promis
     blocks: [
       `<section aria-labelledby="sent-title"><h2 id="sent-title">Sent per day <small>${sentTotal} sent in the last ${filters.period} days (UTC days)</small></h2>${sentChart}</section>`,
       `<section aria-labelledby="skip-title"><h2 id="skip-title">Why letters were skipped</h2>${reasonBars([...reasons].sort((a, b) => b[1] - a[1]))}</section>`,
-      byMilestone(rows), dayTable, landingTable,
+      byMilestone(rows), dayTable,
+      `<section aria-labelledby="health-title"><h2 id="health-title">Are letters landing?</h2><p id="health-thresholds">${esc(HEALTH_THRESHOLDS)}</p></section>`,
+      healthTable(await healthOf(deps.ledger, now), filters), landingTable,
     ],
   };
 }
