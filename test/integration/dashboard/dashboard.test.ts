@@ -29,8 +29,8 @@ const ago = (days: number, hours = 0) => DateTime.utc().minus({ days, hours });
 
 /**
  * The orders of the scenario, as a seller's export: a slow lane (DHL to France,
- * three weeks for an express parcel), a lane on time (DHL to Germany), and one
- * order in each needs-attention state.
+ * three weeks for an express parcel), a lane on time (DHL to Germany), one
+ * order in each needs-attention state, and one in exception.
  */
 const ORDERS = [
   ...[1, 2, 3].map((i) => ({ id: `SLOW-${i}`, country: 'FR', carrier: 'dhl', shipped: ago(26 + i), email: `slow${i}@example.com` })),
@@ -41,6 +41,8 @@ const ORDERS = [
   { id: 'PICK-1', country: 'US', carrier: 'china-post', shipped: ago(25), email: 'pick@example.com' },
   { id: 'BOUNCE-1', country: 'ES', carrier: 'china-post', shipped: ago(0, 1), email: 'bounce-me@example.com' },
   { id: 'HELD-1', country: 'ES', carrier: 'china-post', shipped: ago(8), email: 'held@example.com' },
+  // A delivery attempt failed, and no scan since: the exception segment.
+  { id: 'EXC-1', country: 'ES', carrier: 'china-post', shipped: ago(10), email: 'exc@example.com' },
 ];
 const tn = (id: string) => `TN${id.replace(/[^A-Z0-9]/g, '')}CN`;
 
@@ -113,6 +115,7 @@ describe('the seller dashboard in headless Chromium, on data made through the CL
     await webhook(tn('STALL-1'), [{ tag: 'InTransit', subtag: 'InTransit_002', at: ago(12) }]);
     await webhook(tn('PICK-1'), [{ tag: 'InTransit', subtag: 'InTransit_002', at: ago(20) }, { tag: 'AvailableForPickup', subtag: 'AvailableForPickup_001', at: ago(12) }]);
     await webhook(tn('HELD-1'), [{ tag: 'InTransit', subtag: 'InTransit_002', at: ago(6) }]);
+    await webhook(tn('EXC-1'), [{ tag: 'InTransit', subtag: 'InTransit_002', at: ago(8) }, { tag: 'AttemptFail', subtag: 'AttemptFail_001', at: ago(2) }]);
     expect((await runCli(['dispute', 'HELD-1', '--open', '--reason', 'other'], env)).code).toBe(0);
     browser = await chromium.launch({ executablePath: inject('browserPath'), args: CHROMIUM_ARGS });
     // JavaScript off: the dashboard is HTML, SVG and forms.
@@ -133,6 +136,9 @@ describe('the seller dashboard in headless Chromium, on data made through the CL
     await expect.poll(() => ORDERS.filter((o) => /SLOW|FAST/.test(o.id)).every((o) => getOrder(db, o.id)?.state === 'delivered'), { timeout: 20_000 }).toBe(true);
     await expect.poll(() => getOrder(db, 'PICK-1')?.stageRank, { timeout: 20_000 }).toBe(3);
     await expect.poll(() => getOrder(db, 'STALL-1')?.lastEventAt, { timeout: 20_000 }).not.toBeNull();
+    // The failed attempt is the latest news of EXC-1: its exception time is its last event's.
+    await expect.poll(() => getOrder(db, 'EXC-1')?.exceptionAt, { timeout: 20_000 }).not.toBeNull();
+    expect(getOrder(db, 'EXC-1')?.exceptionAt).toBe(getOrder(db, 'EXC-1')?.lastEventAt);
     expect(registrationOf(db, 'REJ-1')?.state).toBe('rejected');
   });
 
@@ -147,6 +153,9 @@ describe('the seller dashboard in headless Chromium, on data made through the CL
     await expect.poll(() => tab.locator('#attention tbody tr', { hasText: 'bounced' }).count(), { timeout: 20_000, interval: 500 }).toBeGreaterThan(0);
     await tab.reload();
     expect(await tab.locator('#stage-delivered b').innerText()).toBe('6');
+    // Beside the funnel: exception, no feed, returned, cancelled.
+    expect(await tab.locator('#stages-side li').allInnerTexts()).toEqual([expect.stringMatching(/^exception/), expect.stringMatching(/^no tracking feed/), expect.stringMatching(/^returned/), expect.stringMatching(/^cancelled/)]);
+    expect(await tab.locator('#stage-exception b').innerText()).toBe('1');
     const attention = tab.locator('#attention');
     const row = (order: string, reason: string) => attention.locator('tbody tr', { hasText: order }).filter({ hasText: reason });
     expect(await row('RISK-1', 'at risk').count()).toBe(1);
@@ -171,8 +180,35 @@ describe('the seller dashboard in headless Chromium, on data made through the CL
     await tab.goto(`${daemon.url}/admin/orders?stage=in_transit&country=ES`);
     const inTransit = (await tab.locator('#orders tbody tr').allInnerTexts()).map((r) => r.split(/\s+/)[0]).sort();
     expect(inTransit).toEqual(['HELD-1', 'STALL-1']);
+    // The exception segment lists its order, and no other active stage does.
+    await tab.goto(`${daemon.url}/admin`);
+    await Promise.all([tab.waitForURL(/\/admin\/orders\?stage=exception/), tab.click('#stage-exception')]);
+    expect(await tab.locator('#orders tbody tr').allInnerTexts()).toEqual([expect.stringContaining('EXC-1')]);
     await tab.goto(`${daemon.url}/admin/orders?stage=no_feed&period=90`);
     expect(await tab.locator('#orders tbody tr', { hasText: 'RISK-1' }).count()).toBe(1);
+    await tab.close();
+  });
+
+  it('needs attention keeps to the carrier and country filters, on the page and in its CSV', async () => {
+    const tab = await context.newPage();
+    const reasons = async (query: string) => {
+      await tab.goto(`${daemon.url}/admin?${query}`);
+      return (await tab.locator('#attention tbody tr').allInnerTexts()).map((r) => r.split(/\s+/)[0]);
+    };
+    // PICK-1 is the only order to the US (stalled and awaiting pickup): nothing of Spain's (RISK-1, STALL-1, REJ-1, BOUNCE-1, HELD-1) is left.
+    expect(await reasons('country=US')).toEqual(['PICK-1', 'PICK-1']);
+    expect(await tab.locator('#attention-title').innerText()).toContain('for US only');
+    expect(await tab.locator('select[name=country] option[selected]').innerText()).toBe('US');
+    // DHL's parcels are all delivered: nothing needs the seller for them.
+    expect(await reasons('carrier=dhl')).toEqual([]);
+    expect(await tab.locator('#attention').innerText()).toContain('nothing needs you right now');
+    const spain = await reasons('carrier=china-post&country=ES');
+    for (const id of ['RISK-1', 'STALL-1', 'REJ-1', 'BOUNCE-1', 'HELD-1']) expect(spain).toContain(id);
+    expect(spain).not.toContain('PICK-1');
+    await shot(tab, 'overview-filtered');
+    const csv = await (await fetch(`${daemon.url}/admin.csv?table=attention&country=US`, { headers: { authorization: AUTH } })).text();
+    expect(csv).toContain('PICK-1');
+    expect(csv).not.toContain('STALL-1');
     await tab.close();
   });
 
@@ -202,6 +238,11 @@ describe('the seller dashboard in headless Chromium, on data made through the CL
     expect(await tab.locator('#sends-chart rect').count()).toBeGreaterThan(0);
     expect(await tab.locator('#letters-by-milestone tbody tr', { hasText: 'shipped' }).innerText()).toMatch(/shipped\s+\d+\s+\d+\s+1/); // BOUNCE-1's letter failed
     expect(await tab.locator('#landing').innerText()).toContain('hard bounce');
+    // Are letters landing: the rates of the last 7 days, the thresholds in words, each row's verdict in words.
+    expect(await tab.locator('#health-thresholds').innerText()).toMatch(/serious from 5\.00%.*Gmail/);
+    const store = tab.locator('#deliverability tbody tr').first();
+    expect(await store.innerText()).toMatch(/^acme\s+all\s+\d+\s+\d+\s+\d+\s+\d+\.\d\d%\s+\d+\s+\d+\.\d\d%\s+too few letters to judge/);
+    expect(await tab.locator('#deliverability tbody tr', { hasText: 'example.com' }).count()).toBe(1);
     await shot(tab, 'letters');
     await tab.goto(`${daemon.url}/admin/gallery?milestone=customs&locale=es&carrier=china-post&country=ES`);
     expect(await tab.locator('#letter-subject').innerText()).not.toBe('');
@@ -241,7 +282,7 @@ describe('the seller dashboard in headless Chromium, on data made through the CL
     // Without the token (another site's form), nothing happens.
     const forged = await fetch(`${daemon.url}/admin/actions/cancel`, { method: 'POST', headers: { authorization: AUTH, 'content-type': 'application/x-www-form-urlencoded' }, body: 'orderId=STALL-1&reason=refund' });
     expect(forged.status).toBe(403);
-    expect(getOrder(sqliteOf(daemon.runtime), 'STALL-1')?.state).toBe('active');
+    expect((await daemon.runtime.ledger.getOrder('STALL-1'))?.state).toBe('active');
     const missing = await tab.goto(`${daemon.url}/admin/order?q=${encodeURIComponent('<nope>')}`);
     expect(missing?.status()).toBe(404);
     expect(await tab.locator('#not-found').innerText()).toContain('<nope>');
@@ -249,7 +290,7 @@ describe('the seller dashboard in headless Chromium, on data made through the CL
   });
 
   it('the count tables the triggers kept equal a recount of the ledger after all of it', () => {
-    expect(dashboardDrift(sqliteOf(daemon.runtime))).toEqual([]);
+    expect((await daemon.runtime.ledger.dashboardDrift())).toEqual([]);
   });
 
   it('every table downloads as CSV with the same rows; a bad filter is a 400 naming the fix', async () => {
@@ -259,6 +300,9 @@ describe('the seller dashboard in headless Chromium, on data made through the CL
     const lines = (await lanes.text()).trim().split('\r\n');
     expect(lines[0]).toBe('verdict,carrier,country,in flight,delivered,learned transit,built-in window,on time,distribution');
     expect(lines[1]).toMatch(/^slow,dhl,FR,/);
+    const health = await (await fetch(`${daemon.url}/admin/letters.csv?table=deliverability`, { headers: { authorization: AUTH } })).text();
+    expect(health.split('\r\n')[0]).toBe('store,recipients,sent,delivered,bounced,bounce rate,complained,complaint rate,verdict');
+    expect(health.split('\r\n')[1]).toMatch(/^acme,all,\d+,/);
     const attention = await (await fetch(`${daemon.url}/admin.csv?table=attention`, { headers: { authorization: AUTH } })).text();
     expect(attention).toContain('BOUNCE-1');
     const bad = await fetch(`${daemon.url}/admin/lanes?country=UK&period=5`, { headers: { authorization: AUTH } });

@@ -30,7 +30,7 @@ describe('ledger queries on PostgreSQL, as on SQLite', () => {
     expect(a1).toEqual({
       orderId: 'A1', store: 'default', buyerName: 'Ana Souza', buyerEmail: 'ana@example.com', buyerChannelId: null, buyerLocale: 'pt-BR',
       buyerTimezone: 'America/Sao_Paulo', country: 'BR', carrier: 'cainiao', trackingNumber: 'LPA1', shippedAt: T0, state: 'active',
-      stateReason: null, stageRank: 0, lastEventAt: null, disputedAt: null, watchAt: T0, createdAt: T0, updatedAt: T0,
+      stateReason: null, stageRank: 0, lastEventAt: null, exceptionAt: null, disputedAt: null, watchAt: T0, createdAt: T0, updatedAt: T0,
     });
     const d1 = await pair.same((l) => l.getOrder('D1'));
     expect([d1?.watchAt, d1?.buyerChannelId, d1?.state]).toEqual([null, 'ch-9', 'delivered']);

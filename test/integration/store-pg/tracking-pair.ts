@@ -88,6 +88,7 @@ export function orderRow(row: NewOrder, fields: Partial<OrderRow> = {}): OrderRo
     stateReason: null,
     stageRank: 0,
     lastEventAt: null,
+    exceptionAt: null,
     disputedAt: null,
     watchAt: null,
     ...row,
