@@ -77,7 +77,7 @@ select,input,button{font:inherit;padding:4px 6px}button{cursor:pointer}
 th{background:#f1f3f4}td.tone-bad{background:#fde8e8}td.tone-warn{background:#fff4d6}td.tone-ok{background:#e6f4ea}
 td.tone-bad{font-weight:600;box-shadow:inset 4px 0 #c5221f}td.tone-warn{box-shadow:inset 4px 0 #b45309}td.tone-ok{box-shadow:inset 4px 0 #137333}
 .empty{color:#5f6368}.notice{background:#fff4d6;padding:8px;border-left:4px solid #b45309}.done{background:#e6f4ea;padding:8px;border-left:4px solid #137333}
-.csv{font-size:.85rem;margin:4px 0}svg{max-width:100%;height:auto;display:block}
+.csv{font-size:.85rem;margin:4px 0}#deliverability{min-width:44rem}svg{max-width:100%;height:auto;display:block}
 .funnel{display:flex;flex-wrap:wrap;gap:6px;list-style:none;padding:0}.funnel li{flex:1 1 120px}
 .funnel a{display:block;padding:8px;border-radius:4px;text-decoration:none;color:#1d1d1f;border:1px solid #ccc;background:#fff}
 .funnel a b{display:block;font-size:1.4rem}.funnel .bar{display:block;height:6px;background:#1a56db;margin-top:6px}.funnel .side .bar{background:#b45309}
