@@ -15,16 +15,16 @@ export async function orderScans(ledger: Ledger, orderId: string): Promise<Reply
 
 /**
  * What a reply milestone answers, from the ledger: the order's latest rating
- * for `feedback_thanks`; for `dispute_reply` the dispute of that seq (a resend
- * answers the latest) and every scan. Undefined for other milestones.
+ * for `feedback_thanks`; for `dispute_reply` the dispute of that seq (a resend,
+ * or 'latest' for a preview, answers the latest) and every scan. Undefined for other milestones.
  */
-export async function replyFactsFor(ledger: Ledger, orderId: string, milestone: Milestone, seq: number): Promise<ReplyFacts | undefined> {
+export async function replyFactsFor(ledger: Ledger, orderId: string, milestone: Milestone, seq: number | 'latest'): Promise<ReplyFacts | undefined> {
   if (milestone === 'feedback_thanks') {
     const row = await ledger.latestFeedback(orderId);
     return { feedback: row ? { rating: row.rating, comment: row.comment } : null };
   }
   if (milestone === 'dispute_reply') {
-    const row = (await ledger.disputeBySeq(orderId, seq)) ?? (await ledger.latestDispute(orderId));
+    const row = (seq === 'latest' ? undefined : await ledger.disputeBySeq(orderId, seq)) ?? (await ledger.latestDispute(orderId));
     return { dispute: row ? { reason: row.reason, openedAt: row.openedAt } : null, scans: await orderScans(ledger, orderId) };
   }
   return undefined;

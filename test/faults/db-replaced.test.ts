@@ -16,7 +16,7 @@ describe('fault: the database removed and replaced under a running daemon', () =
   let base: string;
   beforeEach(async () => {
     smtp = await startSmtpSink();
-    fault = faultEnv(smtp);
+    fault = faultEnv(smtp, {}, '', {}, 'sqlite'); // only a file can be deleted or swapped under the daemon
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     daemon = spawnCli(['daemon', '--port', String(port)], { ...fault.env, POSTSHIP_WEBHOOK_SECRET: SECRET });

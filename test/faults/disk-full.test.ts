@@ -1,8 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/queue/ephemeral-redis.js';
-import { sends } from '../../src/store/schema.js';
-import { sqliteOf } from '../helpers/ledgers.js';
+import { sqliteOf, tableRows } from '../helpers/ledgers.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp.js';
 import { enterDueOrders, faultEnv, output, sleep, spawnCli, type FaultEnv } from './harness.js';
 
@@ -20,7 +19,7 @@ describe('fault: the database refuses writes after SMTP accepted (disk full)', (
   let base: string;
   beforeEach(async () => {
     smtp = await startSmtpSink();
-    fault = faultEnv(smtp);
+    fault = faultEnv(smtp, {}, '', {}, 'sqlite'); // a full disk is a SQLite file's fault here; PostgreSQL's outages are test/faults/postgres.test.ts
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     daemon = spawnCli(['daemon', '--role', 'worker', '--port', String(port)], fault.env);
@@ -44,10 +43,10 @@ describe('fault: the database refuses writes after SMTP accepted (disk full)', (
     const due = 20;
     await enterDueOrders(fault, due, 'D');
     await expect.poll(() => smtp.received.length, { timeout: 30_000, interval: 100 }).toBe(due);
-    const shipped = () => sqliteOf(fault.runtime).select().from(sends).all().filter((r) => r.milestone === 'shipped');
-    await expect.poll(() => shipped().every((r) => r.status === 'sending'), { timeout: 10_000 }).toBe(true);
-    expect(shipped().filter((r) => r.status === 'skipped')).toEqual([]);
-    expect(shipped().every((r) => /accepted by SMTP .* not yet recorded: database or disk is full/.test(r.error ?? ''))).toBe(true);
+    const shipped = async () => (await tableRows(fault.runtime, 'sends')).filter((r) => r.milestone === 'shipped');
+    await expect.poll(async () => (await shipped()).every((r) => r.status === 'sending'), { timeout: 10_000 }).toBe(true);
+    expect((await shipped()).filter((r) => r.status === 'skipped')).toEqual([]);
+    expect((await shipped()).every((r) => /accepted by SMTP .* not yet recorded: database or disk is full/.test(r.error ?? ''))).toBe(true);
     await expect.poll(async () => (await fetch(`${base}/readyz`)).status, { timeout: 10_000 }).toBe(503);
     expect(JSON.stringify(await (await fetch(`${base}/readyz`)).json())).toMatch(/refuses writes \(database or disk is full\)/);
     // Well past the retry backoff: nothing is sent again while the disk is full.
@@ -55,10 +54,10 @@ describe('fault: the database refuses writes after SMTP accepted (disk full)', (
     expect(smtp.received.length).toBe(due);
 
     db.exec('DROP TRIGGER full_sent; DROP TRIGGER full_meta_i; DROP TRIGGER full_meta_u;'); // space freed
-    await expect.poll(() => shipped().filter((r) => r.status === 'sent').length, { timeout: 15_000, interval: 200 }).toBe(due);
+    await expect.poll(async () => (await shipped()).filter((r) => r.status === 'sent').length, { timeout: 15_000, interval: 200 }).toBe(due);
     await expect.poll(async () => (await fetch(`${base}/readyz`)).status, { timeout: 10_000 }).toBe(200);
     expect(smtp.received.length).toBe(due);
-    expect(new Set(shipped().map((r) => r.messageId)).size).toBe(due);
+    expect(new Set((await shipped()).map((r) => r.messageId)).size).toBe(due);
     console.log(`disk-full: ${due} accepted while the ledger refused writes, ${due} recorded as sent once it took them, 0 duplicates, 0 skipped`);
   });
 });

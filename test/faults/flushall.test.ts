@@ -31,8 +31,8 @@ describe('fault: FLUSHALL Redis with scheduled messages', () => {
     expect(await (await fault.runtime.sendQueue()).count()).toBe(due);
 
     worker = spawnCli(['worker'], fault.env);
-    await expect.poll(() => tally(fault, smtp, due).pending, { timeout: 60_000, interval: 200 }).toBe(0);
-    const t = tally(fault, smtp, due);
+    await expect.poll(async () => (await tally(fault, smtp, due)).pending, { timeout: 60_000, interval: 200 }).toBe(0);
+    const t = await tally(fault, smtp, due);
     console.log(`flushall: ${due} due, ${t.sent} sent, ${t.lost} lost, ${t.duplicates} duplicates after FLUSHALL + reconcile`);
     expect(t.sent).toBe(due);
     expect(t.received).toBe(due);

@@ -7,9 +7,8 @@ import { enterOrder } from '../../src/services/orders.js';
 import { ONE_SHOT, Runtime } from '../../src/runtime.js';
 import { silentLogger } from '../../src/logger.js';
 import { loadConfig } from '../../src/config/config.js';
-import { sends } from '../../src/store/schema.js';
 import { redisUrl, tempDir, uniquePrefix, type TempDir } from '../helpers/env.js';
-import { sqliteOf } from '../helpers/ledgers.js';
+import { tableRows } from '../helpers/ledgers.js';
 import type { SmtpSink } from '../helpers/smtp.js';
 import { ledgerLocation } from '../helpers/engine.js';
 
@@ -20,13 +19,16 @@ export interface FaultEnv {
   close(): Promise<void>;
 }
 
-/** Env shared by the test and the worker processes it spawns: one SQLite file, one queue prefix. */
-export function faultEnv(smtp: SmtpSink, extra: Record<string, string> = {}, smtpQuery = '', defaults: object = {}): FaultEnv {
+/**
+ * Env shared by the test and the worker processes it spawns: one ledger (the
+ * run's engine, or a SQLite file for faults only a file has), one queue prefix.
+ */
+export function faultEnv(smtp: SmtpSink, extra: Record<string, string> = {}, smtpQuery = '', defaults: object = {}, ledger: 'run' | 'sqlite' = 'run'): FaultEnv {
   const dir = tempDir('postship-fault-');
   const configPath = dir.file('config.json');
   writeFileSync(configPath, JSON.stringify({ defaults: { sendWindow: { start: '00:00', end: '24:00' }, ...defaults } }));
   const env = {
-    POSTSHIP_DB: extra.POSTSHIP_DB ?? ledgerLocation(dir),
+    POSTSHIP_DB: extra.POSTSHIP_DB ?? (ledger === 'sqlite' ? dir.file('postship.db') : ledgerLocation(dir)),
     REDIS_URL: redisUrl(),
     SMTP_URL: `${smtp.url}${smtpQuery}`,
     POSTSHIP_CONFIG: configPath,
@@ -105,8 +107,8 @@ export interface Tally {
 }
 
 /** Ledger vs what the SMTP server got, for the shipped sends of the batch. */
-export function tally(fault: FaultEnv, smtp: SmtpSink, due: number): Tally {
-  const rows = sqliteOf(fault.runtime).select().from(sends).all().filter((r) => r.milestone === 'shipped');
+export async function tally(fault: FaultEnv, smtp: SmtpSink, due: number): Promise<Tally> {
+  const rows = (await tableRows(fault.runtime, 'sends')).filter((r) => r.milestone === 'shipped');
   const sent = rows.filter((r) => r.status === 'sent');
   const ids = smtp.received.map((m) => m.messageId);
   const distinct = new Set(ids);

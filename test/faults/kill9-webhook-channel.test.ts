@@ -6,8 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { DateTime } from 'luxon';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { enterOrder } from '../../src/services/orders.js';
-import { sends } from '../../src/store/schema.js';
-import { sqliteOf } from '../helpers/ledgers.js';
+import { tableRows } from '../helpers/ledgers.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp.js';
 import { exited, faultEnv, sleep, spawnCli, type FaultEnv } from './harness.js';
 
@@ -80,9 +79,9 @@ describe('fault: kill -9 the worker during webhook-channel delivery', () => {
       await exited(worker);
     }
     worker = spawnCli(['worker'], fault.env);
-    const shipped = () => sqliteOf(fault.runtime).select().from(sends).all().filter((r) => r.milestone === 'shipped');
-    await expect.poll(() => shipped().filter((r) => ['scheduled', 'queued', 'sending'].includes(r.status)).length, { timeout: 40_000, interval: 200 }).toBe(0);
-    const rows = shipped();
+    const shipped = async () => (await tableRows(fault.runtime, 'sends')).filter((r) => r.milestone === 'shipped');
+    await expect.poll(async () => (await shipped()).filter((r) => ['scheduled', 'queued', 'sending'].includes(r.status)).length, { timeout: 40_000, interval: 200 }).toBe(0);
+    const rows = await shipped();
     const sentIds = new Set(rows.filter((r) => r.status === 'sent').map((r) => r.messageId ?? ''));
     const distinct = new Set(rx.received);
     const duplicates = rx.received.length - distinct.size;

@@ -39,8 +39,8 @@ describe.each([
       await exited(worker);
     }
     worker = spawnCli(['worker'], fault.env);
-    await expect.poll(() => tally(fault, smtp, due).pending, { timeout: 60_000, interval: 200 }).toBe(0);
-    const t = tally(fault, smtp, due);
+    await expect.poll(async () => (await tally(fault, smtp, due)).pending, { timeout: 60_000, interval: 200 }).toBe(0);
+    const t = await tally(fault, smtp, due);
     console.log(
       `kill9: ${due} due, ${t.sent} sent, ${t.lost} lost, ${t.duplicates} duplicate${t.duplicates === 1 ? '' : 's'} in ${kills} kills (${connections} SMTP connection${connections === 1 ? '' : 's'})`,
     );

@@ -1,8 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { freePort, startEphemeralRedis, type EphemeralRedis } from '../../src/queue/ephemeral-redis.js';
-import { sends } from '../../src/store/schema.js';
-import { sqliteOf } from '../helpers/ledgers.js';
+import { tableRows } from '../helpers/ledgers.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp.js';
 import { enterDueOrders, faultEnv, output, spawnCli, type FaultEnv } from './harness.js';
 
@@ -30,7 +29,7 @@ describe('fault: Redis restarted without persistence under a running daemon', ()
     await smtp.stop();
   });
 
-  const shipped = () => sqliteOf(fault.runtime).select().from(sends).all().filter((r) => r.milestone === 'shipped');
+  const shipped = async () => (await tableRows(fault.runtime, 'sends')).filter((r) => r.milestone === 'shipped');
 
   it('re-creates its schedules and lost jobs within one promote interval; every due message is sent once', async () => {
     daemon = spawnCli(['daemon', '--role', 'worker', '--port', '0'], { ...fault.env, POSTSHIP_PROMOTE_EVERY: 'PT1S' });
@@ -40,7 +39,7 @@ describe('fault: Redis restarted without persistence under a running daemon', ()
     const before = 100;
     await enterDueOrders(fault, before, 'B');
     await expect
-      .poll(() => shipped().filter((r) => r.status === 'queued' && r.attempts >= 1).length, { timeout: 30_000, interval: 100 })
+      .poll(async () => (await shipped()).filter((r) => r.status === 'queued' && r.attempts >= 1).length, { timeout: 30_000, interval: 100 })
       .toBe(before);
 
     // Restart: same port, empty data.
@@ -53,7 +52,7 @@ describe('fault: Redis restarted without persistence under a running daemon', ()
     await smtp.start();
 
     const total = before + after;
-    await expect.poll(() => shipped().filter((r) => r.status === 'sent').length, { timeout: 60_000, interval: 200 }).toBe(total);
+    await expect.poll(async () => (await shipped()).filter((r) => r.status === 'sent').length, { timeout: 60_000, interval: 200 }).toBe(total);
     const recoveredMs = Date.now() - restarted;
     // A 1 s promote interval: the check, the re-created schedules, reconcile and promotion fit in a few seconds.
     expect(recoveredMs).toBeLessThan(20_000);
@@ -62,6 +61,6 @@ describe('fault: Redis restarted without persistence under a running daemon', ()
     expect(ids.length).toBe(total); // once each
     expect(output(daemon)).toMatch(/upkeep schedules are gone from Redis/);
     expect(await (await fault.runtime.sendQueue()).getJobScheduler('promote')).toBeTruthy();
-    console.log(`redis-restart: ${total} due, ${shipped().length} sent, 0 lost, ${ids.length - new Set(ids).size} duplicates after a Redis restart without persistence (all sent ${recoveredMs} ms after it)`);
+    console.log(`redis-restart: ${total} due, ${(await shipped()).length} sent, 0 lost, ${ids.length - new Set(ids).size} duplicates after a Redis restart without persistence (all sent ${recoveredMs} ms after it)`);
   });
 });

@@ -28,8 +28,8 @@ describe('fault: the SMTP server stops for 20 s mid-batch', () => {
     await sleep(20_000);
     expect(smtp.received.length).toBe(atStop);
     await smtp.start();
-    await expect.poll(() => tally(fault, smtp, due).pending, { timeout: 90_000, interval: 250 }).toBe(0);
-    const t = tally(fault, smtp, due);
+    await expect.poll(async () => (await tally(fault, smtp, due)).pending, { timeout: 90_000, interval: 250 }).toBe(0);
+    const t = await tally(fault, smtp, due);
     console.log(`smtp-outage: ${due} due, ${t.sent} sent, ${t.lost} lost, ${t.failed} failed, ${t.duplicates} duplicates across a 20 s outage`);
     expect(t.sent).toBe(due);
     expect(t.failed).toBe(0);

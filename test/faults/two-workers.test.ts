@@ -23,8 +23,8 @@ describe('fault: two workers with a tiny lock duration', () => {
     await enterDueOrders(fault, due);
     await fault.runtime.promote();
     workers.push(spawnCli(['worker'], fault.env), spawnCli(['worker'], fault.env));
-    await expect.poll(() => tally(fault, smtp, due).pending, { timeout: 90_000, interval: 250 }).toBe(0);
-    const t = tally(fault, smtp, due);
+    await expect.poll(async () => (await tally(fault, smtp, due)).pending, { timeout: 90_000, interval: 250 }).toBe(0);
+    const t = await tally(fault, smtp, due);
     console.log(`two-workers: ${due} due, ${t.sent} sent, ${t.lost} lost, ${t.duplicates} duplicates with a 50 ms lock`);
     expect(t.sent).toBe(due);
     expect(t.received).toBe(due);

@@ -4,8 +4,7 @@ import { DateTime } from 'luxon';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/queue/ephemeral-redis.js';
 import { enterOrder } from '../../src/services/orders.js';
-import { sends, trackingEvents } from '../../src/store/schema.js';
-import { sqliteOf } from '../helpers/ledgers.js';
+import { tableRows } from '../helpers/ledgers.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp.js';
 import { exited, faultEnv, spawnCli, type FaultEnv } from './harness.js';
 
@@ -49,13 +48,14 @@ describe('fault: five concurrent deliveries of one webhook', () => {
     expect(statuses.every((s) => s === 200 || s === 202)).toBe(true);
     expect(statuses.filter((s) => s === 202)).toHaveLength(1);
 
-    const customs = () => sqliteOf(fault.runtime).select().from(sends).all().filter((s) => s.milestone === 'customs');
-    await expect.poll(() => customs()[0]?.status, { timeout: 20_000 }).toBe('sent');
-    expect(sqliteOf(fault.runtime).select().from(trackingEvents).all()).toHaveLength(1);
-    expect(customs()).toHaveLength(1);
-    const received = smtp.received.filter((m) => m.messageId === customs()[0].messageId);
+    const customs = async () => (await tableRows(fault.runtime, 'sends')).filter((s) => s.milestone === 'customs');
+    await expect.poll(async () => (await customs())[0]?.status, { timeout: 20_000 }).toBe('sent');
+    expect(await tableRows(fault.runtime, 'trackingEvents')).toHaveLength(1);
+    expect(await customs()).toHaveLength(1);
+    const first = (await customs())[0].messageId;
+    const received = smtp.received.filter((m) => m.messageId === first);
     expect(received).toHaveLength(1);
-    console.log(`webhook-burst: 5 deliveries, ${statuses.filter((s) => s === 202).length} stored, ${customs().length} customs send, ${received.length} received`);
+    console.log(`webhook-burst: 5 deliveries, ${statuses.filter((s) => s === 202).length} stored, ${(await customs()).length} customs send, ${received.length} received`);
 
     daemon.kill('SIGTERM');
     const started = Date.now();

@@ -29,8 +29,17 @@ export const onPostgres = (): boolean => testEngine() === 'postgres';
  */
 export function ledgerLocation(dir: TempDir, file = 'postship.db'): string {
   if (!onPostgres()) return dir.file(file);
-  return createTestDatabase();
+  // One folder, one ledger: a second config for the same folder (a restart, a second process) opens the same database.
+  const key = dir.file(file);
+  let url = databases.get(key);
+  if (!url) {
+    url = createTestDatabase();
+    databases.set(key, url);
+  }
+  return url;
 }
+
+const databases = new Map<string, string>();
 
 export function createTestDatabase(template = TEMPLATE_DATABASE): string {
   const server = new URL(inject('postgresUrl'));

@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type InferSelectModel, type SQL, type Table } from 'drizzle-orm';
+import { type InferInsertModel, type InferSelectModel, type SQL, type Table } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
@@ -14,6 +14,7 @@ import type { Db } from '../../src/store/db.js';
 import * as sqliteSchema from '../../src/store/schema.js';
 import * as pgSchema from '../../src/store/schema-pg.js';
 import type { OpenLedger } from '../../src/store/ledger-api.js';
+import { openLedger } from '../../src/store/open.js';
 import { postgresLedger } from '../../src/store/pg/pg-ledger.js';
 import { openSqliteLedger } from '../../src/store/sqlite-ledger.js';
 import { freshPostgresDatabase } from './postgres.js';
@@ -72,7 +73,7 @@ export interface LedgerOwner {
 type SqliteTables = typeof sqliteSchema;
 /** The tables both schemas declare under one name. */
 export type TableName = { [K in keyof SqliteTables & keyof typeof pgSchema]: SqliteTables[K] extends Table ? K : never }[keyof SqliteTables & keyof typeof pgSchema];
-export type RowOf<K extends TableName> = InferSelectModel<SqliteTables[K] & Table>;
+export type RowOf<K extends TableName> = SqliteTables[K] extends Table ? InferSelectModel<SqliteTables[K]> : never;
 
 const pools = new Map<string, pg.Pool>();
 /** A small pool per test database for the test's own reads; idle connections let the worker exit. */
@@ -117,10 +118,39 @@ export async function updateRows<K extends TableName>(
   await (where ? q.where(where(t as unknown as SqliteTables[K])) : q);
 }
 
-/** Runs raw SQL on either engine (the text must suit both), returning rows. */
+/** Runs one raw SQL statement on either engine (the text must suit it), returning its rows. */
 export async function ledgerQuery<T = Record<string, unknown>>(owner: LedgerOwner, text: string): Promise<T[]> {
   const sqlite = owner.ledger.sqlite;
-  if (sqlite) return sqlite.$client.prepare(text).all() as T[];
+  if (sqlite) {
+    const statement = sqlite.$client.prepare(text);
+    if (statement.reader) return statement.all() as T[];
+    statement.run();
+    return [];
+  }
   const pool = (postgresDb(owner.config.dbPath) as unknown as { $client: pg.Pool }).$client;
   return (await pool.query(text)).rows as T[];
+}
+
+/** Inserts rows into one ledger table on either engine: a test arranging history the CLI cannot make (old events, delivered parcels). */
+export async function insertRows<K extends TableName>(owner: LedgerOwner, table: K, rows: Array<SqliteTables[K] extends Table ? InferInsertModel<SqliteTables[K]> : never>): Promise<void> {
+  if (rows.length === 0) return;
+  const sqlite = owner.ledger.sqlite;
+  if (sqlite) {
+    sqlite.insert(sqliteSchema[table] as SQLiteTable).values(rows as never).run();
+    return;
+  }
+  await postgresDb(owner.config.dbPath).insert(pgSchema[table] as PgTable).values(rows as never);
+}
+
+/**
+ * Opens the ledger a CLI test's POSTSHIP_DB names (file or URL), runs `use`
+ * on it, and closes it, so the CLI processes the test runs next see it alone.
+ */
+export async function withLedgerAt<T>(location: string, use: (owner: LedgerOwner) => Promise<T> | T): Promise<T> {
+  const ledger = openLedger(location);
+  try {
+    return await use({ ledger, config: { dbPath: location } });
+  } finally {
+    await ledger.close();
+  }
 }

@@ -6,9 +6,9 @@ import { silentLogger } from '../../src/logger.js';
 import { ONE_SHOT, Runtime } from '../../src/runtime.js';
 import { enterOrder } from '../../src/services/orders.js';
 import { applyPendingEvents } from '../../src/services/tracking.js';
-import { sends, trackingEvents } from '../../src/store/schema.js';
 import { tempDir, testConfig, type TempDir } from '../helpers/env.js';
-import { sqliteOf } from '../helpers/ledgers.js';
+import { ledgerQuery, tableRows } from '../helpers/ledgers.js';
+import { onPostgres } from '../helpers/engine.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp.js';
 import { testPipeline, type TestPipeline } from '../helpers/worker.js';
 import { SECRETS, startWebhookStack, type WebhookStack } from '../fixtures/webhooks/harness.js';
@@ -56,7 +56,7 @@ describe('webhooks while Redis is down', () => {
       expect(res.status).toBe(202);
       expect(await res.json()).toMatchObject({ status: 'accepted', stored: 1 });
     }
-    const stored = sqliteOf(down).select().from(trackingEvents).all();
+    const stored = await tableRows(down, 'trackingEvents');
     expect(stored.map((e) => e.processedAt)).toEqual([null, null]);
     await server.close();
     await down.close();
@@ -65,8 +65,8 @@ describe('webhooks while Redis is down', () => {
     pipeline = testPipeline(testConfig(dir, env));
     await pipeline.startWorker();
     const { runtime } = pipeline;
-    const customsOf = (orderId: string) =>
-      sqliteOf(runtime).select().from(sends).all().find((s) => s.orderId === orderId && s.milestone === 'customs')?.status;
+    const customsOf = async (orderId: string) =>
+      (await tableRows(runtime, 'sends')).find((s) => s.orderId === orderId && s.milestone === 'customs')?.status;
     const up = await startHttpServer(runtime, 0, { secrets: SECRETS, host: '127.0.0.1' });
     try {
       // The provider retries RR1CN (say our first answer timed out): a duplicate, queued again.
@@ -77,7 +77,7 @@ describe('webhooks while Redis is down', () => {
       await up.close();
     }
     // Nobody retries RR3CN: the periodic sweep takes it, leaving fresh events to their job for a minute.
-    expect(customsOf('ORD-R2')).toBeUndefined();
+    expect(await customsOf('ORD-R2')).toBeUndefined();
     expect(await applyPendingEvents(runtime.orderDeps())).toEqual({ applied: 0, scheduled: 0 });
     expect(await applyPendingEvents(runtime.orderDeps(), { olderThanMs: 0 })).toEqual({ applied: 1, scheduled: 1 });
     expect(await applyPendingEvents(runtime.orderDeps(), { olderThanMs: 0 })).toEqual({ applied: 0, scheduled: 0 });
@@ -98,15 +98,22 @@ describe('webhooks while SQLite refuses writes', () => {
     await stack.enter('ORD-S', 'RR2CN');
     const body = customsPush('RR2CN');
     const headers = sign17track(body, SECRETS.SEVENTEENTRACK_API_KEY);
-    const sqlite = sqliteOf(stack.pipeline.runtime).$client;
-    sqlite.pragma('query_only = ON');
+    const { runtime } = stack.pipeline;
+    // The ledger refuses writes: SQLite read-only, PostgreSQL an insert that fails, as on a full disk.
+    const refuse = onPostgres()
+      ? [
+          `CREATE FUNCTION refuse_write() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'could not extend file' USING ERRCODE = 'disk_full'; END $$`,
+          'CREATE TRIGGER refuse_write BEFORE INSERT ON tracking_events FOR EACH ROW EXECUTE FUNCTION refuse_write()',
+        ]
+      : ['PRAGMA query_only = ON'];
+    for (const text of refuse) await ledgerQuery(runtime, text);
     const refused = await stack.post('/webhooks/17track', body, headers);
     expect(refused.status).toBe(503);
     expect(refused.body.error).toBe('storage_unavailable');
-    sqlite.pragma('query_only = OFF');
-    expect(stack.events()).toHaveLength(0);
+    await ledgerQuery(runtime, onPostgres() ? 'DROP TRIGGER refuse_write ON tracking_events' : 'PRAGMA query_only = OFF');
+    expect(await stack.events()).toHaveLength(0);
     const retried = await stack.post('/webhooks/17track', body, headers);
     expect(retried.status).toBe(202);
-    await expect.poll(() => stack.sendsOf('ORD-S').find((s) => s.milestone === 'customs')?.status, { timeout: 15_000 }).toBe('sent');
+    await expect.poll(async () => (await stack.sendsOf('ORD-S')).find((s) => s.milestone === 'customs')?.status, { timeout: 15_000 }).toBe('sent');
   });
 });

@@ -6,7 +6,7 @@ import {
   type Scan,
 } from '../fixtures/webhooks/payloads.js';
 import { SECRETS, startWebhookStack, type WebhookStack } from '../fixtures/webhooks/harness.js';
-import { sqliteOf } from '../helpers/ledgers.js';
+
 
 const now = () => DateTime.utc().minus({ minutes: 30 });
 
@@ -97,7 +97,7 @@ describe('tracking webhooks over real HTTP', () => {
     return stack.post(p.path, body, p.sign(body));
   }
 
-  const applied = (tn: string) => stack.events(tn).every((e) => e.processedAt !== null) && stack.events(tn).length > 0;
+  const applied = async (tn: string) => (await stack.events(tn)).every((e) => e.processedAt !== null) && (await stack.events(tn)).length > 0;
 
   it.each(MILESTONE_CASES)('%s %s → %s', async (provider, status, expected) => {
     await stack.enter('ORD-1', 'LX100CN');
@@ -108,16 +108,16 @@ describe('tracking webhooks over real HTTP', () => {
     if (expected === 'customs' || expected === 'post_office') {
       // The job promoted it at once: the message really goes out.
       await expect
-        .poll(() => stack.sendsOf('ORD-1').find((s) => s.milestone === expected)?.status, { timeout: 15_000 })
+        .poll(async () => (await stack.sendsOf('ORD-1')).find((s) => s.milestone === expected)?.status, { timeout: 15_000 })
         .toBe('sent');
       expect(stack.smtp.received.some((m) => m.to.includes('ord-1@example.com'))).toBe(true);
     } else if (expected === 'exception') {
-      expect(stack.events('LX100CN').at(-1)!.outcome).toBe('recorded: exception');
-      expect(stack.order('ORD-1')!.state).toBe('active');
+      expect((await stack.events('LX100CN')).at(-1)!.outcome).toBe('recorded: exception');
+      expect((await stack.order('ORD-1'))!.state).toBe('active');
     } else {
-      expect(stack.order('ORD-1')!.state).toBe(expected);
+      expect((await stack.order('ORD-1'))!.state).toBe(expected);
       if (expected === 'returned') {
-        expect(stack.sendsOf('ORD-1').find((s) => s.milestone === 'day14')).toMatchObject({ status: 'cancelled', reason: 'returned' });
+        expect((await stack.sendsOf('ORD-1')).find((s) => s.milestone === 'day14')).toMatchObject({ status: 'cancelled', reason: 'returned' });
       }
     }
   });
@@ -128,9 +128,9 @@ describe('tracking webhooks over real HTTP', () => {
     expect((await send('aftership', body)).status).toBe(202);
     const again = await send('aftership', body);
     expect(again).toEqual({ status: 200, body: { status: 'duplicate', events: 1 } });
-    expect(stack.events('LX200CN')).toHaveLength(1);
+    expect(await stack.events('LX200CN')).toHaveLength(1);
     await expect.poll(() => applied('LX200CN')).toBe(true);
-    expect(stack.sendsOf('ORD-2').filter((s) => s.milestone === 'customs')).toHaveLength(1);
+    expect((await stack.sendsOf('ORD-2')).filter((s) => s.milestone === 'customs')).toHaveLength(1);
   });
 
   it('dedups a legacy 4.x delivery without event_id by tracking number, tag/subtag and scan time', async () => {
@@ -141,8 +141,8 @@ describe('tracking webhooks over real HTTP', () => {
     }));
     expect((await send('aftership', legacy)).status).toBe(202);
     expect((await send('aftership', legacy)).body.status).toBe('duplicate');
-    await expect.poll(() => stack.sendsOf('ORD-2L').find((s) => s.milestone === 'post_office')?.status, { timeout: 15_000 }).toBe('sent');
-    expect(stack.events('LX250CN')).toHaveLength(1);
+    await expect.poll(async () => (await stack.sendsOf('ORD-2L')).find((s) => s.milestone === 'post_office')?.status, { timeout: 15_000 }).toBe('sent');
+    expect(await stack.events('LX250CN')).toHaveLength(1);
   });
 
   it('acknowledges an AfterShip edd_revise with 200 and stores nothing', async () => {
@@ -150,7 +150,7 @@ describe('tracking webhooks over real HTTP', () => {
     const reply = await send('aftership', body);
     expect(reply.status).toBe(200);
     expect(reply.body.status).toBe('ignored');
-    expect(stack.events()).toHaveLength(0);
+    expect(await stack.events()).toHaveLength(0);
   });
 
   it('ignores a 17TRACK push repeating number, latest event time and sub-status', async () => {
@@ -160,7 +160,7 @@ describe('tracking webhooks over real HTTP', () => {
     // Same update pushed again, re-serialized with other whitespace: a new body, the same key.
     const reformatted = JSON.stringify(JSON.parse(body), null, 2);
     expect((await send('17track', reformatted)).body.status).toBe('duplicate');
-    expect(stack.events('RR300CN')).toHaveLength(1);
+    expect(await stack.events('RR300CN')).toHaveLength(1);
   });
 
   it('never moves an order back when an older event arrives after a newer one', async () => {
@@ -172,9 +172,9 @@ describe('tracking webhooks over real HTTP', () => {
     await expect.poll(() => applied('LX400CN')).toBe(true);
     expect((await send('aftership', PROVIDERS.aftership.body('LX400CN', ['', ''], { scans: [early] }))).status).toBe(202);
     await expect.poll(() => applied('LX400CN')).toBe(true);
-    expect(stack.events('LX400CN').map((e) => e.outcome)).toEqual(['scheduled post_office', 'ignored: order already past customs']);
-    expect(stack.sendsOf('ORD-4').map((s) => s.milestone)).not.toContain('customs');
-    expect(stack.order('ORD-4')!.stageRank).toBe(3);
+    expect((await stack.events('LX400CN')).map((e) => e.outcome)).toEqual(['scheduled post_office', 'ignored: order already past customs']);
+    expect((await stack.sendsOf('ORD-4')).map((s) => s.milestone)).not.toContain('customs');
+    expect((await stack.order('ORD-4'))!.stageRank).toBe(3);
   });
 
   it('re-triggers nothing when a payload replays the whole history', async () => {
@@ -188,26 +188,26 @@ describe('tracking webhooks over real HTTP', () => {
     // The customs scan arrived in one batch with a later departure: still announced.
     expect((await send('aftership', PROVIDERS.aftership.body('LX500CN', ['', ''], { scans: history }))).body.stored).toBe(2);
     await expect.poll(() => applied('LX500CN')).toBe(true);
-    expect(stack.sendsOf('ORD-5').filter((s) => s.milestone === 'customs')).toHaveLength(1);
+    expect((await stack.sendsOf('ORD-5')).filter((s) => s.milestone === 'customs')).toHaveLength(1);
     // AfterShip sends the same history again under a new event_id (e.g. a manual re-trigger).
     const replay = await send('aftership', PROVIDERS.aftership.body('LX500CN', ['', ''], { scans: history }));
     expect(replay.body).toMatchObject({ status: 'accepted', stored: 1, duplicates: 1 });
     await expect.poll(() => applied('LX500CN')).toBe(true);
-    expect(stack.events('LX500CN').filter((e) => e.milestone === 'customs')).toHaveLength(1);
-    expect(stack.sendsOf('ORD-5').filter((s) => s.milestone === 'customs')).toHaveLength(1);
+    expect((await stack.events('LX500CN')).filter((e) => e.milestone === 'customs')).toHaveLength(1);
+    expect((await stack.sendsOf('ORD-5')).filter((s) => s.milestone === 'customs')).toHaveLength(1);
   });
 
   it('stores an unknown tracking number as unmatched and applies it when the order is entered', async () => {
     const body = PROVIDERS.generic.body('LX600CN', ['', 'customs']);
     expect((await send('generic', body)).status).toBe(202);
-    await expect.poll(() => stack.events('LX600CN')[0]?.outcome).toBe('unmatched');
+    await expect.poll(async () => (await stack.events('LX600CN'))[0]?.outcome).toBe('unmatched');
     await stack.enter('ORD-6', 'LX600CN');
     const { applyUnmatchedEvents } = await import('../../src/services/tracking.js');
-    const { getOrder, orderFromRow } = await import('../../src/store/ledger.js');
-    const order = orderFromRow(getOrder(sqliteOf(stack.pipeline.runtime), 'ORD-6')!);
+    const { orderFromRow } = await import('../../src/store/ledger.js');
+    const order = orderFromRow((await stack.pipeline.runtime.ledger.getOrder('ORD-6'))!);
     expect(await applyUnmatchedEvents(stack.pipeline.runtime.orderDeps(), order)).toBe(1);
-    expect(stack.events('LX600CN')[0]).toMatchObject({ orderId: 'ORD-6', outcome: 'scheduled customs' });
-    expect(stack.sendsOf('ORD-6').map((s) => s.milestone)).toContain('customs');
+    expect((await stack.events('LX600CN'))[0]).toMatchObject({ orderId: 'ORD-6', outcome: 'scheduled customs' });
+    expect((await stack.sendsOf('ORD-6')).map((s) => s.milestone)).toContain('customs');
   });
 
   it('uses the carrier to choose between two orders sharing a tracking number', async () => {
@@ -215,8 +215,8 @@ describe('tracking webhooks over real HTTP', () => {
     await stack.enter('ORD-7B', 'DUP700', 'cainiao');
     const body = JSON.stringify(genericPayload({ trackingNumber: 'DUP700', carrier: 'cainiao', status: 'customs', at: now() }));
     expect((await send('generic', body)).status).toBe(202);
-    await expect.poll(() => stack.events('DUP700')[0]?.orderId).toBe('ORD-7B');
-    expect(stack.sendsOf('ORD-7A').map((s) => s.milestone)).not.toContain('customs');
+    await expect.poll(async () => (await stack.events('DUP700'))[0]?.orderId).toBe('ORD-7B');
+    expect((await stack.sendsOf('ORD-7A')).map((s) => s.milestone)).not.toContain('customs');
   });
 
   it.each(Object.keys(PROVIDERS) as ProviderName[])('%s: refuses a bad or missing signature with 401 and stores nothing', async (provider) => {
@@ -229,7 +229,7 @@ describe('tracking webhooks over real HTTP', () => {
     expect(bad.status).toBe(401);
     expect(bad.body.error).toBe('bad_signature');
     expect((await stack.post(p.path, body, {})).status).toBe(401);
-    expect(stack.events()).toHaveLength(0);
+    expect(await stack.events()).toHaveLength(0);
   });
 
   it('answers 400 to signed malformed JSON, 413 to a body over 1 MB, 415 to another content type, 404 elsewhere', async () => {
@@ -250,7 +250,7 @@ describe('tracking webhooks over real HTTP', () => {
     expect(wrongType.body.message).toMatch(/application\/json/);
 
     expect((await stack.post('/webhooks/nope', '{}', {})).status).toBe(404);
-    expect(stack.events()).toHaveLength(0);
+    expect(await stack.events()).toHaveLength(0);
   });
 
   it('answers 400 with every problem to a signed body that is not a tracking webhook', async () => {
@@ -258,7 +258,7 @@ describe('tracking webhooks over real HTTP', () => {
     const reply = await stack.post('/webhooks/generic', body, signGeneric(body, SECRETS.POSTSHIP_WEBHOOK_SECRET));
     expect(reply.status).toBe(400);
     expect(reply.body.problems).toHaveLength(2);
-    expect(stack.events()).toHaveLength(0);
+    expect(await stack.events()).toHaveLength(0);
   });
 });
 
@@ -281,7 +281,7 @@ describe('a route without its secret', () => {
     expect(seventeen.body.message).toContain('SEVENTEENTRACK_API_KEY');
     const aftership = PROVIDERS.aftership.body('LX900CN', ['InTransit', 'InTransit_006']);
     expect((await stack.post('/webhooks/aftership', aftership, signAftership(aftership, SECRETS.AFTERSHIP_WEBHOOK_SECRET))).status).toBe(202);
-    expect(stack.events()).toHaveLength(1);
+    expect(await stack.events()).toHaveLength(1);
   });
 });
 

@@ -72,7 +72,7 @@ function sampleReply(milestone: Milestone, order: Order, o: PreviewOptions, now:
 
 /** A real order's rating or dispute; a dispute not recorded yet is previewed as --reason (default not_received). */
 async function realReply(ledger: Ledger, order: Order, milestone: Milestone, o: PreviewOptions): Promise<ReplyFacts | undefined> {
-  const facts = await replyFactsFor(ledger, order.orderId, milestone, Number.MAX_SAFE_INTEGER);
+  const facts = await replyFactsFor(ledger, order.orderId, milestone, 'latest');
   if (milestone === 'feedback_thanks' && !facts?.feedback) {
     throw new InputError('preview_invalid', [`order ${order.orderId} has no feedback: record it first (postship feedback ${order.orderId} --rating 5)`]);
   }

@@ -77,7 +77,7 @@ async function realOrder(ledger: Ledger, choice: GalleryChoice, now: DateTime): 
   if (!row) throw new InputError('order_unknown', [`order ${JSON.stringify(choice.orderId)} is not known`], 'Drop order= to see the letter with a sample order.');
   const order = { ...orderFromRow(row), buyerLocale: choice.locale };
   const at = await ledger.firstEventAt(order.orderId, choice.milestone);
-  const facts = await replyFactsFor(ledger, order.orderId, choice.milestone, Number.MAX_SAFE_INTEGER);
+  const facts = await replyFactsFor(ledger, order.orderId, choice.milestone, 'latest');
   return { order, eventAt: at === null ? (isEventMilestone(choice.milestone) ? now : null) : DateTime.fromMillis(at, { zone: 'utc' }), reply: facts?.feedback || facts?.dispute ? facts : sampleReply(choice.milestone, order, now) };
 }
 

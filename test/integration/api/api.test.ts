@@ -3,8 +3,7 @@ import { pino } from 'pino';
 import { startDaemon, type RunningDaemon } from '../../../src/daemon.js';
 import { orderStatus } from '../../../src/report/order-status.js';
 import { createApiToken, revokeToken } from '../../../src/services/api-tokens.js';
-import { getOrder } from '../../../src/store/ledger.js';
-import { sqliteOf } from '../../helpers/ledgers.js';
+
 import { alwaysOpenConfig, tempDir, testConfig, type TempDir } from '../../helpers/env.js';
 
 const silent = pino({ level: 'silent' });
@@ -65,7 +64,7 @@ describe('HTTP API /api/v1 (real daemon, real HTTP on port 0)', () => {
     const repeat = (await again.json()) as typeof body;
     expect(repeat.orders[0].created).toBe(false);
     expect(repeat.orders[0].sends).toEqual(body.orders[0].sends.map((s) => ({ ...s, status: expect.any(String) })));
-    expect(getOrder(sqliteOf(daemon.runtime), 'API-1')!.buyerEmail).toBe('ana@example.com');
+    expect((await daemon.runtime.ledger.getOrder('API-1'))!.buyerEmail).toBe('ana@example.com');
   });
 
   it('POST /orders with an array: 422 lists every problem with its path, the invalid elements write nothing', async () => {
@@ -78,9 +77,9 @@ describe('HTTP API /api/v1 (real daemon, real HTTP on port 0)', () => {
     expect(body.problems.some((p) => p.startsWith('[3].carrier: "pigeon" is not a known carrier'))).toBe(true);
     expect(body.problems.some((p) => p.startsWith('[3].buyer.email: "nope" is not an email address'))).toBe(true);
     expect(body.orders.map((o) => o.orderId)).toEqual(['API-10', 'API-12']);
-    expect(getOrder(sqliteOf(daemon.runtime), 'API-11')).toBeUndefined();
-    expect(getOrder(sqliteOf(daemon.runtime), 'API-13')).toBeUndefined();
-    expect(getOrder(sqliteOf(daemon.runtime), 'API-12')).toBeDefined();
+    expect(await daemon.runtime.ledger.getOrder('API-11')).toBeUndefined();
+    expect(await daemon.runtime.ledger.getOrder('API-13')).toBeUndefined();
+    expect(await daemon.runtime.ledger.getOrder('API-12')).toBeDefined();
   });
 
   it('refuses more than 1,000 orders a request, and malformed JSON', async () => {
@@ -88,7 +87,7 @@ describe('HTTP API /api/v1 (real daemon, real HTTP on port 0)', () => {
     const res = await call('POST', '/orders', all, many);
     expect(res.status).toBe(422);
     expect(((await res.json()) as { message: string }).message).toMatch(/1 to 1000 orders/);
-    expect(getOrder(sqliteOf(daemon.runtime), 'MANY-0')).toBeUndefined();
+    expect(await daemon.runtime.ledger.getOrder('MANY-0')).toBeUndefined();
     const broken = await fetch(`${daemon.url}/api/v1/orders`, { method: 'POST', headers: { authorization: `Bearer ${all}`, 'content-type': 'application/json' }, body: '{"orderId":' });
     expect(broken.status).toBe(400);
   });
@@ -97,7 +96,7 @@ describe('HTTP API /api/v1 (real daemon, real HTTP on port 0)', () => {
     const res = await call('POST', '/orders', acme, [order('API-20'), order('API-21', { store: 'other' })]);
     expect(res.status).toBe(403);
     expect(((await res.json()) as { error: string }).error).toBe('forbidden');
-    expect(getOrder(sqliteOf(daemon.runtime), 'API-20')).toBeUndefined();
+    expect(await daemon.runtime.ledger.getOrder('API-20')).toBeUndefined();
     expect((await call('GET', '/orders/API-1', other)).status).toBe(403);
     expect((await call('POST', '/orders/API-1/cancel', other, { reason: 'refund' })).status).toBe(403);
     expect((await call('POST', '/orders/API-1/dispute', other, { open: true })).status).toBe(403);
@@ -132,7 +131,7 @@ describe('HTTP API /api/v1 (real daemon, real HTTP on port 0)', () => {
     const body = (await cancel.json()) as { cancelled: Array<{ milestone: string }>; reason: string };
     expect(body.reason).toBe('refund');
     expect(body.cancelled.map((c) => c.milestone)).toEqual(expect.arrayContaining(['day1', 'day14']));
-    expect(getOrder(sqliteOf(daemon.runtime), 'API-30')!.state).toBe('cancelled');
+    expect((await daemon.runtime.ledger.getOrder('API-30'))!.state).toBe('cancelled');
     expect((await call('POST', '/orders/NOPE-1/cancel', all, { reason: 'refund' })).status).toBe(404);
   });
 

@@ -6,8 +6,7 @@ import { storePlatformRoutes } from '../../../src/http/webhooks/store-platforms.
 import { silentLogger } from '../../../src/logger.js';
 import { ONE_SHOT, Runtime } from '../../../src/runtime.js';
 import { createApiToken } from '../../../src/services/api-tokens.js';
-import { getOrder, sendsOfOrder } from '../../../src/store/ledger.js';
-import { sqliteOf } from '../../helpers/ledgers.js';
+
 import { alwaysOpenConfig, tempDir, testConfig, type TempDir } from '../../helpers/env.js';
 
 /** Nothing listens on port 1: Redis is down. */
@@ -43,7 +42,7 @@ describe('Redis down: the API and the store webhooks still answer, the ledger ha
     });
     expect(res.status).toBe(201);
     expect(await res.json()).toMatchObject({ queued: null, orders: [{ orderId: 'DOWN-1', created: true }] });
-    expect(sendsOfOrder(sqliteOf(runtime), 'DOWN-1').find((s) => s.milestone === 'shipped')?.status).toBe('scheduled');
+    expect((await runtime.ledger.sendsOfOrder('DOWN-1')).find((s) => s.milestone === 'shipped')?.status).toBe('scheduled');
   });
 
   it('POST /webhooks/shopify: 202, the order entered; queueing waits for Redis', async () => {
@@ -60,7 +59,7 @@ describe('Redis down: the API and the store webhooks still answer, the ledger ha
       body,
     });
     expect(res.status).toBe(202);
-    expect(getOrder(sqliteOf(runtime), 'acme-5550001')).toMatchObject({ carrier: 'china-post', country: 'DE', buyerEmail: 'lu@example.com' });
-    expect(sendsOfOrder(sqliteOf(runtime), 'acme-5550001').find((s) => s.milestone === 'shipped')?.status).toBe('scheduled');
+    expect(await runtime.ledger.getOrder('acme-5550001')).toMatchObject({ carrier: 'china-post', country: 'DE', buyerEmail: 'lu@example.com' });
+    expect((await runtime.ledger.sendsOfOrder('acme-5550001')).find((s) => s.milestone === 'shipped')?.status).toBe('scheduled');
   });
 });

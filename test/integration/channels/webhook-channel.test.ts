@@ -5,10 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { channelSignature, routingTransport, webhookChannelTransport, type ChannelPayload } from '../../../src/mail/webhook-channel.js';
 import { outboxTransport } from '../../../src/mail/transport.js';
 import { enterOrder } from '../../../src/services/orders.js';
-import { sendsOfOrder } from '../../../src/store/ledger.js';
-import { suppressions } from '../../../src/store/schema.js';
 import { alwaysOpenConfig, tempDir, testConfig, type TempDir } from '../../helpers/env.js';
-import { sqliteOf } from '../../helpers/ledgers.js';
+import { tableRows } from '../../helpers/ledgers.js';
 import { testPipeline, type TestPipeline } from '../../helpers/worker.js';
 
 const SECRET = 'relay-channel-secret';
@@ -87,12 +85,12 @@ describe('webhook channel: the rendered message POSTed, signed, exactly once', (
     }
     await p.runtime.promote();
     await p.startWorker({ concurrency: 4 });
-    const shipped = () => ids.map((id) => sendsOfOrder(sqliteOf(p.runtime), id).find((s) => s.milestone === 'shipped')!);
-    await expect.poll(() => shipped().every((s) => s.status === 'sent'), { timeout: 20_000, interval: 100 }).toBe(true);
+    const shipped = async () => Promise.all(ids.map(async (id) => (await p.runtime.ledger.sendsOfOrder(id)).find((s) => s.milestone === 'shipped')!));
+    await expect.poll(async () => (await shipped()).every((s) => s.status === 'sent'), { timeout: 20_000, interval: 100 }).toBe(true);
     expect(rx.seen.size).toBe(10);
     expect([...rx.seen.values()].every((n) => n === 1)).toBe(true);
     expect(rx.stats()).toEqual({ attempts: 13, badSignatures: 0 });
-    const rows = shipped();
+    const rows = await shipped();
     expect(new Set(rows.map((r) => r.messageId))).toEqual(new Set(rx.seen.keys()));
     expect(rows.every((r) => r.smtpResponse === 'HTTP 200 {"ok":true}')).toBe(true);
     expect(rows.some((r) => r.attempts > 1)).toBe(true);
@@ -105,10 +103,10 @@ describe('webhook channel: the rendered message POSTed, signed, exactly once', (
     await enterOrder(p.runtime.orderDeps(), { orderId: 'RELAY-BAD', store: 'relay', buyer: { name: 'Bo', email: 'bo@example.com' }, country: 'US', carrier: 'ups', trackingNumber: '1Z999AA10123456784' });
     await p.runtime.promote();
     await p.startWorker();
-    const send = () => sendsOfOrder(sqliteOf(p.runtime), 'RELAY-BAD').find((s) => s.milestone === 'shipped')!;
-    await expect.poll(() => send().status, { timeout: 10_000, interval: 100 }).toBe('failed');
-    expect(send()).toMatchObject({ attempts: 1, error: 'EHTTP 550: HTTP 400: {"error":"unknown buyer"}' });
-    expect(sqliteOf(p.runtime).select().from(suppressions).all()).toEqual([]);
+    const send = async () => (await p.runtime.ledger.sendsOfOrder('RELAY-BAD')).find((s) => s.milestone === 'shipped')!;
+    await expect.poll(async () => (await send()).status, { timeout: 10_000, interval: 100 }).toBe('failed');
+    expect(await send()).toMatchObject({ attempts: 1, error: 'EHTTP 550: HTTP 400: {"error":"unknown buyer"}' });
+    expect(await tableRows(p.runtime, 'suppressions')).toEqual([]);
     expect(rx.stats().attempts).toBe(1);
   });
 
@@ -118,8 +116,8 @@ describe('webhook channel: the rendered message POSTed, signed, exactly once', (
     await enterOrder(p.runtime.orderDeps(), { orderId: 'MKT-2', store: 'market', buyer: { name: 'Ana', email: 'ana@example.com' }, country: 'ES', carrier: 'yanwen', trackingNumber: 'UG123456790CN' });
     await p.runtime.promote();
     await p.startWorker();
-    const status = (id: string) => sendsOfOrder(sqliteOf(p.runtime), id).find((s) => s.milestone === 'shipped')!.status;
-    await expect.poll(() => [status('MKT-1'), status('MKT-2')], { timeout: 10_000, interval: 100 }).toEqual(['sent', 'sent']);
+    const status = async (id: string) => (await p.runtime.ledger.sendsOfOrder(id)).find((s) => s.milestone === 'shipped')!.status;
+    await expect.poll(() => Promise.all([status('MKT-1'), status('MKT-2')]), { timeout: 10_000, interval: 100 }).toEqual(['sent', 'sent']);
     expect(rx.payloads).toHaveLength(1);
     const payload = rx.payloads[0];
     expect(payload).toMatchObject({ store: 'market', orderId: 'MKT-1', milestone: 'shipped', locale: 'es', buyer: { name: 'Mei', email: null, channelId: 'buyer-8841' }, trackingNumber: 'UG123456789CN' });
@@ -127,7 +125,7 @@ describe('webhook channel: the rendered message POSTed, signed, exactly once', (
     expect(payload.subject.length).toBeGreaterThan(0);
     expect(payload.text).toContain('UG123456789CN');
     expect(payload.html).toContain('<');
-    expect(payload.messageId).toBe(sendsOfOrder(sqliteOf(p.runtime), 'MKT-1').find((s) => s.milestone === 'shipped')!.messageId);
+    expect(payload.messageId).toBe((await p.runtime.ledger.sendsOfOrder('MKT-1')).find((s) => s.milestone === 'shipped')!.messageId);
     const fs = await import('node:fs');
     expect(fs.readdirSync(dir.file('outbox')).filter((f) => f.includes('MKT-2'))).toHaveLength(1);
   });

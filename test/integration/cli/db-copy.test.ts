@@ -43,6 +43,7 @@ describe('postship db copy', () => {
   beforeAll(async () => {
     dir = tempDir();
     env = cliEnv(dir, {
+      POSTSHIP_DB: dir.file('postship.db'), // the copy's source is a SQLite file, whichever engine the run tests
       POSTSHIP_CONFIG: alwaysOpenConfig(dir, {}, { stores: { acme: { shopifyDomain: 'acme-store.myshopify.com' } } }),
       POSTSHIP_WEBHOOK_SECRET: SECRET,
       SHOPIFY_WEBHOOK_SECRET: SHOPIFY_SECRET,
@@ -206,7 +207,7 @@ describe('postship db copy, failures', () => {
   afterAll(() => dir?.remove());
 
   it('a row PostgreSQL refuses rolls the whole copy back, naming the table and rows; fixed, the copy runs again', async () => {
-    const env = cliEnv(dir);
+    const env = cliEnv(dir, { POSTSHIP_DB: dir.file('postship.db') });
     expect((await runCli(['enqueue', '--order-id', 'BAD-1', ...ORDER_FLAGS, 'LP00123456789012'], { ...env, REDIS_URL: 'redis://127.0.0.1:1' })).code).toBe(1); // saved, not queued
     const ledger = new Database(env.POSTSHIP_DB);
     ledger.prepare("UPDATE sends SET due_at = 'soon' WHERE milestone = 'day1'").run(); // SQLite keeps text in an integer column

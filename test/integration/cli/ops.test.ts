@@ -28,6 +28,8 @@ describe('doctor, migrate, preview, worker, help', () => {
   });
 
   it('migrate creates the database, then reports it current', async () => {
+    // A SQLite file is made from nothing; a PostgreSQL database from empty is test/integration/store/pg-migrate.test.ts.
+    const env = cliEnv(dir, { POSTSHIP_DB: dir.file('postship.db') });
     const first = parseJson(await runCli(['migrate', '--json'], env));
     expect(first.applied.length).toBeGreaterThan(0);
     expect(first.applied).toContain('0000_init');

@@ -4,12 +4,10 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { applyStoredEvent } from '../../../src/services/tracking.js';
-import { recordTrackingEvent } from '../../../src/store/tracking.js';
 import { profileResolver } from '../../../src/services/profiles.js';
 import { systemClock } from '../../../src/domain/clock.js';
 import { EMPTY_CONFIG_FILE } from '../../../src/config/config-file.js';
-import { openSqliteLedger } from '../../../src/store/sqlite-ledger.js';
-import { sqliteOf } from '../../helpers/ledgers.js';
+import { withLedgerAt } from '../../helpers/ledgers.js';
 import { redisUrl, tempDir, type TempDir } from '../../helpers/env.js';
 import { cliEnv, FIXTURES, ORDER_FLAGS, parseJson, runCli } from './run-cli.js';
 
@@ -74,16 +72,12 @@ describe('status, list, export, cancel, resend', () => {
 
   it('status shows the timeline and the tracking events received, within 80 columns', async () => {
     await enqueue('ST-1');
-    const ledger = openSqliteLedger(env.POSTSHIP_DB);
-    const db = sqliteOf(ledger);
-    try {
+    await withLedgerAt(env.POSTSHIP_DB, async ({ ledger }) => {
       const event = { provider: 'test', dedupKey: 'e1', trackingNumber: 'LP-ST-1', carrier: null, providerStatus: 'InTransit_Customs', outcome: 'customs' as const, occurredAt: new Date().toISOString() };
-      const stored = recordTrackingEvent(db, event, JSON.stringify(event), Date.now());
+      const stored = await ledger.recordTrackingEvent(event, JSON.stringify(event), Date.now());
       expect(stored.stored).toBe(true);
       if (stored.stored) await applyStoredEvent({ ledger, clock: systemClock, profiles: profileResolver(EMPTY_CONFIG_FILE) }, stored.id);
-    } finally {
-      await ledger.close();
-    }
+    });
     const text = await runCli(['status', 'ST-1'], env);
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/shipped\s+(queued|sent|sending)\s+due {2}\d{4}-\d\d-\d\d \d\d:\d\d GMT-3 {2}\d{4}-\d\d-\d\d \d\d:\d\dZ/);

@@ -1,9 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { authenticateToken } from '../../../src/services/api-tokens.js';
-import { apiTokens } from '../../../src/store/schema.js';
-import { openSqliteLedger } from '../../../src/store/sqlite-ledger.js';
 import { tempDir, type TempDir } from '../../helpers/env.js';
-import { sqliteOf } from '../../helpers/ledgers.js';
+import { tableRows, withLedgerAt } from '../../helpers/ledgers.js';
 import { cliEnv, parseJson, runCli } from './run-cli.js';
 
 describe('postship tokens create / list / revoke', () => {
@@ -25,14 +23,10 @@ describe('postship tokens create / list / revoke', () => {
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/for every store:\n\n {2}pst_\S+\n/);
 
-    const ledger = openSqliteLedger(env.POSTSHIP_DB);
-    try {
-      const stored = JSON.stringify(sqliteOf(ledger).select().from(apiTokens).all());
-      expect(stored).not.toContain(token.secret);
-      expect((await authenticateToken(ledger, token.secret, Date.now()))?.id).toBe(token.id);
-    } finally {
-      await ledger.close();
-    }
+    await withLedgerAt(env.POSTSHIP_DB, async (owner) => {
+      expect(JSON.stringify(await tableRows(owner, 'apiTokens'))).not.toContain(token.secret);
+      expect((await authenticateToken(owner.ledger, token.secret, Date.now()))?.id).toBe(token.id);
+    });
 
     const listed = await runCli(['tokens', 'list', '--json'], env);
     expect(listed.stdout).not.toContain(token.secret);
@@ -42,12 +36,7 @@ describe('postship tokens create / list / revoke', () => {
     const revoked = await runCli(['tokens', 'revoke', token.id], env);
     expect(revoked.code).toBe(0);
     expect(revoked.stdout).toMatch(/revoked/);
-    const ledger2 = openSqliteLedger(env.POSTSHIP_DB);
-    try {
-      expect(await authenticateToken(ledger2, token.secret, Date.now())).toBeNull();
-    } finally {
-      await ledger2.close();
-    }
+    expect(await withLedgerAt(env.POSTSHIP_DB, ({ ledger }) => authenticateToken(ledger, token.secret, Date.now()))).toBeNull();
     expect((await runCli(['tokens', 'revoke', 'tok_nope'], env)).code).toBe(2);
     const both = await runCli(['tokens', 'create', '--store', 'acme', '--all-stores'], env);
     expect(both.code).toBe(2);

@@ -5,8 +5,7 @@ import { silentLogger } from '../../../src/logger.js';
 import { startEphemeralRedis, type EphemeralRedis } from '../../../src/queue/ephemeral-redis.js';
 import { enterOrder } from '../../../src/services/orders.js';
 import { unsubscribeUrl } from '../../../src/domain/unsubscribe.js';
-import { suppressions } from '../../../src/store/schema.js';
-import { sqliteOf } from '../../helpers/ledgers.js';
+import { tableRows } from '../../helpers/ledgers.js';
 import { tempDir, testConfig, type TempDir } from '../../helpers/env.js';
 import { startSmtpSink, type SmtpSink } from '../../helpers/smtp.js';
 
@@ -96,7 +95,7 @@ describe('the daemon (worker + web in one process)', () => {
     const page = await fetch(link);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('ana@example.com');
-    expect(sqliteOf(daemon.runtime).select().from(suppressions).all()).toHaveLength(0);
+    expect(await tableRows(daemon.runtime, 'suppressions')).toHaveLength(0);
 
     const tampered = link.replace(/t=[^&]+/, 't=AAAA');
     expect((await fetch(tampered, { method: 'POST' })).status).toBe(400);
@@ -104,7 +103,7 @@ describe('the daemon (worker + web in one process)', () => {
       method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click',
     });
     expect(post.status).toBe(200);
-    expect(sqliteOf(daemon.runtime).select().from(suppressions).all()).toEqual([expect.objectContaining({ email: 'ana@example.com', scope: 'review' })]);
+    expect(await tableRows(daemon.runtime, 'suppressions')).toEqual([expect.objectContaining({ email: 'ana@example.com', scope: 'review' })]);
   });
 });
 

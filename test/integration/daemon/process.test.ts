@@ -8,8 +8,7 @@ import { silentLogger } from '../../../src/logger.js';
 import { ONE_SHOT, Runtime } from '../../../src/runtime.js';
 import { loadConfig } from '../../../src/config/config.js';
 import { enterOrder } from '../../../src/services/orders.js';
-import { sends } from '../../../src/store/schema.js';
-import { sqliteOf } from '../../helpers/ledgers.js';
+import { tableRows } from '../../helpers/ledgers.js';
 import { tempDir, uniquePrefix, type TempDir } from '../../helpers/env.js';
 import { startSmtpSink, type SmtpSink } from '../../helpers/smtp.js';
 
@@ -90,12 +89,12 @@ describe('postship daemon as a process', () => {
     }
     daemon = spawnDaemon(env);
     // The daemon's promoter queues the due shipped notices; wait until sends are in flight.
-    await expect.poll(() => sqliteOf(runtime).select().from(sends).all().filter((s) => s.status === 'sending').length, { timeout: 20_000 }).toBeGreaterThan(0);
+    await expect.poll(async () => (await tableRows(runtime, 'sends')).filter((s) => s.status === 'sending').length, { timeout: 20_000 }).toBeGreaterThan(0);
     const started = Date.now();
     daemon.kill('SIGTERM');
     expect(await exitOf(daemon)).toBe(0);
     expect(Date.now() - started).toBeLessThan(10_000);
-    const rows = sqliteOf(runtime).select().from(sends).all().filter((s) => s.milestone === 'shipped');
+    const rows = (await tableRows(runtime, 'sends')).filter((s) => s.milestone === 'shipped');
     // Nothing is left half-done: every claimed send finished and was recorded before exit.
     expect(rows.filter((s) => s.status === 'sending')).toHaveLength(0);
     expect(rows.filter((s) => s.status === 'sent').length).toBeGreaterThan(0);

@@ -2,10 +2,10 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enterOrder } from '../../../src/services/orders.js';
-import { sendsOfOrder, type SendRow } from '../../../src/store/ledger.js';
+import { type SendRow } from '../../../src/store/ledger.js';
 import { buildDsn } from '../../helpers/email-services/dsn.js';
 import { alwaysOpenConfig, tempDir, testConfig, type TempDir } from '../../helpers/env.js';
-import { sqliteOf } from '../../helpers/ledgers.js';
+
 import { startSmtpSink, type SmtpSink } from '../../helpers/smtp.js';
 import { testPipeline } from '../../helpers/worker.js';
 import { cliEnv, runCli } from '../cli/run-cli.js';
@@ -23,12 +23,12 @@ describe('postship bounces ingest, status and doctor (the CLI, as a process)', (
     const pipeline = testPipeline(testConfig(dir, env));
     const worker = await pipeline.startWorker();
     const ids = ['B-1', 'B-2', 'B-3'];
-    const allSent = () => ids.every((id) => sendsOfOrder(sqliteOf(pipeline.runtime), id)[0]?.status === 'sent');
-    const done = new Promise<void>((resolve) => worker.on('completed', () => allSent() && resolve()));
+    const allSent = async () => (await Promise.all(ids.map(async (id) => (await pipeline.runtime.ledger.sendsOfOrder(id))[0]?.status))).every((status) => status === 'sent');
+    const done = new Promise<void>((resolve) => worker.on('completed', () => void allSent().then((all) => all && resolve())));
     for (const id of ids) await enterOrder(pipeline.runtime.orderDeps(), { orderId: id, buyer: { name: 'B', email: `${id.toLowerCase()}@outlook.com`, locale: 'en' }, country: 'US', carrier: 'cainiao', trackingNumber: `LP${id.replace('-', '')}` });
     await pipeline.runtime.promote();
     await done;
-    for (const id of ids) sent.set(id, sendsOfOrder(sqliteOf(pipeline.runtime), id)[0]);
+    for (const id of ids) sent.set(id, (await pipeline.runtime.ledger.sendsOfOrder(id))[0]);
     await pipeline.close();
   });
   afterAll(async () => {

@@ -6,10 +6,9 @@ import { InputError } from '../../../src/domain/errors.js';
 import { checkDkim } from '../../../src/cli/doctor-checks.js';
 import { loadDkim } from '../../../src/mail/dkim.js';
 import { enterOrder } from '../../../src/services/orders.js';
-import { sendsOfOrder } from '../../../src/store/ledger.js';
 import { dkimVerifies } from '../../helpers/email-services/dkim-verifier.js';
 import { tempDir, testConfig, type TempDir } from '../../helpers/env.js';
-import { sqliteOf } from '../../helpers/ledgers.js';
+
 import { header, startSmtpSink, type SmtpSink } from '../../helpers/smtp.js';
 import { testPipeline, type TestPipeline } from '../../helpers/worker.js';
 
@@ -55,7 +54,7 @@ describe('DKIM per store', () => {
     const { runtime } = pipeline;
     await enterOrder(runtime.orderDeps(), { orderId: 'D-1', store: 'acme', buyer: { name: 'Zoë Ångström', email: 'zoe@example.net', locale: 'en' }, country: 'SE', carrier: 'cainiao', trackingNumber: 'LPD1' });
     await runtime.promote();
-    await expect.poll(() => sendsOfOrder(sqliteOf(runtime), 'D-1').find((s) => s.milestone === 'shipped')?.status, { timeout: 15_000 }).toBe('sent');
+    await expect.poll(async () => (await runtime.ledger.sendsOfOrder('D-1')).find((s) => s.milestone === 'shipped')?.status, { timeout: 15_000 }).toBe('sent');
     const raw = smtp.received[0].raw;
     expect(header(raw, 'DKIM-Signature')).toMatch(/d=acme\.example; .*s=ps1;/);
     expect(header(raw, 'Feedback-ID')).toBe('acme:shipped:postship');

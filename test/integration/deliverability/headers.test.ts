@@ -1,8 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { enterOrder } from '../../../src/services/orders.js';
-import { sendsOfOrder } from '../../../src/store/ledger.js';
 import { alwaysOpenConfig, tempDir, testConfig, type TempDir } from '../../helpers/env.js';
-import { sqliteOf } from '../../helpers/ledgers.js';
+
 import { header, startSmtpSink, type SmtpSink } from '../../helpers/smtp.js';
 import { testPipeline, type TestPipeline } from '../../helpers/worker.js';
 
@@ -30,7 +29,7 @@ describe('headers and the visible unsubscribe link', () => {
     await enterOrder(runtime.orderDeps(), { orderId: 'H-1', store: 'acme', shippedAt, buyer: { name: 'Jonas Weber', email: 'jonas@example.de', locale: 'de-DE' }, country: 'DE', carrier: 'cainiao', trackingNumber: 'LPH1' });
     await enterOrder(runtime.orderDeps(), { orderId: 'H-2', store: 'acme', buyer: { name: 'Ann Lee', email: 'ann@example.com', locale: 'en-US' }, country: 'US', carrier: 'cainiao', trackingNumber: 'LPH2' });
     await runtime.promote();
-    await expect.poll(() => sendsOfOrder(sqliteOf(runtime), 'H-1').find((s) => s.milestone === 'day14')?.status, { timeout: 15_000 }).toBe('sent');
+    await expect.poll(async () => (await runtime.ledger.sendsOfOrder('H-1')).find((s) => s.milestone === 'day14')?.status, { timeout: 15_000 }).toBe('sent');
     await expect.poll(() => mailFor('ann@example.com', 'shipped'), { timeout: 15_000 }).toBeDefined();
 
     const review = mailFor('jonas@example.de', 'day14')!;

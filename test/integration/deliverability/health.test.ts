@@ -6,10 +6,8 @@ import { outboxTransport } from '../../../src/mail/transport.js';
 import { createMetrics } from '../../../src/metrics.js';
 import { sendDigests } from '../../../src/services/digest.js';
 import { enterOrder } from '../../../src/services/orders.js';
-import { sendsOfOrder } from '../../../src/store/ledger.js';
-import { deliverabilityHealth } from '../../../src/store/mail-events.js';
 import { alwaysOpenConfig, tempDir, testConfig, type TempDir } from '../../helpers/env.js';
-import { sqliteOf } from '../../helpers/ledgers.js';
+
 import { testPipeline, type TestPipeline } from '../../helpers/worker.js';
 
 describe('deliverability health: 7 days per store and recipient domain, in /metrics and the digest', () => {
@@ -23,8 +21,8 @@ describe('deliverability health: 7 days per store and recipient domain, in /metr
     pipeline = testPipeline(testConfig(dir, { POSTSHIP_CONFIG: alwaysOpenConfig(dir, {}, { stores: { acme: { name: 'Acme', sellerEmail: 'owner@acme.example' } } }) }));
     const worker = await pipeline.startWorker({ concurrency: 10 });
     const { runtime } = pipeline;
-    const allSent = () => ids.every((id) => sendsOfOrder(sqliteOf(runtime), id)[0]?.status === 'sent');
-    const done = new Promise<void>((resolve) => worker.on('completed', () => allSent() && resolve()));
+    const allSent = async () => (await Promise.all(ids.map(async (id) => (await runtime.ledger.sendsOfOrder(id))[0]?.status))).every((status) => status === 'sent');
+    const done = new Promise<void>((resolve) => worker.on('completed', () => void allSent().then((all) => all && resolve())));
     for (const [i, id] of ids.entries()) await enterOrder(runtime.orderDeps(), { orderId: id, store: 'acme', buyer: { name: 'B', email: emailOf(i), locale: 'en' }, country: 'US', carrier: 'cainiao', trackingNumber: `LP${id.replace('-', '')}` });
     await runtime.promote();
     await done;
@@ -45,8 +43,8 @@ describe('deliverability health: 7 days per store and recipient domain, in /metr
     dir?.remove();
   });
 
-  it('counts per store and per recipient domain, with rates', () => {
-    const health = deliverabilityHealth(sqliteOf(pipeline.runtime), { now: Date.now(), days: 7 });
+  it('counts per store and per recipient domain, with rates', async () => {
+    const health = await pipeline.runtime.ledger.deliverabilityHealth({ now: Date.now(), days: 7 });
     expect(health.stores).toEqual([{ store: 'acme', domain: '*', sent: 60, delivered: 1, bounced: 2, complained: 1, deferred: 1, bounceRate: 2 / 60, complaintRate: 1 / 60 }]);
     expect(health.domains.map((d) => [d.domain, d.sent, d.bounced, d.complained, d.delivered, d.deferred])).toEqual([
       ['mail.example', 40, 2, 1, 0, 0],

@@ -5,10 +5,9 @@ import { systemClock } from '../../../src/domain/clock.js';
 import { buildHttpApp } from '../../../src/http/app.js';
 import { silentLogger } from '../../../src/logger.js';
 import { enterOrder } from '../../../src/services/orders.js';
-import { isSuppressed, sendsOfOrder, type SendRow } from '../../../src/store/ledger.js';
-import { mailOutcomes, suppressionOf } from '../../../src/store/mail-events.js';
+import { type SendRow } from '../../../src/store/ledger.js';
 import { alwaysOpenConfig, tempDir, testConfig, type TempDir } from '../../helpers/env.js';
-import { sqliteOf } from '../../helpers/ledgers.js';
+
 import { mailgunSignature, newSvixSecret, startSnsStandIn, svixHeaders, type SnsStandIn } from '../../helpers/email-services/signers.js';
 import { testPipeline, type TestPipeline } from '../../helpers/worker.js';
 
@@ -32,15 +31,15 @@ describe('email-service events: POST /webhooks/mail/{ses,postmark,resend,mailgun
     const worker = await pipeline.startWorker();
     const { runtime } = pipeline;
     const ids = ['SES-1', 'SES-2', 'PM-1', 'PM-2', 'RS-1', 'MG-1', 'MG-2'];
-    const allSent = () => ids.every((id) => sendsOfOrder(sqliteOf(runtime), id)[0]?.status === 'sent');
+    const allSent = async () => (await Promise.all(ids.map(async (id) => (await runtime.ledger.sendsOfOrder(id))[0]?.status))).every((status) => status === 'sent');
     // Hooks cannot expect.poll: wait on the worker's completed events until every first letter is sent.
-    const done = new Promise<void>((resolve) => worker.on('completed', () => allSent() && resolve()));
+    const done = new Promise<void>((resolve) => worker.on('completed', () => void allSent().then((all) => all && resolve())));
     for (const id of ['SES-1', 'SES-2', 'PM-1', 'PM-2', 'RS-1', 'MG-1', 'MG-2']) {
       await enterOrder(runtime.orderDeps(), { orderId: id, store: 'acme', buyer: { name: 'B', email: `${id.toLowerCase()}@gmail.com`, locale: 'en' }, country: 'US', carrier: 'cainiao', trackingNumber: `LP${id.replace('-', '')}` });
     }
     await runtime.promote();
     await done;
-    for (const id of ['SES-1', 'SES-2', 'PM-1', 'PM-2', 'RS-1', 'MG-1', 'MG-2']) sent.set(id, sendsOfOrder(sqliteOf(runtime), id)[0]);
+    for (const id of ['SES-1', 'SES-2', 'PM-1', 'PM-2', 'RS-1', 'MG-1', 'MG-2']) sent.set(id, (await runtime.ledger.sendsOfOrder(id))[0]);
     app = buildHttpApp({
       ledger: runtime.ledger, clock: systemClock, logger: silentLogger(), enqueueTrackingEvents: async () => {},
       secrets: { SES_SNS_TOPIC_ARN: TOPIC, POSTMARK_WEBHOOK_AUTH: POSTMARK_AUTH, RESEND_WEBHOOK_SECRET: RESEND_SECRET, MAILGUN_WEBHOOK_SIGNING_KEY: MAILGUN_KEY },
@@ -82,14 +81,14 @@ describe('email-service events: POST /webhooks/mail/{ses,postmark,resend,mailgun
     const res = await post('ses', sesNotification(bounce), { 'content-type': 'text/plain; charset=UTF-8' });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ stored: 1, suppressed: 1, unmatched: 0 });
-    const s = suppressionOf(sqliteOf(pipeline.runtime), email('SES-1'))!;
+    const s = (await pipeline.runtime.ledger.suppressionOf(email('SES-1')))!;
     expect(s).toMatchObject({ scope: 'all', sendId: sent.get('SES-1')!.id, messageId: sent.get('SES-1')!.messageId });
     expect(s.reason).toMatch(/^hard bounce \(ses\): Permanent General 5\.1\.1 smtp; 550 5\.1\.1 user unknown/);
-    expect(isSuppressed(sqliteOf(pipeline.runtime), email('SES-1'), 'day1')).toBe(true);
+    expect(await pipeline.runtime.ledger.isSuppressed(email('SES-1'), 'day1')).toBe(true);
 
     const delivery = { notificationType: 'Delivery', mail: sesMail('SES-2'), delivery: { timestamp: new Date().toISOString(), recipients: [email('SES-2')], smtpResponse: '250 2.0.0 OK' } };
     expect((await post('ses', sesNotification(delivery), { 'content-type': 'text/plain' })).status).toBe(200);
-    const outcomes = mailOutcomes(sqliteOf(pipeline.runtime), [sent.get('SES-1')!.id, sent.get('SES-2')!.id]);
+    const outcomes = await pipeline.runtime.ledger.mailOutcomes([sent.get('SES-1')!.id, sent.get('SES-2')!.id]);
     expect(outcomes.get(sent.get('SES-1')!.id)?.kind).toBe('bounced');
     expect(outcomes.get(sent.get('SES-2')!.id)?.kind).toBe('delivered');
   });
@@ -116,11 +115,11 @@ describe('email-service events: POST /webhooks/mail/{ses,postmark,resend,mailgun
     expect(res.status).toBe(200);
     // Postmark names its own MessageID: the letter is found by its recipient.
     expect(await res.json()).toMatchObject({ stored: 1, suppressed: 1, unmatched: 0 });
-    expect(suppressionOf(sqliteOf(pipeline.runtime), email('PM-1'))).toMatchObject({ reason: 'complaint (postmark): SpamComplaint', sendId: sent.get('PM-1')!.id });
+    expect(await pipeline.runtime.ledger.suppressionOf(email('PM-1'))).toMatchObject({ reason: 'complaint (postmark): SpamComplaint', sendId: sent.get('PM-1')!.id });
     const delivery = JSON.stringify({ RecordType: 'Delivery', ServerID: 23, MessageStream: 'outbound', MessageID: 'f1a1', Recipient: email('PM-2'), DeliveredAt: new Date().toISOString(), Details: 'Test delivery webhook details' });
     expect((await post('postmark', delivery, auth)).status).toBe(200);
-    expect(mailOutcomes(sqliteOf(pipeline.runtime), [sent.get('PM-2')!.id]).get(sent.get('PM-2')!.id)?.kind).toBe('delivered');
-    expect(suppressionOf(sqliteOf(pipeline.runtime), email('PM-2'))).toBeNull();
+    expect((await pipeline.runtime.ledger.mailOutcomes([sent.get('PM-2')!.id])).get(sent.get('PM-2')!.id)?.kind).toBe('delivered');
+    expect(await pipeline.runtime.ledger.suppressionOf(email('PM-2'))).toBeNull();
   });
 
   it('Resend: Svix signature checked (body, secret, age); a permanent bounce suppresses', async () => {
@@ -136,7 +135,7 @@ describe('email-service events: POST /webhooks/mail/{ses,postmark,resend,mailgun
     expect(await res.json()).toMatchObject({ stored: 1, suppressed: 1 });
     // Svix retries a delivery with the same svix-id: stored once.
     expect(await (await post('resend', body, signed)).json()).toMatchObject({ stored: 0, duplicates: 1 });
-    expect(suppressionOf(sqliteOf(pipeline.runtime), email('RS-1'))?.reason).toBe('hard bounce (resend): Permanent General The recipient mailbox does not exist');
+    expect((await pipeline.runtime.ledger.suppressionOf(email('RS-1')))?.reason).toBe('hard bounce (resend): Permanent General The recipient mailbox does not exist');
   });
 
   it('Mailgun: HMAC in the body; a permanent failure suppresses, a temporary one only counts as deferred', async () => {
@@ -148,11 +147,11 @@ describe('email-service events: POST /webhooks/mail/{ses,postmark,resend,mailgun
     expect((await post('mailgun', JSON.stringify({ ...permanent, signature: { ...permanent.signature, signature: 'ab'.repeat(32) } }))).status).toBe(401);
     const res = await post('mailgun', JSON.stringify(permanent));
     expect(await res.json()).toMatchObject({ stored: 1, suppressed: 1, unmatched: 0 });
-    expect(suppressionOf(sqliteOf(pipeline.runtime), email('MG-1'))).toMatchObject({ sendId: sent.get('MG-1')!.id });
+    expect(await pipeline.runtime.ledger.suppressionOf(email('MG-1'))).toMatchObject({ sendId: sent.get('MG-1')!.id });
     const temporary = await post('mailgun', JSON.stringify(event('Bse7i2zsRYeDXztHGENqRB', 'temporary', email('MG-2'))));
     expect(await temporary.json()).toMatchObject({ stored: 1, suppressed: 0 });
-    expect(mailOutcomes(sqliteOf(pipeline.runtime), [sent.get('MG-2')!.id]).get(sent.get('MG-2')!.id)?.kind).toBe('deferred');
-    expect(suppressionOf(sqliteOf(pipeline.runtime), email('MG-2'))).toBeNull();
+    expect((await pipeline.runtime.ledger.mailOutcomes([sent.get('MG-2')!.id])).get(sent.get('MG-2')!.id)?.kind).toBe('deferred');
+    expect(await pipeline.runtime.ledger.suppressionOf(email('MG-2'))).toBeNull();
   });
 
   it('refuses malformed JSON with 400, and a service whose secret is not set with 503', async () => {

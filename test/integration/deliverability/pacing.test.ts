@@ -1,10 +1,7 @@
-import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { enterOrder } from '../../../src/services/orders.js';
-import { sendsOfOrder } from '../../../src/store/ledger.js';
-import { mailEvents } from '../../../src/store/schema.js';
 import { alwaysOpenConfig, tempDir, testConfig, type TempDir } from '../../helpers/env.js';
-import { sqliteOf } from '../../helpers/ledgers.js';
+import { tableRows } from '../../helpers/ledgers.js';
 import { startSmtpSink, type SmtpSink } from '../../helpers/smtp.js';
 import { testPipeline, type TestPipeline } from '../../helpers/worker.js';
 
@@ -27,8 +24,10 @@ describe('pacing: per-domain rates, the daily cap, a throttling domain', () => {
   }
   const enter = (id: string, email: string) =>
     enterOrder(pipeline.runtime.orderDeps(), { orderId: id, buyer: { name: 'B', email, locale: 'en' }, country: 'US', carrier: 'cainiao', trackingNumber: `LP${id.replace(/\W/g, '')}` });
-  const shippedOf = (id: string) => sendsOfOrder(sqliteOf(pipeline.runtime), id).find((s) => s.milestone === 'shipped')!;
-  const deferrals = () => sqliteOf(pipeline.runtime).select().from(mailEvents).where(eq(mailEvents.kind, 'deferred')).all();
+  const shippedOf = async (id: string) => (await pipeline.runtime.ledger.sendsOfOrder(id)).find((s) => s.milestone === 'shipped')!;
+  /** The shipped letters of `prefix-0` … `prefix-(n-1)`, in order. */
+  const shippedOfEach = (prefix: string, n: number) => Promise.all(Array.from({ length: n }, (_, i) => shippedOf(`${prefix}-${i}`)));
+  const deferrals = async () => (await tableRows(pipeline.runtime, 'mailEvents')).filter((e) => e.kind === 'deferred');
 
   it('holds back a domain over its rate, delivers every message in the end, and leaves other domains alone', async () => {
     const runtime = await start({ POSTSHIP_DOMAIN_RATES: 'slow.example=1/s' });
@@ -37,11 +36,11 @@ describe('pacing: per-domain rates, the daily cap, a throttling domain', () => {
     await runtime.promote();
     await expect.poll(() => smtp.received.length, { timeout: 15_000 }).toBe(12);
     // The server accepts before the worker records: wait for the ledger to say sent.
-    const statuses = () => [0, 1, 2, 3, 4, 5].flatMap((i) => [shippedOf(`S-${i}`).status, shippedOf(`F-${i}`).status]);
+    const statuses = async () => [...(await shippedOfEach('S', 6)), ...(await shippedOfEach('F', 6))].map((r) => r.status);
     await expect.poll(statuses, { timeout: 5_000 }).toEqual(Array(12).fill('sent'));
     // The first of slow.example went at once (its burst of 1), the others waited for their slots (a job that
     // a loaded machine starts more than a second after the previous one finds its slot free: hence at least 3 of 5).
-    const held = deferrals();
+    const held = await deferrals();
     expect(held.length).toBeGreaterThanOrEqual(3);
     expect(held.length).toBeLessThanOrEqual(5);
     expect(new Set(held.map((d) => d.recipientDomain))).toEqual(new Set(['slow.example']));
@@ -52,16 +51,16 @@ describe('pacing: per-domain rates, the daily cap, a throttling domain', () => {
     const runtime = await start({ POSTSHIP_DAILY_CAP: '2' });
     for (let i = 0; i < 4; i++) await enter(`C-${i}`, `c${i}@example.net`);
     await runtime.promote();
-    await expect.poll(() => deferrals().length, { timeout: 15_000 }).toBe(2);
+    await expect.poll(async () => (await deferrals()).length, { timeout: 15_000 }).toBe(2);
     await expect.poll(() => smtp.received.length, { timeout: 15_000 }).toBe(2);
     // The server accepts before the worker records: wait for the ledger.
-    await expect.poll(() => [0, 1, 2, 3].filter((i) => shippedOf(`C-${i}`).status === 'sent').length, { timeout: 5_000 }).toBe(2);
-    const rows = [0, 1, 2, 3].map((i) => shippedOf(`C-${i}`));
+    await expect.poll(async () => (await shippedOfEach('C', 4)).filter((r) => r.status === 'sent').length, { timeout: 5_000 }).toBe(2);
+    const rows = await shippedOfEach('C', 4);
     const waiting = rows.filter((r) => r.status !== 'sent');
     const tomorrow = (Math.floor(Date.now() / 86_400_000) + 1) * 86_400_000;
     expect(waiting.map((r) => r.status)).toEqual(['scheduled', 'scheduled']);
     expect(waiting.every((r) => r.dueAt >= tomorrow && r.dueAt < tomorrow + 3_600_000)).toBe(true);
-    expect(deferrals().every((d) => d.detail === 'store default reached its daily cap (POSTSHIP_DAILY_CAP)')).toBe(true);
+    expect((await deferrals()).every((d) => d.detail === 'store default reached its daily cap (POSTSHIP_DAILY_CAP)')).toBe(true);
     expect(smtp.received).toHaveLength(2);
   });
 
@@ -78,11 +77,11 @@ describe('pacing: per-domain rates, the daily cap, a throttling domain', () => {
     }
     await pipeline.runtime.promote();
     await expect.poll(() => smtp.received.length, { timeout: 15_000 }).toBe(4);
-    await expect.poll(() => deferrals().length, { timeout: 15_000 }).toBe(2);
+    await expect.poll(async () => (await deferrals()).length, { timeout: 15_000 }).toBe(2);
     // The server accepts before the worker records: wait for the ledger.
-    await expect.poll(() => [0, 1, 2].map((i) => shippedOf(`open-${i}`).status), { timeout: 5_000 }).toEqual(['sent', 'sent', 'sent']);
-    await expect.poll(() => [0, 1, 2].map((i) => shippedOf(`capped-${i}`).status).sort(), { timeout: 5_000 }).toEqual(['scheduled', 'scheduled', 'sent']);
-    expect(deferrals().every((d) => d.detail === 'store capped reached its daily cap (stores.capped.dailyCap)')).toBe(true);
+    await expect.poll(async () => (await shippedOfEach('open', 3)).map((r) => r.status), { timeout: 5_000 }).toEqual(['sent', 'sent', 'sent']);
+    await expect.poll(async () => (await shippedOfEach('capped', 3)).map((r) => r.status).sort(), { timeout: 5_000 }).toEqual(['scheduled', 'scheduled', 'sent']);
+    expect((await deferrals()).every((d) => d.detail === 'store capped reached its daily cap (stores.capped.dailyCap)')).toBe(true);
   });
 
   it('a 421 from one domain slows that domain only: its messages go later, the other domain does not wait', async () => {
@@ -101,9 +100,9 @@ describe('pacing: per-domain rates, the daily cap, a throttling domain', () => {
     for (let i = 0; i < 3; i++) await enter(`O-${i}`, `o${i}@other.example`);
     await runtime.promote();
     await expect.poll(() => smtp.received.length, { timeout: 20_000 }).toBe(6);
-    expect([0, 1, 2].map((i) => shippedOf(`T-${i}`).attempts)).toEqual([2, 2, 2]);
-    expect([0, 1, 2].map((i) => shippedOf(`O-${i}`).attempts)).toEqual([1, 1, 1]);
-    const smtpDeferrals = deferrals().filter((d) => d.source === 'smtp');
+    expect((await shippedOfEach('T', 3)).map((r) => r.attempts)).toEqual([2, 2, 2]);
+    expect((await shippedOfEach('O', 3)).map((r) => r.attempts)).toEqual([1, 1, 1]);
+    const smtpDeferrals = (await deferrals()).filter((d) => d.source === 'smtp');
     expect(smtpDeferrals.map((d) => d.recipientDomain)).toEqual(['throttled.example', 'throttled.example', 'throttled.example']);
     const redis = await runtime.redis();
     const prefix = runtime.config.queuePrefix;

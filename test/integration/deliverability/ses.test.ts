@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkMail } from '../../../src/cli/doctor-checks.js';
 import { enterOrder } from '../../../src/services/orders.js';
-import { getSend, sendsOfOrder } from '../../../src/store/ledger.js';
-import { mailOutcomes } from '../../../src/store/mail-events.js';
 import { startSesStandIn, type SesStandIn } from '../../helpers/email-services/ses-stand-in.js';
 import { alwaysOpenConfig, tempDir, testConfig, type TempDir } from '../../helpers/env.js';
-import { sqliteOf } from '../../helpers/ledgers.js';
+
 import { header } from '../../helpers/smtp.js';
 import { testPipeline, type TestPipeline } from '../../helpers/worker.js';
 
@@ -43,18 +41,18 @@ describe('POSTSHIP_TRANSPORT=ses through nodemailer and the SESv2 client, agains
     await enterOrder(runtime.orderDeps(), { orderId: 'SES-A', buyer: { name: 'Ann', email: 'ann@example.org', locale: 'en' }, country: 'US', carrier: 'cainiao', trackingNumber: 'LPSESA' });
     await runtime.promote();
     // The first send loads the AWS SDK.
-    await expect.poll(() => sendsOfOrder(sqliteOf(runtime), 'SES-A')[0]?.status, { timeout: 15_000 }).toBe('sent');
+    await expect.poll(async () => (await runtime.ledger.sendsOfOrder('SES-A'))[0]?.status, { timeout: 15_000 }).toBe('sent');
     expect(ses.sent).toHaveLength(1);
     const [call] = ses.sent;
     expect(call.authorization).toMatch(/Credential=AKIDSTANDIN\/\d{8}\/eu-west-1\/ses\/aws4_request/);
     expect(call.to).toEqual(['ann@example.org']);
     expect(header(call.raw, 'Subject')).toContain('SES-A');
-    const row = sendsOfOrder(sqliteOf(runtime), 'SES-A')[0];
+    const row = (await runtime.ledger.sendsOfOrder('SES-A'))[0];
     expect(row.messageId).toBe(`<${call.messageId}@eu-west-1.amazonses.com>`);
     expect(row.smtpResponse).toBe(`250 SES ${call.messageId}`);
     // SES's events name that id bare (mail.messageId): it finds the send.
     await runtime.ledger.recordMailEvents([{ source: 'ses', dedupKey: 'd1', kind: 'delivered', email: 'ann@example.org', messageIds: [call.messageId], occurredAt: Date.now() }], Date.now());
-    expect(mailOutcomes(sqliteOf(runtime), [row.id]).get(row.id)?.kind).toBe('delivered');
+    expect((await runtime.ledger.mailOutcomes([row.id])).get(row.id)?.kind).toBe('delivered');
   });
 
   it('a 429 TooManyRequestsException is throttling: retried later without using up an attempt', async () => {
@@ -62,11 +60,11 @@ describe('POSTSHIP_TRANSPORT=ses through nodemailer and the SESv2 client, agains
     ses.throttleNext(3); // the SDK itself retries a 429 twice (3 attempts) before giving up
     await enterOrder(runtime.orderDeps(), { orderId: 'SES-B', buyer: { name: 'Bo', email: 'bo@example.org', locale: 'en' }, country: 'US', carrier: 'cainiao', trackingNumber: 'LPSESB' });
     await runtime.promote();
-    const id = sendsOfOrder(sqliteOf(runtime), 'SES-B')[0].id;
-    await expect.poll(() => getSend(sqliteOf(runtime), id)?.error ?? '', { timeout: 10_000 }).toMatch(/^ESES 451: SES TooManyRequestsException: Maximum sending rate exceeded/);
+    const id = (await runtime.ledger.sendsOfOrder('SES-B'))[0].id;
+    await expect.poll(async () => (await runtime.ledger.getSend(id))?.error ?? '', { timeout: 10_000 }).toMatch(/^ESES 451: SES TooManyRequestsException: Maximum sending rate exceeded/);
     const job = await (await runtime.sendQueue()).getJob(`send.${id}`);
     expect(job?.attemptsMade).toBe(0);
-    expect(getSend(sqliteOf(runtime), id)?.status).toBe('queued');
+    expect((await runtime.ledger.getSend(id))?.status).toBe('queued');
   });
 
   it('doctor checks SES itself (region and credentials), not the outbox', async () => {

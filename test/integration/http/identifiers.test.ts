@@ -7,10 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDaemon, type RunningDaemon } from '../../../src/daemon.js';
 import { unsubscribeUrl } from '../../../src/domain/unsubscribe.js';
 import { enterOrder } from '../../../src/services/orders.js';
-import { isSuppressed } from '../../../src/store/ledger.js';
-import { trackingEvents } from '../../../src/store/schema.js';
 import { tempDir, testConfig, type TempDir } from '../../helpers/env.js';
-import { sqliteOf } from '../../helpers/ledgers.js';
+import { tableRows } from '../../helpers/ledgers.js';
 
 const SECRET = 'identifiers-webhook-secret';
 const UNSUB = 'identifiers-unsubscribe-secret';
@@ -52,14 +50,14 @@ describe('identifiers on the webhook and unsubscribe routes', () => {
       expect(res.status).toBe(400);
       expect((await res.json()).message).toMatch(/must be 1-64 ASCII letters, digits or dashes/);
     }
-    expect(sqliteOf(daemon.runtime).select().from(trackingEvents).all()).toEqual([]);
+    expect(await tableRows(daemon.runtime, 'trackingEvents')).toEqual([]);
   });
 
   it('an unsubscribe of the Kelvin-sign address does not unsubscribe kate@example.com', async () => {
     const kelvin = '\u212Aate@example.com';
     expect((await fetch(unsubscribeUrl(daemon.url, UNSUB, kelvin), { method: 'POST' })).status).toBe(200);
-    expect(isSuppressed(sqliteOf(daemon.runtime), kelvin, 'day14')).toBe(true);
-    expect(isSuppressed(sqliteOf(daemon.runtime), 'kate@example.com', 'day14')).toBe(false);
-    expect(isSuppressed(sqliteOf(daemon.runtime), 'Kate@Example.com', 'day14')).toBe(false);
+    expect(await daemon.runtime.ledger.isSuppressed(kelvin, 'day14')).toBe(true);
+    expect(await daemon.runtime.ledger.isSuppressed('kate@example.com', 'day14')).toBe(false);
+    expect(await daemon.runtime.ledger.isSuppressed('Kate@Example.com', 'day14')).toBe(false);
   });
 });

@@ -4,10 +4,8 @@ import { startDaemon, type RunningDaemon } from '../../../src/daemon.js';
 import { unsubscribeUrl } from '../../../src/domain/unsubscribe.js';
 import { InputError } from '../../../src/domain/errors.js';
 import { MILESTONES } from '../../../src/domain/milestones.js';
-import { isSuppressed } from '../../../src/store/ledger.js';
-import { meta, suppressions } from '../../../src/store/schema.js';
 import { tempDir, testConfig, type TempDir } from '../../helpers/env.js';
-import { sqliteOf } from '../../helpers/ledgers.js';
+import { tableRows } from '../../helpers/ledgers.js';
 
 const SECRET = 'configured-unsubscribe-secret-value';
 const silent = pino({ level: 'silent' });
@@ -23,7 +21,7 @@ describe('one-click unsubscribe (RFC 8058)', () => {
     await daemon?.stop();
     dir.remove();
   });
-  const suppressed = () => sqliteOf(daemon.runtime).select().from(suppressions).all().map((s) => s.email).sort();
+  const suppressed = async () => (await tableRows(daemon.runtime, 'suppressions')).map((s) => s.email).sort();
 
   it('accepts the POST as urlencoded, multipart/form-data, or with no body at all', async () => {
     const form = new FormData();
@@ -37,7 +35,7 @@ describe('one-click unsubscribe (RFC 8058)', () => {
       const res = await fetch(unsubscribeUrl(daemon.url, SECRET, email), { method: 'POST', ...init });
       expect(res.status, email).toBe(200);
     }
-    expect(suppressed()).toEqual(['bare@example.com', 'multi@example.com', 'url@example.com']);
+    expect(await suppressed()).toEqual(['bare@example.com', 'multi@example.com', 'url@example.com']);
     // A tampered link is still refused, whatever the body.
     const bad = unsubscribeUrl(daemon.url, SECRET, 'x@example.com').replace(/t=[^&]+/, 't=AAAA');
     expect((await fetch(bad, { method: 'POST', body: form })).status).toBe(400);
@@ -45,16 +43,16 @@ describe('one-click unsubscribe (RFC 8058)', () => {
 
   it('an unsubscribe stops the optional letters (review requests, delay notices) and nothing about the parcel', async () => {
     expect((await fetch(unsubscribeUrl(daemon.url, SECRET, 'Opt.Out@Example.com'), { method: 'POST' })).status).toBe(200);
-    const db = sqliteOf(daemon.runtime);
-    const stopped = MILESTONES.filter((m) => isSuppressed(db, 'opt.out@example.com', m));
+    const suppressedFor = async (email: string) => (await Promise.all(MILESTONES.map(async (m) => ((await daemon.runtime.ledger.isSuppressed(email, m)) ? m : null)))).filter((m) => m !== null);
+    const stopped = await suppressedFor('opt.out@example.com');
     expect(stopped.sort()).toEqual(['day14', 'delay']);
     // A hard bounce later widens it to everything.
     await daemon.runtime.ledger.suppress('opt.out@example.com', 'all', 'hard bounce', Date.now());
-    expect(MILESTONES.filter((m) => !isSuppressed(db, 'opt.out@example.com', m))).toEqual([]);
+    expect(await suppressedFor('opt.out@example.com')).toEqual([...MILESTONES]);
   });
 
-  it('keeps a configured secret out of the ledger (a fingerprint only)', () => {
-    const rows = sqliteOf(daemon.runtime).select().from(meta).all();
+  it('keeps a configured secret out of the ledger (a fingerprint only)', async () => {
+    const rows = await tableRows(daemon.runtime, 'meta');
     expect(rows.map((r) => r.key)).not.toContain('unsubscribe-secret');
     expect(JSON.stringify(rows)).not.toContain(SECRET);
     expect(rows.map((r) => r.key)).toContain('unsubscribe-secret-fingerprint');

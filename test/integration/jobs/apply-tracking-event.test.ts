@@ -4,10 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { TRACKING_JOB, trackingJobId } from '../../../src/queue/job-specs.js';
 import { enqueueTrackingEvents } from '../../../src/queue/queues.js';
 import { enterOrder } from '../../../src/services/orders.js';
-import { recordTrackingEvent } from '../../../src/store/tracking.js';
-import { trackingEvents } from '../../../src/store/schema.js';
 import { tempDir, testConfig, type TempDir } from '../../helpers/env.js';
-import { sqliteOf } from '../../helpers/ledgers.js';
+import { tableRows } from '../../helpers/ledgers.js';
 import { startSmtpSink, type SmtpSink } from '../../helpers/smtp.js';
 import { testPipeline, type TestPipeline } from '../../helpers/worker.js';
 
@@ -33,14 +31,14 @@ describe('tracking.apply jobs', () => {
         orderId: `AJ-${i}`, buyer: { name: 'Ana', email: `aj${i}@example.com` }, country: 'FR', carrier: 'china-post',
         trackingNumber: `AJ${i}CN`, shippedAt: DateTime.utc().minus({ days: 6 }).toISO(),
       });
-      const stored = recordTrackingEvent(sqliteOf(runtime), {
+      const stored = await runtime.ledger.recordTrackingEvent({
         provider: 'generic', dedupKey: randomUUID(), trackingNumber: `AJ${i}CN`, carrier: 'china-post',
         providerStatus: 'customs', outcome: 'customs', occurredAt: new Date(now - 60_000).toISOString(),
       }, '{}', now);
       if (!stored.stored) throw new Error('not stored');
       ids.push(stored.id);
     }
-    const processed = () => sqliteOf(runtime).select({ at: trackingEvents.processedAt }).from(trackingEvents).all().filter((e) => e.at !== null).length;
+    const processed = async () => (await tableRows(runtime, 'trackingEvents')).filter((e) => e.processedAt !== null).length;
     return { runtime, ids, processed };
   }
 

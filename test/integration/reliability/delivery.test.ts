@@ -7,8 +7,7 @@ import { emailFromLink, verifyUnsubscribeToken } from '../../../src/domain/unsub
 import { assertRedisFitForQueue } from '../../../src/queue/guards.js';
 import { silentLogger } from '../../../src/logger.js';
 import { enterOrder } from '../../../src/services/orders.js';
-import { sends } from '../../../src/store/schema.js';
-import { sqliteOf } from '../../helpers/ledgers.js';
+import { tableRows } from '../../helpers/ledgers.js';
 import { alwaysOpenConfig, tempDir, testConfig, type TempDir } from '../../helpers/env.js';
 import { header, startSmtpSink, type SmtpSink } from '../../helpers/smtp.js';
 import { testPipeline, type TestPipeline } from '../../helpers/worker.js';
@@ -108,7 +107,7 @@ describe('delivery guarantees', () => {
     for (let i = 0; i < 30; i++) await enter(`L-${i}`);
     await runtime.promote();
     await expect
-      .poll(() => sqliteOf(runtime).select().from(sends).all().filter((r) => r.milestone === 'shipped' && r.status === 'sent').length, {
+      .poll(async () => (await tableRows(runtime, 'sends')).filter((r) => r.milestone === 'shipped' && r.status === 'sent').length, {
         timeout: 20_000,
       })
       .toBe(30);

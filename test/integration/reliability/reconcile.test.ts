@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { enterOrder } from '../../../src/services/orders.js';
-import { sends } from '../../../src/store/schema.js';
-import { sqliteOf } from '../../helpers/ledgers.js';
+import { tableRows, updateRows } from '../../helpers/ledgers.js';
 import { alwaysOpenConfig, tempDir, testConfig, type TempDir } from '../../helpers/env.js';
 import { startSmtpSink, type SmtpSink } from '../../helpers/smtp.js';
 import { testPipeline, type TestPipeline } from '../../helpers/worker.js';
@@ -46,7 +45,7 @@ describe('reconcile', () => {
 
     await pipeline.startWorker({ concurrency: 10 });
     await expect
-      .poll(() => sqliteOf(runtime).select().from(sends).all().filter((r) => r.status === 'sent').length, { timeout: 15_000 })
+      .poll(async () => (await tableRows(runtime, 'sends')).filter((r) => r.status === 'sent').length, { timeout: 15_000 })
       .toBe(40);
     expect(new Set(smtp.received.map((m) => m.messageId)).size).toBe(40);
     expect(smtp.received).toHaveLength(40);
@@ -59,11 +58,11 @@ describe('reconcile', () => {
     });
     const shipped = rows.find((r) => r.milestone === 'shipped')!;
     // A worker claimed it and died: status sending, claim two seconds old, no job in Redis.
-    sqliteOf(runtime).update(sends).set({ status: 'sending', claimedAt: Date.now() - 2000, attempts: 1 }).run();
+    await updateRows(runtime, 'sends', { status: 'sending', claimedAt: Date.now() - 2000, attempts: 1 });
     const report = await runtime.reconcile();
     expect(report.expiredClaims).toBeGreaterThanOrEqual(1);
     await pipeline.startWorker();
-    await expect.poll(() => sqliteOf(runtime).select().from(sends).all().find((r) => r.id === shipped.id)?.status).toBe('sent');
+    await expect.poll(async () => (await tableRows(runtime, 'sends')).find((r) => r.id === shipped.id)?.status, { timeout: 10_000 }).toBe('sent');
     expect(smtp.received.filter((m) => m.to.includes('d1@example.com')).length).toBeGreaterThanOrEqual(1);
   });
 });

@@ -5,10 +5,8 @@ import { closeDispute, openDispute } from '../../../src/services/disputes.js';
 import { recordFeedback } from '../../../src/services/feedback.js';
 import { enterOrder } from '../../../src/services/orders.js';
 import { applyStoredEvent } from '../../../src/services/tracking.js';
-import { recordTrackingEvent } from '../../../src/store/tracking.js';
-import { sendsOfOrder } from '../../../src/store/ledger.js';
 import { tempDir, testConfig, type TempDir } from '../../helpers/env.js';
-import { sqliteOf } from '../../helpers/ledgers.js';
+
 import { startSmtpSink, type SmtpSink } from '../../helpers/smtp.js';
 import { testPipeline, type TestPipeline } from '../../helpers/worker.js';
 
@@ -38,11 +36,11 @@ describe('dispute reply and feedback thanks through the real worker and SMTP ser
     dir.remove();
   });
 
-  const send = (milestone: string) => sendsOfOrder(sqliteOf(pipeline.runtime), 'E2E-1').find((s) => s.milestone === milestone && s.resendOf === null);
+  const send = async (milestone: string) => (await pipeline.runtime.ledger.sendsOfOrder('E2E-1')).find((s) => s.milestone === milestone && s.resendOf === null);
   const mails = (subject: RegExp) => smtp.received.filter((m) => subject.test(m.subject ?? ''));
   async function scan(id: string, status: string, outcome: 'customs' | null, at: string, location: string) {
     const raw = JSON.stringify({ event_id: id, tracking_number: 'LX900000001CN', status, occurred_at: at, location });
-    const stored = recordTrackingEvent(sqliteOf(pipeline.runtime), {
+    const stored = await pipeline.runtime.ledger.recordTrackingEvent({
       provider: 'generic', dedupKey: id, trackingNumber: 'LX900000001CN', carrier: null, providerStatus: status, outcome, occurredAt: new Date(at).toISOString(),
     }, raw, clock.now().toMillis());
     return stored.stored ? await applyStoredEvent(pipeline.runtime.orderDeps(), stored.id) : 'duplicate';
@@ -57,7 +55,7 @@ describe('dispute reply and feedback thanks through the real worker and SMTP ser
     });
     await pipeline.startWorker();
     await runtime.promote();
-    await expect.poll(() => send('shipped')?.status, { timeout: 15_000 }).toBe('sent');
+    await expect.poll(async () => (await send('shipped'))?.status, { timeout: 15_000 }).toBe('sent');
 
     clock.set('2026-03-10T15:00:00Z');
     expect(await scan('e2e-a', 'in_transit', null, '2026-03-05T10:00:00+08:00', 'Shenzhen, CN')).not.toBe('duplicate');
@@ -66,7 +64,7 @@ describe('dispute reply and feedback thanks through the real worker and SMTP ser
     const opened = await openDispute(deps, 'E2E-1', 'not_received');
     expect(opened.reply).not.toBeNull();
     await runtime.promote();
-    await expect.poll(() => send('dispute_reply')?.status, { timeout: 15_000 }).toBe('sent');
+    await expect.poll(async () => (await send('dispute_reply'))?.status, { timeout: 15_000 }).toBe('sent');
     const replies = mails(/where your parcel is now/);
     expect(replies).toHaveLength(1);
     const text = (await replies[0]!.parse()).text!;
@@ -79,13 +77,13 @@ describe('dispute reply and feedback thanks through the real worker and SMTP ser
     // The review request comes due while the dispute is open: held, not sent.
     clock.set('2026-03-17T10:00:00Z');
     await runtime.promote();
-    await expect.poll(() => send('day14')?.dueAt, { timeout: 15_000 }).toBeGreaterThan(clock.now().toMillis());
-    expect(send('day14')!.status).toBe('scheduled');
+    await expect.poll(async () => (await send('day14'))?.dueAt, { timeout: 15_000 }).toBeGreaterThan(clock.now().toMillis());
+    expect((await send('day14'))!.status).toBe('scheduled');
     expect(mails(/Thank you for your patience with order/)).toHaveLength(0);
 
     expect((await closeDispute(deps, 'E2E-1')).released).toBe(1);
     await runtime.promote();
-    await expect.poll(() => send('day14')?.status, { timeout: 15_000 }).toBe('sent');
+    await expect.poll(async () => (await send('day14'))?.status, { timeout: 15_000 }).toBe('sent');
     // After a closed dispute the review request is the day14 variant that says no word of disputes.
     const review = mails(/Thank you for your patience with order/);
     expect(review).toHaveLength(1);
@@ -94,7 +92,7 @@ describe('dispute reply and feedback thanks through the real worker and SMTP ser
     clock.set('2026-03-24T16:00:00Z');
     expect((await recordFeedback(deps, { orderId: 'E2E-1', rating: 5, comment: 'Lovely', source: 'cli' })).outcome).toBe('thanks_scheduled');
     await runtime.promote();
-    await expect.poll(() => send('feedback_thanks')?.status, { timeout: 15_000 }).toBe('sent');
+    await expect.poll(async () => (await send('feedback_thanks'))?.status, { timeout: 15_000 }).toBe('sent');
     expect((await recordFeedback(deps, { orderId: 'E2E-1', rating: 5, source: 'cli' })).outcome).toBe('already_thanked');
     const thanks = mails(/Thank you for your feedback/);
     expect(thanks).toHaveLength(1);

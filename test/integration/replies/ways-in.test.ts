@@ -1,13 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { genericSignature } from '../../../src/http/verify-signature.js';
-import { closeDb, openDb } from '../../../src/store/db.js';
-import { sendsOfOrder } from '../../../src/store/ledger.js';
-import { lowRatings } from '../../../src/store/replies.js';
 import { tempDir, type TempDir } from '../../helpers/env.js';
-import { sqliteOf } from '../../helpers/ledgers.js';
+
 import { SECRETS, startWebhookStack, type WebhookStack } from '../../fixtures/webhooks/harness.js';
 import { cliEnv, parseJson, runCli } from '../cli/run-cli.js';
+import { withLedgerAt } from '../../helpers/ledgers.js';
 
 describe('POST /webhooks/feedback (real HTTP, worker and SMTP)', () => {
   let stack: WebhookStack;
@@ -30,9 +28,9 @@ describe('POST /webhooks/feedback (real HTTP, worker and SMTP)', () => {
     expect(first.body.results.map((r: { outcome: string }) => r.outcome)).toEqual(['thanks_scheduled', 'low_rating', 'unknown_order']);
     const again = await stack.post('/webhooks/feedback', body, sign(body));
     expect(again).toMatchObject({ status: 200, body: { status: 'nothing_new' } });
-    await expect.poll(() => stack.sendsOf('WH-1').find((s) => s.milestone === 'feedback_thanks')?.status, { timeout: 15_000 }).toBe('sent');
-    expect(stack.sendsOf('WH-2').some((s) => s.milestone === 'feedback_thanks')).toBe(false);
-    expect(lowRatings(sqliteOf(stack.pipeline.runtime), { maxRating: 2, since: 0, until: Date.now() + 1000 }).map((r) => r.orderId)).toEqual(['WH-2']);
+    await expect.poll(async () => (await stack.sendsOf('WH-1')).find((s) => s.milestone === 'feedback_thanks')?.status, { timeout: 15_000 }).toBe('sent');
+    expect((await stack.sendsOf('WH-2')).some((s) => s.milestone === 'feedback_thanks')).toBe(false);
+    expect((await stack.pipeline.runtime.ledger.lowRatings({ maxRating: 2, since: 0, until: Date.now() + 1000 })).map((r) => r.orderId)).toEqual(['WH-2']);
 
     expect((await stack.post('/webhooks/feedback', body, { 'x-postship-signature': 'sha256=00' })).status).toBe(401);
     const bad = JSON.stringify({ feedback_id: 'x', order_id: 'WH-1', rating: 9 });
@@ -82,12 +80,8 @@ describe('postship feedback, dispute --reason, preview and simulate (spawned CLI
     expect(notReceived.stdout).toContain('il n’affiche encore aucune étape');
     const legacy = await runCli(['dispute', 'C-1', '--close'], env);
     expect(legacy.stdout).toContain('dispute closed');
-    const db = openDb(env.POSTSHIP_DB!);
-    try {
-      expect(sendsOfOrder(db, 'C-1').filter((s) => s.milestone === 'dispute_reply').map((s) => s.status)).toEqual(['cancelled']);
-    } finally {
-      closeDb(db);
-    }
+    const replies = await withLedgerAt(env.POSTSHIP_DB!, async ({ ledger }) => (await ledger.sendsOfOrder('C-1')).filter((s) => s.milestone === 'dispute_reply'));
+    expect(replies.map((s) => s.status)).toEqual(['cancelled']);
     const plain = await runCli(['dispute', 'C-1', '--open'], env);
     expect(plain.stdout).toBe('order C-1: dispute open (other); the review request is held until it closes\n');
   });

@@ -1,9 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { closeDb, openDb } from '../../../src/store/db.js';
 import { tempDir, type TempDir } from '../../helpers/env.js';
 import { cliEnv, parseJson, runCli } from '../cli/run-cli.js';
-import { seedEvent, seedOrder } from '../../unit/seller/seed.js';
+import { withLedgerAt } from '../../helpers/ledgers.js';
+import { seedEventInto, seedOrderInto } from '../../unit/seller/seed.js';
 
 const DAY = 86_400_000;
 
@@ -12,22 +12,22 @@ describe('postship at-risk and postship transit (spawned CLI)', () => {
   let env: Record<string, string>;
   const ago = (days: number) => new Date(Date.now() - days * DAY).toISOString();
 
-  beforeEach(() => {
+  beforeEach(async () => {
     dir = tempDir();
     writeFileSync(dir.file('config.json'), JSON.stringify({ stores: { slow: { protectionDays: 90 } } }));
     env = cliEnv(dir, { POSTSHIP_CONFIG: dir.file('config.json') });
-    const db = openDb(env.POSTSHIP_DB!);
-    seedOrder(db, { orderId: 'R-1', store: 'acme', shippedAt: ago(57.5), stageRank: 3 });
-    seedEvent(db, 'R-1', 'post_office', ago(3), 'AvailableForPickup');
-    seedOrder(db, { orderId: 'R-2', store: 'acme', shippedAt: ago(61.5) });
-    seedOrder(db, { orderId: 'R-3', store: 'slow', shippedAt: ago(61) }); // 29 days left
-    seedOrder(db, { orderId: 'R-4', store: 'slow', shippedAt: ago(85.5) });
-    // 20 delivered china-post parcels to Spain, 21 calendar days each.
-    for (let i = 0; i < 20; i += 1) {
-      seedOrder(db, { orderId: `D-${i}`, shippedAt: '2026-03-02T10:00:00Z', state: 'delivered' });
-      seedEvent(db, `D-${i}`, 'delivered', i < 18 ? '2026-03-23T10:00:00Z' : '2026-03-30T10:00:00Z');
-    }
-    closeDb(db);
+    await withLedgerAt(env.POSTSHIP_DB, async (db) => {
+      await seedOrderInto(db, { orderId: 'R-1', store: 'acme', shippedAt: ago(57.5), stageRank: 3 });
+      await seedEventInto(db, 'R-1', 'post_office', ago(3), 'AvailableForPickup');
+      await seedOrderInto(db, { orderId: 'R-2', store: 'acme', shippedAt: ago(61.5) });
+      await seedOrderInto(db, { orderId: 'R-3', store: 'slow', shippedAt: ago(61) }); // 29 days left
+      await seedOrderInto(db, { orderId: 'R-4', store: 'slow', shippedAt: ago(85.5) });
+      // 20 delivered china-post parcels to Spain, 21 calendar days each.
+      for (let i = 0; i < 20; i += 1) {
+        await seedOrderInto(db, { orderId: `D-${i}`, shippedAt: '2026-03-02T10:00:00Z', state: 'delivered' });
+        await seedEventInto(db, `D-${i}`, 'delivered', i < 18 ? '2026-03-23T10:00:00Z' : '2026-03-30T10:00:00Z');
+      }
+    });
   });
   afterEach(() => dir.remove());
 

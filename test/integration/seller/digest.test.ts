@@ -5,10 +5,9 @@ import { scheduleUpkeep } from '../../../jobs/worker.js';
 import { FixedClock } from '../../../src/domain/clock.js';
 import { sendDigests } from '../../../src/services/digest.js';
 import { tempDir, testConfig, type TempDir } from '../../helpers/env.js';
-import { sqliteOf } from '../../helpers/ledgers.js';
 import { startSmtpSink, type SmtpSink } from '../../helpers/smtp.js';
 import { testPipeline, type TestPipeline } from '../../helpers/worker.js';
-import { seedEvent, seedOrder } from '../../unit/seller/seed.js';
+import { seedEventInto, seedOrderInto } from '../../unit/seller/seed.js';
 
 const DAY = 86_400_000;
 
@@ -34,13 +33,13 @@ describe('daily at-risk digest', () => {
     );
     const config = testConfig(dir, { SMTP_URL: sink.url, POSTSHIP_CONFIG: dir.file('config.json') });
     pipeline = testPipeline(config, clock);
-    const db = sqliteOf(pipeline.runtime);
-    seedOrder(db, { orderId: 'AC-1', store: 'acme', shippedAt: ago(55), stageRank: 2 });
-    seedEvent(db, 'AC-1', 'customs', ago(30));
-    seedOrder(db, { orderId: 'AC-<2>', store: 'acme', shippedAt: ago(58) });
-    seedOrder(db, { orderId: 'AC-3', store: 'acme', shippedAt: ago(10) }); // not at risk
-    seedOrder(db, { orderId: 'QU-1', store: 'quiet', shippedAt: ago(5) });
-    seedOrder(db, { orderId: 'NO-1', store: 'nomail', shippedAt: ago(59) }); // no sellerEmail
+    const db = pipeline.runtime;
+    await seedOrderInto(db, { orderId: 'AC-1', store: 'acme', shippedAt: ago(55), stageRank: 2 });
+    await seedEventInto(db, 'AC-1', 'customs', ago(30));
+    await seedOrderInto(db, { orderId: 'AC-<2>', store: 'acme', shippedAt: ago(58) });
+    await seedOrderInto(db, { orderId: 'AC-3', store: 'acme', shippedAt: ago(10) }); // not at risk
+    await seedOrderInto(db, { orderId: 'QU-1', store: 'quiet', shippedAt: ago(5) });
+    await seedOrderInto(db, { orderId: 'NO-1', store: 'nomail', shippedAt: ago(59) }); // no sellerEmail
   });
 
   afterEach(async () => {

@@ -3,11 +3,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { scheduleUpkeep } from '../../../jobs/worker.js';
 import { enterOrder } from '../../../src/services/orders.js';
 import { applyStoredEvent } from '../../../src/services/tracking.js';
-import { recordTrackingEvent } from '../../../src/store/tracking.js';
-import { sends } from '../../../src/store/schema.js';
 import { alwaysOpenConfig, tempDir, testConfig, type TempDir } from '../../helpers/env.js';
 import { startSmtpSink, type SmtpSink } from '../../helpers/smtp.js';
-import { sqliteOf } from '../../helpers/ledgers.js';
+import { tableRows } from '../../helpers/ledgers.js';
 import { testPipeline, type TestPipeline } from '../../helpers/worker.js';
 
 const COUNTRIES = ['US', 'ES', 'BR', 'RU', 'FR', 'DE', 'PL', 'AU'];
@@ -47,7 +45,7 @@ describe('end to end through real Redis and a real SMTP server', () => {
     await runtime.promote();
     // Every other parcel reaches customs: one more message each.
     for (let i = 0; i < ids.length; i += 2) {
-      const stored = recordTrackingEvent(sqliteOf(runtime), {
+      const stored = await runtime.ledger.recordTrackingEvent({
         provider: 'test', dedupKey: `c${i}`, trackingNumber: `TN${i}X`, carrier: null, providerStatus: 'customs',
         outcome: 'customs', occurredAt: DateTime.utc().toISO(),
       }, '{}', Date.now());
@@ -55,11 +53,11 @@ describe('end to end through real Redis and a real SMTP server', () => {
     }
     await runtime.promote();
 
-    const rows = () => sqliteOf(runtime).select().from(sends).all();
+    const rows = async () => await tableRows(runtime, 'sends');
     await expect
-      .poll(() => rows().filter((r) => ['scheduled', 'queued', 'sending'].includes(r.status)).length, { timeout: 20_000 })
+      .poll(async () => (await rows()).filter((r) => ['scheduled', 'queued', 'sending'].includes(r.status)).length, { timeout: 20_000 })
       .toBe(0);
-    const all = rows();
+    const all = await rows();
     const sent = all.filter((r) => r.status === 'sent');
     // customs supersedes day1 only when customs went out first; either way nothing is lost.
     expect(all.every((r) => r.status === 'sent' || (r.status === 'skipped' && r.reason === 'superseded'))).toBe(true);

@@ -1,8 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { enterOrder } from '../../../src/services/orders.js';
-import { sendsOfOrder } from '../../../src/store/ledger.js';
 import { alwaysOpenConfig, tempDir, testConfig, type TempDir } from '../../helpers/env.js';
-import { sqliteOf } from '../../helpers/ledgers.js';
+
 import { testPipeline, type TestPipeline } from '../../helpers/worker.js';
 
 const order = {
@@ -39,7 +38,7 @@ describe('entering an order', () => {
     expect(again.created).toBe(false);
     expect(again.order.buyerName).toBe('John Smith');
     expect(await runtime.promote()).toBe(0);
-    expect(sendsOfOrder(sqliteOf(runtime), order.orderId)).toHaveLength(3);
+    expect(await runtime.ledger.sendsOfOrder(order.orderId)).toHaveLength(3);
     expect(await queue.getJobCounts('waiting', 'delayed')).toEqual(jobsBefore);
     // Only the shipped notice is within the 15-minute horizon: day1 and day14 wait in SQLite.
     expect(promoted).toBe(1);
@@ -48,6 +47,6 @@ describe('entering an order', () => {
   it('writes nothing for an invalid order', async () => {
     const { runtime } = pipeline;
     await expect(enterOrder(runtime.orderDeps(), { ...order, country: 'UK' })).rejects.toThrow(/did you mean "GB"/);
-    expect(sendsOfOrder(sqliteOf(runtime), order.orderId)).toHaveLength(0);
+    expect(await runtime.ledger.sendsOfOrder(order.orderId)).toHaveLength(0);
   });
 });

@@ -5,11 +5,10 @@ import { DateTime } from 'luxon';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FixedClock } from '../../../src/domain/clock.js';
 import { enterOrder } from '../../../src/services/orders.js';
-import { getSend, sendsOfOrder, type SendRow } from '../../../src/store/ledger.js';
-import { orders, sends, suppressions } from '../../../src/store/schema.js';
+import { type SendRow } from '../../../src/store/ledger.js';
 import { tempDir, testConfig, type TempDir } from '../../helpers/env.js';
 import { startSmtpSink, type SmtpSink } from '../../helpers/smtp.js';
-import { sqliteOf } from '../../helpers/ledgers.js';
+import { insertRows, tableRows, updateRows } from '../../helpers/ledgers.js';
 import { testPipeline, type TestPipeline } from '../../helpers/worker.js';
 
 const ALWAYS_OPEN = { defaults: { sendWindow: { start: '00:00', end: '24:00' } } };
@@ -34,9 +33,9 @@ describe('the send worker', () => {
     return pipeline;
   }
 
-  const row = (id: number) => getSend(sqliteOf(pipeline.runtime), id)!;
-  const sendOf = (orderId: string, milestone: string): SendRow =>
-    sendsOfOrder(sqliteOf(pipeline.runtime), orderId).find((s) => s.milestone === milestone)!;
+  const row = async (id: number) => (await pipeline.runtime.ledger.getSend(id))!;
+  const sendOf = async (orderId: string, milestone: string): Promise<SendRow> =>
+    (await pipeline.runtime.ledger.sendsOfOrder(orderId)).find((s) => s.milestone === milestone)!;
 
   beforeEach(async () => {
     dir = tempDir();
@@ -53,9 +52,9 @@ describe('the send worker', () => {
     await pipeline.startWorker();
     await enterOrder(runtime.orderDeps(), order('S-1'));
     await runtime.promote();
-    const shipped = sendOf('S-1', 'shipped');
-    await expect.poll(() => row(shipped.id).status).toBe('sent');
-    const sent = row(shipped.id);
+    const shipped = await sendOf('S-1', 'shipped');
+    await expect.poll(async () => (await row(shipped.id)).status).toBe('sent');
+    const sent = await row(shipped.id);
     expect(smtp.received).toHaveLength(1);
     expect(smtp.received[0].to).toEqual(['s-1@example.com']);
     expect(smtp.received[0].messageId).toBe(sent.messageId);
@@ -69,11 +68,11 @@ describe('the send worker', () => {
     const { runtime } = start();
     await enterOrder(runtime.orderDeps(), order('C-1'));
     await runtime.promote();
-    sqliteOf(runtime).update(orders).set({ state: 'cancelled', stateReason: 'dispute' }).run();
+    await updateRows(runtime, 'orders', { state: 'cancelled', stateReason: 'dispute' });
     await pipeline.startWorker();
-    const shipped = sendOf('C-1', 'shipped');
-    await expect.poll(() => row(shipped.id).status).toBe('cancelled');
-    expect(row(shipped.id).reason).toBe('dispute');
+    const shipped = await sendOf('C-1', 'shipped');
+    await expect.poll(async () => (await row(shipped.id)).status).toBe('cancelled');
+    expect((await row(shipped.id)).reason).toBe('dispute');
     expect(smtp.received).toHaveLength(0);
   });
 
@@ -82,13 +81,13 @@ describe('the send worker', () => {
     // Shipped a day ago: day1 is due now.
     await enterOrder(runtime.orderDeps(), order('P-1', { shippedAt: DateTime.utc().minus({ days: 1, seconds: 1 }).toISO() }));
     const now = Date.now();
-    sqliteOf(runtime).insert(sends).values({ orderId: 'P-1', milestone: 'customs', status: 'sent', dueAt: now, sentAt: now, createdAt: now, updatedAt: now }).run();
-    sqliteOf(runtime).update(sends).set({ status: 'sent' }).where(eq(sends.milestone, 'shipped')).run();
+    await insertRows(runtime, 'sends', [{ orderId: 'P-1', milestone: 'customs', status: 'sent', dueAt: now, sentAt: now, createdAt: now, updatedAt: now }]);
+    await updateRows(runtime, 'sends', { status: 'sent' }, (s) => eq(s.milestone, 'shipped'));
     await runtime.promote();
     await pipeline.startWorker();
-    const day1 = sendOf('P-1', 'day1');
-    await expect.poll(() => row(day1.id).status).toBe('skipped');
-    expect(row(day1.id).reason).toBe('superseded');
+    const day1 = await sendOf('P-1', 'day1');
+    await expect.poll(async () => (await row(day1.id)).status).toBe('skipped');
+    expect((await row(day1.id)).reason).toBe('superseded');
     expect(smtp.received).toHaveLength(0);
   });
 
@@ -99,9 +98,9 @@ describe('the send worker', () => {
     clock.advance({ days: 3 }); // e.g. the worker was down for three days
     await runtime.promote();
     await pipeline.startWorker();
-    const shipped = sendOf('T-1', 'shipped');
-    await expect.poll(() => row(shipped.id).status).toBe('skipped');
-    expect(row(shipped.id).reason).toBe('stale');
+    const shipped = await sendOf('T-1', 'shipped');
+    await expect.poll(async () => (await row(shipped.id)).status).toBe('skipped');
+    expect((await row(shipped.id)).reason).toBe('stale');
     expect(smtp.received).toHaveLength(0);
   });
 
@@ -111,13 +110,13 @@ describe('the send worker', () => {
     await pipeline.startWorker();
     await enterOrder(runtime.orderDeps(), order('R-1'));
     await runtime.promote();
-    const shipped = sendOf('R-1', 'shipped');
-    await expect.poll(() => row(shipped.id).attempts, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+    const shipped = await sendOf('R-1', 'shipped');
+    await expect.poll(async () => (await row(shipped.id)).attempts, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
     // Between attempts the row waits as queued (or is mid-attempt): never failed, never sent.
-    expect(['queued', 'sending']).toContain(row(shipped.id).status);
-    expect(row(shipped.id).error).toMatch(/ECONNECTION|ECONNREFUSED|ESOCKET/);
+    expect(['queued', 'sending']).toContain((await row(shipped.id)).status);
+    expect((await row(shipped.id)).error).toMatch(/ECONNECTION|ECONNREFUSED|ESOCKET/);
     await smtp.start();
-    await expect.poll(() => row(shipped.id).status, { timeout: 20_000 }).toBe('sent');
+    await expect.poll(async () => (await row(shipped.id)).status, { timeout: 20_000 }).toBe('sent');
     expect(smtp.received).toHaveLength(1);
   });
 
@@ -127,18 +126,18 @@ describe('the send worker', () => {
     await pipeline.startWorker();
     await enterOrder(runtime.orderDeps(), order('F-1', { buyer: { name: 'X', email: 'gone@example.com' } }));
     await runtime.promote();
-    const shipped = sendOf('F-1', 'shipped');
-    await expect.poll(() => row(shipped.id).status).toBe('failed');
-    expect(row(shipped.id).attempts).toBe(1);
-    expect(row(shipped.id).error).toMatch(/550/);
-    expect(sqliteOf(runtime).select().from(suppressions).all()).toEqual([expect.objectContaining({ email: 'gone@example.com', scope: 'all' })]);
+    const shipped = await sendOf('F-1', 'shipped');
+    await expect.poll(async () => (await row(shipped.id)).status).toBe('failed');
+    expect((await row(shipped.id)).attempts).toBe(1);
+    expect((await row(shipped.id)).error).toMatch(/550/);
+    expect(await tableRows(runtime, 'suppressions')).toEqual([expect.objectContaining({ email: 'gone@example.com', scope: 'all' })]);
 
     smtp.failWith(null);
     await enterOrder(runtime.orderDeps(), order('F-2', { buyer: { name: 'X', email: 'gone@example.com' } }));
     await runtime.promote();
-    const next = sendOf('F-2', 'shipped');
-    await expect.poll(() => row(next.id).status).toBe('skipped');
-    expect(row(next.id).reason).toBe('suppressed');
+    const next = await sendOf('F-2', 'shipped');
+    await expect.poll(async () => (await row(next.id)).status).toBe('skipped');
+    expect((await row(next.id)).reason).toBe('suppressed');
     expect(smtp.received).toHaveLength(0);
   });
 
@@ -152,10 +151,10 @@ describe('the send worker', () => {
     await pipeline.startWorker();
     await enterOrder(runtime.orderDeps(), order('B-1', { store: 'acme' }));
     await runtime.promote();
-    const shipped = sendOf('B-1', 'shipped');
-    await expect.poll(() => row(shipped.id).status).toBe('failed');
-    expect(row(shipped.id).error).toMatch(/render failed: .*shipped\.subject\.hbs.*nickname/);
-    expect(row(shipped.id).attempts).toBe(1);
+    const shipped = await sendOf('B-1', 'shipped');
+    await expect.poll(async () => (await row(shipped.id)).status).toBe('failed');
+    expect((await row(shipped.id)).error).toMatch(/render failed: .*shipped\.subject\.hbs.*nickname/);
+    expect((await row(shipped.id)).attempts).toBe(1);
     expect(smtp.received).toHaveLength(0);
   });
 });

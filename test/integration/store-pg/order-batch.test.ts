@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BatchItem, BatchOrder } from '../../../src/store/order-batch.js';
 import { contractPair, DAY, HOUR, scan, T0, type ContractPair } from './contract-pair.js';
-import { domainOrder, planned, rowsBoth } from './ledger-fixtures.js';
+import { domainOrder, rowsBoth } from './ledger-fixtures.js';
 
 interface Line {
   line: number;

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { contractPair, DAY, order, rejection, scan, send, T0, type ContractPair } from './contract-pair.js';
+import { contractPair, DAY, order, scan, send, T0, type ContractPair } from './contract-pair.js';
 
 describe('prune on PostgreSQL, as on SQLite', () => {
   let pair: ContractPair;

@@ -4,12 +4,9 @@ import { FixedClock } from '../../../src/domain/clock.js';
 import { scheduleUpkeep } from '../../../jobs/worker.js';
 import { enterOrder } from '../../../src/services/orders.js';
 import { applyStoredEvent } from '../../../src/services/tracking.js';
-import { recordTrackingEvent } from '../../../src/store/tracking.js';
-import { sendsOfOrder } from '../../../src/store/ledger.js';
-import { insertRegistrations, markRegistered } from '../../../src/store/registrations.js';
 import { tempDir, testConfig, type TempDir } from '../../helpers/env.js';
 import { startSmtpSink, type SmtpSink } from '../../helpers/smtp.js';
-import { sqliteOf } from '../../helpers/ledgers.js';
+
 import { testPipeline, type TestPipeline } from '../../helpers/worker.js';
 
 const ALWAYS_OPEN = { defaults: { sendWindow: { start: '00:00', end: '24:00' } } };
@@ -42,14 +39,14 @@ describe('timeline milestones through the real worker and SMTP', () => {
     });
   }
   const mailsTo = (id: string) => smtp.received.filter((m) => m.to.includes(`${id.toLowerCase()}@example.com`));
-  const statusOf = (id: string, milestone: string, seq = 0) =>
-    sendsOfOrder(sqliteOf(pipeline.runtime), id).find((s) => s.milestone === milestone && s.seq === seq)?.status;
+  const statusOf = async (id: string, milestone: string, seq = 0) =>
+    (await pipeline.runtime.ledger.sendsOfOrder(id)).find((s) => s.milestone === milestone && s.seq === seq)?.status;
 
   it('the hourly watch job schedules a delay notice and the worker sends it with a new window', async () => {
     await enter('W-1');
     // A provider tracks it (a feed): its silence is news worth an apology.
-    insertRegistrations(sqliteOf(pipeline.runtime), [{ orderId: 'W-1', provider: '17track', trackingNumber: 'LXW1CN', carrier: 'china-post' }], clock.now().toMillis());
-    markRegistered(sqliteOf(pipeline.runtime), 'W-1', {}, clock.now().toMillis(), 6 * 3600_000);
+    (await pipeline.runtime.ledger.insertRegistrations([{ orderId: 'W-1', provider: '17track', trackingNumber: 'LXW1CN', carrier: 'china-post' }], clock.now().toMillis()));
+    (await pipeline.runtime.ledger.markRegistered('W-1', {}, clock.now().toMillis(), 6 * 3600_000));
     await pipeline.startWorker();
     clock.set('2026-03-17T15:00:00Z'); // 11 silent business days
     const queue = await pipeline.runtime.sendQueue();
@@ -75,7 +72,7 @@ describe('timeline milestones through the real worker and SMTP', () => {
     await pipeline.startWorker();
     const deps = pipeline.runtime.orderDeps();
     clock.set('2026-03-20T15:00:00Z');
-    const stored = recordTrackingEvent(sqliteOf(pipeline.runtime), {
+    const stored = await pipeline.runtime.ledger.recordTrackingEvent({
       provider: 'generic', dedupKey: 'w2-pickup', trackingNumber: 'LXW2CN', carrier: null,
       providerStatus: 'available_for_pickup', outcome: 'pickup', occurredAt: '2026-03-20T15:00:00Z',
     }, '{}', clock.now().toMillis());
@@ -88,14 +85,14 @@ describe('timeline milestones through the real worker and SMTP', () => {
     // USPS holds a notice-left parcel 15 days (src/domain/data/pickup-holds.ts): from 20 March.
     expect((await mail!.parse()).text).toContain('please collect it by April 4, 2026');
 
-    const delivered = recordTrackingEvent(sqliteOf(pipeline.runtime), {
+    const delivered = await pipeline.runtime.ledger.recordTrackingEvent({
       provider: 'generic', dedupKey: 'w2-delivered', trackingNumber: 'LXW2CN', carrier: null,
       providerStatus: 'delivered', outcome: 'delivered', occurredAt: '2026-03-24T15:00:00Z',
     }, '{}', clock.now().toMillis());
     expect(delivered.stored && await applyStoredEvent(deps, delivered.id)).toBe('order delivered');
     clock.set('2026-03-27T16:00:00Z');
     await pipeline.runtime.promote();
-    expect(statusOf('W-2', 'pickup_reminder', 1)).toBe('cancelled');
+    expect(await statusOf('W-2', 'pickup_reminder', 1)).toBe('cancelled');
     expect(mailsTo('W-2').filter((m) => m.subject?.includes('Last reminder'))).toHaveLength(0);
   });
 });

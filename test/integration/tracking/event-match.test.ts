@@ -5,11 +5,8 @@ import { eventsOf } from '../../../src/report/order-status.js';
 import { startDaemon, type RunningDaemon } from '../../../src/daemon.js';
 import { silentLogger } from '../../../src/logger.js';
 import { enterOrder } from '../../../src/services/orders.js';
-import { getOrder, sendsOfOrder } from '../../../src/store/ledger.js';
-import { trackingEvents } from '../../../src/store/schema.js';
-import { eq } from 'drizzle-orm';
 import { tempDir, testConfig, type TempDir } from '../../helpers/env.js';
-import { sqliteOf } from '../../helpers/ledgers.js';
+import { tableRows } from '../../helpers/ledgers.js';
 
 const SECRET = 'event-match-secret';
 const ADMIN = { POSTSHIP_ADMIN_USER: 'seller', POSTSHIP_ADMIN_PASSWORD: 'a-long-admin-password' };
@@ -28,7 +25,7 @@ describe('tracking events: stale ones ignored, a shared number matched to one or
     const res = await fetch(`${daemon.url}/webhooks/generic`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-postship-signature': `sha256=${sig}` }, body });
     return res.status;
   }
-  const outcomeOf = (eventId: string) => () => sqliteOf(daemon.runtime).select().from(trackingEvents).where(eq(trackingEvents.dedupKey, eventId)).get()?.outcome ?? null;
+  const outcomeOf = (eventId: string) => async () => (await tableRows(daemon.runtime, 'trackingEvents')).find((e) => e.dedupKey === eventId)?.outcome ?? null;
 
   beforeAll(async () => {
     dir = tempDir();
@@ -48,8 +45,8 @@ describe('tracking events: stale ones ignored, a shared number matched to one or
   it('ignores an event 23 months older than shipped-at and says why; no customs email', async () => {
     expect(await post({ event_id: 'stale-1', tracking_number: 'RR100000001CN', status: 'customs', occurred_at: DateTime.fromMillis(now).minus({ months: 23 }).toISO() })).toBe(202);
     await expect.poll(outcomeOf('stale-1'), { timeout: 10_000 }).toMatch(/^ignored: stale event, \d+ days before the order shipped$/);
-    expect(sendsOfOrder(sqliteOf(daemon.runtime), 'STALE-1').map((s) => s.milestone)).not.toContain('customs');
-    expect(getOrder(sqliteOf(daemon.runtime), 'STALE-1')?.stageRank).toBe(0);
+    expect((await daemon.runtime.ledger.sendsOfOrder('STALE-1')).map((s) => s.milestone)).not.toContain('customs');
+    expect((await daemon.runtime.ledger.getOrder('STALE-1'))?.stageRank).toBe(0);
   });
 
   it('a number two stores share: the event goes to the order shipped nearest before it, shown as ambiguous, on that order only', async () => {
@@ -57,14 +54,15 @@ describe('tracking events: stale ones ignored, a shared number matched to one or
     expect(await post({ event_id: 'shared-old', tracking_number: 'RR200000002CN', status: 'post_office', occurred_at: iso(now - 30 * DAY) })).toBe(202);
     await expect.poll(outcomeOf('shared-new'), { timeout: 10_000 }).toMatch(/^scheduled customs \(ambiguous: tracking number shared with OLD-1; matched to the order shipped nearest before the event\)$/);
     await expect.poll(outcomeOf('shared-old'), { timeout: 10_000 }).toMatch(/^scheduled post_office \(ambiguous: tracking number shared with NEW-1;/);
-    const db = sqliteOf(daemon.runtime);
-    expect(sendsOfOrder(db, 'NEW-1').map((s) => s.milestone)).toContain('customs');
-    expect(sendsOfOrder(db, 'NEW-1').map((s) => s.milestone)).not.toContain('post_office');
-    expect(sendsOfOrder(db, 'OLD-1').map((s) => s.milestone)).toContain('post_office');
-    expect(sendsOfOrder(db, 'OLD-1').map((s) => s.milestone)).not.toContain('customs');
+    const { ledger } = daemon.runtime;
+    const milestonesOf = async (orderId: string) => (await ledger.sendsOfOrder(orderId)).map((s) => s.milestone);
+    expect(await milestonesOf('NEW-1')).toContain('customs');
+    expect(await milestonesOf('NEW-1')).not.toContain('post_office');
+    expect(await milestonesOf('OLD-1')).toContain('post_office');
+    expect(await milestonesOf('OLD-1')).not.toContain('customs');
     // `status` and /admin show each event on its own order only.
-    expect((await eventsOf(daemon.runtime.ledger, getOrder(db, 'NEW-1')!)).map((e) => e.milestone)).toEqual(['customs']);
-    expect((await eventsOf(daemon.runtime.ledger, getOrder(db, 'OLD-1')!)).map((e) => e.milestone)).toEqual(['post_office']);
+    expect((await eventsOf(daemon.runtime.ledger, (await ledger.getOrder('NEW-1'))!)).map((e) => e.milestone)).toEqual(['customs']);
+    expect((await eventsOf(daemon.runtime.ledger, (await ledger.getOrder('OLD-1'))!)).map((e) => e.milestone)).toEqual(['post_office']);
     const auth = `Basic ${Buffer.from(`${ADMIN.POSTSHIP_ADMIN_USER}:${ADMIN.POSTSHIP_ADMIN_PASSWORD}`).toString('base64')}`;
     const page = await (await fetch(`${daemon.url}/admin?q=NEW-1`, { headers: { authorization: auth } })).text();
     expect(page).toMatch(/ambiguous: tracking number shared with OLD-1/);

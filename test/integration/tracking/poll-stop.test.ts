@@ -17,7 +17,6 @@ import type { TrackingProvider } from '../../../src/tracking/provider.js';
 import { tempDir, type TempDir } from '../../helpers/env.js';
 import { startAftership } from '../../helpers/providers/aftership.js';
 import { startSeventeenTrack } from '../../helpers/providers/seventeen-track.js';
-import type { StandIn } from '../../helpers/providers/stand-in.js';
 import { startTrackingMore } from '../../helpers/providers/trackingmore.js';
 
 const SHIPPED = '2026-11-20T08:00:00Z';

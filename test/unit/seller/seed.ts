@@ -1,5 +1,6 @@
 import { openDb, type Db } from '../../../src/store/db.js';
 import { orders, sends, trackingEvents } from '../../../src/store/schema.js';
+import { insertRows, type LedgerOwner } from '../../helpers/ledgers.js';
 
 export function memoryDb(): Db {
   return openDb(':memory:');
@@ -18,47 +19,56 @@ export interface SeedOrder {
 }
 
 export function seedOrder(db: Db, o: SeedOrder): void {
+  db.insert(orders).values(orderRow(o)).run();
+}
+
+function orderRow(o: SeedOrder): typeof orders.$inferInsert {
   const at = Date.parse(o.shippedAt);
-  db.insert(orders)
-    .values({
-      orderId: o.orderId,
-      store: o.store ?? 'acme',
-      buyerName: 'Ana',
-      buyerEmail: `${o.orderId.toLowerCase()}@example.com`,
-      buyerLocale: 'es',
-      buyerTimezone: o.timezone ?? 'Europe/Madrid',
-      country: o.country ?? 'ES',
-      carrier: o.carrier ?? 'china-post',
-      trackingNumber: o.trackingNumber ?? `RR${o.orderId}CN`,
-      shippedAt: at,
-      state: o.state ?? 'active',
-      stageRank: o.stageRank ?? 0,
-      createdAt: at,
-      updatedAt: at,
-    })
-    .run();
+  return {
+    orderId: o.orderId,
+    store: o.store ?? 'acme',
+    buyerName: 'Ana',
+    buyerEmail: `${o.orderId.toLowerCase()}@example.com`,
+    buyerLocale: 'es',
+    buyerTimezone: o.timezone ?? 'Europe/Madrid',
+    country: o.country ?? 'ES',
+    carrier: o.carrier ?? 'china-post',
+    trackingNumber: o.trackingNumber ?? `RR${o.orderId}CN`,
+    shippedAt: at,
+    state: o.state ?? 'active',
+    stageRank: o.stageRank ?? 0,
+    createdAt: at,
+    updatedAt: at,
+  };
 }
 
 let eventSeq = 0;
 export function seedEvent(db: Db, orderId: string, milestone: string, occurredAt: string, providerStatus = milestone): void {
+  db.insert(trackingEvents).values(eventRow(orderId, milestone, occurredAt, providerStatus)).run();
+}
+
+function eventRow(orderId: string, milestone: string, occurredAt: string, providerStatus: string): typeof trackingEvents.$inferInsert {
   const at = Date.parse(occurredAt);
   eventSeq += 1;
-  db.insert(trackingEvents)
-    .values({
-      provider: 'generic',
-      dedupKey: `k${eventSeq}`,
-      trackingNumber: `RR${orderId}CN`,
-      orderId,
-      providerStatus,
-      milestone,
-      occurredAt: at,
-      receivedAt: at,
-      processedAt: at,
-      outcome: 'test',
-      raw: '{}',
-    })
-    .run();
+  return {
+    provider: 'generic',
+    dedupKey: `k${eventSeq}`,
+    trackingNumber: `RR${orderId}CN`,
+    orderId,
+    providerStatus,
+    milestone,
+    occurredAt: at,
+    receivedAt: at,
+    processedAt: at,
+    outcome: 'test',
+    raw: '{}',
+  };
 }
+
+/** The same seeds on either engine, through a ledger owner (test/helpers/ledgers.ts). */
+export const seedOrderInto = (owner: LedgerOwner, o: SeedOrder) => insertRows(owner, 'orders', [orderRow(o)]);
+export const seedEventInto = (owner: LedgerOwner, orderId: string, milestone: string, occurredAt: string, providerStatus = milestone) =>
+  insertRows(owner, 'trackingEvents', [eventRow(orderId, milestone, occurredAt, providerStatus)]);
 
 export function seedSend(
   db: Db,
