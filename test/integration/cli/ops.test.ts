@@ -53,7 +53,7 @@ describe('doctor, migrate, preview, worker, help', () => {
     expect(sick.stdout).toMatch(/database\s+FAIL\s+.*missing\.db does not exist\n\s+fix: Run `postship migrate`/);
     expect(sick.stdout).toContain('2 check(s) failed');
     for (const line of sick.stdout.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
-  });
+  }, 60_000); // one CLI process per broken setup
 
   it('preview prints subject and text, writes the HTML and prints its path', async () => {
     const out = dir.file('preview.html');

@@ -51,7 +51,7 @@ describe('the tracking loop through the CLI: 17TRACK', () => {
     // A second sync registers nothing again: the outbox is drained.
     await runCli(['tracking', 'sync'], env);
     expect(api.calls('/register').reduce((a, r) => a + (r.body as unknown[]).length, 0)).toBe(100);
-  });
+  }, 60_000); // a dozen CLI processes, one after another
 
   it('counts "already registered" as success and keeps a rejected number out of retries, with the reason in status and at-risk', async () => {
     await runCli(['import', ordersCsv(dir, 3)], env);
