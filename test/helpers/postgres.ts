@@ -44,7 +44,12 @@ function run(binDir: string, user: ReturnType<typeof serverUser>, program: strin
   if (result.status !== 0) throw new Error(`${program} ${args.join(' ')} failed (exit ${result.status}):\n${result.stdout}\n${result.stderr}`);
 }
 
-export async function startEphemeralPostgres(binDir: string): Promise<EphemeralPostgres> {
+/**
+ * `durable`: PostgreSQL's own defaults (fsync, synchronous_commit), for a test
+ * that crashes the server: without them a crash forgets commits it had
+ * acknowledged, which no production server does.
+ */
+export async function startEphemeralPostgres(binDir: string, options: { durable?: boolean } = {}): Promise<EphemeralPostgres> {
   const user = serverUser();
   const dir = mkdtempSync(join(tmpdir(), 'postship-pg-'));
   const data = join(dir, 'data');
@@ -57,9 +62,10 @@ export async function startEphemeralPostgres(binDir: string): Promise<EphemeralP
   chmodSync(dir, 0o700);
   run(binDir, user, 'initdb', ['-D', data, '-U', 'postship', `--pwfile=${pwfile}`, '--auth-local=trust', '--auth-host=scram-sha-256', '-E', 'UTF8', '--locale=C', '--no-sync']);
   const port = await freePort();
-  // Durability is not under test here: fsync off keeps two cores' worth of tests quick.
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
-  const start = () => run(binDir, user, 'pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'server.log'), '-w', '-t', '30', 'start']);
+  // Durability is not under test in most tests: fsync off keeps two cores' worth of tests quick.
+  const durability = options.durable ? '' : ' -c fsync=off -c synchronous_commit=off -c full_page_writes=off';
+  const serverOptions = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1${durability} -c max_connections=200`;
+  const start = () => run(binDir, user, 'pg_ctl', ['-D', data, '-o', serverOptions, '-l', join(dir, 'server.log'), '-w', '-t', '30', 'start']);
   start();
   let stopped = false;
   return {
