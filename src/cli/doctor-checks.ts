@@ -14,7 +14,7 @@ import { outboxTransport, smtpTransport } from '../mail/transport.js';
 import { TEMPLATES_DIR } from '../paths.js';
 import { connectRedis, ensureRedis, readRedisFacts, redactRedisUrl } from '../queue/redis.js';
 import { migrationState } from '../store/db.js';
-import { inspectPgLedger } from '../store/pg/migration-state.js';
+import { inspectPgLedger, type PgDurability } from '../store/pg/migration-state.js';
 import { isPostgresUrl, redactPgUrl } from '../store/pg/url.js';
 
 export interface CheckResult {
@@ -98,11 +98,25 @@ function migrationsRow(state: { applied: string[]; pending: string[] }): CheckRe
   return { check: 'migrations', result: 'fail', detail: `${state.pending.length} pending: ${state.pending.join(', ')}`, fix: 'Run `postship migrate`.' };
 }
 
-/** PostgreSQL: connects (never migrates), names the server version and the migration state. */
+/**
+ * A server that forgets commits it acknowledged (fsync or synchronous_commit
+ * off) loses claims and records in a crash: those letters go out twice.
+ */
+function durabilityRow(d: PgDurability): CheckResult {
+  const detail = `fsync=${d.fsync}, synchronous_commit=${d.synchronousCommit}`;
+  if (d.fsync !== 'off' && d.synchronousCommit !== 'off') return { check: 'durability', result: 'ok', detail: `${detail}: a crash keeps every acknowledged commit` };
+  return {
+    check: 'durability', result: 'warn',
+    detail: `${detail}: a server crash can forget claims and records it acknowledged, and those letters go out again`,
+    fix: 'Turn fsync and synchronous_commit on for the ledger\'s database (ALTER DATABASE <db> SET synchronous_commit = on; fsync in postgresql.conf).',
+  };
+}
+
+/** PostgreSQL: connects (never migrates), names the server version, its durability and the migration state. */
 async function checkPostgres(url: string): Promise<CheckResult[]> {
   try {
-    const { version, state } = await inspectPgLedger(url);
-    return [{ check: 'database', result: 'ok', detail: `PostgreSQL ${version} at ${redactPgUrl(url)} reachable` }, migrationsRow(state)];
+    const { version, durability, state } = await inspectPgLedger(url);
+    return [{ check: 'database', result: 'ok', detail: `PostgreSQL ${version} at ${redactPgUrl(url)} reachable` }, durabilityRow(durability), migrationsRow(state)];
   } catch (err) {
     if (err instanceof PostshipError) return [{ check: 'database', result: 'fail', detail: message(err), fix: err.hint }];
     return [{ check: 'database', result: 'fail', detail: `${redactPgUrl(url)}: ${message(err)}`, fix: 'Check the user may read the database (GRANT), or run `postship migrate`.' }];

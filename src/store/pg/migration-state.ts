@@ -40,11 +40,22 @@ export async function pgServerVersion(pool: pg.Pool): Promise<string> {
   return rows[0]?.v.split(' ')[0] ?? 'unknown';
 }
 
-/** Connects without migrating: the server's version and the migration state (doctor). */
-export async function inspectPgLedger(url: string): Promise<{ version: string; state: PgMigrationState }> {
+/** The settings that decide whether a commit the server acknowledged survives its crash. */
+export interface PgDurability {
+  fsync: string;
+  synchronousCommit: string;
+}
+
+async function pgDurability(pool: pg.Pool): Promise<PgDurability> {
+  const { rows } = await pool.query<{ f: string; s: string }>("SELECT current_setting('fsync') AS f, current_setting('synchronous_commit') AS s");
+  return { fsync: rows[0]?.f ?? 'unknown', synchronousCommit: rows[0]?.s ?? 'unknown' };
+}
+
+/** Connects without migrating: the server's version, durability and the migration state (doctor). */
+export async function inspectPgLedger(url: string): Promise<{ version: string; durability: PgDurability; state: PgMigrationState }> {
   const ledger = await openPgLedger(url, { migrate: false, max: 1 });
   try {
-    return { version: await pgServerVersion(ledger.pool), state: await pgMigrationState(ledger.pool) };
+    return { version: await pgServerVersion(ledger.pool), durability: await pgDurability(ledger.pool), state: await pgMigrationState(ledger.pool) };
   } finally {
     await ledger.close();
   }

@@ -54,6 +54,8 @@ describe('PostgreSQL ledger: migrate, doctor, refusals', () => {
     const checks = parseJson<{ checks: Array<{ check: string; result: string; detail: string }> }>(before).checks;
     expect(checks.find((c) => c.check === 'database')).toMatchObject({ result: 'ok', detail: expect.stringMatching(/^PostgreSQL \d+\.\d+ at postgres:\/\/postship:\*\*\*@127\.0\.0\.1:\d+\/doctor_\w+ reachable$/) });
     expect(checks.find((c) => c.check === 'migrations')).toMatchObject({ result: 'fail', detail: `${known.length} pending: ${known.join(', ')}` });
+    // The tests' server runs without fsync: doctor says what a crash would cost.
+    expect(checks.find((c) => c.check === 'durability')).toMatchObject({ result: 'warn', detail: expect.stringMatching(/^fsync=off, synchronous_commit=off: a server crash can forget/) });
     await runCli(['migrate'], cliEnv(dir, { POSTSHIP_DB: url }));
     const after = parseJson<{ checks: Array<{ check: string; result: string; detail: string }> }>(await runCli(['doctor', '--json'], cliEnv(dir, { POSTSHIP_DB: url })));
     expect(after.checks.find((c) => c.check === 'migrations')).toMatchObject({ result: 'ok', detail: `current (${known.length} applied)` });
