@@ -10,6 +10,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import pg from 'pg';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { Db } from '../../src/store/db.js';
 import * as sqliteSchema from '../../src/store/schema.js';
 import * as pgSchema from '../../src/store/schema-pg.js';
@@ -153,4 +154,49 @@ export async function withLedgerAt<T>(location: string, use: (owner: LedgerOwner
   } finally {
     await ledger.close();
   }
+}
+
+export interface TwinLedgers {
+  readonly sqlite: OpenLedger;
+  readonly postgres: OpenLedger;
+  /** Asks both the same question and expects one answer: the SQLite one, returned. */
+  same<T>(ask: (ledger: OpenLedger) => Promise<T>): Promise<T>;
+}
+
+/**
+ * A fresh SQLite and a fresh PostgreSQL ledger, each written by `story` in the
+ * suite's beforeAll (through the door, so the count triggers run), closed in
+ * its afterAll. Call it inside a describe.
+ */
+export function twinLedgers(story: (ledger: OpenLedger) => Promise<void>): TwinLedgers {
+  let pair: { sqlite: OpenLedger; postgres: OpenLedger } | null = null;
+  const closers: Array<() => Promise<void>> = [];
+  const opened = () => {
+    if (!pair) throw new Error('twinLedgers: the ledgers open in beforeAll; ask inside a test');
+    return pair;
+  };
+  beforeAll(async () => {
+    const a = await sqliteTestLedger();
+    const b = await postgresTestLedger();
+    closers.push(a.close, b.close);
+    pair = { sqlite: a.ledger, postgres: b.ledger };
+    await story(a.ledger);
+    await story(b.ledger);
+  });
+  afterAll(async () => {
+    for (const close of closers.reverse()) await close();
+  });
+  return {
+    get sqlite() {
+      return opened().sqlite;
+    },
+    get postgres() {
+      return opened().postgres;
+    },
+    async same(ask) {
+      const want = await ask(opened().sqlite);
+      expect(await ask(opened().postgres)).toStrictEqual(want);
+      return want;
+    },
+  };
 }

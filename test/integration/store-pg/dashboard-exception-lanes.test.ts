@@ -1,11 +1,12 @@
 import { DateTime } from 'luxon';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DashboardFilter, DashboardStage } from '../../../src/store/dashboard.js';
-import { postgresTestLedger, sqliteOf, sqliteTestLedger } from '../../helpers/ledgers.js';
+import type { OpenLedger } from '../../../src/store/ledger-api.js';
+import { sqliteOf, twinLedgers } from '../../helpers/ledgers.js';
 import { DAY, DAY0, T0 } from './dashboard-seed.js';
 import { domainOrder, planned } from './ledger-fixtures.js';
 
-type Ledger = Awaited<ReturnType<typeof sqliteTestLedger>>['ledger'];
+type Ledger = OpenLedger;
 
 const LANES = [['dhl', 'DE'], ['china-post', 'ES'], ['ups', 'US']] as const;
 const NOW = T0 + 40 * DAY;
@@ -46,30 +47,12 @@ async function story(l: Ledger): Promise<void> {
 }
 
 describe('the exception stage and the needs-attention lane filters, written through the door, on both engines', () => {
-  let sqlite: Ledger;
-  let postgres: Ledger;
-  const closers: Array<() => Promise<void>> = [];
-  const same = async <T>(ask: (l: Ledger) => Promise<T>): Promise<T> => {
-    const want = await ask(sqlite);
-    expect(await ask(postgres)).toStrictEqual(want);
-    return want;
-  };
-
-  beforeAll(async () => {
-    const a = await sqliteTestLedger();
-    const b = await postgresTestLedger();
-    closers.push(a.close, b.close);
-    [sqlite, postgres] = [a.ledger, b.ledger];
-    await story(sqlite);
-    await story(postgres);
-  });
-  afterAll(async () => {
-    for (const close of closers.reverse()) await close();
-  });
+  const twins = twinLedgers(story);
+  const { same } = twins;
 
   it('an exception that is the latest news is its own stage, kept by the triggers; a later scan moves the parcel on', async () => {
-    expect(await sqlite.dashboardDrift()).toEqual([]);
-    expect(await postgres.dashboardDrift()).toEqual([]);
+    expect(await twins.sqlite.dashboardDrift()).toEqual([]);
+    expect(await twins.postgres.dashboardDrift()).toEqual([]);
     const full: DashboardFilter = { fromDay: DAY0, toDay: DAY0 + 20 };
     const counts = await same((l) => l.stageCounts(full, DAY0));
     expect(Object.fromEntries(counts)).toEqual({ exception: 2, in_transit: 4, registered: 11, delivered: 1 });
@@ -92,7 +75,7 @@ describe('the exception stage and the needs-attention lane filters, written thro
 
   it('SQLite reads an exception list from the partial index of the orders that had one', () => {
     // ordersInStage names the index (INDEXED BY fails if unusable); this says the planner takes it unasked too.
-    const db = sqliteOf(sqlite);
+    const db = sqliteOf(twins.sqlite);
     const plan = db.$client.prepare(`EXPLAIN QUERY PLAN SELECT rowid FROM orders WHERE state = 'active' AND exception_at IS NOT NULL AND exception_at >= coalesce(last_event_at, 0) AND shipped_at >= 0 AND shipped_at < 1 ORDER BY shipped_at DESC`).all() as Array<{ detail: string }>;
     expect(plan.map((p) => p.detail).join('; ')).toContain('orders_exception_idx');
   });

@@ -1,11 +1,12 @@
 import { DateTime } from 'luxon';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DashboardFilter, DashboardStage } from '../../../src/store/dashboard.js';
-import { postgresTestLedger, sqliteTestLedger } from '../../helpers/ledgers.js';
+import type { OpenLedger } from '../../../src/store/ledger-api.js';
+import { twinLedgers } from '../../helpers/ledgers.js';
 import { DAY, DAY0, T0 } from './dashboard-seed.js';
 import { domainOrder, planned } from './ledger-fixtures.js';
 
-type Ledger = Awaited<ReturnType<typeof sqliteTestLedger>>['ledger'];
+type Ledger = OpenLedger;
 
 const LANES = [['dhl', 'DE'], ['china-post', 'ES'], ['ups', 'US']] as const;
 const NOW = T0 + 16 * DAY;
@@ -47,30 +48,12 @@ async function fortnight(l: Ledger): Promise<void> {
 }
 
 describe('dashboard over a ledger written through its door, on both engines', () => {
-  let sqlite: Ledger;
-  let postgres: Ledger;
-  const closers: Array<() => Promise<void>> = [];
-  const same = async <T>(ask: (l: Ledger) => Promise<T>): Promise<T> => {
-    const want = await ask(sqlite);
-    expect(await ask(postgres)).toStrictEqual(want);
-    return want;
-  };
-
-  beforeAll(async () => {
-    const a = await sqliteTestLedger();
-    const b = await postgresTestLedger();
-    closers.push(a.close, b.close);
-    [sqlite, postgres] = [a.ledger, b.ledger];
-    await fortnight(sqlite);
-    await fortnight(postgres);
-  });
-  afterAll(async () => {
-    for (const close of closers.reverse()) await close();
-  });
+  const twins = twinLedgers(fortnight);
+  const { same } = twins;
 
   it('the triggers kept the counts on both, and every view reads the same', async () => {
-    expect(await sqlite.dashboardDrift()).toEqual([]);
-    expect(await postgres.dashboardDrift()).toEqual([]);
+    expect(await twins.sqlite.dashboardDrift()).toEqual([]);
+    expect(await twins.postgres.dashboardDrift()).toEqual([]);
     const full: DashboardFilter = { fromDay: DAY0, toDay: DAY0 + 15 };
     const counts = await same((l) => l.stageCounts(full, DAY0 + 6));
     expect([...counts.values()].reduce((n, c) => n + c, 0)).toBe(24);
