@@ -41,20 +41,6 @@ const newestOf = (c: Pick<typeof orders, 'shippedAt' | 'orderId'>) => [desc(c.sh
 /** PostgreSQL twins of `src/store/dashboard-orders.ts`. */
 export function pgDashboardOrdersQueries(db: PgQ): QueriesOf<typeof sqlite> {
   const newest = (where: SQL | undefined, limit: number) => db.select().from(orders).where(where).orderBy(...newestOf(orders)).limit(limit);
-  /**
-   * The newest of a stage's own range, read whole as SQLite's INDEXED BY reads
-   * it: OFFSET 0 keeps the range from being flattened into the ORDER BY ... LIMIT
-   * above, so PostgreSQL picks its rows by the stall (or exception) index's
-   * conditions instead of walking (state, shipped_at) back from the newest in
-   * the hope of meeting the stage soon: on 1,000,000 orders with no parcel in
-   * transit it walked all 323,000 active ones (0.7 s) to return none.
-   */
-  const newestInRange = (where: SQL | undefined, limit: number) => {
-    // drizzle leaves out a numeric offset of 0, so the fence is written as SQL.
-    const range = db.select().from(orders).where(where).offset(sql`0` as unknown as number).as('r');
-    const r = range as unknown as typeof orders;
-    return db.select().from(range).orderBy(...newestOf(r)).limit(limit);
-  };
 
   return {
     async findOrders(query, limit = 20) {
@@ -90,8 +76,8 @@ export function pgDashboardOrdersQueries(db: PgQ): QueriesOf<typeof sqlite> {
       const lane = (c: Pick<typeof orders, 'carrier' | 'country'>) =>
         and(f.carrier === undefined ? undefined : eq(c.carrier, f.carrier), f.country === undefined ? undefined : eq(c.country, f.country));
       const hasLane = f.carrier !== undefined || f.country !== undefined;
-      const within = async (where: SQL | undefined, rows: number, keep: (c: typeof orders) => SQL | undefined, pick: typeof newest | typeof newestInRange = newest) => {
-        const w = pick(where, rows).as('w');
+      const within = async (where: SQL | undefined, rows: number, keep: (c: typeof orders) => SQL | undefined) => {
+        const w = newest(where, rows).as('w');
         return (await db.select().from(w).where(keep(w as unknown as typeof orders)).orderBy(...newestOf(w as unknown as typeof orders)).limit(limit)) as OrderRow[];
       };
       if (ranges !== null || hasLane) {
@@ -99,8 +85,7 @@ export function pgDashboardOrdersQueries(db: PgQ): QueriesOf<typeof sqlite> {
         if (dense.length === limit) return dense;
       }
       const ofStage = and(ofState, ranges?.(orders));
-      if (ranges === null) return hasLane ? within(ofStage, STAGE_SCAN_ROWS, lane) : newest(ofStage, limit);
-      return hasLane ? within(ofStage, STAGE_SCAN_ROWS, lane, newestInRange) : ((await newestInRange(ofStage, limit)) as OrderRow[]);
+      return hasLane ? within(ofStage, STAGE_SCAN_ROWS, lane) : newest(ofStage, limit);
     },
 
     async sentPerDay(fromMs, store) {
