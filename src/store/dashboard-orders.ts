@@ -72,7 +72,8 @@ const DENSE_SCAN_ROWS = 2_000;
  * shipped_at) for the final states, the stall index (state, stage_rank,
  * last_event_at, shipped_at) for the active ones, each led by the store when
  * there is one (an exception: the partial index of the orders that had
- * one). A carrier or country is checked on the newest STAGE_SCAN_ROWS of those. `no_feed` is `registered` shipped before `noFeedBefore`.
+ * one; at customs: the partial index of those, newest first, whose store
+ * columns it carries itself, so it needs no first look). A carrier or country is checked on the newest STAGE_SCAN_ROWS of those. `no_feed` is `registered` shipped before `noFeedBefore`.
  */
 export function ordersInStage(db: Db, f: DashboardFilter, stage: DashboardStage, limit: number, noFeedBefore: number): OrderRow[] {
   const [state, ranges] = STAGE_WHERE[stage];
@@ -82,10 +83,13 @@ export function ordersInStage(db: Db, f: DashboardFilter, stage: DashboardStage,
   if (stage === 'registered') from = Math.max(from, noFeedBefore);
   const byStore = f.store !== undefined;
   const index = stage === 'exception' ? 'orders_exception_idx'
+    : stage === 'customs' ? 'orders_customs_idx'
     : ranges === null ? (byStore ? 'orders_store_state_shipped_idx' : 'orders_state_shipped_idx')
     : byStore ? 'orders_store_state_stage_last_event_idx' : 'orders_state_stage_last_event_idx';
-  const where = [...(byStore ? ['store = ?'] : []), 'state = ?', ...(ranges ? [ranges] : []), 'shipped_at >= ?', 'shipped_at < ?'];
-  const params: unknown[] = [...(byStore ? [f.store] : []), state, from, to];
+  // A partial index is used only when the query spells its condition out: the state as a literal, not a parameter.
+  const ofState = stage === 'customs' ? `state = '${state}'` : 'state = ?';
+  const where = [...(byStore ? ['store = ?'] : []), ofState, ...(ranges ? [ranges] : []), 'shipped_at >= ?', 'shipped_at < ?'];
+  const params: unknown[] = [...(byStore ? [f.store] : []), ...(stage === 'customs' ? [] : [state]), from, to];
   const lane: string[] = [];
   const laneParams: unknown[] = [];
   for (const [column, value] of [['carrier', f.carrier], ['country', f.country]] as const) {
@@ -94,7 +98,7 @@ export function ordersInStage(db: Db, f: DashboardFilter, stage: DashboardStage,
     laneParams.push(value);
   }
   // A common stage is found among the newest few thousand of its state at once; a rare one is a short range of its index.
-  if (ranges !== null || lane.length > 0) {
+  if ((ranges !== null || lane.length > 0) && stage !== 'customs') {
     const byShipping = byStore ? 'orders_store_state_shipped_idx' : 'orders_state_shipped_idx';
     const dense = db.$client
       .prepare(

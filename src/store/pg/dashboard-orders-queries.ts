@@ -80,6 +80,11 @@ export function pgDashboardOrdersQueries(db: PgQ): QueriesOf<typeof sqlite> {
         const w = newest(where, rows).as('w');
         return (await db.select().from(w).where(keep(w as unknown as typeof orders)).orderBy(...newestOf(w as unknown as typeof orders)).limit(limit)) as OrderRow[];
       };
+      if (stage === 'customs') {
+        // Its own partial index, newest first (orders_customs_idx): the condition spelled out so the planner matches it.
+        const ofCustoms = and(ofState, sql`${orders.state} = 'active' AND ${orders.stageRank} = 2`, ranges?.(orders));
+        return hasLane ? within(ofCustoms, STAGE_SCAN_ROWS, lane) : newest(ofCustoms, limit);
+      }
       if (ranges !== null || hasLane) {
         const dense = await within(ofState, DENSE_SCAN_ROWS, (c) => and(ranges?.(c), lane(c)));
         if (dense.length === limit) return dense;
