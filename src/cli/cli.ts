@@ -1,7 +1,7 @@
 import type { Readable, Writable } from 'node:stream';
 import { createColors } from 'picocolors';
-import { pino, type Logger } from 'pino';
-import { loadConfig, type Config } from '../config/config.js';
+import type { Logger } from 'pino';
+import type { Config } from '../config/config.js';
 import { PostshipError, RuntimeError } from '../domain/errors.js';
 import type { Runtime } from '../runtime.js';
 import { ledgerMissing } from '../store/ledger-file.js';
@@ -51,12 +51,17 @@ export function terminalWidth(cli: Cli): number {
 }
 
 /** Short-lived commands log warnings to stderr only, so stdout stays clean data. */
-function commandLogger(env: Env): Logger {
+async function commandLogger(env: Env): Promise<Logger> {
+  const { pino } = await import('pino');
   return pino({ level: env.LOG_LEVEL?.trim() || 'warn' }, pino.destination(2));
 }
 
-/** The config for a command; a PostgreSQL POSTSHIP_DB is refused by the few that need a SQLite file (`sqliteOnly`). */
-export function cliConfig(cli: Cli, options: { sqliteOnly?: string } = {}): Config {
+/**
+ * The config for a command; a PostgreSQL POSTSHIP_DB is refused by the few that need a SQLite file (`sqliteOnly`).
+ * Loaded on first use (zod, luxon): `--help` and `--version` never read the config.
+ */
+export async function cliConfig(cli: Cli, options: { sqliteOnly?: string } = {}): Promise<Config> {
+  const { loadConfig } = await import('../config/config.js');
   const config = loadConfig(cli.env);
   if (config.dbEngine === 'postgres' && options.sqliteOnly) throw sqliteOnlyError(config.dbPath, options.sqliteOnly);
   return config;
@@ -71,9 +76,10 @@ export function cliConfig(cli: Cli, options: { sqliteOnly?: string } = {}): Conf
 export async function withRuntime<T>(
   cli: Cli,
   fn: (runtime: Runtime) => Promise<T> | T,
-  config: Config = cliConfig(cli),
+  config?: Config,
   options: { createLedger?: boolean } = {},
 ): Promise<T> {
+  config ??= await cliConfig(cli);
   const missing = ledgerMissing(config.dbPath);
   if (missing && !options.createLedger) {
     throw new RuntimeError(
@@ -84,7 +90,7 @@ export async function withRuntime<T>(
   }
   // Loaded here, not at the top: a command can start work of its own (the import's reader thread) while it loads.
   const { ONE_SHOT, Runtime } = await import('../runtime.js');
-  const runtime = new Runtime(config, { ...ONE_SHOT, logger: commandLogger(cli.env) });
+  const runtime = new Runtime(config, { ...ONE_SHOT, logger: await commandLogger(cli.env) });
   if (missing) warn(cli, `postship: created a new database at ${config.dbPath} (POSTSHIP_DB)`);
   try {
     return await fn(runtime);

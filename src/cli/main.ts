@@ -43,10 +43,15 @@ const COMMANDS: Array<[name: string, load: () => Promise<CommandFactory>]> = [
   ['daemon', async () => (await import('./commands/daemon.js')).daemonCommand],
 ];
 
-/** The command argv names, when it is one we know; otherwise all are loaded (help, suggestions). */
-function requestedCommand(argv: string[]): string | undefined {
+/**
+ * The command argv names, when it is one we know; otherwise all are loaded (help, suggestions).
+ * `--version` first needs none: commander prints it before it looks at any command.
+ */
+function requestedCommands(argv: string[]): Array<[name: string, load: () => Promise<CommandFactory>]> {
   const name = argv[2]; // `postship --help import` shows the program's help: every command then
-  return COMMANDS.some(([n]) => n === name) ? name : undefined;
+  if (name === '--version' || name === '-V') return [];
+  const only = COMMANDS.filter(([n]) => n === name);
+  return only.length > 0 ? only : COMMANDS;
 }
 
 function version(): string {
@@ -69,8 +74,7 @@ Example:
       --carrier cainiao --tracking LP00123456789012
   $ postship status AE-1001`,
     );
-  const only = requestedCommand(argv);
-  const factories = await Promise.all(COMMANDS.filter(([name]) => !only || name === only).map(([, load]) => load()));
+  const factories = await Promise.all(requestedCommands(argv).map(([, load]) => load()));
   for (const make of factories) program.addCommand(make(cli));
   // Commander must not exit by itself: main() is the one place that does.
   const configure = (command: Command) => {

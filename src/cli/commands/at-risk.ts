@@ -2,10 +2,8 @@ import { Command } from 'commander';
 import { InputError } from '../../domain/errors.js';
 import type { Ledger } from '../../store/ledger-api.js';
 import { DEFAULT_AT_RISK_DAYS } from '../../domain/protection.js';
-import { listAtRisk, trackingAttention, type AtRiskOrder, type TrackingAttention } from '../../services/at-risk.js';
+import type { AtRiskOrder, TrackingAttention } from '../../services/at-risk.js';
 import { print, printJson, terminalWidth, withRuntime, type Cli } from '../cli.js';
-import { lowRatingAttention, protectionExtensions } from '../../services/reply-attention.js';
-import { LOW_RATING_DAYS } from '../../domain/replies.js';
 import { fitTable as fitTable, isoUtc, utcTime } from '../format.js';
 
 interface AtRiskOptions {
@@ -72,6 +70,12 @@ async function assertKnownStore(runtime: { ledger: Ledger; config: { file: { sto
 async function atRisk(cli: Cli, o: AtRiskOptions): Promise<void> {
   const withinDays = parseDays(o.days);
   const limit = parseLimit(o.limit);
+  // Loaded here, not at the top: `--help` lists this command without them.
+  const [{ listAtRisk, trackingAttention }, { lowRatingAttention, protectionExtensions }, { LOW_RATING_DAYS }] = await Promise.all([
+    import('../../services/at-risk.js'),
+    import('../../services/reply-attention.js'),
+    import('../../domain/replies.js'),
+  ]);
   await withRuntime(cli, async (runtime) => {
     if (o.store !== undefined) await assertKnownStore(runtime, o.store);
     const now = runtime.clock.now().toMillis();

@@ -3,7 +3,6 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { InputError } from '../../domain/errors.js';
-import { dsnEvents, parseDsn } from '../../mail/dsn.js';
 import { type RecordedEvents } from '../../store/mail-events.js';
 import { print, printJson, withRuntime, type Cli } from '../cli.js';
 
@@ -28,6 +27,7 @@ interface FileResult {
 async function ingest(cli: Cli, path: string, o: { json?: boolean }): Promise<void> {
   const files = emlFiles(resolve(path));
   if (files.length === 0) throw new InputError('bounces_empty', [`${path}: the folder holds no files`], 'Point at the folder your bounce mailbox delivers to.');
+  const { dsnEvents, parseDsn } = await import('../../mail/dsn.js'); // mailparser: loaded only to read bounces
   await withRuntime(cli, async (runtime) => {
     const total: RecordedEvents = { stored: 0, duplicates: 0, unmatched: 0, suppressed: 0 };
     const results: FileResult[] = [];

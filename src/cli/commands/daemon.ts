@@ -1,7 +1,6 @@
 import { Command } from 'commander';
-import { ROLES, runDaemonUntilSignal, type Role } from '../../daemon.js';
 import { InputError } from '../../domain/errors.js';
-import { createLogger } from '../../logger.js';
+import { ROLES, type Role } from '../../roles.js';
 import { cliConfig, warn, type Cli } from '../cli.js';
 
 export function parsePort(value: string | undefined, fallback: number): number {
@@ -33,10 +32,12 @@ function parseDeadline(value: string | undefined): number {
 }
 
 async function daemon(cli: Cli, o: { role?: string; port?: string; shutdownTimeout?: string }): Promise<void> {
-  const config = cliConfig(cli);
+  const config = await cliConfig(cli);
   const roles = parseRoles(o.role);
   const port = parsePort(o.port, config.port);
   const shutdownDeadlineMs = parseDeadline(o.shutdownTimeout);
+  // Loaded before the start line: whoever waits for it may signal at once, and the daemon must be there to stop cleanly.
+  const [{ runDaemonUntilSignal }, { createLogger }] = await Promise.all([import('../../daemon.js'), import('../../logger.js')]);
   warn(cli, `postship daemon: ${roles.join(' + ')} on port ${port}; SIGTERM or Ctrl-C to stop`);
   await runDaemonUntilSignal(config, { roles, port, env: cli.env, shutdownDeadlineMs, logger: createLogger(config.logLevel) });
 }

@@ -1,10 +1,11 @@
 import { resolve } from 'node:path';
 import { Command } from 'commander';
-import { backupDb } from '../../store/backup.js';
 import { cliConfig, print, printJson, type Cli } from '../cli.js';
 
-function backup(cli: Cli, file: string, o: { json?: boolean }): void {
-  const result = backupDb(cliConfig(cli, { sqliteOnly: '`postship db backup`' }).dbPath, resolve(file));
+async function backup(cli: Cli, file: string, o: { json?: boolean }): Promise<void> {
+  const config = await cliConfig(cli, { sqliteOnly: '`postship db backup`' });
+  const { backupDb } = await import('../../store/backup.js');
+  const result = backupDb(config.dbPath, resolve(file));
   if (o.json) printJson(cli, result);
   else print(cli, `${result.path}: ${result.bytes} bytes in ${result.ms} ms`);
 }

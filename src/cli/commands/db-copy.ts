@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { Command } from 'commander';
-import { copyLedger, type CopyReport } from '../../store/copy.js';
+import type { CopyReport } from '../../store/copy.js';
 import { isPostgresUrl } from '../../store/pg/url.js';
 import { print, printJson, warn, type Cli } from '../cli.js';
 
@@ -16,6 +16,7 @@ async function copy(cli: Cli, o: { from: string; to: string; replace?: boolean; 
   const from = isPostgresUrl(o.from) ? o.from : resolve(o.from);
   const to = isPostgresUrl(o.to) ? o.to : resolve(o.to);
   const progress = cli.stderr.isTTY && !o.json ? (table: string, rows: number) => warn(cli, `  ${table}: ${rows} rows`) : undefined;
+  const { copyLedger } = await import('../../store/copy.js');
   const report = await copyLedger(from, to, { replace: o.replace, onTable: progress });
   if (o.json) printJson(cli, report);
   else printReport(cli, report);

@@ -1,6 +1,5 @@
 import { Command } from 'commander';
 import { InputError } from '../../domain/errors.js';
-import { closeDispute, openDispute, parseDisputeReason } from '../../services/disputes.js';
 import { DISPUTE_REASONS } from '../../domain/replies.js';
 import { print, printJson, promoteAfterWrite, withRuntime, type Cli } from '../cli.js';
 
@@ -9,6 +8,7 @@ interface DisputeOptions { open?: boolean; close?: boolean; reason?: string; rep
 async function dispute(cli: Cli, orderId: string, o: DisputeOptions): Promise<void> {
   if (Boolean(o.open) === Boolean(o.close)) throw new InputError('dispute_invalid', ['give exactly one of --open or --close']);
   if (o.close && (o.reason !== undefined || o.reply)) throw new InputError('dispute_invalid', ['--reason and --reply go with --open']);
+  const { closeDispute, openDispute, parseDisputeReason } = await import('../../services/disputes.js');
   const reason = parseDisputeReason(o.reason);
   await withRuntime(cli, async (runtime) => {
     const deps = { ...runtime.orderDeps(), file: runtime.config.file };

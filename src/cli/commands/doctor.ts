@@ -1,10 +1,13 @@
 import { Command } from 'commander';
-import { DEFAULT_REDIS_URL, loadConfig, type Config } from '../../config/config.js';
+import type { Config } from '../../config/config.js';
 import { print, printJson, terminalWidth, type Cli } from '../cli.js';
-import { checkConfig, checkDatabase, checkDkim, checkMail, checkRedis, checkTemplates, checkTracking, type CheckResult } from '../doctor-checks.js';
+import type { CheckResult } from '../doctor-checks.js';
 import { wrap } from '../format.js';
 
 async function runChecks(cli: Cli): Promise<CheckResult[]> {
+  // Every check's modules (Redis, the database drivers, SMTP, templates, providers), loaded when doctor runs.
+  const [{ DEFAULT_REDIS_URL, loadConfig }, { checkConfig, checkDatabase, checkDkim, checkMail, checkRedis, checkTemplates, checkTracking }] =
+    await Promise.all([import('../../config/config.js'), import('../doctor-checks.js')]);
   let config: Config | null = null;
   let error: unknown = null;
   try {

@@ -1,11 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { InputError } from '../../domain/errors.js';
-import { validateOrder, type OrderInput } from '../../domain/order.js';
+import type { OrderInput } from '../../domain/order.js';
 import { checkTrackingNumber, type TrackingWarning } from '../../domain/tracking-number.js';
 import { enteredView } from '../../report/entered.js';
-import { enterOrder } from '../../services/orders.js';
-import { applyUnmatchedEvents } from '../../services/tracking.js';
 import { print, printJson, promoteAfterWrite, warn, withRuntime, type Cli } from '../cli.js';
 import { fitTable, utcTime } from '../format.js';
 import { asFlagProblem } from '../order-flags.js';
@@ -79,6 +77,12 @@ function describe(result: Parameters<typeof enteredView>[0]): ReturnType<typeof 
 
 async function enqueue(cli: Cli, o: EnqueueOptions): Promise<void> {
   const { inputs, labelled } = await ordersFrom(cli, o);
+  // Validation (zod) and order entry, loaded when an order is entered; BullMQ waits for the queueing (promoteAfterWrite).
+  const [{ validateOrder }, { enterOrder }, { applyUnmatchedEvents }] = await Promise.all([
+    import('../../domain/order.js'),
+    import('../../services/orders.js'),
+    import('../../services/tracking.js'),
+  ]);
   await withRuntime(cli, async (runtime) => {
     // Every order is checked before any is written: bad input writes nothing.
     const now = runtime.clock.now();

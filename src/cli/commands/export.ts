@@ -5,7 +5,7 @@ import { Command } from 'commander';
 import { RuntimeError } from '../../domain/errors.js';
 import { printJson, warn, withRuntime, type Cli } from '../cli.js';
 import { csvLine } from '../format.js';
-import { parseFilter, type FilterFlags } from '../../store/send-list.js';
+import type { FilterFlags } from '../../store/send-list.js';
 import { addFilterOptions, EXPORT_COLUMNS, parsePaging, sendView, validateAll, type PagingFlags } from '../send-rows.js';
 
 type ExportOptions = FilterFlags & PagingFlags & { out?: string; json?: boolean };
@@ -22,6 +22,7 @@ function openOut(cli: Cli, path: string | undefined): Writable {
 }
 
 async function exportCsv(cli: Cli, o: ExportOptions): Promise<void> {
+  const { parseFilter } = await import('../../store/send-list.js'); // drizzle-orm: not for `--help`
   const [filter, paging] = validateAll(() => parseFilter(o), () => parsePaging(o, null));
   await withRuntime(cli, async (runtime) => {
     const out = openOut(cli, o.out);

@@ -1,5 +1,4 @@
 import { Command } from 'commander';
-import { recordFeedback } from '../../services/feedback.js';
 import { print, printJson, promoteAfterWrite, withRuntime, type Cli } from '../cli.js';
 
 const SAID: Record<string, string> = {
@@ -13,6 +12,7 @@ const SAID: Record<string, string> = {
 };
 
 async function feedback(cli: Cli, orderId: string, o: { rating: string; text?: string; json?: boolean }): Promise<void> {
+  const { recordFeedback } = await import('../../services/feedback.js');
   await withRuntime(cli, async (runtime) => {
     const result = await recordFeedback(
       { ...runtime.orderDeps(), file: runtime.config.file },

@@ -1,8 +1,6 @@
 import { statSync } from 'node:fs';
 import { basename } from 'node:path';
-import cliProgress from 'cli-progress';
 import { Command } from 'commander';
-import { DEFAULT_REDIS_URL } from '../../config/config.js';
 import { InputError } from '../../domain/errors.js';
 import type { TrackingWarning } from '../../domain/tracking-number.js';
 import { startImportReader } from '../../import/reader.js';
@@ -47,9 +45,10 @@ function fileSize(file: string): number {
   }
 }
 
-/** A progress bar on stderr, only when a person watches a terminal. */
-function progressBar(cli: Cli, total: number) {
+/** A progress bar on stderr, only when a person watches a terminal (cli-progress is loaded only then). */
+async function progressBar(cli: Cli, total: number) {
   if (!cli.stderr.isTTY) return null;
+  const { default: cliProgress } = await import('cli-progress');
   const bar = new cliProgress.SingleBar(
     { format: 'importing [{bar}] {percentage}% | {rows} rows | {eta_formatted} left', stream: cli.stderr as NodeJS.WritableStream, hideCursor: true },
     cliProgress.Presets.shades_classic,
@@ -89,7 +88,8 @@ async function importFile(cli: Cli, file: string, o: ImportOptions): Promise<voi
   }
   const size = fileSize(file);
   const started = performance.now();
-  const config = cliConfig(cli);
+  const config = await cliConfig(cli);
+  const { DEFAULT_REDIS_URL } = await import('../../config/config.js'); // loaded already, by cliConfig
   // The reader thread starts first: it loads its modules and parses the first
   // rows while this thread loads the ledger's modules and opens the database.
   const reader = startImportReader(file, config.file, batchSize, { redisUrl: config.redisUrl ?? DEFAULT_REDIS_URL, settings: config });
@@ -98,7 +98,7 @@ async function importFile(cli: Cli, file: string, o: ImportOptions): Promise<voi
     await withRuntime(
       cli,
       async (runtime) => {
-        const bar = progressBar(cli, size);
+        const bar = await progressBar(cli, size);
         runtime.checkpointInBackground(); // the WAL of a large import is copied back on another thread
         const numbers: NumberWarnings = { count: 0, rows: [] };
         let run: Awaited<ReturnType<typeof runImport>>;

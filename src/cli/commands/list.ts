@@ -1,12 +1,13 @@
 import { Command } from 'commander';
 import { print, printJson, terminalWidth, withRuntime, type Cli } from '../cli.js';
 import { fitTable, utcTime } from '../format.js';
-import { parseFilter, type FilterFlags } from '../../store/send-list.js';
+import type { FilterFlags } from '../../store/send-list.js';
 import { addFilterOptions, parsePaging, sendView, validateAll, type PagingFlags } from '../send-rows.js';
 
 type ListOptions = FilterFlags & PagingFlags & { json?: boolean };
 
 async function list(cli: Cli, o: ListOptions): Promise<void> {
+  const { parseFilter } = await import('../../store/send-list.js'); // drizzle-orm: not for `--help`
   const [filter, paging] = validateAll(() => parseFilter(o), () => parsePaging(o, 50));
   const limit = paging.limit ?? 50;
   await withRuntime(cli, async (runtime) => {

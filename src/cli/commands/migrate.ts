@@ -1,8 +1,7 @@
 import { Command } from 'commander';
 import type { Config } from '../../config/config.js';
-import { closeDb, migrationState, openDb, type MigrationState } from '../../store/db.js';
+import type { MigrationState } from '../../store/db.js';
 import { ledgerMissing } from '../../store/ledger-file.js';
-import { migratePgLedger } from '../../store/pg/migration-state.js';
 import { redactPgUrl } from '../../store/pg/url.js';
 import { cliConfig, print, printJson, type Cli } from '../cli.js';
 
@@ -14,7 +13,9 @@ interface Outcome {
   after: MigrationState;
 }
 
-function migrateSqlite(path: string): Outcome {
+/** better-sqlite3 for a file, the pg driver for a URL: each engine's modules only when it is the one migrated. */
+async function migrateSqlite(path: string): Promise<Outcome> {
+  const { closeDb, migrationState, openDb } = await import('../../store/db.js');
   const created = ledgerMissing(path);
   const before = migrationState(path);
   closeDb(openDb(path)); // openDb applies whatever is pending
@@ -22,13 +23,14 @@ function migrateSqlite(path: string): Outcome {
 }
 
 async function migratePostgres(url: string): Promise<Outcome> {
+  const { migratePgLedger } = await import('../../store/pg/migration-state.js');
   const { before, after } = await migratePgLedger(url);
   return { database: redactPgUrl(url), engine: 'postgres', created: before.applied.length === 0, before, after };
 }
 
 async function migrate(cli: Cli, o: { json?: boolean }): Promise<void> {
-  const config = cliConfig(cli);
-  const r = config.dbEngine === 'postgres' ? await migratePostgres(config.dbPath) : migrateSqlite(config.dbPath);
+  const config = await cliConfig(cli);
+  const r = config.dbEngine === 'postgres' ? await migratePostgres(config.dbPath) : await migrateSqlite(config.dbPath);
   const applied = r.before.pending.filter((t) => r.after.applied.includes(t));
   if (o.json) {
     printJson(cli, { database: r.database, engine: r.engine, created: r.created, applied, current: r.after.applied });

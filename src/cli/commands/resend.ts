@@ -1,10 +1,10 @@
 import { Command } from 'commander';
 import { MILESTONES } from '../../domain/milestones.js';
-import { resendMilestone } from '../../services/orders.js';
 import { print, printJson, promoteAfterWrite, withRuntime, type Cli } from '../cli.js';
 import { isoUtc } from '../format.js';
 
 async function resend(cli: Cli, orderId: string, milestone: string, o: { json?: boolean }): Promise<void> {
+  const { resendMilestone } = await import('../../services/orders.js');
   await withRuntime(cli, async (runtime) => {
     const row = await resendMilestone(runtime.orderDeps(), orderId, milestone);
     let queued: number | null = null;

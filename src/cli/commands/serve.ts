@@ -1,12 +1,12 @@
 import { Command } from 'commander';
-import { runDaemonUntilSignal } from '../../daemon.js';
-import { createLogger } from '../../logger.js';
 import { cliConfig, warn, type Cli } from '../cli.js';
 import { parsePort } from './daemon.js';
 
 async function serve(cli: Cli, o: { port?: string }): Promise<void> {
-  const config = cliConfig(cli);
+  const config = await cliConfig(cli);
   const port = parsePort(o.port, config.port);
+  // Loaded before the start line, as in `daemon`: a signal right after it must find the server's handlers.
+  const [{ runDaemonUntilSignal }, { createLogger }] = await Promise.all([import('../../daemon.js'), import('../../logger.js')]);
   warn(cli, `postship serve: webhooks and admin pages on port ${port}; Ctrl-C to stop`);
   await runDaemonUntilSignal(config, { roles: ['web'], port, env: cli.env, logger: createLogger(config.logLevel) });
 }

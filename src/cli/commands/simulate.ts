@@ -3,9 +3,7 @@ import { Command } from 'commander';
 import { DateTime } from 'luxon';
 import type { Config } from '../../config/config.js';
 import { InputError } from '../../domain/errors.js';
-import { providerForStore } from '../../tracking/index.js';
-import { profileResolver } from '../../services/profiles.js';
-import { simulateTimeline, type SimEvent } from '../../services/simulate.js';
+import type { SimEvent } from '../../services/simulate.js';
 import { cliConfig, print, printJson, type Cli } from '../cli.js';
 import { fitTable, wrap } from '../format.js';
 import { asFlagProblem } from '../order-flags.js';
@@ -50,7 +48,7 @@ async function withFlagNames<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-function parseFeed(value: string | undefined, config: Config, store: string): 'registered' | 'none' {
+function parseFeed(value: string | undefined, config: Config, store: string, providerForStore: (config: Config, store: string) => unknown): 'registered' | 'none' {
   if (value === undefined) return providerForStore(config, store) ? 'registered' : 'none';
   if (value === 'registered' || value === 'none') return value;
   throw new InputError('flag_invalid', [`--feed ${JSON.stringify(value)}: use registered or none`]);
@@ -61,7 +59,13 @@ async function simulate(cli: Cli, o: SimulateOptions): Promise<void> {
   if (!o.carrier) problems.push('--carrier is required');
   if (!o.country) problems.push('--country is required');
   if (problems.length > 0) throw new InputError('simulate_invalid', problems);
-  const config = cliConfig(cli);
+  const config = await cliConfig(cli);
+  // The simulation's modules (the planner, profiles, the tracking providers), not loaded for `--help`.
+  const [{ providerForStore }, { profileResolver }, { simulateTimeline }] = await Promise.all([
+    import('../../tracking/index.js'),
+    import('../../services/profiles.js'),
+    import('../../services/simulate.js'),
+  ]);
   const result = await withFlagNames(() => simulateTimeline({
     carrier: o.carrier!,
     country: o.country!.toUpperCase(),
@@ -72,7 +76,7 @@ async function simulate(cli: Cli, o: SimulateOptions): Promise<void> {
     events: readEvents(o.events),
     profiles: profileResolver(config.file),
     file: config.file,
-    feed: parseFeed(o.feed, config, o.store ?? 'default'),
+    feed: parseFeed(o.feed, config, o.store ?? 'default', providerForStore),
   }));
   if (o.json) {
     const { order } = result;

@@ -3,10 +3,7 @@ import { CARRIERS } from '../../domain/carriers.js';
 import { COUNTRIES } from '../../domain/countries.js';
 import { InputError } from '../../domain/errors.js';
 import { isMilestone, MILESTONES, type Milestone } from '../../domain/milestones.js';
-import { checkTemplates } from '../../mail/check-templates.js';
-import { TemplateSet } from '../../mail/templates.js';
 import { formatTable } from '../../report/timeline.js';
-import { storeConfig } from '../../config/config-file.js';
 import { cliConfig, print, printJson, type Cli } from '../cli.js';
 
 interface CheckFlags {
@@ -17,7 +14,13 @@ interface CheckFlags {
 }
 
 async function check(cli: Cli, o: CheckFlags): Promise<void> {
-  const config = cliConfig(cli);
+  const config = await cliConfig(cli);
+  // handlebars and the template checks, loaded when they run.
+  const [{ checkTemplates }, { TemplateSet }, { storeConfig }] = await Promise.all([
+    import('../../mail/check-templates.js'),
+    import('../../mail/templates.js'),
+    import('../../config/config-file.js'),
+  ]);
   const problems: string[] = [];
   const milestones = (o.milestone ?? []).filter((m) => {
     if (!isMilestone(m)) problems.push(`--milestone ${JSON.stringify(m)} is not one of ${MILESTONES.join(', ')}`);

@@ -2,9 +2,8 @@ import { Command } from 'commander';
 import { findCarrier, carrierCodes } from '../../domain/carriers.js';
 import { InputError, RuntimeError } from '../../domain/errors.js';
 import { type RegistrationRow } from '../../store/registrations.js';
-import { syncTracking, type SyncReport } from '../../services/tracking-sync.js';
+import type { SyncReport } from '../../services/tracking-sync.js';
 import { ProviderQuotaExhausted, ProviderUnauthorized, ProviderUnavailable } from '../../tracking/http.js';
-import { providersInUse } from '../../tracking/index.js';
 import type { Runtime } from '../../runtime.js';
 import { print, printJson, promoteAfterWrite, withRuntime, type Cli } from '../cli.js';
 import { registrationView } from '../../report/feed.js';
@@ -32,6 +31,7 @@ function status(cli: Cli, orderId: string | undefined, o: { json?: boolean }): P
       }
       return;
     }
+    const { providersInUse } = await import('../../tracking/index.js');
     const counts = await runtime.ledger.registrationCounts();
     const now = runtime.clock.now().toMillis();
     const providers = [...new Set([...providersInUse(runtime.config), ...counts.map((c) => c.provider as RegistrationRow['provider'])])];
@@ -78,6 +78,7 @@ function sync(cli: Cli, o: { order?: string; json?: boolean }): Promise<void> {
     if (o.order !== undefined && !await runtime.ledger.registrationOf(o.order)) {
       throw new InputError('order_unknown', [`order ${JSON.stringify(o.order)} has no tracking registration`], 'See `postship tracking status ORDER_ID`.');
     }
+    const { syncTracking } = await import('../../services/tracking-sync.js');
     const report = await syncTracking(
       { ...runtime.orderDeps(), providers: tracking.providers, pollAfterMs: tracking.pollAfterMs, logger: runtime.logger },
       { force: true, orderId: o.order, budgetMs: 10 * 60_000 },

@@ -1,9 +1,5 @@
 import { Command } from 'commander';
-import { runWorker } from '../../../jobs/worker.js';
 import { InputError } from '../../domain/errors.js';
-import { createLogger } from '../../logger.js';
-import { connectRedis, ensureRedis } from '../../queue/redis.js';
-import { LONG_RUNNING, Runtime } from '../../runtime.js';
 import { cliConfig, warn, type Cli } from '../cli.js';
 
 function untilSignal(): Promise<NodeJS.Signals> {
@@ -20,6 +16,7 @@ function untilSignal(): Promise<NodeJS.Signals> {
 
 /** A worker-mode connection waits out outages forever; at start, fail fast instead with one clear line. */
 async function probeRedis(url: string): Promise<void> {
+  const { connectRedis, ensureRedis } = await import('../../queue/redis.js');
   const probe = connectRedis(url, 'command');
   try {
     await ensureRedis(probe, url);
@@ -29,11 +26,17 @@ async function probeRedis(url: string): Promise<void> {
 }
 
 async function worker(cli: Cli, o: { concurrency?: string }): Promise<void> {
-  const config = cliConfig(cli);
+  const config = await cliConfig(cli);
   const concurrency = o.concurrency === undefined ? config.concurrency : Number(o.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1000) {
     throw new InputError('flag_invalid', [`--concurrency ${JSON.stringify(o.concurrency)} must be a whole number from 1 to 1000`]);
   }
+  // BullMQ, Redis, SMTP: the worker's modules, loaded when it starts.
+  const [{ runWorker }, { createLogger }, { LONG_RUNNING, Runtime }] = await Promise.all([
+    import('../../../jobs/worker.js'),
+    import('../../logger.js'),
+    import('../../runtime.js'),
+  ]);
   const runtime = new Runtime(config, { ...LONG_RUNNING, logger: createLogger(config.logLevel) });
   try {
     await probeRedis(runtime.redisUrl);
