@@ -9,10 +9,9 @@ import { createMetrics, type Metrics } from './metrics.js';
 import { TemplateSet } from './mail/templates.js';
 import { createTransport, type MailTransport } from './mail/transport.js';
 import { channelSecretFrom, routingTransport, webhookChannelTransport } from './mail/webhook-channel.js';
-import { promoteDue } from './queue/promoter.js';
-import { createSendQueue, enqueueTrackingEvents, requestTrackingSync, sendJobId, type SendJobData } from './queue/queues.js';
-import { connectRedis, ensureRedis } from './queue/redis.js';
-import { reconcileLedger } from './services/reconcile-ledger.js';
+// BullMQ and ioredis (queue/*) and the reconciler are loaded when first used (await import below):
+// a command that only reads the ledger, or finds Redis down, never loads BullMQ.
+import type { SendJobData } from './queue/queues.js';
 import { profileResolver, type ProfileResolver } from './services/profiles.js';
 import type { OrderServiceDeps } from './services/orders.js';
 import { Shutdown } from './shutdown.js';
@@ -85,6 +84,7 @@ export class Runtime {
   /** Connects on first use; throws one clear RuntimeError when Redis is down. */
   async redis(): Promise<Redis> {
     if (!this.redisConn) {
+      const { connectRedis, ensureRedis } = await import('./queue/redis.js');
       const connection = connectRedis(this.redisUrl, this.options.redis === 'wait' ? 'worker' : 'command');
       try {
         await ensureRedis(connection, this.redisUrl);
@@ -99,7 +99,11 @@ export class Runtime {
   }
 
   async sendQueue(): Promise<Queue<SendJobData>> {
-    if (!this.queue) this.queue = createSendQueue(await this.redis(), this.config);
+    if (!this.queue) {
+      const connection = await this.redis();
+      const { createSendQueue } = await import('./queue/queues.js');
+      this.queue ??= createSendQueue(connection, this.config);
+    }
     return this.queue;
   }
 
@@ -164,16 +168,23 @@ export class Runtime {
 
   /** Hands stored tracking events to the queue as jobs (webhooks, the sweep). */
   async enqueueTrackingEvents(eventIds: readonly number[]): Promise<void> {
-    await enqueueTrackingEvents(await this.sendQueue(), this.config, eventIds);
+    const queue = await this.sendQueue();
+    const { enqueueTrackingEvents } = await import('./queue/queues.js');
+    await enqueueTrackingEvents(queue, this.config, eventIds);
   }
 
   /** Asks the worker to register new parcels now, when a tracking provider is configured. */
   async requestTrackingSync(): Promise<void> {
-    if (this.trackingSync()) await requestTrackingSync(await this.sendQueue(), this.config);
+    if (!this.trackingSync()) return;
+    const queue = await this.sendQueue();
+    const { requestTrackingSync } = await import('./queue/queues.js');
+    await requestTrackingSync(queue, this.config);
   }
 
   async promote(): Promise<number> {
-    return promoteDue(await this.promoterDeps());
+    const deps = await this.promoterDeps();
+    const { promoteDue } = await import('./queue/promoter.js');
+    return promoteDue(deps);
   }
 
   /**
@@ -190,13 +201,16 @@ export class Runtime {
   }
 
   async reconcile() {
-    return reconcileLedger({ ...(await this.promoterDeps()), profiles: this.profiles, claimLeaseMs: this.config.claimLeaseMs });
+    const deps = await this.promoterDeps();
+    const { reconcileLedger } = await import('./services/reconcile-ledger.js');
+    return reconcileLedger({ ...deps, profiles: this.profiles, claimLeaseMs: this.config.claimLeaseMs });
   }
 
   /** Removes queued jobs of cancelled sends: a courtesy, the worker re-checks the row anyway. */
   async removeJobs(sendIds: number[]): Promise<void> {
     if (sendIds.length === 0) return;
     const queue = await this.sendQueue();
+    const { sendJobId } = await import('./queue/queues.js');
     for (const id of sendIds) await queue.remove(sendJobId(id));
   }
 
