@@ -113,7 +113,9 @@ describe('dashboard queries at a few thousand orders', () => {
       expect.arrayContaining(['Bitmap Index Scan tracking_events_order_idx', 'Bitmap Index Scan tracking_events_number_dedup_uq']));
 
     const stageIndex = /^(Index Scan|Index Scan Backward|Bitmap Index Scan) orders_((store_)?state_(shipped|stage_last_event)|customs)_idx$/;
-    const onlyStageIndexes = (statements: string[][]) => statements.flat().filter((s) => s.endsWith(' orders') ? !s.startsWith('Bitmap Heap Scan') : !stageIndex.test(s));
+    // The count table (a few hundred rows here) says whether a stage is rare; any scan of it will do.
+    const onlyStageIndexes = (statements: string[][]) => statements.flat().filter((s) => !/ dashboard_stage_counts/.test(s))
+      .filter((s) => s.endsWith(' orders') ? !s.startsWith('Bitmap Heap Scan') : !stageIndex.test(s));
     for (const stage of ['in_transit', 'customs', 'delivered', 'registered', 'no_feed'] as DashboardStage[]) {
       for (const f of [FULL, { ...FULL, store: 'bolt' }, { ...FULL, country: 'ES' }, { ...FULL, carrier: 'ups' }, { ...FULL, store: 'bolt', carrier: 'ups' }]) {
         const statements = await plans((db) => q(db).ordersInStage(f, stage, 50, (DAY0 + 50) * DAY));
