@@ -3,7 +3,7 @@ import { InputError } from '../../domain/errors.js';
 import type { Ledger } from '../../store/ledger-api.js';
 import { DEFAULT_AT_RISK_DAYS } from '../../domain/protection.js';
 import type { AtRiskOrder, TrackingAttention } from '../../services/at-risk.js';
-import { print, printJson, terminalWidth, withRuntime, type Cli } from '../cli.js';
+import { print, printJson, terminalWidth, withLedger, type Cli } from '../cli.js';
 import { fitTable as fitTable, isoUtc, utcTime } from '../format.js';
 
 interface AtRiskOptions {
@@ -76,7 +76,7 @@ async function atRisk(cli: Cli, o: AtRiskOptions): Promise<void> {
     import('../../services/reply-attention.js'),
     import('../../domain/replies.js'),
   ]);
-  await withRuntime(cli, async (runtime) => {
+  await withLedger(cli, async (runtime) => {
     if (o.store !== undefined) await assertKnownStore(runtime, o.store);
     const now = runtime.clock.now().toMillis();
     const rows = await listAtRisk(runtime.ledger, runtime.config.file, { now, withinDays, store: o.store, limit: limit === undefined ? undefined : limit + 1 });

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { InputError } from '../../domain/errors.js';
 import { type RecordedEvents } from '../../store/mail-events.js';
-import { print, printJson, withRuntime, type Cli } from '../cli.js';
+import { print, printJson, withLedger, type Cli } from '../cli.js';
 
 /** The .eml files a path names: the file itself, or a folder's (not its subfolders'). */
 function emlFiles(path: string): string[] {
@@ -28,7 +28,7 @@ async function ingest(cli: Cli, path: string, o: { json?: boolean }): Promise<vo
   const files = emlFiles(resolve(path));
   if (files.length === 0) throw new InputError('bounces_empty', [`${path}: the folder holds no files`], 'Point at the folder your bounce mailbox delivers to.');
   const { dsnEvents, parseDsn } = await import('../../mail/dsn.js'); // mailparser: loaded only to read bounces
-  await withRuntime(cli, async (runtime) => {
+  await withLedger(cli, async (runtime) => {
     const total: RecordedEvents = { stored: 0, duplicates: 0, unmatched: 0, suppressed: 0 };
     const results: FileResult[] = [];
     for (const file of files) {

@@ -3,7 +3,7 @@ import type { Writable } from 'node:stream';
 import { once } from 'node:events';
 import { Command } from 'commander';
 import { RuntimeError } from '../../domain/errors.js';
-import { printJson, warn, withRuntime, type Cli } from '../cli.js';
+import { printJson, warn, withLedger, type Cli } from '../cli.js';
 import { csvLine } from '../format.js';
 import type { FilterFlags } from '../../store/send-list.js';
 import { addFilterOptions, EXPORT_COLUMNS, parsePaging, sendView, validateAll, type PagingFlags } from '../send-rows.js';
@@ -24,7 +24,7 @@ function openOut(cli: Cli, path: string | undefined): Writable {
 async function exportCsv(cli: Cli, o: ExportOptions): Promise<void> {
   const { parseFilter } = await import('../../store/send-list.js'); // drizzle-orm: not for `--help`
   const [filter, paging] = validateAll(() => parseFilter(o), () => parsePaging(o, null));
-  await withRuntime(cli, async (runtime) => {
+  await withLedger(cli, async (runtime) => {
     const out = openOut(cli, o.out);
     const failed = o.out
       ? new Promise<never>((_, reject) =>

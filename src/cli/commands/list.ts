@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { print, printJson, terminalWidth, withRuntime, type Cli } from '../cli.js';
+import { print, printJson, terminalWidth, withLedger, type Cli } from '../cli.js';
 import { fitTable, utcTime } from '../format.js';
 import type { FilterFlags } from '../../store/send-list.js';
 import { addFilterOptions, parsePaging, sendView, validateAll, type PagingFlags } from '../send-rows.js';
@@ -10,7 +10,7 @@ async function list(cli: Cli, o: ListOptions): Promise<void> {
   const { parseFilter } = await import('../../store/send-list.js'); // drizzle-orm: not for `--help`
   const [filter, paging] = validateAll(() => parseFilter(o), () => parsePaging(o, 50));
   const limit = paging.limit ?? 50;
-  await withRuntime(cli, async (runtime) => {
+  await withLedger(cli, async (runtime) => {
     const counted = await runtime.ledger.countSends(filter);
     const total = counted.n;
     const rows = await runtime.ledger.listSends(filter, limit, paging.offset);

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { DateTime, Duration } from 'luxon';
 import { InputError } from '../../domain/errors.js';
-import { print, printJson, withRuntime, type Cli } from '../cli.js';
+import { print, printJson, withLedger, type Cli } from '../cli.js';
 
 interface PruneOptions {
   before?: string;
@@ -35,7 +35,7 @@ async function prune(cli: Cli, o: PruneOptions): Promise<void> {
   // Bad flags are reported before the ledger is opened.
   const before = parseBefore(o.before, DateTime.utc());
   const batch = parseBatch(o.batch);
-  await withRuntime(cli, async (runtime) => {
+  await withLedger(cli, async (runtime) => {
     const total = { orders: 0, sends: 0, events: 0, batches: 0 };
     if (o.dryRun) {
       const n = (await runtime.ledger.prunableOrders(before, 100_000)).length;

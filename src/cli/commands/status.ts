@@ -3,7 +3,7 @@ import { InputError } from '../../domain/errors.js';
 import { orderStatus, type OrderEvents, type TrackingView } from '../../report/order-status.js';
 import { entryName } from '../../report/timeline.js';
 import type { OrderRow } from '../../store/ledger.js';
-import { print, printJson, terminalWidth, withRuntime, type Cli } from '../cli.js';
+import { print, printJson, terminalWidth, withLedger, type Cli } from '../cli.js';
 import { fitTable, localTime, utcTime } from '../format.js';
 
 type Timeline = NonNullable<Awaited<ReturnType<typeof orderStatus>>>['json']['timeline'];
@@ -49,7 +49,7 @@ function printStatus(cli: Cli, order: OrderRow, timeline: Timeline, events: Orde
 }
 
 async function status(cli: Cli, orderId: string, o: { json?: boolean }): Promise<void> {
-  await withRuntime(cli, async (runtime) => {
+  await withLedger(cli, async (runtime) => {
     const status = await orderStatus(runtime.ledger, orderId);
     if (!status) {
       throw new InputError('order_unknown', [`order ${JSON.stringify(orderId)} is not known`], 'Check the id; `postship list` shows known orders.');

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { InputError } from '../../domain/errors.js';
 import { createApiToken, revokeToken, tokenList } from '../../services/api-tokens.js';
-import { print, printJson, withRuntime, type Cli } from '../cli.js';
+import { print, printJson, withLedger, type Cli } from '../cli.js';
 import { fitTable, isoUtc, utcTime } from '../format.js';
 
 interface CreateOptions { store?: string; allStores?: boolean; name?: string; json?: boolean }
@@ -10,7 +10,7 @@ async function create(cli: Cli, o: CreateOptions): Promise<void> {
   if (Boolean(o.store) === Boolean(o.allStores)) {
     throw new InputError('token_invalid', ['give exactly one of --store STORE (a token for one store) or --all-stores']);
   }
-  await withRuntime(cli, async (runtime) => {
+  await withLedger(cli, async (runtime) => {
     const token = await createApiToken(runtime.ledger, { store: o.store ?? null, name: o.name }, runtime.clock.now().toMillis());
     if (o.json) return printJson(cli, token);
     print(cli, `token ${token.id} (${token.name}) for ${token.store ? `store ${token.store}` : 'every store'}:`);
@@ -22,7 +22,7 @@ async function create(cli: Cli, o: CreateOptions): Promise<void> {
 }
 
 async function revoke(cli: Cli, id: string, o: { json?: boolean }): Promise<void> {
-  await withRuntime(cli, async (runtime) => {
+  await withLedger(cli, async (runtime) => {
     const row = await revokeToken(runtime.ledger, id, runtime.clock.now().toMillis());
     if (o.json) printJson(cli, { id: row.id, revokedUtc: isoUtc(row.revokedAt) });
     else print(cli, `token ${row.id} (${row.name}) revoked: requests with it now get 401`);
@@ -30,7 +30,7 @@ async function revoke(cli: Cli, id: string, o: { json?: boolean }): Promise<void
 }
 
 async function list(cli: Cli, o: { json?: boolean }): Promise<void> {
-  await withRuntime(cli, async (runtime) => {
+  await withLedger(cli, async (runtime) => {
     const rows = (await tokenList(runtime.ledger)).map((t) => ({
       id: t.id,
       name: t.name,

@@ -3,7 +3,7 @@ import { findCarrier } from '../../domain/carriers.js';
 import { isIsoCountry } from '../../domain/countries.js';
 import { InputError } from '../../domain/errors.js';
 import { MIN_SAMPLES, transitReport, type TransitReportRow } from '../../services/learned-transit.js';
-import { print, printJson, terminalWidth, withRuntime, type Cli } from '../cli.js';
+import { print, printJson, terminalWidth, withLedger, type Cli } from '../cli.js';
 import { fitTable } from '../format.js';
 
 interface TransitOptions {
@@ -38,7 +38,7 @@ function row(r: TransitReportRow): string[] {
 
 async function transit(cli: Cli, o: TransitOptions): Promise<void> {
   validate(o);
-  await withRuntime(cli, async (runtime) => {
+  await withLedger(cli, async (runtime) => {
     const carrier = o.carrier === undefined ? undefined : findCarrier(o.carrier)!.code;
     const rows = await transitReport(runtime.ledger, { carrier, country: o.country?.trim() });
     if (o.json) {
