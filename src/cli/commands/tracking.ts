@@ -5,7 +5,7 @@ import { type RegistrationRow } from '../../store/registrations.js';
 import type { SyncReport } from '../../services/tracking-sync.js';
 import { ProviderQuotaExhausted, ProviderUnauthorized, ProviderUnavailable } from '../../tracking/http.js';
 import type { Runtime } from '../../runtime.js';
-import { print, printJson, promoteAfterWrite, withRuntime, type Cli } from '../cli.js';
+import { print, printJson, promoteAfterWrite, withLedger, withRuntime, type Cli } from '../cli.js';
 import { registrationView } from '../../report/feed.js';
 import { fitTable, isoUtc, utcTime } from '../format.js';
 
@@ -14,7 +14,7 @@ function describeRegistration(row: RegistrationRow) {
 }
 
 function status(cli: Cli, orderId: string | undefined, o: { json?: boolean }): Promise<void> {
-  return withRuntime(cli, async (runtime) => {
+  return withLedger(cli, async (runtime) => {
     if (orderId !== undefined) {
       if (!await runtime.ledger.getOrder(orderId)) throw new InputError('order_unknown', [`order ${JSON.stringify(orderId)} is not known`]);
       const row = await runtime.ledger.registrationOf(orderId);
