@@ -1,7 +1,7 @@
 import { and, asc, eq, getTableColumns, inArray, isNotNull, isNull, lte, sql } from 'drizzle-orm';
 import type { Db } from './db.js';
 import { prepared } from './sql.js';
-import { meta, orders, trackingEvents, trackingRegistrationCounts, trackingRegistrations, type RegistrationState, type TrackingProviderName } from './schema.js';
+import { meta, orders, TRACKING_PROVIDERS, trackingEvents, trackingRegistrationCounts, trackingRegistrations, type RegistrationState, type TrackingProviderName } from './schema.js';
 
 /**
  * The tracking-registration outbox (one row per order tracked through a
@@ -250,24 +250,37 @@ export function registeredAmong(db: Db, orderIds: readonly string[]): Set<string
 
 /**
  * Registered parcels still without a first scan since before `registeredBefore`
- * (label printed, never handed over?), and rejected registrations of active orders.
+ * (label printed, never handed over?), and rejected registrations of active
+ * orders; oldest registration first. Two short paths instead of every active
+ * order's registration: the never-scanned active orders (one range of the
+ * stall index, led by the store when there is one), and the rejected rows
+ * (per provider, one range of the due index).
  */
 export function registrationsNeedingAttention(db: Db, registeredBefore: number, store?: string): Array<RegistrationRow & { store: string }> {
-  const noScan = and(
-    eq(R.state, 'registered'),
-    lte(R.registeredAt, registeredBefore),
-    isNull(orders.lastEventAt),
-    sql`NOT EXISTS (SELECT 1 FROM ${trackingEvents} WHERE ${trackingEvents.orderId} = ${R.orderId})`,
-  );
-  return db
-    .select({ ...getTableColumns(R), store: orders.store })
-    .from(R)
-    .innerJoin(orders, eq(orders.orderId, R.orderId))
-    .where(and(eq(orders.state, 'active'), store ? eq(orders.store, store) : undefined, sql`((${noScan}) OR ${R.state} = 'rejected')`))
-    // Oldest first, as PostgreSQL's twin lists them (text compared as bytes on both).
-    .orderBy(asc(R.createdAt), asc(R.orderId))
-    .all() as Array<RegistrationRow & { store: string }>;
+  const [index, ofStore, params] = store === undefined
+    ? ['orders_state_stage_last_event_idx', '', []]
+    : ['orders_store_state_stage_last_event_idx', 'o.store = ? AND ', [store]];
+  const noScan = db.$client
+    .prepare(
+      `SELECT r.*, o.store AS store FROM orders o INDEXED BY ${index} CROSS JOIN tracking_registrations r ON r.order_id = o.order_id
+       WHERE ${ofStore}o.state = 'active' AND o.stage_rank IN (${STAGE_RANKS}) AND o.last_event_at IS NULL
+         AND r.state = 'registered' AND r.registered_at <= ? AND NOT EXISTS (SELECT 1 FROM tracking_events e WHERE e.order_id = r.order_id)`,
+    )
+    .all(...params, registeredBefore);
+  const rejected = db.$client
+    .prepare(
+      `SELECT r.*, o.store AS store FROM tracking_registrations r INDEXED BY tracking_registrations_due_idx CROSS JOIN orders o ON o.order_id = r.order_id
+       WHERE r.provider IN (${TRACKING_PROVIDERS.map((p) => `'${p}'`).join(', ')}) AND r.state = 'rejected' AND ${ofStore}o.state = 'active'`,
+    )
+    .all(...params);
+  // Oldest first, as PostgreSQL's twin lists them (text compared as bytes on both).
+  return ([...noScan, ...rejected] as Array<Record<string, unknown>>)
+    .map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()), v])) as RegistrationRow & { store: string })
+    .sort((a, b) => a.createdAt - b.createdAt || Buffer.compare(Buffer.from(a.orderId), Buffer.from(b.orderId)));
 }
+
+/** Every stage rank an order can have (the stall index's second column), so a range of it reads the whole state. */
+const STAGE_RANKS = '0, 1, 2, 3, 4, 5';
 
 export interface ProviderPause {
   until: number;
