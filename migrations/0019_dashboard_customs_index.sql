@@ -1,1 +1,1 @@
-CREATE INDEX `orders_customs_idx` ON `orders` (`shipped_at`,`store`,`last_event_at`,`exception_at`) WHERE "orders"."state" = 'active' AND "orders"."stage_rank" = 2;
+CREATE INDEX `orders_customs_idx` ON `orders` (`shipped_at`,`store`,`state`,`last_event_at`,`exception_at`) WHERE "orders"."stage_rank" = 2;

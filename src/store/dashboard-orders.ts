@@ -86,10 +86,8 @@ export function ordersInStage(db: Db, f: DashboardFilter, stage: DashboardStage,
     : stage === 'customs' ? 'orders_customs_idx'
     : ranges === null ? (byStore ? 'orders_store_state_shipped_idx' : 'orders_state_shipped_idx')
     : byStore ? 'orders_store_state_stage_last_event_idx' : 'orders_state_stage_last_event_idx';
-  // A partial index is used only when the query spells its condition out: the state as a literal, not a parameter.
-  const ofState = stage === 'customs' ? `state = '${state}'` : 'state = ?';
-  const where = [...(byStore ? ['store = ?'] : []), ofState, ...(ranges ? [ranges] : []), 'shipped_at >= ?', 'shipped_at < ?'];
-  const params: unknown[] = [...(byStore ? [f.store] : []), ...(stage === 'customs' ? [] : [state]), from, to];
+  const where = [...(byStore ? ['store = ?'] : []), 'state = ?', ...(ranges ? [ranges] : []), 'shipped_at >= ?', 'shipped_at < ?'];
+  const params: unknown[] = [...(byStore ? [f.store] : []), state, from, to];
   const lane: string[] = [];
   const laneParams: unknown[] = [];
   for (const [column, value] of [['carrier', f.carrier], ['country', f.country]] as const) {

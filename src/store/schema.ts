@@ -64,7 +64,8 @@ export const orders = sqliteTable(
     // The dashboard's exception segment: the few orders that ever had one, by state and shipping date.
     index('orders_exception_idx').on(t.state, t.shippedAt).where(sql`${t.exceptionAt} IS NOT NULL`),
     // The dashboard's at-customs list: newest shipped first, found in its own small index (the stall index keeps them by last scan).
-    index('orders_customs_idx').on(t.shippedAt, t.store, t.lastEventAt, t.exceptionAt).where(sql`${t.state} = 'active' AND ${t.stageRank} = 2`),
+    // Partial on the stage alone: PostgreSQL's list names the state in a form no (state, ...) index can serve, so it reads this one.
+    index('orders_customs_idx').on(t.shippedAt, t.store, t.state, t.lastEventAt, t.exceptionAt).where(sql`${t.stageRank} = 2`),
   ],
 );
 

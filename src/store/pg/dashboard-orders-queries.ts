@@ -116,8 +116,11 @@ export function pgDashboardOrdersQueries(db: PgQ): QueriesOf<typeof sqlite> {
         return (await db.select().from(w).where(keep(w as unknown as typeof orders)).orderBy(...newestOf(w as unknown as typeof orders)).limit(limit)) as OrderRow[];
       };
       if (stage === 'customs') {
-        // Its own partial index, newest first (orders_customs_idx): the condition spelled out so the planner matches it.
-        const ofCustoms = and(ofState, sql`${orders.state} = 'active' AND ${orders.stageRank} = 2`, ranges?.(orders));
+        // Its own partial index, newest first (orders_customs_idx, stage_rank = 2 spelled out so the planner matches it).
+        // The state is named in a form no (state, ...) index serves: on 1,000,000 orders PostgreSQL preferred walking
+        // (state, shipped_at) back through 147,000 newer active orders (390 ms) before meeting the first at customs.
+        const ofCustoms = and(f.store === undefined ? undefined : eq(orders.store, f.store), sql`(${orders.state} || '') = ${state}`,
+          gte(orders.shippedAt, from), lt(orders.shippedAt, to), sql`${orders.stageRank} = 2`, ranges?.(orders));
         return hasLane ? within(ofCustoms, STAGE_SCAN_ROWS, lane) : newest(ofCustoms, limit);
       }
       if (ranges !== null || hasLane) {
