@@ -8,8 +8,7 @@ import { isEmailAddress, normalizeTrackingNumber, TRACKING_NUMBER_RULE } from '.
 export const ORDER_STATES = ['active', 'delivered', 'returned', 'cancelled'] as const;
 export type OrderState = (typeof ORDER_STATES)[number];
 
-export const CANCEL_REASONS = ['refund', 'dispute', 'cancelled', 'other'] as const;
-export type CancelReason = (typeof CANCEL_REASONS)[number];
+export { CANCEL_REASONS, type CancelReason } from './cancel-reasons.js';
 
 /** An order as postship keeps it: every default already resolved. */
 export interface Order {

@@ -1,15 +1,7 @@
 import { Command, Option } from 'commander';
-import type { CancelReason } from '../../domain/order.js';
+import { CANCEL_REASONS } from '../../domain/cancel-reasons.js';
 import { print, printJson, withRuntime, type Cli } from '../cli.js';
 import { PostshipError, RuntimeError } from '../../domain/errors.js';
-
-/**
- * domain/order.ts's CANCEL_REASONS, in the same order: that module loads zod, which `--help`
- * should not pay for. The types below fail the build when the two lists differ.
- */
-const CANCEL_REASONS = ['refund', 'dispute', 'cancelled', 'other'] as const satisfies readonly CancelReason[];
-const everyReason: Exclude<CancelReason, (typeof CANCEL_REASONS)[number]> extends never ? true : never = true;
-void everyReason;
 
 async function cancel(cli: Cli, orderId: string, o: { reason: string; json?: boolean }): Promise<void> {
   const { cancelOrder } = await import('../../services/orders.js');
