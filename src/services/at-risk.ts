@@ -36,11 +36,10 @@ export async function listAtRisk(
   const shortest = Math.min(DEFAULT_PROTECTION_DAYS, ...Object.values(file.stores).map((s) => s.protectionDays ?? DEFAULT_PROTECTION_DAYS));
   const cutoff = options.now + (options.withinDays - shortest) * DAY_MS;
   const rows = await ledger.activeOrdersShippedBy({ shippedBy: cutoff, store: options.store, limit: options.limit, carrier: options.carrier, country: options.country });
-  const lastEvent = ledger.lastEventReader();
   const atRisk = ordersAtRisk(rows, { now: options.now, withinDays: options.withinDays, protectionDaysFor: daysFor });
-  const out: AtRiskOrder[] = [];
-  for (const { stageRank, ...o } of atRisk) out.push({ ...o, stage: STAGE_BY_RANK[stageRank] ?? 'shipped', lastEvent: await lastEvent(o.orderId) });
-  return out;
+  // All their latest scans at once: on PostgreSQL one statement per thousand orders, not a round trip each.
+  const lastEvents = new Map((await ledger.lastEvents(atRisk.map((o) => o.orderId))).map(({ orderId, ...event }) => [orderId, event]));
+  return atRisk.map(({ stageRank, ...o }) => ({ ...o, stage: STAGE_BY_RANK[stageRank] ?? 'shipped', lastEvent: lastEvents.get(o.orderId) ?? null }));
 }
 
 /** A registration the seller should look at: the provider refused the number, or no scan came. */

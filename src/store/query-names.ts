@@ -51,7 +51,7 @@ export const QUERY_NAMES = [
   ...n<typeof storeWebhooks>({ storeWebhookOnce: true, markStoreWebhookApplied: true, pendingStoreWebhooks: true }),
   ...n<typeof letters>({ lettersSentTo: true }),
   ...n<typeof prune>({ prunableOrders: true, pruneOrders: true }),
-  ...n<typeof reports>({ activeOrdersShippedBy: true, deliveredParcels: true, laneOrderCounts: true, storeHasOrders: true, storesWithOrders: true }),
+  ...n<typeof reports>({ activeOrdersShippedBy: true, deliveredParcels: true, laneOrderCounts: true, lastEvents: true, storeHasOrders: true, storesWithOrders: true }),
   ...n<typeof sendList>({ countSends: true, listSends: true, listSendsAfter: true }),
   ...n<typeof dashboard>({ stageCounts: true, laneStageCounts: true, laneTransit: true, letterCounts: true, filterChoices: true, suppressionsSince: true }),
   ...n<typeof dashboardOrders>({ findOrders: true, orderEvents: true, ordersInStage: true, sentPerDay: true }),

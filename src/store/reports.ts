@@ -63,6 +63,15 @@ export function lastEventReader(db: Db): (orderId: string) => LastEvent | null {
   return (orderId) => statement.get(orderId) ?? null;
 }
 
+/** Each of these orders' latest tracking event, as lastEventReader reads them (orders without one left out). */
+export function lastEvents(db: Db, orderIds: readonly string[]): Array<LastEvent & { orderId: string }> {
+  const read = lastEventReader(db);
+  return orderIds.flatMap((orderId) => {
+    const event = read(orderId);
+    return event ? [{ orderId, ...event }] : [];
+  });
+}
+
 /** A delivered order with what learned transit needs: its lane, shipping time, buyer's zone and first delivery scan. */
 export interface DeliveredParcel {
   carrier: string;

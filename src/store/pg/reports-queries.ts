@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gte, isNotNull, lte, min, sql } from 'drizzle-orm';
 import type { Ledger, QueriesOf } from '../ledger-api.js';
 import type * as sqlite from '../reports.js';
-import type { AtRiskCandidate, DeliveredParcel } from '../reports.js';
+import type { AtRiskCandidate, DeliveredParcel, LastEvent } from '../reports.js';
 import { orders, trackingEvents } from '../schema-pg.js';
 import type { PgQ } from './queries.js';
 
@@ -48,6 +48,21 @@ export function pgLastEventReader(db: PgQ): ReturnType<Ledger['lastEventReader']
   return async (orderId) => (await statement.execute({ orderId }))[0] ?? null;
 }
 
+/** Each order's latest event in one statement per thousand orders (a round trip per order cost 0.25 ms at 1,000,000). */
+async function lastEvents(db: PgQ, orderIds: readonly string[]): Promise<Array<LastEvent & { orderId: string }>> {
+  const found = new Map<string, LastEvent & { orderId: string }>();
+  for (let i = 0; i < orderIds.length; i += 1_000) {
+    const chunk = orderIds.slice(i, i + 1_000);
+    const rows = await db.execute<{ orderId: string; milestone: string | null; providerStatus: string | null; occurredAt: number | null }>(sql`
+      SELECT DISTINCT ON (order_id) order_id AS "orderId", milestone, provider_status AS "providerStatus", occurred_at AS "occurredAt"
+      FROM ${trackingEvents} WHERE order_id = ANY(${sql.param(chunk)}::text[])
+      ORDER BY order_id, occurred_at DESC NULLS LAST, id DESC`);
+    for (const row of rows.rows) found.set(row.orderId, row);
+  }
+  // In the order asked, as SQLite's twin gives them.
+  return orderIds.flatMap((id) => (found.has(id) ? [found.get(id)!] : []));
+}
+
 /** By order id, the order SQLite's GROUP BY leaves them in. */
 function deliveredParcels(db: PgQ): Promise<DeliveredParcel[]> {
   return db
@@ -88,6 +103,7 @@ export function pgReportsQueries(db: PgQ): QueriesOf<typeof sqlite> {
     activeOrdersShippedBy: (options) => activeOrdersShippedBy(db, options),
     deliveredParcels: () => deliveredParcels(db),
     laneOrderCounts: () => laneOrderCounts(db),
+    lastEvents: (orderIds) => lastEvents(db, orderIds),
     storeHasOrders: (store) => storeHasOrders(db, store),
     storesWithOrders: (limit) => storesWithOrders(db, limit),
   };

@@ -54,6 +54,9 @@ describe('report queries on PostgreSQL, as on SQLite', () => {
     ]);
     // Inside a transaction as well.
     expect(await pair.postgres.transaction((tx) => tx.lastEventReader()('A9'))).toEqual(read[1]);
+    // Many at once: the same events, in the order asked, an order without any left out.
+    expect(await pair.same((l) => l.lastEvents(['Z1', 'A9', 'E1', 'nope', 'Z1']))).toEqual(
+      [read[0], read[1], read[2], read[4]].map((event, i) => ({ orderId: ['Z1', 'A9', 'E1', 'Z1'][i], ...event })));
   });
 
   it('deliveredParcels: the first delivery scan of each order, none stamped before shipping, by order id as bytes', async () => {
