@@ -100,12 +100,23 @@ export async function startDaemon(config: Config, options: DaemonOptions): Promi
 
 /** Runs the daemon until SIGTERM or SIGINT; resolves with the exit code. */
 export async function runDaemonUntilSignal(config: Config, options: DaemonOptions): Promise<number> {
-  const daemon = await startDaemon(config, options);
-  const onSignal = (signal: NodeJS.Signals) => void daemon.stop(signal);
+  // Listening before start-up: a supervisor may signal while the daemon is still starting (its start line is
+  // already out), and it must then stop cleanly with 0, not die of the signal (143).
+  let daemon: RunningDaemon | null = null;
+  let early: NodeJS.Signals | null = null;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (daemon) void daemon.stop(signal);
+    else early ??= signal;
+  };
   process.once('SIGTERM', onSignal);
   process.once('SIGINT', onSignal);
-  await daemon.stopped;
-  process.off('SIGTERM', onSignal);
-  process.off('SIGINT', onSignal);
-  return 0;
+  try {
+    daemon = await startDaemon(config, options);
+    if (early) void daemon.stop(early);
+    await daemon.stopped;
+    return 0;
+  } finally {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+  }
 }

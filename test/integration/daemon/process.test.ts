@@ -80,6 +80,14 @@ describe('postship daemon as a process', () => {
     await expect.poll(async () => (await fetch(`${url}/readyz`)).status, { timeout: 20_000 }).toBe(200);
   });
 
+  it('a SIGTERM the moment the start line is out, while it is still starting, stops it cleanly with 0', async () => {
+    daemon = spawnDaemon(env);
+    await expect.poll(() => daemon!.output(), { timeout: 20_000 }).toMatch(/postship daemon: .* on port/);
+    daemon.kill('SIGTERM');
+    expect(await exitOf(daemon)).toBe(0);
+    expect(daemon.output()).toMatch(/shutting down/);
+  });
+
   it('on SIGTERM lets in-flight sends finish, records them and exits 0 within the deadline', async () => {
     const runtime = new Runtime(loadConfig(env), { ...ONE_SHOT, logger: silentLogger() });
     for (let i = 0; i < 5; i++) {
