@@ -1,5 +1,6 @@
 import { DAY_MS } from '../domain/wall-clock.js';
 import type { Db } from './db.js';
+import { camelRow } from './sql.js';
 import { getOrder, type OrderRow } from './ledger.js';
 import type { DashboardFilter, DashboardStage } from './dashboard.js';
 
@@ -104,18 +105,16 @@ export function ordersInStage(db: Db, f: DashboardFilter, stage: DashboardStage,
            ORDER BY shipped_at DESC LIMIT ${DENSE_SCAN_ROWS}) WHERE ${[ranges ?? '1', ...lane].join(' AND ')} ORDER BY shipped_at DESC LIMIT ?`,
       )
       .all(...params, ...laneParams, limit);
-    if (dense.length === limit) return dense.map(camel) as OrderRow[];
+    if (dense.length === limit) return dense.map(camelRow) as OrderRow[];
   }
   const picked = `SELECT rowid FROM orders INDEXED BY ${index} WHERE ${where.join(' AND ')} ORDER BY shipped_at DESC LIMIT ${lane.length > 0 ? STAGE_SCAN_ROWS : '?'}`;
   const sql = `SELECT * FROM orders WHERE rowid IN (${picked})${lane.length > 0 ? ` AND ${lane.join(' AND ')}` : ''} ORDER BY shipped_at DESC LIMIT ?`;
   return db.$client
     .prepare(sql)
     .all(...params, ...(lane.length > 0 ? laneParams : [limit]), limit)
-    .map(camel) as OrderRow[];
+    .map(camelRow) as OrderRow[];
 }
 
-const camel = (row: unknown): unknown =>
-  Object.fromEntries(Object.entries(row as Record<string, unknown>).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()), v]));
 
 export interface DayCount {
   day: string;

@@ -1,7 +1,7 @@
-import { and, asc, eq, getTableColumns, inArray, isNotNull, isNull, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, lte, sql } from 'drizzle-orm';
 import type { Db } from './db.js';
-import { prepared } from './sql.js';
-import { meta, orders, TRACKING_PROVIDERS, trackingEvents, trackingRegistrationCounts, trackingRegistrations, type RegistrationState, type TrackingProviderName } from './schema.js';
+import { camelRow, prepared } from './sql.js';
+import { meta, orders, TRACKING_PROVIDERS, trackingRegistrationCounts, trackingRegistrations, type RegistrationState, type TrackingProviderName } from './schema.js';
 
 /**
  * The tracking-registration outbox (one row per order tracked through a
@@ -274,8 +274,8 @@ export function registrationsNeedingAttention(db: Db, registeredBefore: number, 
     )
     .all(...params);
   // Oldest first, as PostgreSQL's twin lists them (text compared as bytes on both).
-  return ([...noScan, ...rejected] as Array<Record<string, unknown>>)
-    .map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()), v])) as RegistrationRow & { store: string })
+  return [...noScan, ...rejected]
+    .map((row) => camelRow(row) as RegistrationRow & { store: string })
     .sort((a, b) => a.createdAt - b.createdAt || Buffer.compare(Buffer.from(a.orderId), Buffer.from(b.orderId)));
 }
 

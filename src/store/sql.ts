@@ -27,3 +27,7 @@ export function prepared<T>(db: Db, build: (db: Db) => T): T {
   }
   return value;
 }
+
+/** A raw row (`SELECT *`: snake_case columns) with the camelCase keys the schema's row types use. */
+export const camelRow = (row: unknown): unknown =>
+  Object.fromEntries(Object.entries(row as Record<string, unknown>).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()), v]));
