@@ -15,17 +15,18 @@ import { profileResolver } from '../services/profiles.js';
  * The import's helper thread. It reads the CSV, validates and plans each row
  * and hands batches to the main thread, which writes them to SQLite; and it
  * adds the BullMQ jobs of the sends the main thread wrote as queued. The main
- * thread is left with the database alone. At most `MAX_AHEAD` batches wait
- * unacknowledged, so a fast reader never fills memory.
+ * thread is left with the database alone. At most `ROWS_AHEAD` rows (two
+ * batches at least) wait unacknowledged, so a fast reader never fills memory.
  */
-const MAX_AHEAD = 4;
+const ROWS_AHEAD = 10_000;
+const ENQUEUE_CHUNK = 1000;
 const { file, configFile, batchSize, queue } = workerData as {
   file: string;
   configFile: ConfigFile;
   batchSize: number;
   queue: { redisUrl: string; settings: QueueSettings };
 };
-let credits = MAX_AHEAD;
+let credits = Math.max(2, Math.ceil(ROWS_AHEAD / batchSize));
 let wake: (() => void) | null = null;
 
 type Jobs = typeof import('../queue/queues.js').sendJobs;
@@ -54,7 +55,10 @@ const thread = serveOffThread<ReaderRequest, null>(
       return null;
     }
     const opened = await openQueue();
-    await opened.queue.addBulk(opened.jobs(queue.settings, request.sends, request.now));
+    // A thousand jobs per call: one call of a whole batch builds its whole pipeline in memory at once.
+    for (let i = 0; i < request.sends.length; i += ENQUEUE_CHUNK) {
+      await opened.queue.addBulk(opened.jobs(queue.settings, request.sends.slice(i, i + ENQUEUE_CHUNK), request.now));
+    }
     return null;
   },
   {

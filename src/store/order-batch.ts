@@ -1,4 +1,3 @@
-import type Database from 'better-sqlite3';
 import { and, eq, getTableName, inArray } from 'drizzle-orm';
 import type { Order } from '../domain/order.js';
 import type { PlannedSend } from '../domain/plan.js';
@@ -6,7 +5,7 @@ import type { TrackingProviderName } from '../domain/tracking-providers.js';
 import type { Db } from './db.js';
 import { orders, sends, trackingEvents, trackingRegistrations } from './schema.js';
 import { STAGE_SQL } from './dashboard.js';
-import { insertSql } from './sql.js';
+import { insertJsonRowsSql } from './sql.js';
 
 /** An order as the bulk import writes it: validated, times in ms. */
 export type BatchOrder = Omit<Order, 'shippedAt'> & { shippedAt: number };
@@ -52,14 +51,16 @@ export function orderBatchWriter(db: Db): <T extends { order: BatchOrder }>(batc
   const r = trackingRegistrations;
   const registrationColumns = [r.orderId, r.provider, r.trackingNumber, r.carrier, r.state, r.dueAt, r.createdAt, r.updatedAt];
   const c = db.$client;
-  const insertOrder: Database.Statement<unknown[]> = c.prepare(insertSql(getTableName(orders), orderColumns, ' ON CONFLICT DO NOTHING'));
-  const insertSend: Database.Statement<unknown[]> = c.prepare(insertSql(getTableName(sends), sendColumns));
-  const insertRegistration: Database.Statement<unknown[]> = c.prepare(insertSql(getTableName(trackingRegistrations), registrationColumns, ' ON CONFLICT DO NOTHING'));
+  const insertOrders = c.prepare<[string], string>(insertJsonRowsSql(getTableName(orders), orderColumns, ` ON CONFLICT DO NOTHING RETURNING ${orders.orderId.name}`)).pluck();
+  const insertSends = c.prepare<[string], { id: number; status: string; dueAt: number }>(
+    insertJsonRowsSql(getTableName(sends), sendColumns, ` RETURNING ${sends.id.name} AS id, ${sends.status.name} AS status, ${sends.dueAt.name} AS dueAt`),
+  );
+  const insertRegistrations = c.prepare<[string]>(insertJsonRowsSql(getTableName(trackingRegistrations), registrationColumns, ' ON CONFLICT DO NOTHING'));
   const known = c.prepare<[string], KnownOrder>(
     `SELECT store, buyer_email AS buyerEmail, buyer_name AS buyerName, country, carrier, tracking_number AS trackingNumber, shipped_at AS shippedAt FROM ${getTableName(orders)} WHERE order_id = ?`,
   );
   // A bigger page cache for this connection: index pages of a large import stay in memory.
-  c.pragma('cache_size = -65536');
+  c.pragma(`cache_size = -${Number(process.env.POSTSHIP_IMPORT_CACHE_MB ?? 64) * 1024}`);
   // The stage counts of a batch's new orders in one statement (the per-row trigger stands aside meanwhile:
   // it cost a quarter of the import). Imported orders have no tracking event yet, so no lane transit either.
   const flagOn = c.prepare('INSERT INTO dashboard_bulk_import (id) VALUES (1)');
@@ -73,25 +74,35 @@ export function orderBatchWriter(db: Db): <T extends { order: BatchOrder }>(batc
   return (batch, now, queueUntil) =>
     c.transaction(() => {
       const written: BatchWritten<(typeof batch)[number]['item']> = { created: [], queued: [], known: [] };
+      if (batch.length === 0) return written;
       flagOn.run();
+      // Orders first: RETURNING names the ones that are new (a known id, or a repeat later in the batch, is not).
+      const created = new Set(insertOrders.all(JSON.stringify(batch.map(({ item: { order: o } }) => [
+        o.orderId, o.store, o.buyerName, o.buyerEmail, o.buyerLocale, o.buyerTimezone,
+        o.country, o.carrier, o.trackingNumber, o.shippedAt, o.state, o.state === 'active' ? o.shippedAt : null, now, now,
+      ]))));
+      const sendRows: unknown[][] = [];
+      const registrationRows: unknown[][] = [];
       for (const { item, planned, provider } of batch) {
         const o = item.order;
-        const inserted = insertOrder.run(
-          o.orderId, o.store, o.buyerName, o.buyerEmail, o.buyerLocale, o.buyerTimezone,
-          o.country, o.carrier, o.trackingNumber, o.shippedAt, o.state, o.state === 'active' ? o.shippedAt : null, now, now,
-        );
-        if (inserted.changes === 0) {
+        // The first row of an id is the one inserted; a repeat of it reads as known, as it would from an earlier import.
+        if (!created.delete(o.orderId)) {
           written.known.push({ item, row: known.get(o.orderId) });
           continue;
         }
         for (const p of planned) {
           const queue = p.status === 'scheduled' && p.dueAt <= queueUntil;
-          const row = insertSend.run(o.orderId, p.milestone, queue ? 'queued' : p.status, p.reason, p.dueAt, queue ? now : null, now, now);
-          if (queue) written.queued.push({ id: Number(row.lastInsertRowid), dueAt: p.dueAt });
+          sendRows.push([o.orderId, p.milestone, queue ? 'queued' : p.status, p.reason, p.dueAt, queue ? now : null, now, now]);
         }
-        if (provider) insertRegistration.run(o.orderId, provider, o.trackingNumber, o.carrier, 'pending', now, now, now);
+        if (provider) registrationRows.push([o.orderId, provider, o.trackingNumber, o.carrier, 'pending', now, now, now]);
         written.created.push(item);
       }
+      if (sendRows.length > 0) {
+        for (const row of insertSends.all(JSON.stringify(sendRows))) if (row.status === 'queued') written.queued.push({ id: row.id, dueAt: row.dueAt });
+        // RETURNING promises no order; the queue gets them as they were planned.
+        written.queued.sort((a, b) => a.id - b.id);
+      }
+      if (registrationRows.length > 0) insertRegistrations.run(JSON.stringify(registrationRows));
       if (written.created.length > 0) countStages.run(JSON.stringify(written.created.map((item) => item.order.orderId)));
       flagOff.run();
       return written;
