@@ -3,6 +3,19 @@ import { DAY_MS, fromWall, toWall, wallTimeOfDay } from './wall-clock.js';
 
 /** "HH:mm" → minutes after midnight; "24:00" is the end of the day. */
 export function parseClockTime(value: string): number | null {
+  let minutes = clockTimes.get(value);
+  if (minutes === undefined) {
+    minutes = readClockTime(value);
+    // A profile has a handful of window edges; anything else (a typo in every row?) is not kept.
+    if (clockTimes.size < 1000) clockTimes.set(value, minutes);
+  }
+  return minutes;
+}
+
+/** Parsed once per distinct value: the planner asks for each send of each order. */
+const clockTimes = new Map<string, number | null>();
+
+function readClockTime(value: string): number | null {
   const match = /^([01]\d|2[0-4]):([0-5]\d)$/.exec(value);
   if (!match) return null;
   const minutes = Number(match[1]) * 60 + Number(match[2]);

@@ -105,9 +105,11 @@ export function likelyCarriers(trackingNumber: string): string[] {
   const n = normalizeTrackingNumber(trackingNumber);
   const own: string[] = [];
   const shared: string[] = [];
+  // Checked once, not once per postal carrier: an import warns on every row of a file with foreign numbers.
+  const s10 = isS10(n);
   for (const [carrier, formats] of Object.entries(TRACKING_FORMATS)) {
     if (formats.some((f) => f !== S10 && f.test(n))) own.push(carrier);
-    else if (formats.includes(S10) && isS10(n)) shared.push(carrier);
+    else if (s10 && formats.includes(S10)) shared.push(carrier);
   }
   return [...own, ...shared];
 }

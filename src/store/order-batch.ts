@@ -60,7 +60,7 @@ export function orderBatchWriter(db: Db): <T extends { order: BatchOrder }>(batc
     `SELECT store, buyer_email AS buyerEmail, buyer_name AS buyerName, country, carrier, tracking_number AS trackingNumber, shipped_at AS shippedAt FROM ${getTableName(orders)} WHERE order_id = ?`,
   );
   // A bigger page cache for this connection: index pages of a large import stay in memory.
-  c.pragma(`cache_size = -${Number(process.env.POSTSHIP_IMPORT_CACHE_MB ?? 64) * 1024}`);
+  c.pragma('cache_size = -65536');
   // The stage counts of a batch's new orders in one statement (the per-row trigger stands aside meanwhile:
   // it cost a quarter of the import). Imported orders have no tracking event yet, so no lane transit either.
   const flagOn = c.prepare('INSERT INTO dashboard_bulk_import (id) VALUES (1)');
