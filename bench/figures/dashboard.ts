@@ -12,6 +12,7 @@ import { openLedger } from '../../src/store/open.js';
 import { PACKAGE_ROOT } from '../../src/paths.js';
 import { percentile, scratch, type BenchEngine, type BenchEnv, type Figure, type Scratch } from '../harness.js';
 import { importAsProcess, STORES, writeOrdersCsv, writeSpread } from '../scale/ledger.js';
+import type { SharedLedger } from './scale.js';
 
 /** Issue 23: each dashboard view renders in under this on a 1,000,000-order ledger. */
 export const VIEW_BUDGET_MS = 300;
@@ -44,7 +45,7 @@ export interface LedgerCopy {
  * to PostgreSQL by `postship db copy` (count tables copied as they are) and
  * measured there too, beside the same budget.
  */
-/** The scale figure's ledger plus what months of sending would have left; returns the database path. */
+/** The scale figure's ledger plus what months of sending would have left. */
 export async function buildDashboardLedger(env: BenchEnv, s: Scratch, orders: number): Promise<Config> {
   const config = s.config({ POSTSHIP_TRACKING: '17track', SEVENTEENTRACK_API_KEY: 'bench' });
   const csv = join(s.dir, 'orders.csv');
@@ -54,7 +55,16 @@ export async function buildDashboardLedger(env: BenchEnv, s: Scratch, orders: nu
     POSTSHIP_TRACKING: '17track', SEVENTEENTRACK_API_KEY: 'bench', LOG_LEVEL: 'silent',
   }, orders, join(s.dir, 'import-usage.json'));
   writeSpread(config.dbPath);
-  const db = new Database(config.dbPath);
+  writeMonthsOfSending(config.dbPath);
+  return config;
+}
+
+/**
+ * What months of sending leave on the scale figure's ledger: letters sent,
+ * bounced addresses, disputes, rejected registrations, carrier exceptions.
+ */
+export function writeMonthsOfSending(dbPath: string): void {
+  const db = new Database(dbPath);
   const now = Date.now();
   db.transaction(() => {
     // A third of the orders' shipped letters went out when due (ids come three to an order, so by id / 3).
@@ -67,7 +77,6 @@ export async function buildDashboardLedger(env: BenchEnv, s: Scratch, orders: nu
   })();
   db.exec('ANALYZE');
   db.close();
-  return config;
 }
 
 /** Each view requested CALLS times through the real routes (fastify inject, basic auth): p99 ms by URL. */
@@ -174,12 +183,19 @@ export interface DashboardResult {
  * A figure's `seconds` is its own share: the build goes to SQLite's (or to
  * PostgreSQL's when it runs alone), the copy to PostgreSQL's.
  */
-export async function dashboardFigure(env: BenchEnv, orders: number, engines: BenchEngine[] = ['sqlite']): Promise<DashboardResult> {
-  const s = scratch(env);
+export async function dashboardFigure(env: BenchEnv, orders: number, engines: BenchEngine[] = ['sqlite'], shared: SharedLedger | null = null): Promise<DashboardResult> {
+  // Figure 6's largest ledger, when it has this size: its months of sending added, not a second million imported.
+  const s = shared?.orders === orders ? shared.scratch : scratch(env);
   const result: DashboardResult = { figures: [], sqlite: null, postgres: null };
   try {
     let started = Date.now();
-    const config = await buildDashboardLedger(env, s, orders);
+    let config: Config;
+    if (shared?.orders === orders) {
+      config = shared.config;
+      writeMonthsOfSending(config.dbPath);
+    } else {
+      config = await buildDashboardLedger(env, s, orders);
+    }
     if (engines.includes('sqlite')) {
       const runtime = s.runtime(config);
       let p99Ms: Record<string, number>;

@@ -9,7 +9,8 @@ import { listAtRisk, trackingAttention } from '../../src/services/at-risk.js';
 import { learnedTransit } from '../../src/services/learned-transit.js';
 import { findOrderForTracking } from '../../src/services/tracking.js';
 import { watchDelays } from '../../src/services/watch.js';
-import { percentile, scratch, type BenchEnv, type Figure } from '../harness.js';
+import type { Config } from '../../src/config/config.js';
+import { percentile, scratch, type BenchEnv, type Figure, type Scratch } from '../harness.js';
 import { importAsProcess, ledgerBytes, STORES, writeOrdersCsv, writeSpread, type ImportFacts } from '../scale/ledger.js';
 
 /**
@@ -35,6 +36,15 @@ export interface ScaleRow {
   firstWatchMs: number;
   exportRowsPerSecond: number;
   exportRssGrowthMb: number;
+  /** Where this size's time went: building the ledger (import, spread) and measuring it. */
+  seconds: { import: number; spread: number; measure: number };
+}
+
+/** A ledger one figure built and hands on (figure 6's largest to figure 7): its folder, config and size. */
+export interface SharedLedger {
+  scratch: Scratch;
+  config: Config;
+  orders: number;
 }
 
 async function timeAsync(fn: () => Promise<unknown>): Promise<number> {
@@ -60,9 +70,12 @@ const LIST_FILTERS: Array<[string, FilterFlags]> = [
   ['list (no filter)', {}],
 ];
 
-async function measureSize(env: BenchEnv, orders: number): Promise<ScaleRow> {
+/** One size measured; with `keep`, its ledger is handed to `keep` instead of removed (a later figure measures it again). */
+async function measureSize(env: BenchEnv, orders: number, keep?: (ledger: SharedLedger) => void): Promise<ScaleRow> {
   const s = scratch(env);
+  let kept = false;
   try {
+    const started = performance.now();
     const config = s.config({ POSTSHIP_TRACKING: '17track', SEVENTEENTRACK_API_KEY: 'bench' });
     const csv = join(s.dir, 'orders.csv');
     await writeOrdersCsv(csv, orders);
@@ -70,7 +83,9 @@ async function measureSize(env: BenchEnv, orders: number): Promise<ScaleRow> {
       POSTSHIP_DB: config.dbPath, REDIS_URL: env.redisUrl, POSTSHIP_QUEUE_PREFIX: config.queuePrefix, POSTSHIP_CONFIG: config.configPath!,
       POSTSHIP_TRACKING: '17track', SEVENTEENTRACK_API_KEY: 'bench', LOG_LEVEL: 'silent',
     }, orders, join(s.dir, 'import-usage.json'));
+    const importedAt = performance.now();
     writeSpread(config.dbPath);
+    const spreadAt = performance.now();
     const bytesPerOrder = ledgerBytes(config.dbPath) / orders;
 
     const runtime = s.runtime(config);
@@ -172,6 +187,11 @@ async function measureSize(env: BenchEnv, orders: number): Promise<ScaleRow> {
     });
     const exportRssGrowthMb = Math.max(0, process.memoryUsage().rss - rssBefore) / 2 ** 20;
     await runtime.close();
+    if (keep) {
+      keep({ scratch: s, config, orders });
+      kept = true;
+    }
+    const secondsBetween = (a: number, b: number) => Math.round((b - a) / 1000);
     return {
       orders,
       import: imported,
@@ -182,22 +202,26 @@ async function measureSize(env: BenchEnv, orders: number): Promise<ScaleRow> {
       firstWatchMs,
       exportRowsPerSecond: exported / (exportMs / 1000),
       exportRssGrowthMb,
+      seconds: { import: secondsBetween(started, importedAt), spread: secondsBetween(importedAt, spreadAt), measure: secondsBetween(spreadAt, performance.now()) },
     };
   } finally {
-    s.remove();
+    if (!kept) s.remove();
   }
 }
 
 export interface ScaleResult {
   figure: Figure;
   rows: ScaleRow[];
+  /** The largest size's ledger, when `keepLargest` asked for it: the caller removes it. */
+  largest: SharedLedger | null;
 }
 
 /** Figure 6: the cost of a tick per due row at the larger size over the smaller, and every interactive bound. */
-export async function scaleFigure(env: BenchEnv, sizes: number[]): Promise<ScaleResult> {
+export async function scaleFigure(env: BenchEnv, sizes: number[], keepLargest = false): Promise<ScaleResult> {
   const rows: ScaleRow[] = [];
-  for (const size of sizes) {
-    rows.push(await measureSize(env, size));
+  let largest: SharedLedger | null = null;
+  for (const [i, size] of sizes.entries()) {
+    rows.push(await measureSize(env, size, keepLargest && i === sizes.length - 1 ? (ledger) => (largest = ledger) : undefined));
     console.log(`  scale ${size.toLocaleString('en')}: ${JSON.stringify(rows.at(-1))}`);
   }
   const [small, large] = [rows[0], rows[rows.length - 1]];
@@ -212,6 +236,7 @@ export async function scaleFigure(env: BenchEnv, sizes: number[]): Promise<Scale
   ];
   return {
     rows,
+    largest,
     figure: {
       id: 6,
       name: `scale: tick cost per due row, ${large.orders.toLocaleString('en')} vs ${small.orders.toLocaleString('en')} orders (worst)`,

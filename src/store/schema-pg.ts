@@ -46,6 +46,11 @@ export const orders = pgTable(
     index('orders_watch_idx').on(t.watchAt).where(sql`${t.watchAt} IS NOT NULL`),
     index('orders_state_shipped_idx').on(t.state, t.shippedAt),
     index('orders_buyer_email_idx').on(t.buyerEmail),
+    // `list --country` / `--carrier`: how many orders a lane has, and a small lane's orders, without a scan;
+    // the other lane columns ride along so a combination is checked in the index, not the table
+    // (an import appends to a few hundred groups, so these cost it little).
+    index('orders_country_idx').on(t.country, t.carrier, t.store),
+    index('orders_carrier_idx').on(t.carrier, t.store),
     index('orders_state_stage_last_event_idx').on(t.state, t.stageRank, t.lastEventAt, t.shippedAt),
     index('orders_store_state_stage_last_event_idx').on(t.store, t.state, t.stageRank, t.lastEventAt, t.shippedAt),
     index('orders_exception_idx').on(t.state, t.shippedAt).where(sql`${t.exceptionAt} IS NOT NULL`),

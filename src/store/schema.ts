@@ -57,6 +57,11 @@ export const orders = sqliteTable(
     index('orders_state_shipped_idx').on(t.state, t.shippedAt),
     // The worker's inbox rules: letters sent to this buyer in the last 48 h, across their orders.
     index('orders_buyer_email_idx').on(t.buyerEmail),
+    // `list --country` / `--carrier`: how many orders a lane has, and a small lane's orders, without a scan;
+    // the other lane columns ride along so a combination is checked in the index, not the table
+    // (an import appends to a few hundred groups, so these cost it little).
+    index('orders_country_idx').on(t.country, t.carrier, t.store),
+    index('orders_carrier_idx').on(t.carrier, t.store),
     // The dashboard's needs-attention lists: active orders of a stage by their last scan (stalled, awaiting pickup),
     // the never-scanned by shipping date; for all stores and for one.
     index('orders_state_stage_last_event_idx').on(t.state, t.stageRank, t.lastEventAt, t.shippedAt),
