@@ -113,6 +113,8 @@ export const sends = sqliteTable(
     index('sends_status_due_idx').on(t.status, t.dueAt),
     // `list` and `/admin` by due time without a status filter (--since/--until, a lane or store).
     index('sends_due_idx').on(t.dueAt),
+    // `list --milestone` in due order: without it a walk for a milestone with no rows read every send (12 s at 1,000,000 orders).
+    index('sends_milestone_due_idx').on(t.milestone, t.dueAt),
     index('sends_order_idx').on(t.orderId),
     // A bounce or an email service's event names its message by Message-ID (issue 22).
     index('sends_message_id_idx').on(t.messageId).where(sql`${t.messageId} IS NOT NULL`),

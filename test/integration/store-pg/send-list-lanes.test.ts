@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OpenLedger } from '../../../src/store/ledger-api.js';
 import { COUNT_CAP, parseFilter, SMALL_LANE, type FilterFlags } from '../../../src/store/send-list.js';
 import { contractPair, DAY, T0, type ContractPair } from './contract-pair.js';
 
@@ -47,7 +48,7 @@ async function seed(pair: ContractPair): Promise<void> {
            ${T0} + ((i * 37) % ${ORDERS}) * 3600000 + m.k * ${14 * DAY}, ${T0}, ${T0}
     FROM ${series} CROSS JOIN (SELECT 0 AS k, 'shipped' AS milestone UNION ALL SELECT 1, 'day14') m ORDER BY i, m.k`;
   const sqliteSeries = `(WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${ORDERS - 1}) SELECT i FROM n) AS s`;
-  const db = pair.sqlite.sqlite!.$client;
+  const db = (pair.sqlite as OpenLedger).sqlite!.$client;
   db.exec(orderSql(sqliteSeries));
   db.exec(sendSql(sqliteSeries));
   const pgSeries = `generate_series(0::bigint, ${ORDERS - 1}) AS s(i)`;
@@ -75,6 +76,11 @@ describe('the send list, led by a lane\'s orders or by the sends, agrees with th
     ['a large lane and a common status', { country: 'US', status: 'scheduled' }, (r) => r.country === 'US' && r.status === 'scheduled'],
     ['a large lane, two statuses', { country: 'US', status: 'failed,scheduled' }, (r) => r.country === 'US' && (r.status === 'failed' || r.status === 'scheduled')],
     ['a lane combination that matches nothing', { country: 'JP', carrier: 'dhl', store: 's1' }, (r) => r.country === 'JP' && r.carrier === 'dhl' && r.store === 's1'],
+    ['a milestone alone', { milestone: 'day14' }, (r) => r.milestone === 'day14'],
+    ['a milestone with no sends', { milestone: 'customs' }, () => false],
+    ['a status and a milestone that never meet', { status: 'sent', milestone: 'day14' }, () => false],
+    ['a status and a milestone', { status: 'failed', milestone: 'shipped' }, (r) => r.status === 'failed' && r.milestone === 'shipped'],
+    ['a large lane and a milestone', { country: 'US', milestone: 'shipped' }, (r) => r.country === 'US' && r.milestone === 'shipped'],
     ['a small lane and a milestone', { country: 'JP', milestone: 'day14' }, (r) => r.country === 'JP' && r.milestone === 'day14'],
     ['a store and a time window', { store: 's2', since: '2026-03-20', until: '2026-03-24' }, (r) => r.store === 's2' && r.dueAt >= Date.UTC(2026, 2, 20) && r.dueAt < Date.UTC(2026, 2, 25)],
   ];
