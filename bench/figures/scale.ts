@@ -66,6 +66,8 @@ const LIST_FILTERS: Array<[string, FilterFlags]> = [
   ['list --carrier cainiao', { carrier: 'cainiao' }],
   ['list --country BR --status scheduled', { country: 'BR', status: 'scheduled' }],
   ['list --store store-7', { store: 'store-7' }],
+  ['list --milestone day14', { milestone: 'day14' }],
+  ['list --country JP (no parcel goes there)', { country: 'JP' }],
   ['list --since/--until (a week)', { since: new Date(Date.now() - 7 * 86_400_000).toISOString().slice(0, 10), until: new Date().toISOString().slice(0, 10) }],
   ['list (no filter)', {}],
 ];
