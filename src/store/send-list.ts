@@ -186,21 +186,21 @@ function fromLaneOrders(f: SendFilter, select: SQL): SQL {
  */
 export function countSends(db: Db, f: SendFilter, cap = COUNT_CAP): { n: number; capped: boolean } {
   let n: number;
-  if (!needsOrders(f)) n = cappedCount(db, sql`SELECT 1 FROM ${walkInDueOrder(db, f)} WHERE ${ofSend(f) ?? sql`true`}`, cap);
-  else if (smallLane(db, f) || !smallSendSide(db, f)) n = cappedCount(db, fromLaneOrders(f, sql`1`), cap);
-  else n = cappedCount(db, sql`SELECT 1 FROM ${walkInDueOrder(db, f)} WHERE ${and(ofSend(f), orderMatches(db, f))}`, cap);
+  if (needsOrders(f) && smallLane(db, f)) {
+    n = cappedCount(db, fromLaneOrders(f, sql`1`), cap);
+  } else {
+    const walk = walkInDueOrder(db, f);
+    const own = ofSend(f);
+    if (!needsOrders(f)) n = cappedCount(db, sql`SELECT 1 FROM ${walk} WHERE ${own ?? sql`true`}`, cap);
+    // A large lane: the send filter's own sends when they are few, else the lane's orders.
+    else if (own !== undefined && cappedCount(db, sql`SELECT 1 FROM ${walk} WHERE ${own}`, SHORT_RANGE) <= SHORT_RANGE) {
+      n = cappedCount(db, sql`SELECT 1 FROM ${walk} WHERE ${and(own, orderMatches(db, f))}`, cap);
+    } else n = cappedCount(db, fromLaneOrders(f, sql`1`), cap);
+  }
   return n > cap ? { n: cap, capped: true } : { n, capped: false };
 }
 
-/** Sends the send filter (status, milestone, dates) matches, past which its walk is not the short side. */
-const SMALL_SEND_SIDE = 20_000;
-
-function smallSendSide(db: Db, f: SendFilter): boolean {
-  const own = ofSend(f);
-  return own !== undefined && cappedCount(db, sql`SELECT 1 FROM ${walkInDueOrder(db, f)} WHERE ${own}`, SMALL_SEND_SIDE) <= SMALL_SEND_SIDE;
-}
-
-/** Past this many rows an index range is a long walk: of a status and a milestone, the shorter range leads. */
+/** Past this many rows an index range is a long walk: the shorter side leads (a status or a milestone; a send filter or a lane). */
 const SHORT_RANGE = 20_000;
 
 /**
@@ -242,7 +242,11 @@ function pageIds(db: Db, f: SendFilter, keyset: SQL | undefined, limit: number, 
  * one and sort all their sends (170 ms at 50,000 orders).
  */
 export function listSends(db: Db, f: SendFilter, limit: number, offset: number): SendListRow[] {
-  const ids = pageIds(db, f, undefined, limit, offset);
+  return pageRows(db, pageIds(db, f, undefined, limit, offset));
+}
+
+/** A page's sends joined to their orders, in page order. */
+function pageRows(db: Db, ids: number[]): SendListRow[] {
   return ids.length === 0 ? [] : base(db).where(inArray(sends.id, ids)).orderBy(asc(sends.dueAt), asc(sends.id)).all();
 }
 
@@ -268,6 +272,5 @@ export function* iterateSends(db: Db, f: SendFilter, chunk = 5000): Generator<Se
 export function listSendsAfter(db: Db, f: SendFilter, limit: number, after: { dueAt: number; id: number } | null): SendListRow[] {
   const keyset = after ? or(gt(sends.dueAt, after.dueAt), and(eq(sends.dueAt, after.dueAt), gt(sends.id, after.id))) : undefined;
   // Picked first, then joined, as listSends does.
-  const ids = pageIds(db, f, keyset, limit, 0);
-  return ids.length === 0 ? [] : base(db).where(inArray(sends.id, ids)).orderBy(asc(sends.dueAt), asc(sends.id)).all();
+  return pageRows(db, pageIds(db, f, keyset, limit, 0));
 }
