@@ -98,8 +98,11 @@ export async function startDaemon(config: Config, options: DaemonOptions): Promi
   return { runtime, url: web.url, metricsUrl: web.metricsUrl, worker, stopped, stop };
 }
 
-/** Runs the daemon until SIGTERM or SIGINT; resolves with the exit code. */
-export async function runDaemonUntilSignal(config: Config, options: DaemonOptions): Promise<number> {
+/**
+ * Runs the daemon until SIGTERM or SIGINT; resolves with the exit code. `announce` prints the start line:
+ * it runs only once the signal handlers are in place, since whoever waits for that line may signal at once.
+ */
+export async function runDaemonUntilSignal(config: Config, options: DaemonOptions, announce: () => void = () => {}): Promise<number> {
   // Listening before start-up: a supervisor may signal while the daemon is still starting (its start line is
   // already out), and it must then stop cleanly with 0, not die of the signal (143).
   let daemon: RunningDaemon | null = null;
@@ -111,6 +114,7 @@ export async function runDaemonUntilSignal(config: Config, options: DaemonOption
   process.once('SIGTERM', onSignal);
   process.once('SIGINT', onSignal);
   try {
+    announce();
     daemon = await startDaemon(config, options);
     if (early) void daemon.stop(early);
     await daemon.stopped;

@@ -36,10 +36,12 @@ async function daemon(cli: Cli, o: { role?: string; port?: string; shutdownTimeo
   const roles = parseRoles(o.role);
   const port = parsePort(o.port, config.port);
   const shutdownDeadlineMs = parseDeadline(o.shutdownTimeout);
-  // Loaded before the start line: whoever waits for it may signal at once, and the daemon must be there to stop cleanly.
+  // The start line is printed by runDaemonUntilSignal once it listens for signals: whoever waits for it may signal at once.
   const [{ runDaemonUntilSignal }, { createLogger }] = await Promise.all([import('../../daemon.js'), import('../../logger.js')]);
-  warn(cli, `postship daemon: ${roles.join(' + ')} on port ${port}; SIGTERM or Ctrl-C to stop`);
-  await runDaemonUntilSignal(config, { roles, port, env: cli.env, shutdownDeadlineMs, logger: createLogger(config.logLevel) });
+  const logger = createLogger(config.logLevel);
+  await runDaemonUntilSignal(config, { roles, port, env: cli.env, shutdownDeadlineMs, logger }, () =>
+    warn(cli, `postship daemon: ${roles.join(' + ')} on port ${port}; SIGTERM or Ctrl-C to stop`),
+  );
 }
 
 export function daemonCommand(cli: Cli): Command {

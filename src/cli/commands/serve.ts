@@ -5,10 +5,12 @@ import { parsePort } from './daemon.js';
 async function serve(cli: Cli, o: { port?: string }): Promise<void> {
   const config = await cliConfig(cli);
   const port = parsePort(o.port, config.port);
-  // Loaded before the start line, as in `daemon`: a signal right after it must find the server's handlers.
+  // As in `daemon`: the start line comes once the signal handlers are in place.
   const [{ runDaemonUntilSignal }, { createLogger }] = await Promise.all([import('../../daemon.js'), import('../../logger.js')]);
-  warn(cli, `postship serve: webhooks and admin pages on port ${port}; Ctrl-C to stop`);
-  await runDaemonUntilSignal(config, { roles: ['web'], port, env: cli.env, logger: createLogger(config.logLevel) });
+  const logger = createLogger(config.logLevel);
+  await runDaemonUntilSignal(config, { roles: ['web'], port, env: cli.env, logger }, () =>
+    warn(cli, `postship serve: webhooks and admin pages on port ${port}; Ctrl-C to stop`),
+  );
 }
 
 export function serveCommand(cli: Cli): Command {
