@@ -32,14 +32,26 @@ export type SendOutcome = 'sent' | 'skipped' | 'cancelled' | 'failed' | 'resched
  * render, send, record. A job is only a reminder; the row says what is true.
  */
 export async function sendMilestone(deps: JobDeps, data: SendJobData, job: Job, token?: string): Promise<SendOutcome> {
-  const row = await deps.ledger.getSend(data.sendId);
-  if (!row || !PENDING_STATUSES.includes(row.status)) return 'noop';
-  const outcome = await decideAndAct(deps, row, job, token);
-  if (outcome !== 'noop') deps.metrics?.sendOutcomes.inc({ milestone: row.milestone, outcome });
-  return outcome;
+  for (let look = 0; look < MAX_LOOKS; look++) {
+    const row = await deps.ledger.getSend(data.sendId);
+    if (!row || !PENDING_STATUSES.includes(row.status)) return 'noop';
+    const outcome = await decideAndAct(deps, row, job, token);
+    if (outcome === MOVED) continue;
+    if (outcome !== 'noop') deps.metrics?.sendOutcomes.inc({ milestone: row.milestone, outcome });
+    return outcome;
+  }
+  return 'noop';
 }
 
-async function decideAndAct(deps: JobDeps, row: SendRow, job: Job, token?: string): Promise<SendOutcome> {
+/**
+ * The row was moved between the worker's read and its reschedule (a dispute
+ * closed while its hold was being decided): decided again from what it says
+ * now, a few times at most; past that the promoter brings it back.
+ */
+const MOVED = 'moved';
+const MAX_LOOKS = 3;
+
+async function decideAndAct(deps: JobDeps, row: SendRow, job: Job, token?: string): Promise<SendOutcome | typeof MOVED> {
   const { ledger, clock } = deps;
   const orderRow = await ledger.getOrder(row.orderId);
   if (!orderRow) return 'noop';
@@ -71,7 +83,7 @@ async function decideAndAct(deps: JobDeps, row: SendRow, job: Job, token?: strin
  * over either, the job waits for its reserved slot; it is never dropped. Not
  * for letters through a store's webhook channel, which reach no mailbox provider.
  */
-async function pace(deps: JobDeps, row: SendRow, order: Order, job: Job, log: JobDeps['logger'], token?: string): Promise<SendOutcome | null> {
+async function pace(deps: JobDeps, row: SendRow, order: Order, job: Job, log: JobDeps['logger'], token?: string): Promise<SendOutcome | typeof MOVED | null> {
   if (!deps.pacing || !order.buyerEmail || storeIdentity(deps.config.file, order.store)?.channel === 'webhook') return null;
   // Job delays are in real time (BullMQ compares them with Redis's clock), so the slots are too.
   const decision = await deps.pacing.reserve({ sendId: row.id, email: order.buyerEmail, store: order.store, now: Date.now() });
@@ -83,20 +95,20 @@ async function pace(deps: JobDeps, row: SendRow, order: Order, job: Job, log: Jo
   deps.metrics?.sendOutcomes.inc({ milestone: row.milestone, outcome: 'deferred' });
   log.debug({ until: new Date(decision.at).toISOString(), reason: decision.reason }, 'send deferred by pacing');
   if (!token || decision.at - Date.now() > deps.config.horizonMs) {
-    await deps.ledger.reschedule(row.id, decision.at, 'scheduled', now); // back to SQLite; the promoter brings it back
-    return 'rescheduled';
+    // Back to the ledger; the promoter brings it back.
+    return (await deps.ledger.reschedule(row.id, decision.at, 'scheduled', now, row)) ? 'rescheduled' : MOVED;
   }
   await job.moveToDelayed(decision.at, token);
   throw new DelayedError();
 }
 
-async function rescheduleJob(deps: JobDeps, row: SendRow, at: DateTime, job: Job, token?: string): Promise<SendOutcome> {
+async function rescheduleJob(deps: JobDeps, row: SendRow, at: DateTime, job: Job, token?: string): Promise<SendOutcome | typeof MOVED> {
   const now = deps.clock.now().toMillis();
   if (at.toMillis() - now > deps.config.horizonMs || !token) {
-    await deps.ledger.reschedule(row.id, at.toMillis(), 'scheduled', now); // back to SQLite; the promoter brings it back
-    return 'rescheduled';
+    // Back to the ledger; the promoter brings it back.
+    return (await deps.ledger.reschedule(row.id, at.toMillis(), 'scheduled', now, row)) ? 'rescheduled' : MOVED;
   }
-  await deps.ledger.reschedule(row.id, at.toMillis(), 'queued', now);
+  if (!(await deps.ledger.reschedule(row.id, at.toMillis(), 'queued', now, row))) return MOVED;
   await job.moveToDelayed(at.toMillis(), token);
   throw new DelayedError();
 }

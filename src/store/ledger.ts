@@ -308,12 +308,26 @@ export function recordCancelled(db: Db, id: number, reason: string, now: number)
   );
 }
 
-/** Moves a send to a later due time; beyond the horizon it waits in SQLite again. */
-export function reschedule(db: Db, id: number, dueAt: number, status: 'scheduled' | 'queued', now: number): void {
-  db.update(sends)
-    .set({ status, dueAt, updatedAt: now })
-    .where(and(eq(sends.id, id), inArray(sends.status, ['scheduled', 'queued'])))
-    .run();
+/** What a decision read of a send row: a write conditioned on it fails if the row changed since. */
+export interface RowVersion {
+  dueAt: number;
+  updatedAt: number;
+}
+
+/**
+ * Moves a send to a later due time; beyond the horizon it waits in SQLite again.
+ * With `read`, only while the row is as the decision read it (same due time,
+ * same last change): a dispute closed meanwhile moved it, and a hold decided
+ * before must not undo that. Returns whether the row moved.
+ */
+export function reschedule(db: Db, id: number, dueAt: number, status: 'scheduled' | 'queued', now: number, read?: RowVersion): boolean {
+  return (
+    db
+      .update(sends)
+      .set({ status, dueAt, updatedAt: now })
+      .where(and(eq(sends.id, id), inArray(sends.status, ['scheduled', 'queued']), read ? and(eq(sends.dueAt, read.dueAt), eq(sends.updatedAt, read.updatedAt)) : undefined))
+      .run().changes > 0
+  );
 }
 
 /** Cancels the order and every message still pending; returns the cancelled send ids. */
@@ -474,12 +488,17 @@ export function setDisputedAt(db: Db, orderId: string, disputedAt: number | null
   db.update(orders).set({ disputedAt, updatedAt: now }).where(eq(orders.orderId, orderId)).run();
 }
 
-/** Moves an order's held review request (its first day14, still scheduled) to `dueAt`; returns how many moved. */
+/**
+ * Moves an order's held review request (its first day14, still pending) to
+ * `dueAt`; returns how many moved. A queued one too: its job fires within the
+ * horizon and finds the new time, and a worker deciding to hold it meanwhile
+ * finds the row changed (reschedule's `read`) and decides again.
+ */
 export function releaseHeldReview(db: Db, orderId: string, dueAt: number, now: number): number {
   return db
     .update(sends)
-    .set({ dueAt, status: 'scheduled', updatedAt: now })
-    .where(and(eq(sends.orderId, orderId), eq(sends.milestone, 'day14'), isNull(sends.resendOf), eq(sends.status, 'scheduled')))
+    .set({ dueAt, updatedAt: now })
+    .where(and(eq(sends.orderId, orderId), eq(sends.milestone, 'day14'), isNull(sends.resendOf), inArray(sends.status, ['scheduled', 'queued'])))
     .returning({ id: sends.id })
     .all().length;
 }

@@ -183,9 +183,13 @@ function sendQueries(db: PgQ) {
       changed(await db.update(sends).set({ status: 'skipped', reason, updatedAt: now }).where(and(eq(sends.id, id), stillOpen))) > 0,
     recordCancelled: async (id, reason, now) =>
       changed(await db.update(sends).set({ status: 'cancelled', reason, updatedAt: now }).where(and(eq(sends.id, id), stillOpen))) > 0,
-    reschedule: async (id, dueAt, status, now) => {
-      await db.update(sends).set({ status, dueAt, updatedAt: now }).where(and(eq(sends.id, id), stillOpen));
-    },
+    reschedule: async (id, dueAt, status, now, read) =>
+      changed(
+        await db
+          .update(sends)
+          .set({ status, dueAt, updatedAt: now })
+          .where(and(eq(sends.id, id), stillOpen, read ? and(eq(sends.dueAt, read.dueAt), eq(sends.updatedAt, read.updatedAt)) : undefined)),
+      ) > 0,
     insertResend: async (original, now) => {
       const [row] = await db
         .insert(sends)
@@ -206,8 +210,8 @@ function sendQueries(db: PgQ) {
       changed(
         await db
           .update(sends)
-          .set({ dueAt, status: 'scheduled', updatedAt: now })
-          .where(and(eq(sends.orderId, orderId), eq(sends.milestone, 'day14'), isNull(sends.resendOf), open('scheduled'))),
+          .set({ dueAt, updatedAt: now })
+          .where(and(eq(sends.orderId, orderId), eq(sends.milestone, 'day14'), isNull(sends.resendOf), stillOpen)),
       ),
   } satisfies Partial<OpenLedger>;
 }

@@ -7,6 +7,8 @@ import { enterOrder } from '../../../src/services/orders.js';
 import { applyStoredEvent } from '../../../src/services/tracking.js';
 import { tempDir, testConfig, type TempDir } from '../../helpers/env.js';
 import { startSmtpSink, type SmtpSink } from '../../helpers/smtp.js';
+import { startSendWorker } from '../../../jobs/worker.js';
+import type { Ledger } from '../../../src/store/ledger-api.js';
 import { testPipeline, type TestPipeline } from '../../helpers/worker.js';
 
 // Monday 2 March 2026, 04:00 in New York.
@@ -21,6 +23,7 @@ describe('dispute reply and feedback thanks through the real worker and SMTP ser
   let smtp: SmtpSink;
   let pipeline: TestPipeline;
   let clock: FixedClock;
+  let racingWorker: Awaited<ReturnType<typeof startSendWorker>> | null = null;
 
   beforeEach(async () => {
     dir = tempDir();
@@ -31,6 +34,8 @@ describe('dispute reply and feedback thanks through the real worker and SMTP ser
   });
   afterEach(async () => {
     await pipeline.close();
+    await racingWorker?.close();
+    racingWorker = null;
     await smtp.stop();
     dir.remove();
   });
@@ -81,8 +86,7 @@ describe('dispute reply and feedback thanks through the real worker and SMTP ser
     expect(mails(/Thank you for your patience with order/)).toHaveLength(0);
 
     expect((await closeDispute(deps, 'E2E-1')).released).toBe(1);
-    // The daemon's upkeep ticks (promote, reconcile) until it goes: on PostgreSQL one promotion right after
-    // the close sometimes left it behind (not pinned down: see README "PostgreSQL"), which the next ticks mend.
+    // The daemon's upkeep ticks (promote, reconcile) until it goes.
     const tick = async () => {
       await runtime.promote();
       await runtime.reconcile();
@@ -106,5 +110,37 @@ describe('dispute reply and feedback thanks through the real worker and SMTP ser
     expect(thanksText).toContain('your next order gets 10% off with the code AGAIN10, valid until April 23, 2026.');
     expect(thanksText).toContain('https://acme.example/store');
     expect(mails(/where your parcel is now/)).toHaveLength(1);
+  });
+
+  it('a dispute closed while the worker decides to hold the review: the close wins, and the review goes out', async () => {
+    const runtime = pipeline.runtime;
+    const deps = { ...runtime.orderDeps(), file: runtime.config.file };
+    await enterOrder(deps, {
+      orderId: 'E2E-1', store: 'acme', country: 'US', carrier: 'china-post', trackingNumber: 'LX900000001CN', shippedAt: SHIPPED,
+      buyer: { name: 'Ana Souza', email: 'ana@example.com', locale: 'en', timezone: 'America/New_York' },
+    });
+    await openDispute(deps, 'E2E-1', 'not_received', { reply: false });
+    clock.set('2026-03-17T10:00:00Z');
+    const day14 = (await send('day14'))!;
+    // The close lands between the worker's reads (still in dispute) and its write of the hold.
+    let released: number | null = null;
+    const jobDeps = await runtime.jobDeps();
+    const ledger = new Proxy(jobDeps.ledger, {
+      get(target, key) {
+        const value = Reflect.get(target, key) as unknown;
+        if (key === 'reschedule') {
+          return async (...args: Parameters<Ledger['reschedule']>) => {
+            if (args[0] === day14.id && released === null) released = (await closeDispute(deps, 'E2E-1')).released;
+            return target.reschedule(...args);
+          };
+        }
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    racingWorker = startSendWorker({ ...jobDeps, ledger }, { connection: await runtime.redis(), concurrency: 1 });
+    await runtime.promote();
+    await expect.poll(async () => (await send('day14'))?.status, { timeout: 15_000 }).toBe('sent');
+    expect(released).toBe(1);
+    expect(mails(/Thank you for your patience with order/)).toHaveLength(1);
   });
 });

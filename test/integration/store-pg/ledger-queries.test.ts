@@ -111,6 +111,13 @@ describe('ledger queries on PostgreSQL, as on SQLite', () => {
     expect(await pair.same((l) => l.getSend(4))).toMatchObject({ status: 'queued', dueAt: T0 + 20 * DAY, updatedAt: T0 + 6 });
     expect(await pair.same((l) => l.getSend(3))).toMatchObject({ status: 'cancelled', dueAt: T0 + DAY });
     expect((await pair.same((l) => l.sendsOfOrder('B1'))).map((s) => s.status)).toEqual(['scheduled', 'scheduled', 'queued']);
+    // Conditioned on what a decision read: a row moved since (a dispute closed) is left as it now is.
+    const read = { dueAt: T0 + 20 * DAY, updatedAt: T0 + 6 };
+    expect(await pair.same((l) => l.reschedule(4, T0 + 30 * DAY, 'scheduled', T0 + 7, { ...read, dueAt: T0 }))).toBe(false);
+    expect(await pair.same((l) => l.reschedule(4, T0 + 30 * DAY, 'scheduled', T0 + 7, { ...read, updatedAt: T0 + 5 }))).toBe(false);
+    expect(await pair.same((l) => l.getSend(4))).toMatchObject({ status: 'queued', dueAt: T0 + 20 * DAY });
+    expect(await pair.same((l) => l.reschedule(4, T0 + 30 * DAY, 'scheduled', T0 + 7, read))).toBe(true);
+    expect(await pair.same((l) => l.getSend(4))).toMatchObject({ status: 'scheduled', dueAt: T0 + 30 * DAY, updatedAt: T0 + 7 });
   });
 
   it('cancelOrder: the order, its pending sends (ids ascending), and its registration stop', async () => {
