@@ -113,8 +113,9 @@ export const sends = sqliteTable(
     index('sends_status_due_idx').on(t.status, t.dueAt),
     // `list` and `/admin` by due time without a status filter (--since/--until, a lane or store).
     index('sends_due_idx').on(t.dueAt),
-    // `list --milestone` in due order: without it a walk for a milestone with no rows read every send (12 s at 1,000,000 orders).
-    index('sends_milestone_due_idx').on(t.milestone, t.dueAt),
+    // `list --milestone` (and a status) in due order, a range per milestone x status: without it a walk for a milestone
+    // with no rows read every send (12 s at 1,000,000 orders), and one for a status and a milestone that never meet, 1.1 s.
+    index('sends_milestone_status_due_idx').on(t.milestone, t.status, t.dueAt),
     index('sends_order_idx').on(t.orderId),
     // A bounce or an email service's event names its message by Message-ID (issue 22).
     index('sends_message_id_idx').on(t.messageId).where(sql`${t.messageId} IS NOT NULL`),

@@ -30,8 +30,9 @@ function model(): Model[] {
   const rows: Model[] = [];
   for (let i = 0; i < ORDERS; i++) {
     const lane = { orderId: `L${i}`, country: i % JP_EVERY === 0 ? 'JP' : 'US', carrier: i % 2 ? 'dhl' : 'cainiao', store: `s${i % 3}` };
-    // Due times interleave orders: order i's shipped letter at T0 + (i * 37 % ORDERS) hours.
-    const due = T0 + ((i * 37) % ORDERS) * 3_600_000;
+    // Due times interleave orders, two orders to each hour (ties are broken by id): order i's shipped letter
+    // at T0 + (i * 37 % (ORDERS / 2)) hours.
+    const due = T0 + ((i * 37) % (ORDERS / 2)) * 3_600_000;
     rows.push({ id: rows.length + 1, ...lane, milestone: 'shipped', status: i % FAILED_EVERY === 5 ? 'failed' : 'sent', dueAt: due });
     rows.push({ id: rows.length + 1, ...lane, milestone: 'day14', status: 'scheduled', dueAt: due + 14 * DAY });
   }
@@ -45,7 +46,7 @@ async function seed(pair: ContractPair): Promise<void> {
   // Sends in id order: order i's shipped letter, then its day14.
   const sendSql = (series: string) => `INSERT INTO sends (order_id, milestone, status, due_at, created_at, updated_at)
     SELECT 'L' || i, m.milestone, CASE WHEN m.k = 1 THEN 'scheduled' WHEN i % ${FAILED_EVERY} = 5 THEN 'failed' ELSE 'sent' END,
-           ${T0} + ((i * 37) % ${ORDERS}) * 3600000 + m.k * ${14 * DAY}, ${T0}, ${T0}
+           ${T0} + ((i * 37) % ${ORDERS / 2}) * 3600000 + m.k * ${14 * DAY}, ${T0}, ${T0}
     FROM ${series} CROSS JOIN (SELECT 0 AS k, 'shipped' AS milestone UNION ALL SELECT 1, 'day14') m ORDER BY i, m.k`;
   const sqliteSeries = `(WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${ORDERS - 1}) SELECT i FROM n) AS s`;
   const db = (pair.sqlite as OpenLedger).sqlite!.$client;
@@ -80,6 +81,10 @@ describe('the send list, led by a lane\'s orders or by the sends, agrees with th
     ['a milestone with no sends', { milestone: 'customs' }, () => false],
     ['a status and a milestone that never meet', { status: 'sent', milestone: 'day14' }, () => false],
     ['a status and a milestone', { status: 'failed', milestone: 'shipped' }, (r) => r.status === 'failed' && r.milestone === 'shipped'],
+    ['two milestones and two statuses (four ranges merged)', { milestone: 'shipped,day14', status: 'failed,scheduled' }, (r) => r.status === 'failed' || r.status === 'scheduled'],
+    ['two statuses alone', { status: 'sent,failed' }, (r) => r.status === 'sent' || r.status === 'failed'],
+    ['two milestones alone', { milestone: 'day14,shipped' }, () => true],
+    ['a large lane, a milestone and two statuses', { country: 'US', milestone: 'shipped', status: 'sent,failed' }, (r) => r.country === 'US' && r.milestone === 'shipped'],
     ['a large lane and a milestone', { country: 'US', milestone: 'shipped' }, (r) => r.country === 'US' && r.milestone === 'shipped'],
     ['a small lane and a milestone', { country: 'JP', milestone: 'day14' }, (r) => r.country === 'JP' && r.milestone === 'day14'],
     ['a store and a time window', { store: 's2', since: '2026-03-20', until: '2026-03-24' }, (r) => r.store === 's2' && r.dueAt >= Date.UTC(2026, 2, 20) && r.dueAt < Date.UTC(2026, 2, 25)],

@@ -1,1 +1,0 @@
-CREATE INDEX `sends_milestone_due_idx` ON `sends` (`milestone`,`due_at`);

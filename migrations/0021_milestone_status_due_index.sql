@@ -1,0 +1,1 @@
+CREATE INDEX `sends_milestone_status_due_idx` ON `sends` (`milestone`,`status`,`due_at`);
