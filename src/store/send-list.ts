@@ -241,12 +241,13 @@ function inRange(f: SendFilter, r: Range, keyset: SQL | undefined): SQL | undefi
 }
 
 /**
- * How far a large lane's page walks one range before it asks the lane's
- * orders instead: a range the lane meets rarely or never (`--country IL
- * --milestone shipped` where no IL parcel's shipped notice was sent) would
- * otherwise be read to its end (0.5 s at 300,000 orders).
+ * How far a large lane's page walks one range (a long walk, as SHORT_RANGE
+ * says) before it asks the lane's orders instead: a range the lane meets
+ * rarely or never (`--country IL --milestone shipped` where no IL parcel's
+ * shipped notice was sent) would otherwise be read to its end (0.5 s at
+ * 300,000 orders).
  */
-export const WALK_BUDGET = 20_000;
+export const WALK_BUDGET = SHORT_RANGE;
 
 type Due = { id: number; due: number };
 
