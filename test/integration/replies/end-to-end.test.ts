@@ -50,13 +50,19 @@ describe('dispute reply and feedback thanks through the real worker and SMTP ser
     return stored.stored ? await applyStoredEvent(pipeline.runtime.orderDeps(), stored.id) : 'duplicate';
   }
 
-  it('enqueue → scans → dispute not_received → one reply listing them → close → held review goes out → rating 5 → one thanks', async () => {
-    const runtime = pipeline.runtime;
-    const deps = { ...runtime.orderDeps(), file: runtime.config.file };
+  /** Order E2E-1, shipped by Acme to New York; the deps its services take. */
+  async function enterTheOrder() {
+    const deps = { ...pipeline.runtime.orderDeps(), file: pipeline.runtime.config.file };
     await enterOrder(deps, {
       orderId: 'E2E-1', store: 'acme', country: 'US', carrier: 'china-post', trackingNumber: 'LX900000001CN', shippedAt: SHIPPED,
       buyer: { name: 'Ana Souza', email: 'ana@example.com', locale: 'en', timezone: 'America/New_York' },
     });
+    return deps;
+  }
+
+  it('enqueue → scans → dispute not_received → one reply listing them → close → held review goes out → rating 5 → one thanks', async () => {
+    const runtime = pipeline.runtime;
+    const deps = await enterTheOrder();
     await pipeline.startWorker();
     await runtime.promote();
     await expect.poll(async () => (await send('shipped'))?.status, { timeout: 15_000 }).toBe('sent');
@@ -114,11 +120,7 @@ describe('dispute reply and feedback thanks through the real worker and SMTP ser
 
   it('a dispute closed while the worker decides to hold the review: the close wins, and the review goes out', async () => {
     const runtime = pipeline.runtime;
-    const deps = { ...runtime.orderDeps(), file: runtime.config.file };
-    await enterOrder(deps, {
-      orderId: 'E2E-1', store: 'acme', country: 'US', carrier: 'china-post', trackingNumber: 'LX900000001CN', shippedAt: SHIPPED,
-      buyer: { name: 'Ana Souza', email: 'ana@example.com', locale: 'en', timezone: 'America/New_York' },
-    });
+    const deps = await enterTheOrder();
     await openDispute(deps, 'E2E-1', 'not_received', { reply: false });
     clock.set('2026-03-17T10:00:00Z');
     const day14 = (await send('day14'))!;
