@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gt, gte, inArray, lt, or, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, gt, gte, inArray, lt, min, or, sql, type SQL } from 'drizzle-orm';
 import type { Ledger, QueriesOf } from '../ledger-api.js';
 import type { SendStatus } from '../schema.js';
 import type * as sqlite from '../send-list.js';
@@ -83,6 +83,30 @@ async function countSends(db: PgQ, f: SendFilter, cap = COUNT_CAP): Promise<{ n:
   return n > cap ? { n: cap, capped: true } : { n, capped: false };
 }
 
+/** The filter's own conditions on one range's sends (its milestone and status, the due window) and the cursor. */
+function inRange(f: SendFilter, r: Range, keyset: SQL | undefined): SQL | undefined {
+  return and(
+    r.milestone !== undefined ? eq(sends.milestone, r.milestone) : undefined,
+    r.status !== undefined ? eq(sends.status, r.status as SendStatus) : undefined,
+    f.since !== null ? gte(sends.dueAt, f.since) : undefined,
+    f.until !== null ? lt(sends.dueAt, f.until) : undefined,
+    keyset,
+  );
+}
+
+/**
+ * The earliest due time of any send the filter's own conditions match (null:
+ * none), one index probe per range (rangesOf). A large lane's page starts its
+ * walk there: from the first send of all, PostgreSQL walked past every earlier
+ * letter of other milestones for `--country IL --milestone day14` (1.07 s at
+ * 1,000,000 orders; 9 ms from the bound).
+ */
+async function firstDue(db: PgQ, f: SendFilter): Promise<number | null> {
+  const probes = rangesOf(f).map((r) => sql`(${db.select({ first: min(sends.dueAt) }).from(sends).where(inRange(f, r, undefined))})`);
+  const [row] = await db.execute<{ first: string | null }>(sql`SELECT LEAST(${sql.join(probes, sql`, `)}) AS first`).then((r) => r.rows);
+  return row?.first === null || row?.first === undefined ? null : Number(row.first);
+}
+
 /**
  * One page (due time, then id) of the matching sends after `keyset`: a small
  * lane's from its orders; for milestones without a lane, merged from one walk
@@ -97,15 +121,13 @@ async function page(db: PgQ, f: SendFilter, keyset: SQL | undefined, limit: numb
   if (lane) return sorted(and(ofLane(f, lane), keyset));
   // A large lane, or no milestone: the planner's choice (sends_status_milestone_stats tells it which statuses and
   // milestones meet); a walk per range would read the whole of any range the lane never meets.
-  if (needsOrders(f) || f.milestones.length === 0) return sorted(and(where(f), keyset));
-  const dueRange = and(f.since !== null ? gte(sends.dueAt, f.since) : undefined, f.until !== null ? lt(sends.dueAt, f.until) : undefined);
+  if (needsOrders(f)) {
+    const from = await firstDue(db, f);
+    return from === null ? [] : sorted(and(where(f), gte(sends.dueAt, from), keyset));
+  }
+  if (f.milestones.length === 0) return sorted(and(where(f), keyset));
   const walk = (r: Range, n: number, skip: number) => {
-    const conditions = and(
-      r.milestone !== undefined ? eq(sends.milestone, r.milestone) : undefined,
-      r.status !== undefined ? eq(sends.status, r.status as SendStatus) : undefined,
-      dueRange,
-      keyset,
-    );
+    const conditions = inRange(f, r, keyset);
     return db
       .select({ id: sends.id, due: sends.dueAt })
       .from(sends)
