@@ -1,11 +1,11 @@
-import { and, asc, eq, gt, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, lt, or, sql, type Column, type SQL } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { carrierCodes, findCarrier } from '../domain/carriers.js';
 import { isIsoCountry, suggestCountry } from '../domain/countries.js';
 import { InputError } from '../domain/errors.js';
 import { MILESTONES } from '../domain/milestones.js';
 import type { Db } from './db.js';
-import { orders, SEND_STATUSES, sends, type SendStatus } from './schema.js';
+import { orders, SEND_STATUSES, sends } from './schema.js';
 
 /** Filter flags shared by `list`, `export` and GET /api/v1/sends, as typed. */
 export interface FilterFlags {
@@ -90,26 +90,45 @@ function where(f: SendFilter): SQL | undefined {
   return and(ofSend(f), ofOrder(f));
 }
 
-/** The filter's conditions on the send itself. */
-function ofSend(f: SendFilter): SQL | undefined {
-  return and(
-    f.statuses.length ? inArray(sends.status, f.statuses as (typeof SEND_STATUSES)[number][]) : undefined,
-    f.milestones.length ? inArray(sends.milestone, f.milestones) : undefined,
-    f.since !== null ? gte(sends.dueAt, f.since) : undefined,
-    f.until !== null ? lt(sends.dueAt, f.until) : undefined,
-  );
+/** The columns a filter's conditions name, of either engine's tables (schema.ts, schema-pg.ts). */
+export interface FilterColumns {
+  status: Column;
+  milestone: Column;
+  dueAt: Column;
+  carrier: Column;
+  country: Column;
+  store: Column;
 }
 
-/** The filter's conditions on the send's order (its lane and store). */
-function ofOrder(f: SendFilter): SQL | undefined {
-  return and(
-    f.carriers.length ? inArray(orders.carrier, f.carriers) : undefined,
-    f.countries.length ? inArray(orders.country, f.countries) : undefined,
-    f.stores.length ? inArray(orders.store, f.stores) : undefined,
-  );
+/** The filter's conditions, built once per engine on its own tables. */
+export function filterConditions(c: FilterColumns) {
+  const dueWindow = (f: SendFilter) => and(f.since !== null ? gte(c.dueAt, f.since) : undefined, f.until !== null ? lt(c.dueAt, f.until) : undefined);
+  return {
+    /** The filter's conditions on the send itself. */
+    ofSend: (f: SendFilter): SQL | undefined =>
+      and(
+        f.statuses.length ? inArray(c.status, f.statuses) : undefined,
+        f.milestones.length ? inArray(c.milestone, f.milestones) : undefined,
+        dueWindow(f),
+      ),
+    /** The filter's conditions on the send's order (its lane and store). */
+    ofOrder: (f: SendFilter): SQL | undefined =>
+      and(
+        f.carriers.length ? inArray(c.carrier, f.carriers) : undefined,
+        f.countries.length ? inArray(c.country, f.countries) : undefined,
+        f.stores.length ? inArray(c.store, f.stores) : undefined,
+      ),
+    /** The conditions on one range's sends (rangesOf: its milestone and status), the due window and the cursor. */
+    inRange: (f: SendFilter, r: Range, keyset: SQL | undefined): SQL | undefined =>
+      and(r.milestone !== undefined ? eq(c.milestone, r.milestone) : undefined, r.status !== undefined ? eq(c.status, r.status) : undefined, dueWindow(f), keyset),
+  };
 }
 
-const needsOrders = (f: SendFilter) => f.carriers.length + f.countries.length + f.stores.length > 0;
+export const needsOrders = (f: SendFilter) => f.carriers.length + f.countries.length + f.stores.length > 0;
+
+const { ofSend, ofOrder, inRange } = filterConditions({
+  status: sends.status, milestone: sends.milestone, dueAt: sends.dueAt, carrier: orders.carrier, country: orders.country, store: orders.store,
+});
 
 /**
  * The send's order matches the lane and store filters: a correlated lookup by
@@ -237,17 +256,6 @@ export function rangesOf(f: SendFilter): Range[] {
   return [{ index: 'sends_due_idx' }];
 }
 
-/** The filter's own conditions on one range's sends (its milestone and status, the due window) and the cursor. */
-function inRange(f: SendFilter, r: Range, keyset: SQL | undefined): SQL | undefined {
-  return and(
-    r.milestone !== undefined ? eq(sends.milestone, r.milestone) : undefined,
-    r.status !== undefined ? eq(sends.status, r.status as SendStatus) : undefined,
-    f.since !== null ? gte(sends.dueAt, f.since) : undefined,
-    f.until !== null ? lt(sends.dueAt, f.until) : undefined,
-    keyset,
-  );
-}
-
 /**
  * How far a large lane's page walks one range (a long walk, as SHORT_RANGE
  * says) before it asks the lane's orders instead: a range the lane meets
@@ -269,9 +277,8 @@ function firstOfRange(db: Db, f: SendFilter, r: Range, keyset: SQL | undefined, 
   const met = db.all<Due>(
     sql`SELECT id, due FROM (${walk(WALK_BUDGET)}) AS w WHERE (SELECT 1 FROM ${orders} WHERE ${orders.orderId} = w.orderId AND ${lane}) = 1 ORDER BY due, id LIMIT ${n}`,
   );
-  const walked = db.get<{ n: number }>(sql`SELECT count(*) AS n FROM (${walk(WALK_BUDGET)})`)?.n ?? 0;
   // The page is full, or the range ended within the budget: what the walk met is the answer.
-  if (met.length >= n || walked < WALK_BUDGET) return met;
+  if (met.length >= n || (db.get<{ n: number }>(sql`SELECT count(*) AS n FROM (${walk(WALK_BUDGET)})`)?.n ?? 0) < WALK_BUDGET) return met;
   // The lane meets this range rarely or never: read it from the lane's orders.
   return db.all<Due>(sql`${fromLaneOrders(f, sql`${sends.id} AS id, ${sends.dueAt} AS due`, own)} ORDER BY ${sends.dueAt}, ${sends.id} LIMIT ${n}`);
 }

@@ -1,33 +1,15 @@
-import { and, asc, count, eq, gt, gte, inArray, lt, min, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, gt, gte, min, or, sql, type SQL } from 'drizzle-orm';
 import type { Ledger, QueriesOf } from '../ledger-api.js';
-import type { SendStatus } from '../schema.js';
 import type * as sqlite from '../send-list.js';
-import { COUNT_CAP, rangesOf, SMALL_LANE, type Range, type SendFilter, type SendListRow } from '../send-list.js';
+import { COUNT_CAP, filterConditions, needsOrders, rangesOf, SMALL_LANE, type Range, type SendFilter, type SendListRow } from '../send-list.js';
 import { anyOf } from './ledger-queries.js';
 import { orders, sends } from '../schema-pg.js';
 import type { PgQ } from './queries.js';
 
-/** The filter's conditions on the send itself. */
-function ofSend(f: SendFilter): SQL | undefined {
-  return and(
-    f.statuses.length ? inArray(sends.status, f.statuses as SendStatus[]) : undefined,
-    f.milestones.length ? inArray(sends.milestone, f.milestones) : undefined,
-    f.since !== null ? gte(sends.dueAt, f.since) : undefined,
-    f.until !== null ? lt(sends.dueAt, f.until) : undefined,
-  );
-}
-
-/** The filter's conditions on the send's order (its lane and store). */
-function ofOrder(f: SendFilter): SQL | undefined {
-  return and(
-    f.carriers.length ? inArray(orders.carrier, f.carriers) : undefined,
-    f.countries.length ? inArray(orders.country, f.countries) : undefined,
-    f.stores.length ? inArray(orders.store, f.stores) : undefined,
-  );
-}
-
+const { ofSend, ofOrder, inRange } = filterConditions({
+  status: sends.status, milestone: sends.milestone, dueAt: sends.dueAt, carrier: orders.carrier, country: orders.country, store: orders.store,
+});
 const where = (f: SendFilter) => and(ofSend(f), ofOrder(f));
-const needsOrders = (f: SendFilter) => f.carriers.length + f.countries.length + f.stores.length > 0;
 
 /**
  * The order ids of a lane or store filter that matches at most SMALL_LANE
@@ -83,17 +65,6 @@ async function countSends(db: PgQ, f: SendFilter, cap = COUNT_CAP): Promise<{ n:
   return n > cap ? { n: cap, capped: true } : { n, capped: false };
 }
 
-/** The filter's own conditions on one range's sends (its milestone and status, the due window) and the cursor. */
-function inRange(f: SendFilter, r: Range, keyset: SQL | undefined): SQL | undefined {
-  return and(
-    r.milestone !== undefined ? eq(sends.milestone, r.milestone) : undefined,
-    r.status !== undefined ? eq(sends.status, r.status as SendStatus) : undefined,
-    f.since !== null ? gte(sends.dueAt, f.since) : undefined,
-    f.until !== null ? lt(sends.dueAt, f.until) : undefined,
-    keyset,
-  );
-}
-
 /**
  * The earliest due time of any send the filter's own conditions match (null:
  * none), one index probe per range (rangesOf). A large lane's page starts its
@@ -109,9 +80,12 @@ async function firstDue(db: PgQ, f: SendFilter): Promise<number | null> {
 
 /**
  * One page (due time, then id) of the matching sends after `keyset`: a small
- * lane's from its orders; for milestones without a lane, merged from one walk
- * in due order per milestone x status (rangesOf in src/store/send-list.ts),
- * each stopping after the page. Left to itself, PostgreSQL walked sends in due
+ * lane's from its orders; a large lane's with its walk starting at firstDue,
+ * the rest of the plan the planner's; without a lane or a milestone, the
+ * planner's (sends_status_milestone_stats tells it which statuses and
+ * milestones meet); milestones without a lane merged from one walk in due
+ * order per milestone x status (rangesOf in src/store/send-list.ts), each
+ * stopping after the page. Left to itself, PostgreSQL walked sends in due
  * order for `--milestone day14` past every earlier letter of other milestones.
  */
 async function page(db: PgQ, f: SendFilter, keyset: SQL | undefined, limit: number, offset: number): Promise<SendListRow[]> {
@@ -119,33 +93,18 @@ async function page(db: PgQ, f: SendFilter, keyset: SQL | undefined, limit: numb
   if (lane?.length === 0) return [];
   const sorted = (where: SQL | undefined) => base(db).where(where).orderBy(asc(sends.dueAt), asc(sends.id)).limit(limit).offset(offset);
   if (lane) return sorted(and(ofLane(f, lane), keyset));
-  // A large lane, or no milestone: the planner's choice (sends_status_milestone_stats tells it which statuses and
-  // milestones meet); a walk per range would read the whole of any range the lane never meets.
   if (needsOrders(f)) {
     const from = await firstDue(db, f);
     return from === null ? [] : sorted(and(where(f), gte(sends.dueAt, from), keyset));
   }
   if (f.milestones.length === 0) return sorted(and(where(f), keyset));
-  const walk = (r: Range, n: number, skip: number) => {
-    const conditions = inRange(f, r, keyset);
-    return db
-      .select({ id: sends.id, due: sends.dueAt })
-      .from(sends)
-      .where(conditions)
-      .orderBy(asc(sends.dueAt), asc(sends.id))
-      .limit(n)
-      .offset(skip);
-  };
-  const ranges = rangesOf(f);
-  const ids =
-    ranges.length === 1
-      ? (await walk(ranges[0], limit, offset)).map((r) => r.id)
-      : // Each range's first offset + limit, then the page of their merge.
-        (await Promise.all(ranges.map((r) => walk(r, offset + limit, 0))))
-          .flat()
-          .sort((a, b) => a.due - b.due || a.id - b.id)
-          .slice(offset, offset + limit)
-          .map((r) => r.id);
+  // Each range's first offset + limit, then the page of their merge.
+  const walk = (r: Range) => db.select({ id: sends.id, due: sends.dueAt }).from(sends).where(inRange(f, r, keyset)).orderBy(asc(sends.dueAt), asc(sends.id)).limit(offset + limit);
+  const ids = (await Promise.all(rangesOf(f).map(walk)))
+    .flat()
+    .sort((a, b) => a.due - b.due || a.id - b.id)
+    .slice(offset, offset + limit)
+    .map((r) => r.id);
   return ids.length === 0 ? [] : base(db).where(anyOf(sends.id, ids, 'bigint')).orderBy(asc(sends.dueAt), asc(sends.id));
 }
 
